@@ -1,0 +1,10 @@
+module github.com/pipegen/pipegen
+
+go 1.26.8
+
+require (
+	github.com/dave/jennifer v1.7.1 // indirect
+	github.com/spf13/pflag v1.1.0 // indirect
+	go.uber.org/goleak v1.3.0 // indirect
+	golang.org/x/tools v0.52.0 // indirect
+)
