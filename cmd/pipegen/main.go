@@ -1,0 +1,172 @@
+// Command pipegen generates typed, concurrent pipeline code from pipegen
+// directives in Go packages.
+//
+// Usage:
+//
+//	pipegen [gen] [flags] [packages]    write each package's pipegen_gen.go
+//	pipegen check [flags] [packages]    exit 1 if any generated file is missing or stale
+//	pipegen version                     print the version
+//
+// Packages are go command patterns (default "."). The usual way to run it
+// is a go:generate line in the package, with pipegen added as a tool of
+// the module (go get -tool github.com/pipegen/pipegen/cmd/pipegen):
+//
+//	//go:generate go tool pipegen
+//
+// Flags:
+//
+//	--tags list   build tags to load the packages with (comma-separated)
+//	-v            report every file written, removed or up to date
+//
+// gen computes every package's file before writing any. If any package has
+// a problem, pipegen prints all of them as file:line:col: message, writes
+// nothing and exits 1: a failed run never replaces good generated code. A
+// stale or broken pipegen_gen.go from an earlier run does not get in the
+// way; a file of that name that pipegen did not write is never touched.
+//
+// check computes the same files and compares them with the disk, for CI.
+//
+// Exit status: 0 on success; 1 when the packages have problems, or (check)
+// generated code is stale; 2 for a bad command line or a failure to load or
+// write.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+
+	"github.com/pipegen/pipegen/generator"
+	"github.com/spf13/pflag"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `pipegen generates typed, concurrent pipeline code from //pipegen: directives.
+
+Usage:
+  pipegen [gen] [flags] [packages]    write each package's pipegen_gen.go
+  pipegen check [flags] [packages]    exit 1 if any generated file is missing or stale
+  pipegen version                     print the version
+
+Packages are go command patterns; the default is ".".
+
+Flags:
+`
+
+// run is main without the process: it returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmd := "gen"
+	if len(args) > 0 {
+		switch args[0] {
+		case "gen", "check", "version", "help":
+			cmd, args = args[0], args[1:]
+		}
+	}
+	flags := pflag.NewFlagSet("pipegen", pflag.ContinueOnError)
+	flags.SetOutput(stderr)
+	tags := flags.StringSlice("tags", nil, "build tags to load the packages with (comma-separated)")
+	verbose := flags.BoolP("verbose", "v", false, "report every file written, removed or up to date")
+	flags.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		flags.PrintDefaults()
+	}
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	switch cmd {
+	case "help":
+		flags.SetOutput(stdout)
+		fmt.Fprint(stdout, usage)
+		flags.PrintDefaults()
+		return 0
+	case "version":
+		fmt.Fprintln(stdout, "pipegen", version())
+		return 0
+	}
+
+	wd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintln(stderr, "pipegen:", err)
+		return 2
+	}
+	outs, err := generator.Generate(ctx, generator.Config{Dir: wd, Tags: *tags}, flags.Args()...)
+	var errs generator.Errors
+	switch {
+	case errors.As(err, &errs):
+		fmt.Fprintln(stderr, errs.Format(wd))
+		return 1
+	case err != nil:
+		fmt.Fprintln(stderr, "pipegen:", err)
+		return 2
+	}
+	rel := func(path string) string {
+		if r, err := filepath.Rel(wd, path); err == nil {
+			return r
+		}
+		return path
+	}
+
+	if cmd == "check" {
+		stale := 0
+		for _, o := range outs {
+			isStale, err := o.Stale()
+			if err != nil {
+				fmt.Fprintln(stderr, "pipegen:", err)
+				return 2
+			}
+			if isStale {
+				stale++
+				fmt.Fprintf(stderr, "%s: out of date: run pipegen\n", rel(o.Path))
+			} else if *verbose {
+				fmt.Fprintf(stderr, "%s: up to date\n", rel(o.Path))
+			}
+		}
+		if stale > 0 {
+			return 1
+		}
+		return 0
+	}
+
+	status := 0
+	for _, o := range outs {
+		changed := o.Changed()
+		if err := o.Commit(); err != nil {
+			fmt.Fprintln(stderr, "pipegen:", err)
+			status = 2
+			continue
+		}
+		if *verbose {
+			switch {
+			case o.Content == nil:
+				fmt.Fprintf(stderr, "%s: removed (no directives left)\n", rel(o.Path))
+			case changed:
+				fmt.Fprintf(stderr, "%s: written\n", rel(o.Path))
+			default:
+				fmt.Fprintf(stderr, "%s: up to date\n", rel(o.Path))
+			}
+		}
+	}
+	if *verbose && len(outs) == 0 {
+		fmt.Fprintln(stderr, "pipegen: no package has pipegen directives")
+	}
+	return status
+}
+
+// version is the module version pipegen was built from, as the go command
+// recorded it.
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "(devel)"
+}

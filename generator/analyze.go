@@ -1,0 +1,505 @@
+package generator
+
+import (
+	"fmt"
+	"go/token"
+	"go/types"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/pipegen/pipegen/generator/directive"
+	pipegen "github.com/pipegen/pipegen/runtime"
+	"github.com/pipegen/pipegen/templates"
+)
+
+// stageFunc is a function with a valid stage directive.
+type stageFunc struct {
+	dir  *directive.Stage
+	name string
+	kind directive.Kind
+	// ctx and err: the function takes a leading context.Context and returns
+	// a trailing error.
+	ctx, err bool
+	flat     templates.FlatResult
+	// in is the element type the function takes; out the element type it
+	// yields (for a filter, in; nil for each).
+	in, out types.Type
+	workers  int
+	maxsize  int // -1: the default
+}
+
+// pipelineDef is a checked pipeline.
+type pipelineDef struct {
+	dir    *directive.Pipeline
+	input  string
+	inType types.Type
+	stages []*stageUse
+	// out is the element type of the result, nil when the last stage is
+	// each.
+	out types.Type
+}
+
+// stageUse is a stage in a pipeline, with the pipeline's overrides applied.
+type stageUse struct {
+	fn      *stageFunc
+	pos     token.Pos // where the pipeline names it
+	workers int
+	maxsize int
+	// in is the element type of the stage's input queue: what the stage
+	// before it yields, which need only be assignable to fn.in. out is
+	// what the stage yields: a filter passes its input on unchanged.
+	in, out types.Type
+}
+
+// analysis is what analyze finds in one package.
+type analysis struct {
+	stages    map[string]*stageFunc
+	pipelines []*pipelineDef
+	// pending are the names of the pipelines, which user code may already
+	// use although the generated file that defines them is blanked.
+	pending map[string]bool
+}
+
+// analyzer checks the directives of one package.
+type analyzer struct {
+	reporter
+	pkg   *types.Package
+	info  *types.Info
+	namer *templates.Namer
+
+	stages    map[string]*stageFunc
+	pipelines map[string]*directive.Pipeline
+	// badStages are functions whose directive had errors: pipelines naming
+	// them are not checked further, to avoid cascades.
+	badStages map[string]bool
+}
+
+// analyze checks the directives of l against its types.
+func analyze(fset *token.FileSet, l *loaded, files []*directive.File) (*analysis, Errors) {
+	a := &analyzer{
+		reporter:  reporter{fset: fset},
+		pkg:       l.pkg.Types,
+		info:      l.pkg.TypesInfo,
+		namer:     templates.NewNamer(l.pkg.PkgPath),
+		stages:    map[string]*stageFunc{},
+		pipelines: map[string]*directive.Pipeline{},
+		badStages: map[string]bool{},
+	}
+	res := &analysis{stages: a.stages, pending: map[string]bool{}}
+	for _, f := range files {
+		for _, s := range f.Stages {
+			a.stage(s)
+		}
+	}
+	// Register every pipeline before checking any, so that pipelines may
+	// refer to pipelines declared after them.
+	var order []*directive.Pipeline
+	for _, f := range files {
+		for _, p := range f.Pipelines {
+			res.pending[p.Name.Name] = true
+			if first, dup := a.pipelines[p.Name.Name]; dup {
+				a.errorf(p.Name.Pos, "duplicate pipeline %s (first declared at %s)", p.Name.Name, a.where(first.Name.Pos))
+				continue
+			}
+			a.pipelines[p.Name.Name] = p
+			order = append(order, p)
+		}
+	}
+	for _, p := range order {
+		if def := a.pipeline(p); def != nil {
+			res.pipelines = append(res.pipelines, def)
+		}
+	}
+	return res, a.errs
+}
+
+// stage checks one stage directive and its function's signature.
+func (a *analyzer) stage(d *directive.Stage) {
+	fd := d.Func
+	name := fd.Name.Name
+	bad := func(pos token.Pos, format string, args ...any) {
+		a.errorf(pos, format, args...)
+		a.badStages[name] = true
+	}
+	if fd.Recv != nil {
+		bad(d.KindPos, "stage directive on method %s: only functions can be stages (methods with start= are not supported yet)", name)
+		return
+	}
+	if fd.Type.TypeParams != nil && fd.Type.TypeParams.NumFields() > 0 {
+		bad(fd.Type.TypeParams.Pos(), "generic function %s cannot be a stage: stages need concrete element types; call an instantiation of it from a plain function", name)
+		return
+	}
+	for _, key := range []string{"start", "done", "timeout", "ontimeout"} {
+		if k, ok := d.Key(key); ok {
+			bad(k.NamePos, "key %q is not supported yet", key)
+		}
+	}
+	if reservedLocals[name] {
+		bad(fd.Name.Pos(), "stage function name %s is used by the generated code; rename the function", name)
+		return
+	}
+	obj, _ := a.info.Defs[fd.Name].(*types.Func)
+	if obj == nil {
+		bad(fd.Name.Pos(), "cannot type-check function %s", name)
+		return
+	}
+	sig := obj.Type().(*types.Signature)
+	s := &stageFunc{dir: d, name: name, kind: d.Kind, workers: 1, maxsize: -1}
+	if k, ok := d.Key("workers"); ok {
+		s.workers = k.Int
+	}
+	if k, ok := d.Key("maxsize"); ok {
+		s.maxsize = k.Int
+	}
+
+	// Parameters: [ctx context.Context,] element.
+	params := sig.Params()
+	want := forms[d.Kind]
+	switch {
+	case sig.Variadic():
+		bad(fd.Type.Params.Pos(), "%s stage %s cannot be variadic; want %s", d.Kind, name, want)
+		return
+	case params.Len() == 2 && isContext(params.At(0).Type()):
+		s.ctx = true
+		s.in = params.At(1).Type()
+	case params.Len() == 1 && !isContext(params.At(0).Type()):
+		s.in = params.At(0).Type()
+	default:
+		bad(fd.Type.Params.Pos(), "%s stage %s takes %s; want %s", d.Kind, name, tupleString(params, a.pkg), want)
+		return
+	}
+
+	// Results, per kind, each optionally followed by an error.
+	results := sig.Results()
+	n := results.Len()
+	if n > 0 && isError(results.At(n-1).Type()) && !(d.Kind == directive.Map && n == 1) {
+		s.err = true
+		n--
+	}
+	ok := false
+	switch d.Kind {
+	case directive.Map:
+		if n == 1 {
+			s.out, ok = results.At(0).Type(), true
+		}
+	case directive.Filter:
+		if n == 1 && types.Identical(results.At(0).Type(), types.Typ[types.Bool]) {
+			s.out, ok = s.in, true
+		}
+	case directive.FlatMap:
+		if n == 1 {
+			s.out, s.flat, ok = flatElem(results.At(0).Type())
+		}
+	case directive.Each:
+		ok = n == 0
+	}
+	if !ok {
+		pos := fd.Type.Pos()
+		if fd.Type.Results != nil {
+			pos = fd.Type.Results.Pos()
+		}
+		bad(pos, "%s stage %s returns %s; want %s", d.Kind, name, tupleString(results, a.pkg), want)
+		return
+	}
+	for _, t := range []types.Type{s.in, s.out} {
+		if t == nil {
+			continue
+		}
+		if err := a.namer.Nameable(t); err != nil {
+			bad(fd.Type.Pos(), "stage %s: element type %s cannot be used in generated code: %v", name, types.TypeString(t, types.RelativeTo(a.pkg)), err)
+			return
+		}
+	}
+	a.stages[name] = s
+}
+
+// forms describes the accepted signatures of each stage kind, for errors.
+var forms = map[directive.Kind]string{
+	directive.Map:     "func([ctx context.Context,] x T) U or (U, error)",
+	directive.Filter:  "func([ctx context.Context,] x T) bool or (bool, error)",
+	directive.FlatMap: "func([ctx context.Context,] x T) R or (R, error), where R is []U, iter.Seq[U] or iter.Seq2[U, error]",
+	directive.Each:    "func([ctx context.Context,] x T) with no result or an error",
+}
+
+// flatElem returns the element type of a flatmap result: []U, iter.Seq[U]
+// or iter.Seq2[U, error].
+func flatElem(t types.Type) (types.Type, templates.FlatResult, bool) {
+	if s, ok := types.Unalias(t).(*types.Slice); ok {
+		return s.Elem(), templates.FlatSlice, true
+	}
+	if named, ok := types.Unalias(t).(*types.Named); ok {
+		obj := named.Obj()
+		if obj.Pkg() != nil && obj.Pkg().Path() == "iter" {
+			args := named.TypeArgs()
+			switch {
+			case obj.Name() == "Seq" && args.Len() == 1:
+				return args.At(0), templates.FlatSeq, true
+			case obj.Name() == "Seq2" && args.Len() == 2 && isError(args.At(1)):
+				return args.At(0), templates.FlatSeq2, true
+			}
+		}
+	}
+	return nil, 0, false
+}
+
+func isContext(t types.Type) bool {
+	named, ok := types.Unalias(t).(*types.Named)
+	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == "context" && named.Obj().Name() == "Context"
+}
+
+func isError(t types.Type) bool {
+	return types.Identical(t, types.Universe.Lookup("error").Type())
+}
+
+// tupleString writes a parameter or result list the way a user would,
+// with the package's own types unqualified.
+func tupleString(t *types.Tuple, pkg *types.Package) string {
+	parts := make([]string, t.Len())
+	for i := range parts {
+		parts[i] = types.TypeString(t.At(i).Type(), types.RelativeTo(pkg))
+	}
+	switch len(parts) {
+	case 0:
+		return "nothing"
+	case 1:
+		return parts[0]
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+// typeString writes t relative to the package being analyzed.
+func (a *analyzer) typeString(t types.Type) string {
+	return types.TypeString(t, types.RelativeTo(a.pkg))
+}
+
+// pipeline checks one pipeline directive; it returns nil after reporting
+// errors.
+func (a *analyzer) pipeline(p *directive.Pipeline) *pipelineDef {
+	def := &pipelineDef{dir: p, input: "in"}
+	ok := true
+	if obj := a.pkg.Scope().Lookup(p.Name.Name); obj != nil {
+		a.errorf(p.Name.Pos, "pipeline %s conflicts with %s declared at %s", p.Name.Name, objectKind(obj), a.where(obj.Pos()))
+		ok = false
+	}
+	switch len(p.Inputs) {
+	case 0:
+	case 1:
+		def.input = p.Inputs[0].Name
+	default:
+		a.errorf(p.Inputs[1].Pos, "pipeline %s declares %d inputs: several inputs need concat, which is not supported yet", p.Name.Name, len(p.Inputs))
+		return nil
+	}
+	if reservedLocals[def.input] {
+		a.errorf(p.Name.Pos, "input name %q is used by the generated code; choose another", def.input)
+		ok = false
+	}
+
+	terms, good := a.flatten(p, p.Expr, []string{p.Name.Name})
+	if !good {
+		return nil
+	}
+	// The input may be named explicitly as the first term.
+	if len(terms) > 0 {
+		if ref, isRef := terms[0].term.(*directive.Ref); isRef && ref.Name == def.input && terms[0].owner == p {
+			if ref.Lparen.IsValid() {
+				a.errorf(ref.Lparen, "input %s takes no settings", ref.Name)
+				ok = false
+			}
+			terms = terms[1:]
+		}
+	}
+	if len(terms) == 0 {
+		a.errorf(p.Expr.Pos, "pipeline %s has no stages", p.Name.Name)
+		return nil
+	}
+
+	depth := 0
+	for i, t := range terms {
+		ref := t.term.(*directive.Ref) // flatten returns only refs
+		if ref.Name == def.input || (t.owner != p && slices.ContainsFunc(t.owner.Inputs, func(in directive.Ident) bool { return in.Name == ref.Name })) {
+			a.errorf(ref.Pos, "input %s can only be the first term of the pipeline (concat is not supported yet)", ref.Name)
+			ok = false
+			continue
+		}
+		fn := a.stages[ref.Name]
+		if fn == nil {
+			if !a.badStages[ref.Name] {
+				a.errorf(ref.Pos, "unknown stage %s%s", ref.Name, a.suggest(ref.Name))
+			}
+			ok = false
+			continue
+		}
+		use := &stageUse{fn: fn, pos: ref.Pos, workers: fn.workers, maxsize: fn.maxsize}
+		for _, k := range ref.Args {
+			switch k.Name {
+			case "workers":
+				use.workers = k.Int
+			case "maxsize":
+				use.maxsize = k.Int
+			default:
+				a.errorf(k.NamePos, "key %q is not supported yet", k.Name)
+				ok = false
+			}
+		}
+		if fn.kind == directive.FlatMap {
+			depth++
+			if depth == pipegen.MaxIndexDepth+1 {
+				a.errorf(ref.Pos, "pipeline %s nests more than %d flatmap stages; element indices cannot hold more levels", p.Name.Name, pipegen.MaxIndexDepth)
+				ok = false
+			}
+		}
+		use.in = fn.in
+		if i > 0 && ok {
+			prev := def.stages[len(def.stages)-1]
+			use.in = prev.out
+			if prev.fn.kind == directive.Each {
+				a.errorf(ref.Pos, "%s follows each stage %s, which yields no elements: each must be the last stage", ref.Name, prev.fn.name)
+				ok = false
+			} else if !types.AssignableTo(prev.out, fn.in) {
+				a.errorf(ref.Pos, "type mismatch: %s yields %s but %s takes %s", prev.fn.name, a.typeString(prev.out), fn.name, a.typeString(fn.in))
+				ok = false
+			}
+		}
+		use.out = fn.out
+		if fn.kind == directive.Filter {
+			use.out = use.in
+		}
+		def.stages = append(def.stages, use)
+	}
+	if !ok {
+		return nil
+	}
+	def.inType = def.stages[0].in
+	def.out = def.stages[len(def.stages)-1].out
+	return def
+}
+
+// flatTerm is a term of a pipeline after inlining, with the pipeline
+// directive it was written in.
+type flatTerm struct {
+	term  directive.Term
+	owner *directive.Pipeline
+}
+
+// flatten returns the terms of e with every reference to another pipeline
+// replaced by that pipeline's terms. path lists the pipelines being
+// expanded, to report cycles.
+func (a *analyzer) flatten(owner *directive.Pipeline, e *directive.Expr, path []string) ([]flatTerm, bool) {
+	var out []flatTerm
+	ok := true
+	for _, t := range e.Terms {
+		switch t := t.(type) {
+		case *directive.Ordered:
+			a.errorf(t.Pos, "ordered is not supported yet")
+			ok = false
+		case *directive.Concat:
+			a.errorf(t.Pos, "concat is not supported yet")
+			ok = false
+		case *directive.Ref:
+			sub := a.pipelines[t.Name]
+			if sub == nil || a.stages[t.Name] != nil {
+				out = append(out, flatTerm{t, owner})
+				continue
+			}
+			if slices.Contains(path, t.Name) {
+				a.errorf(t.Pos, "pipeline cycle: %s", strings.Join(append(path, t.Name), " → "))
+				ok = false
+				continue
+			}
+			if t.Lparen.IsValid() {
+				a.errorf(t.Lparen, "pipeline %s takes no settings; override the settings of its stages in its own directive", t.Name)
+				ok = false
+			}
+			if len(sub.Inputs) > 1 {
+				a.errorf(t.Pos, "pipeline %s has several inputs and cannot be inlined here", t.Name)
+				ok = false
+				continue
+			}
+			terms, good := a.flatten(sub, sub.Expr, append(path, t.Name))
+			ok = ok && good
+			// Inlined, the sub-pipeline's input is whatever flows into it
+			// here: drop its explicit input term.
+			subInput := "in"
+			if len(sub.Inputs) == 1 {
+				subInput = sub.Inputs[0].Name
+			}
+			if len(terms) > 0 {
+				if r, isRef := terms[0].term.(*directive.Ref); isRef && r.Name == subInput && terms[0].owner == sub {
+					terms = terms[1:]
+				}
+			}
+			out = append(out, terms...)
+		}
+	}
+	return out, ok
+}
+
+// suggest returns ` (did you mean X?)` for the stage name closest to name,
+// or a list of the stages when none is close.
+func (a *analyzer) suggest(name string) string {
+	var names []string
+	for n := range a.stages {
+		names = append(names, n)
+	}
+	for n := range a.badStages {
+		names = append(names, n)
+	}
+	for n := range a.pipelines {
+		names = append(names, n)
+	}
+	if len(names) == 0 {
+		return "; the package has no stage directives"
+	}
+	sort.Strings(names)
+	best, bestDist := "", 3
+	for _, n := range names {
+		if d := editDistance(strings.ToLower(name), strings.ToLower(n)); d < bestDist {
+			best, bestDist = n, d
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf(" (did you mean %s?)", best)
+	}
+	if len(names) > 8 {
+		names = append(names[:8], "…")
+	}
+	return "; stages and pipelines of the package: " + strings.Join(names, ", ")
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// objectKind names what kind of declaration obj is, for messages.
+func objectKind(obj types.Object) string {
+	switch obj.(type) {
+	case *types.Func:
+		return "func " + obj.Name()
+	case *types.TypeName:
+		return "type " + obj.Name()
+	case *types.Var:
+		return "var " + obj.Name()
+	case *types.Const:
+		return "const " + obj.Name()
+	}
+	return obj.Name()
+}

@@ -1,0 +1,119 @@
+package pipegen
+
+import (
+	"fmt"
+	"strings"
+)
+
+// DefaultMaxSize is the capacity, in elements, of a stage's input queue when
+// its directive sets no maxsize. Queues are never unbounded: this bounds how
+// far a fast stage may run ahead of a slow one.
+const DefaultMaxSize = 64
+
+// StageConfig is a stage's settings as its directives give them. Generated
+// code lists one per stage; [Option] values may change them for one call.
+type StageConfig struct {
+	// Name is the stage's name, as options refer to it.
+	Name string
+	// Workers is the number of goroutines that run the stage (at least 1).
+	Workers int
+	// MaxSize is the capacity of the stage's input queue, in elements.
+	MaxSize int
+}
+
+// An Option changes how one call of a generated pipeline runs. Options are
+// checked when the call starts: an option naming a stage the pipeline does
+// not have, or with a value out of range, makes the call fail at once with an
+// error that says so.
+type Option func(*options)
+
+// options collects what the Options of one call asked for.
+type options struct {
+	settings []setting
+}
+
+// setting is one override asked for by an Option.
+type setting struct {
+	option string // as the caller wrote it, for error messages
+	stage  string
+	apply  func(*StageConfig) error
+}
+
+// Workers sets the number of goroutines of the named stage (n >= 1).
+func Workers(stage string, n int) Option {
+	return func(o *options) {
+		o.settings = append(o.settings, setting{
+			option: fmt.Sprintf("Workers(%q, %d)", stage, n),
+			stage:  stage,
+			apply: func(c *StageConfig) error {
+				if n < 1 {
+					return fmt.Errorf("workers must be at least 1")
+				}
+				c.Workers = n
+				return nil
+			},
+		})
+	}
+}
+
+// MaxSize sets the capacity of the named stage's input queue, in elements
+// (n >= 0; 0 makes every hand-over synchronous).
+func MaxSize(stage string, n int) Option {
+	return func(o *options) {
+		o.settings = append(o.settings, setting{
+			option: fmt.Sprintf("MaxSize(%q, %d)", stage, n),
+			stage:  stage,
+			apply: func(c *StageConfig) error {
+				if n < 0 {
+					return fmt.Errorf("maxsize must be at least 0")
+				}
+				c.MaxSize = n
+				return nil
+			},
+		})
+	}
+}
+
+// configure returns the stages of pipeline with opts applied, or an error
+// naming every option that does not fit the pipeline.
+func configure(pipeline string, stages []StageConfig, opts []Option) ([]StageConfig, error) {
+	var o options
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	resolved := append([]StageConfig(nil), stages...)
+	var problems []string
+	for _, s := range o.settings {
+		i := stageIndex(resolved, s.stage)
+		if i < 0 {
+			problems = append(problems, fmt.Sprintf("%s: no stage named %q (stages: %s)", s.option, s.stage, stageNames(stages)))
+			continue
+		}
+		if err := s.apply(&resolved[i]); err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %v", s.option, err))
+		}
+	}
+	if problems != nil {
+		return nil, fmt.Errorf("pipeline %s: bad option: %s", pipeline, strings.Join(problems, "; "))
+	}
+	return resolved, nil
+}
+
+func stageIndex(stages []StageConfig, name string) int {
+	for i, s := range stages {
+		if s.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func stageNames(stages []StageConfig) string {
+	names := make([]string, len(stages))
+	for i, s := range stages {
+		names[i] = s.Name
+	}
+	return strings.Join(names, ", ")
+}

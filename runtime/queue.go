@@ -1,0 +1,28 @@
+package pipegen
+
+import "sync/atomic"
+
+// Item is an element in a generated queue, together with its index.
+type Item[T any] struct {
+	Index Index
+	Value T
+}
+
+// Producers counts the goroutines that still send to one queue. A queue is
+// closed once all of them are done, so that its consumers see its end; the
+// last producer to finish is the one that closes it. This is the
+// done-tracking of pypeln's IterableQueue without a goroutine to watch it.
+type Producers struct {
+	n atomic.Int64
+}
+
+// Add records n more producers. Call it before any of them can finish.
+func (p *Producers) Add(n int) {
+	p.n.Add(int64(n))
+}
+
+// Done records that one producer has finished, and reports whether it was
+// the last.
+func (p *Producers) Done() (last bool) {
+	return p.n.Add(-1) == 0
+}
