@@ -25,8 +25,8 @@ type stageFunc struct {
 	// in is the element type the function takes; out the element type it
 	// yields (for a filter, in; nil for each).
 	in, out types.Type
-	workers  int
-	maxsize  int // -1: the default
+	workers int
+	maxsize int // -1: the default
 }
 
 // pipelineDef is a checked pipeline.

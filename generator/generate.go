@@ -3,7 +3,6 @@ package generator
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"go/token"
 	"sort"
@@ -118,6 +117,22 @@ func generatePackage(fset *token.FileSet, l *loaded) (*Output, Errors) {
 	return &Output{PkgPath: l.pkg.PkgPath, Path: l.output, Content: formatted, previous: l.previous}, nil
 }
 
-// ErrStale is returned by [Check] when generated files are missing or out
-// of date.
-var ErrStale = errors.New("generated code is out of date: run pipegen")
+// Check computes the generated files of the packages matched by patterns
+// and returns the paths of those that are missing or out of date on disk.
+func Check(ctx context.Context, cfg Config, patterns ...string) ([]string, error) {
+	outs, err := Generate(ctx, cfg, patterns...)
+	if err != nil {
+		return nil, err
+	}
+	var stale []string
+	for _, o := range outs {
+		isStale, err := o.Stale()
+		if err != nil {
+			return nil, err
+		}
+		if isStale {
+			stale = append(stale, o.Path)
+		}
+	}
+	return stale, nil
+}

@@ -1,6 +1,9 @@
 package pipegen
 
-import "sync/atomic"
+import (
+	"iter"
+	"sync/atomic"
+)
 
 // Item is an element in a generated queue, together with its index.
 type Item[T any] struct {
@@ -25,4 +28,11 @@ func (p *Producers) Add(n int) {
 // the last.
 func (p *Producers) Done() (last bool) {
 	return p.n.Add(-1) == 0
+}
+
+// Input is the constraint on the input of a generated pipeline: an
+// iter.Seq of its elements, or an iter.Seq2 of elements and errors whose
+// first error fails the pipeline; each also as a plain func literal.
+type Input[T any] interface {
+	iter.Seq[T] | func(func(T) bool) | iter.Seq2[T, error] | func(func(T, error) bool)
 }

@@ -24,10 +24,7 @@ func (e *emitter) pipeline(p *Pipeline) {
 // inConstraint is the type parameter list of functions that take the
 // input: it may be an iter.Seq or an iter.Seq2 with errors.
 func (e *emitter) inConstraint(p *Pipeline) jen.Code {
-	return jen.Id("In").Union(
-		jen.Qual("iter", "Seq").Types(e.typ(p.Input.Type)),
-		jen.Qual("iter", "Seq2").Types(e.typ(p.Input.Type), jen.Error()),
-	)
+	return jen.Id("In").Qual(RuntimePath, "Input").Types(e.typ(p.Input.Type))
 }
 
 // entryPoint emits the function users call.
@@ -45,8 +42,8 @@ func (e *emitter) entryPoint(p *Pipeline) {
 		stages = append(stages, s.Name)
 	}
 	intro := fmt.Sprintf(`%s runs the pipeline %s over the elements of %s
-(//pipegen:pipeline at %s). %s is an iter.Seq or an iter.Seq2 whose
-errors fail the pipeline. The stages %s run concurrently, each with its
+(//pipegen:pipeline at %s). %s is an iter.Seq, or an iter.Seq2 whose
+first error fails the pipeline. The stages %s run concurrently, each with its
 own workers and bounded input queue; opts may change their settings.`,
 		p.Name, p.Expr, in, p.Where, in, strings.Join(stages, ", "))
 
@@ -168,13 +165,16 @@ stage, and the workers of every stage.`, p.StartFunc, p.Name, in))
 		init = append(init, jen.Line())
 		g.Id("r").Op(":=").Op("&").Id(p.RunType).Values(init...)
 
+		// The cases are exactly the types of pipegen.Input.
+		t := p.Input.Type
+		feed := func(method string) jen.Code {
+			return jen.Id("r").Dot("Go").Call(jen.Func().Params().Block(jen.Id("r").Dot(method).Call(jen.Id(in))))
+		}
 		g.Switch(jen.Id(in).Op(":=").Id("any").Call(jen.Id(in)).Assert(jen.Type())).Block(
-			jen.Case(jen.Qual("iter", "Seq").Types(e.typ(p.Input.Type))).Block(
-				jen.Id("r").Dot("Go").Call(jen.Func().Params().Block(jen.Id("r").Dot(p.Input.Feed).Call(jen.Id(in)))),
-			),
-			jen.Case(jen.Qual("iter", "Seq2").Types(e.typ(p.Input.Type), jen.Error())).Block(
-				jen.Id("r").Dot("Go").Call(jen.Func().Params().Block(jen.Id("r").Dot(p.Input.Feed+"Seq2").Call(jen.Id(in)))),
-			),
+			jen.Case(jen.Qual("iter", "Seq").Types(e.typ(t))).Block(feed(p.Input.Feed)),
+			jen.Case(jen.Func().Params(jen.Func().Params(e.typ(t)).Bool())).Block(feed(p.Input.Feed)),
+			jen.Case(jen.Qual("iter", "Seq2").Types(e.typ(t), jen.Error())).Block(feed(p.Input.Feed+"Seq2")),
+			jen.Case(jen.Func().Params(jen.Func().Params(e.typ(t), jen.Error()).Bool())).Block(feed(p.Input.Feed+"Seq2")),
 		)
 		for _, s := range p.Stages {
 			g.For(jen.Id("w").Op(":=").Range().Id("run").Dot("Workers").Call(jen.Lit(s.Name))).Block(

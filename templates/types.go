@@ -38,8 +38,8 @@ func NewNamer(local string) *Namer {
 // generated code, and an exported alias is often the only way to name an unexported or
 // internal type. The empty interface is written as any. A type parameter is written as
 // its bare name, which is only meaningful inside a generic declaration that declares it.
-// Types that have no source form (invalid, untyped, tuples) are rendered as a
-// best-effort placeholder that does not compile; call Nameable first.
+// Types that have no source form (invalid, untyped) are rendered as the identifier
+// "invalid", which does not compile; call Nameable first.
 func (n *Namer) Type(t types.Type) *jen.Statement {
 	r := renderer{local: n.local}
 	return r.typ(t)
@@ -94,13 +94,13 @@ func (r *renderer) typ(t types.Type) *jen.Statement {
 	case *types.Map:
 		return jen.Map(r.typ(t.Key())).Add(r.typ(t.Elem()))
 	case *types.Chan:
-		return r.chan_(t)
+		return r.chanType(t)
 	case *types.Signature:
 		return r.signature(jen.Func(), t)
 	case *types.Struct:
-		return r.struct_(t)
+		return r.structType(t)
 	case *types.Interface:
-		return r.iface(t)
+		return r.ifaceType(t)
 	case *types.Union:
 		return r.union(t)
 	case *types.Tuple:
@@ -155,7 +155,7 @@ func (r *renderer) typeName(obj *types.TypeName, args *types.TypeList) *jen.Stat
 	return s
 }
 
-func (r *renderer) chan_(t *types.Chan) *jen.Statement {
+func (r *renderer) chanType(t *types.Chan) *jen.Statement {
 	elem := r.typ(t.Elem())
 	switch t.Dir() {
 	case types.SendOnly:
@@ -204,7 +204,7 @@ func (r *renderer) tupleTypes(tup *types.Tuple) []jen.Code {
 	return list
 }
 
-func (r *renderer) struct_(t *types.Struct) *jen.Statement {
+func (r *renderer) structType(t *types.Struct) *jen.Statement {
 	fields := make([]jen.Code, t.NumFields())
 	for i := range t.NumFields() {
 		f := t.Field(i)
@@ -229,7 +229,7 @@ func (r *renderer) struct_(t *types.Struct) *jen.Statement {
 	return jen.Struct(fields...)
 }
 
-func (r *renderer) iface(t *types.Interface) *jen.Statement {
+func (r *renderer) ifaceType(t *types.Interface) *jen.Statement {
 	if t.IsImplicit() {
 		// The interface of a constraint written without interface{...}, as in
 		// [T ~int | string]: write it the way the user did.

@@ -485,19 +485,26 @@ func (c typeCase) typ(t *testing.T, p *types.Package) types.Type {
 // renderDecl renders "var _ T" (or "type _[X T] struct{}" for a constraint) in a file of
 // package local with the imports registered through Imports, and returns the source of
 // the type and the file's imports as "path name" (name "" for an unaliased import).
-func renderDecl(t *testing.T, n *Namer, typ types.Type) (expr string, imports []string) {
+func renderDecl(t *testing.T, n *Namer, typ types.Type, constraint bool) (expr string, imports []string) {
 	t.Helper()
 	f := jen.NewFilePath(localPath)
 	n.Imports(typ, f.ImportName)
-	f.Var().Id("_").Add(n.Type(typ))
+	prefix, suffix := "var _ ", ""
+	if constraint {
+		prefix, suffix = "type _[X ", "] struct{}"
+		f.Type().Id("_").Types(jen.Id("X").Add(n.Type(typ))).Struct()
+	} else {
+		f.Var().Id("_").Add(n.Type(typ))
+	}
 	var buf bytes.Buffer
 	if err := f.Render(&buf); err != nil {
 		t.Fatalf("render: %v", err)
 	}
 	src := buf.String()
-	i := strings.Index(src, "var _ ")
-	if i < 0 {
-		t.Fatalf("no var in\n%s", src)
+	_, decl, ok := strings.Cut(src, prefix)
+	decl, ok2 := strings.CutSuffix(strings.TrimSpace(decl), suffix)
+	if !ok || !ok2 {
+		t.Fatalf("no %s...%s in\n%s", prefix, suffix, src)
 	}
 	file, err := parser.ParseFile(token.NewFileSet(), "x.go", src, parser.ImportsOnly)
 	if err != nil {
@@ -511,7 +518,7 @@ func renderDecl(t *testing.T, n *Namer, typ types.Type) (expr string, imports []
 		}
 		imports = append(imports, strings.TrimSpace(path+" "+name))
 	}
-	return strings.TrimSpace(src[i+len("var _ "):]), imports
+	return decl, imports
 }
 
 func TestNamer(t *testing.T) {
@@ -526,7 +533,7 @@ func TestNamer(t *testing.T) {
 			var fileImports []string
 			if c.want != "" {
 				var got string
-				got, fileImports = renderDecl(t, n, typ)
+				got, fileImports = renderDecl(t, n, typ, c.constraint)
 				if got != c.want {
 					t.Errorf("Type = %q, want %q", got, c.want)
 				}

@@ -322,3 +322,18 @@ func TestNilInputs(t *testing.T) {
 		t.Errorf("Parse(nil FileSet): %v", errs)
 	}
 }
+
+// TestDocOutsideComments checks that a doc comment missing from
+// ast.File.Comments, as in an AST built or edited by hand, is still read.
+func TestDocOutsideComments(t *testing.T) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "x.go", "package p\n\n//pipegen:map workers=2\nfunc F() {}\n\n//pipegen:pipeline P = F\n", parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Comments = f.Comments[1:] // drop F's doc comment from the list
+	file, errs := Parse(fset, f)
+	if got := summary(file); len(errs) > 0 || got != "map F{workers=2}; pipeline P = F" {
+		t.Errorf("got %q, %v", got, errs)
+	}
+}

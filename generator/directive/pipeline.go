@@ -130,8 +130,9 @@ func (p *fileParser) pipeline(list []*ast.Comment, kindEnd int) (continued int) 
 
 // continues reports whether the comment line text continues a pipeline
 // directive whose text so far is soFar: the line starts with something that
-// cannot start a pipeline, or the directive ends with something that needs
-// more to follow. Lines that are themselves directives never continue.
+// can only follow a term ("|", "," or ")"), or the directive so far ends with
+// something that needs more to follow ("|", ",", "(" or "=": the last lets
+// "P =" put all its stages on the following lines). Lines that are themselves directives never continue.
 func continues(soFar, text string) bool {
 	if !strings.HasPrefix(text, "//") || strings.HasPrefix(text, prefix) || strings.HasPrefix(text, "//go:") {
 		return false
@@ -279,9 +280,10 @@ func (p *exprParser) parse(slash token.Pos) (pl *Pipeline) {
 	if p.eof() {
 		p.fail(p.off, "missing pipeline name: want //pipegen:pipeline Name = stages")
 	}
+	start := p.off
 	pl.Name = p.ident("a pipeline name")
 	if reserved(pl.Name.Name) {
-		p.fail(p.off-len(pl.Name.Name), "%q is reserved in pipeline expressions and cannot name a pipeline", pl.Name.Name)
+		p.fail(start, "%q is reserved in pipeline expressions and cannot name a pipeline", pl.Name.Name)
 	}
 
 	p.skipSpace()

@@ -1,0 +1,426 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"runtime"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/pipegen/pipegen/generator"
+	pipegen "github.com/pipegen/pipegen/runtime"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// noLeaks fails t if any goroutine of a pipeline run is still alive. It
+// looks once and at once (goleak waits and retries): a pipeline call must
+// not return before its goroutines have ended. Every goroutine a run
+// starts begins in the closure of pipegen.(*Run).Go.
+func noLeaks(t *testing.T) {
+	t.Helper()
+	buf := make([]byte, 1<<20)
+	stacks := string(buf[:runtime.Stack(buf, true)])
+	if strings.Contains(stacks, "pipegen/runtime.(*Run).Go.func") {
+		t.Fatalf("pipeline goroutines still running after the call returned:\n%s", stacks)
+	}
+}
+
+// collect ranges over seq and returns its elements and final error.
+func collect[T any](t *testing.T, seq iter.Seq2[T, error]) ([]T, error) {
+	t.Helper()
+	var out []T
+	for v, err := range seq {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func ints(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}
+
+// sorted returns s sorted, to compare results as multisets.
+func sorted(s []int) []int {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
+}
+
+// counting returns an endless source 0, 1, 2, … and the number of elements
+// pulled from it so far.
+func counting() (iter.Seq[int], *atomic.Int64) {
+	var pulled atomic.Int64
+	return func(yield func(int) bool) {
+		for i := 0; ; i++ {
+			pulled.Add(1)
+			if !yield(i) {
+				return
+			}
+		}
+	}, &pulled
+}
+
+func TestGeneratedCodeIsFresh(t *testing.T) {
+	stale, err := generator.Check(context.Background(), generator.Config{}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stale) > 0 {
+		t.Fatalf("stale generated code %v: run go generate ./generator/e2e", stale)
+	}
+}
+
+func TestResultsAsMultiset(t *testing.T) {
+	in := ints(1000)
+	got, err := collect(t, Squares(context.Background(), slices.Values(in)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []int
+	for _, x := range in {
+		want = append(want, x*x)
+	}
+	if !slices.Equal(sorted(got), want) {
+		t.Fatalf("Squares: got %d elements %v…, want the squares of 0..999", len(got), got[:min(10, len(got))])
+	}
+}
+
+func TestOneWorkerPerStageKeepsOrder(t *testing.T) {
+	in := ints(500)
+	got, err := collect(t, ordered1(context.Background(), slices.Values(in)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, in) {
+		t.Fatalf("identity pipeline changed order: %v…", got[:10])
+	}
+}
+
+func TestFilterAndFlatMap(t *testing.T) {
+	ctx := context.Background()
+	got, err := collect(t, EvenSquares(ctx, slices.Values(ints(100))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []int
+	for x := range 100 {
+		if x*x%2 == 0 {
+			want = append(want, x*x)
+		}
+	}
+	if !slices.Equal(sorted(got), want) {
+		t.Errorf("EvenSquares = %v, want %v", sorted(got), want)
+	}
+
+	got, err = collect(t, Twice(ctx, slices.Values([]int{1, 2, 3})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{1, 1, 4, 4, 9, 9}; !slices.Equal(sorted(got), want) {
+		t.Errorf("Twice = %v, want %v", sorted(got), want)
+	}
+
+	got, err = collect(t, Expanded(ctx, slices.Values([]int{1, 2})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{1, 2, 1001, 1002, 2001, 2002}; !slices.Equal(sorted(got), want) {
+		t.Errorf("Expanded = %v, want %v", sorted(got), want)
+	}
+
+	// Square(workers=4) | Even | Dup(workers=2) | Check
+	got, err = collect(t, chain(ctx, slices.Values(ints(50))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = nil
+	for x := range 50 {
+		if x%2 == 0 {
+			want = append(want, x*x, x*x)
+		}
+	}
+	if !slices.Equal(sorted(got), want) {
+		t.Errorf("chain = %v, want %v", sorted(got), want)
+	}
+}
+
+func TestEmptyInput(t *testing.T) {
+	got, err := collect(t, chain(context.Background(), slices.Values([]int(nil))))
+	if err != nil || len(got) != 0 {
+		t.Fatalf("chain(empty) = %v, %v; want nothing", got, err)
+	}
+	var total atomic.Int64
+	if err := Sum(context.Background(), slices.Values([]*Job(nil))); err != nil {
+		t.Fatalf("Sum(empty) = %v", err)
+	}
+	if total.Load() != 0 {
+		t.Fatal("Sum(empty) added something")
+	}
+	noLeaks(t)
+}
+
+func TestEachPipelineReturnsError(t *testing.T) {
+	var total atomic.Int64
+	var jobs []*Job
+	for i := range 100 {
+		jobs = append(jobs, &Job{N: i, Total: &total})
+	}
+	if err := Sum(context.Background(), slices.Values(jobs)); err != nil {
+		t.Fatal(err)
+	}
+	if got := total.Load(); got != 4950 {
+		t.Fatalf("Sum added %d, want 4950", got)
+	}
+
+	jobs[42].N = FailOn
+	err := Sum(context.Background(), slices.Values(jobs))
+	var se *pipegen.StageError
+	if !errors.As(err, &se) || !errors.Is(err, ErrBoom) {
+		t.Fatalf("Sum with a failing job = %v, want a StageError wrapping ErrBoom", err)
+	}
+	if se.Pipeline != "Sum" || se.Stage != "Add" || se.Index.Source() != 42 || se.Panic != nil {
+		t.Fatalf("StageError = %+v, want pipeline Sum, stage Add, element 42", se)
+	}
+	noLeaks(t)
+}
+
+func TestStageErrorStopsPipeline(t *testing.T) {
+	// An endless input: only the error can end the run.
+	src, _ := counting()
+	in := func(yield func(int) bool) {
+		for x := range src {
+			if x == 25 {
+				x = FailOn
+			}
+			if !yield(x) {
+				return
+			}
+		}
+	}
+	_, err := collect(t, Checked(context.Background(), in))
+	var se *pipegen.StageError
+	if !errors.As(err, &se) {
+		t.Fatalf("err = %v, want a *pipegen.StageError", err)
+	}
+	if !errors.Is(err, ErrBoom) {
+		t.Errorf("errors.Is(%v, ErrBoom) = false", err)
+	}
+	if se.Pipeline != "Checked" || se.Stage != "Check" || se.Index.Source() != 25 || se.Worker < 0 || se.Worker >= 3 {
+		t.Errorf("StageError = %+v, want pipeline Checked, stage Check, element 25, worker in [0,3)", se)
+	}
+	if want := "pipeline Checked: stage Check, worker"; !strings.HasPrefix(err.Error(), want) || !strings.HasSuffix(err.Error(), "element 25: boom") {
+		t.Errorf("err.Error() = %q", err.Error())
+	}
+	noLeaks(t)
+}
+
+func TestPanicBecomesStageError(t *testing.T) {
+	_, err := collect(t, Checked(context.Background(), slices.Values([]int{1, 2, PanicOn, 4})))
+	var se *pipegen.StageError
+	if !errors.As(err, &se) {
+		t.Fatalf("err = %v, want a *pipegen.StageError", err)
+	}
+	if se.Panic != "check panicked" || se.Stage != "Check" || se.Index.Source() != 2 {
+		t.Errorf("StageError = %+v, want the panic of Check at element 2", se)
+	}
+	if !strings.Contains(string(se.Stack), "e2e.Check(") {
+		t.Errorf("stack does not show the panicking function:\n%s", se.Stack)
+	}
+	if !strings.Contains(err.Error(), "panic: check panicked") {
+		t.Errorf("err.Error() = %q", err.Error())
+	}
+	noLeaks(t)
+}
+
+func TestFlatMapSeq2Error(t *testing.T) {
+	got, err := collect(t, Expanded(context.Background(), slices.Values([]int{FailOn})))
+	if !errors.Is(err, ErrBoom) {
+		t.Fatalf("err = %v, want ErrBoom", err)
+	}
+	if len(got) > 1 {
+		t.Errorf("got %v: nothing after the error should be yielded by Expand", got)
+	}
+	noLeaks(t)
+}
+
+func TestInputSeq2ErrorFailsPipeline(t *testing.T) {
+	errSource := errors.New("source broke")
+	in := func(yield func(int, error) bool) {
+		for i := range 10 {
+			if !yield(i, nil) {
+				return
+			}
+		}
+		yield(0, errSource)
+	}
+	_, err := collect(t, Squares(context.Background(), iter.Seq2[int, error](in)))
+	var se *pipegen.StageError
+	if !errors.As(err, &se) || !errors.Is(err, errSource) {
+		t.Fatalf("err = %v, want a StageError wrapping the source's error", err)
+	}
+	if se.Stage != "in" || se.Worker != -1 || se.Index.Source() != 10 {
+		t.Errorf("StageError = %+v, want input in, worker -1, element 10", se)
+	}
+	noLeaks(t)
+}
+
+func TestInputPanic(t *testing.T) {
+	in := func(yield func(int) bool) {
+		yield(1)
+		panic("source panicked")
+	}
+	_, err := collect(t, Squares(context.Background(), iter.Seq[int](in)))
+	var se *pipegen.StageError
+	if !errors.As(err, &se) || se.Panic != "source panicked" || se.Stage != "in" {
+		t.Fatalf("err = %v, want the source's panic as a StageError", err)
+	}
+	noLeaks(t)
+}
+
+func TestCancelReturnsContextError(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	src, _ := counting()
+	in := func(yield func(int) bool) {
+		for x := range src {
+			if x == 10 {
+				x = HangOn
+			}
+			if !yield(x) {
+				return
+			}
+		}
+	}
+	time.AfterFunc(20*time.Millisecond, cancel)
+	_, err := collect(t, Checked(ctx, in))
+	if err != context.Canceled {
+		t.Fatalf("err = %v, want exactly context.Canceled", err)
+	}
+	noLeaks(t)
+
+	// The same for an each pipeline, with a deadline.
+	dctx, dcancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer dcancel()
+	var total atomic.Int64
+	jobs := func(yield func(*Job) bool) {
+		for {
+			if !yield(&Job{N: 1, Total: &total}) {
+				return
+			}
+		}
+	}
+	if err := Sum(dctx, jobs); err != context.DeadlineExceeded {
+		t.Fatalf("Sum = %v, want context.DeadlineExceeded", err)
+	}
+	noLeaks(t)
+}
+
+func TestCancelledBeforeStart(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := collect(t, Squares(ctx, slices.Values(ints(10))))
+	if err != context.Canceled {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	noLeaks(t)
+}
+
+func TestBreakStopsEverything(t *testing.T) {
+	src, pulled := counting()
+	n := 0
+	for v, err := range chain(context.Background(), src) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = v
+		n++
+		if n == 5 {
+			break
+		}
+	}
+	// The loop has ended: every goroutine must be gone already.
+	noLeaks(t)
+	if pulled.Load() == 0 {
+		t.Fatal("nothing pulled")
+	}
+}
+
+func TestPanicInLoopBodyStopsEverything(t *testing.T) {
+	src, _ := counting()
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatal("panic in loop body did not propagate")
+			}
+		}()
+		for range Squares(context.Background(), src) {
+			panic("consumer panicked")
+		}
+	}()
+	noLeaks(t)
+}
+
+func TestSourceIsNotPulledAheadOfQueues(t *testing.T) {
+	src, pulled := counting()
+	// Dup has maxsize=4; with one worker everywhere and the output queue
+	// of pipegen.DefaultMaxSize, the input can run ahead of the consumer
+	// by at most the queues' capacities plus one element held by each
+	// goroutine.
+	opts := []pipegen.Option{
+		pipegen.Workers("Square", 1), pipegen.Workers("Dup", 1), pipegen.Workers("Check", 1),
+		pipegen.MaxSize("Square", 2), pipegen.MaxSize("Even", 2), pipegen.MaxSize("Check", 2),
+	}
+	for range chain(context.Background(), src, opts...) {
+		// Let the pipeline fill up behind the first element.
+		time.Sleep(50 * time.Millisecond)
+		break
+	}
+	// Square 2 + Even 2 + Dup 4 + Check 2 + out 64 items, halved after the
+	// filter and doubled after Dup; 5 goroutines holding one each.
+	const bound = 2 + 2 + 2*(4+(2+pipegen.DefaultMaxSize)/2) + 5 + 2
+	if got := pulled.Load(); got > bound {
+		t.Fatalf("pulled %d elements from the source, more than the queues allow (%d)", got, bound)
+	}
+	noLeaks(t)
+}
+
+func TestRangeTwiceRunsTwice(t *testing.T) {
+	seq := Squares(context.Background(), slices.Values(ints(10)))
+	a, err1 := collect(t, seq)
+	b, err2 := collect(t, seq)
+	if err1 != nil || err2 != nil || len(a) != 10 || len(b) != 10 {
+		t.Fatalf("two ranges gave %v, %v and %v, %v", a, err1, b, err2)
+	}
+}
+
+func TestOptions(t *testing.T) {
+	ctx := context.Background()
+	got, err := collect(t, Squares(ctx, slices.Values(ints(100)), pipegen.Workers("Square", 16), pipegen.MaxSize("Square", 0)))
+	if err != nil || len(got) != 100 {
+		t.Fatalf("with options: %d elements, %v", len(got), err)
+	}
+	_, err = collect(t, Squares(ctx, slices.Values(ints(3)), pipegen.Workers("Sqaure", 2)))
+	if err == nil || !strings.Contains(err.Error(), `no stage named "Sqaure"`) {
+		t.Fatalf("unknown stage in option: err = %v", err)
+	}
+	err = Sum(ctx, slices.Values([]*Job{}), pipegen.Workers("Add", 0))
+	if err == nil || !strings.Contains(err.Error(), "workers must be at least 1") {
+		t.Fatalf("workers=0 option: err = %v", err)
+	}
+	noLeaks(t)
+}

@@ -1,0 +1,103 @@
+// Package e2e holds pipelines whose generated code the tests of this
+// package run: results, errors, panics, cancellation, early exit and
+// goroutine leaks. Its stage functions act on special element values so
+// that every test can run in parallel with its own inputs.
+package e2e
+
+//go:generate go run github.com/pipegen/pipegen/cmd/pipegen
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"sync/atomic"
+)
+
+// Special elements for Check.
+const (
+	FailOn  = -1 // Check returns ErrBoom
+	PanicOn = -2 // Check panics
+	HangOn  = -3 // Check waits for its context to be cancelled
+)
+
+// ErrBoom is what Check returns for FailOn.
+var ErrBoom = errors.New("boom")
+
+// Square squares x.
+//
+//pipegen:map workers=4
+func Square(x int) int { return x * x }
+
+// Even keeps even numbers.
+//
+//pipegen:filter
+func Even(x int) bool { return x%2 == 0 }
+
+// Dup yields x twice.
+//
+//pipegen:flatmap workers=2 maxsize=4
+func Dup(x int) []int { return []int{x, x} }
+
+// Check passes x through, unless it is one of the special elements.
+//
+//pipegen:map workers=3
+func Check(ctx context.Context, x int) (int, error) {
+	switch x {
+	case FailOn:
+		return 0, ErrBoom
+	case PanicOn:
+		panic("check panicked")
+	case HangOn:
+		<-ctx.Done()
+		return 0, ctx.Err()
+	}
+	return x, nil
+}
+
+// Expand yields x, x+1000 and x+2000, or fails after x when x is FailOn.
+//
+//pipegen:flatmap
+func Expand(x int) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		if !yield(x, nil) {
+			return
+		}
+		if x == FailOn {
+			yield(0, ErrBoom)
+			return
+		}
+		_ = yield(x+1000, nil) && yield(x+2000, nil)
+	}
+}
+
+// Job is work for Add: it adds N to Total.
+type Job struct {
+	N     int
+	Total *atomic.Int64
+}
+
+// Add adds j.N to j.Total; it fails on FailOn.
+//
+//pipegen:each workers=2
+func Add(ctx context.Context, j *Job) error {
+	if j.N == FailOn {
+		return ErrBoom
+	}
+	j.Total.Add(int64(j.N))
+	return nil
+}
+
+// Identity passes x on, in one worker: a pipeline of such stages keeps
+// order.
+//
+//pipegen:map
+func Identity(x int) int { return x }
+
+//pipegen:pipeline Squares = Square
+//pipegen:pipeline EvenSquares = Square | Even
+//pipegen:pipeline Checked = Check | Square
+//pipegen:pipeline Twice = Dup | Square
+//pipegen:pipeline Expanded = Expand
+//pipegen:pipeline Sum(jobs) = Add
+//pipegen:pipeline ordered1 = Identity | Identity | Identity
+//pipegen:pipeline chain = Square(workers=4) | Even | Dup(workers=2) | Check
