@@ -144,14 +144,24 @@ func IsGenerated(data []byte) bool {
 // dropped: pending names the pipelines this run will generate.
 func packageErrors(l *loaded, pending map[string]bool) Errors {
 	var errs Errors
+	compileReport := "# " + l.pkg.PkgPath + "\n"
 	for _, e := range l.pkg.Errors {
 		if e.Kind == packages.TypeError && pending[undefinedName(e.Msg)] {
 			continue
 		}
+		if e.Kind == packages.ListError && strings.HasPrefix(e.Msg, compileReport) && l.pkg.TypesInfo != nil {
+			// The go command's compiler report on the package (it builds
+			// export data): the type check from source reports the same
+			// problems, one error each, and knows which to expect.
+			continue
+		}
 		pos := parsePosition(e.Pos)
 		msg := e.Msg
-		if e.Kind == packages.TypeError {
+		switch e.Kind {
+		case packages.TypeError:
 			msg = "package does not type-check: " + msg
+		case packages.ParseError:
+			msg = "syntax error: " + msg
 		}
 		if !pos.IsValid() {
 			pos = token.Position{Filename: l.dir}

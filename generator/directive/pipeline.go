@@ -132,7 +132,8 @@ func (p *fileParser) pipeline(list []*ast.Comment, kindEnd int) (continued int) 
 // directive whose text so far is soFar: the line starts with something that
 // can only follow a term ("|", "," or ")"), or the directive so far ends with
 // something that needs more to follow ("|", ",", "(" or "=": the last lets
-// "P =" put all its stages on the following lines). Lines that are themselves directives never continue.
+// "P =" put all its stages on the following lines). Lines that are
+// themselves directives never continue.
 func continues(soFar, text string) bool {
 	if !strings.HasPrefix(text, "//") || strings.HasPrefix(text, prefix) || strings.HasPrefix(text, "//go:") {
 		return false

@@ -1,0 +1,7 @@
+package p
+
+//pipegen:map
+func A(x int) int { return x }
+
+//pipegen:pipeline P = A
+//pipegen:pipeline P = A | A

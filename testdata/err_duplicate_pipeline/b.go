@@ -1,0 +1,3 @@
+package p
+
+//pipegen:pipeline P = A

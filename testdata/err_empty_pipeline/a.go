@@ -1,0 +1,8 @@
+package p
+
+//pipegen:map
+func A(x int) int { return x }
+
+//pipegen:pipeline P =
+//pipegen:pipeline Q(src) = src
+//pipegen:pipeline R

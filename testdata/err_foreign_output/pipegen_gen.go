@@ -1,0 +1,3 @@
+// This file was written by hand: pipegen must not overwrite it.
+
+package p

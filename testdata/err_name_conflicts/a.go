@@ -1,0 +1,13 @@
+package p
+
+//pipegen:map
+func A(x int) int { return x }
+
+// P is already taken.
+func P() {}
+
+type Q struct{}
+
+//pipegen:pipeline P = A
+//pipegen:pipeline Q = A
+//pipegen:pipeline A = A
