@@ -3,7 +3,7 @@ package p
 //pipegen:mapp workers=2
 func A(x int) int { return x }
 
-//pipegen:Map
+//pipegen:flat_map
 func B(x int) int { return x }
 
 //pipegen:pipelines P = A
