@@ -106,17 +106,25 @@ func load(ctx context.Context, cfg Config, patterns []string) (*token.FileSet, [
 		return nil, nil, fmt.Errorf("loading %s: %w", strings.Join(patterns, " "), err)
 	}
 	var out []*loaded
+	var missing Errors
 	for _, p := range pkgs {
 		l := byPath[p.PkgPath]
 		if l == nil {
 			dir := packageDir(p)
 			if dir == "" {
+				// A pattern that matched no files: the go command says why.
+				for _, e := range p.Errors {
+					missing = append(missing, &Error{Pos: parsePosition(e.Pos), Msg: e.Msg})
+				}
 				continue
 			}
 			l = &loaded{dir: dir, output: filepath.Join(dir, OutputName)}
 		}
 		l.pkg = p
 		out = append(out, l)
+	}
+	if len(missing) > 0 {
+		return nil, nil, missing
 	}
 	return fset, out, nil
 }

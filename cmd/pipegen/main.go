@@ -48,6 +48,9 @@ func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// getwd is os.Getwd; tests may point it elsewhere.
+var getwd = os.Getwd
+
 const usage = `pipegen generates typed, concurrent pipeline code from //pipegen: directives.
 
 Usage:
@@ -94,7 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 
-	wd, err := os.Getwd()
+	wd, err := getwd()
 	if err != nil {
 		fmt.Fprintln(stderr, "pipegen:", err)
 		return 2
