@@ -87,6 +87,11 @@ func analyze(fset *token.FileSet, l *loaded, files []*directive.File) (*analysis
 		badStages: map[string]bool{},
 	}
 	res := &analysis{stages: a.stages, pending: map[string]bool{}}
+	for _, name := range predeclaredUsed {
+		if obj := a.pkg.Scope().Lookup(name); obj != nil {
+			a.errorf(obj.Pos(), "%s hides the predeclared %s, which the generated code uses; rename it", objectKind(obj), name)
+		}
+	}
 	for _, f := range files {
 		for _, s := range f.Stages {
 			a.stage(s)
@@ -114,6 +119,11 @@ func analyze(fset *token.FileSet, l *loaded, files []*directive.File) (*analysis
 	return res, a.errs
 }
 
+// predeclaredUsed are the predeclared identifiers that generated code
+// uses: a package-level declaration of one of them would change its
+// meaning there.
+var predeclaredUsed = []string{"any", "bool", "close", "error", "false", "int", "make", "nil", "true", "uint64"}
+
 // stage checks one stage directive and its function's signature.
 func (a *analyzer) stage(d *directive.Stage) {
 	fd := d.Func
@@ -135,7 +145,7 @@ func (a *analyzer) stage(d *directive.Stage) {
 			bad(k.NamePos, "key %q is not supported yet", key)
 		}
 	}
-	if reservedLocals[name] {
+	if templates.Reserved(name) {
 		bad(fd.Name.Pos(), "stage function name %s is used by the generated code; rename the function", name)
 		return
 	}
@@ -290,7 +300,7 @@ func (a *analyzer) pipeline(p *directive.Pipeline) *pipelineDef {
 		a.errorf(p.Inputs[1].Pos, "pipeline %s declares %d inputs: several inputs need concat, which is not supported yet", p.Name.Name, len(p.Inputs))
 		return nil
 	}
-	if reservedLocals[def.input] {
+	if templates.Reserved(def.input) {
 		a.errorf(p.Name.Pos, "input name %q is used by the generated code; choose another", def.input)
 		ok = false
 	}
@@ -315,11 +325,14 @@ func (a *analyzer) pipeline(p *directive.Pipeline) *pipelineDef {
 	}
 
 	depth := 0
-	for i, t := range terms {
+	// prev is the stage before the current term, nil when that term did
+	// not resolve to a stage: a mismatch with it would be noise.
+	var prev *stageUse
+	for _, t := range terms {
 		ref := t.term.(*directive.Ref) // flatten returns only refs
 		if ref.Name == def.input || (t.owner != p && slices.ContainsFunc(t.owner.Inputs, func(in directive.Ident) bool { return in.Name == ref.Name })) {
 			a.errorf(ref.Pos, "input %s can only be the first term of the pipeline (concat is not supported yet)", ref.Name)
-			ok = false
+			ok, prev = false, nil
 			continue
 		}
 		fn := a.stages[ref.Name]
@@ -327,7 +340,7 @@ func (a *analyzer) pipeline(p *directive.Pipeline) *pipelineDef {
 			if !a.badStages[ref.Name] {
 				a.errorf(ref.Pos, "unknown stage %s%s", ref.Name, a.suggest(ref.Name))
 			}
-			ok = false
+			ok, prev = false, nil
 			continue
 		}
 		use := &stageUse{fn: fn, pos: ref.Pos, workers: fn.workers, maxsize: fn.maxsize}
@@ -350,13 +363,12 @@ func (a *analyzer) pipeline(p *directive.Pipeline) *pipelineDef {
 			}
 		}
 		use.in = fn.in
-		if i > 0 && ok {
-			prev := def.stages[len(def.stages)-1]
+		if prev != nil {
 			use.in = prev.out
 			if prev.fn.kind == directive.Each {
 				a.errorf(ref.Pos, "%s follows each stage %s, which yields no elements: each must be the last stage", ref.Name, prev.fn.name)
 				ok = false
-			} else if !types.AssignableTo(prev.out, fn.in) {
+			} else if prev.out != nil && !types.AssignableTo(prev.out, fn.in) {
 				a.errorf(ref.Pos, "type mismatch: %s yields %s but %s takes %s", prev.fn.name, a.typeString(prev.out), fn.name, a.typeString(fn.in))
 				ok = false
 			}
@@ -366,6 +378,7 @@ func (a *analyzer) pipeline(p *directive.Pipeline) *pipelineDef {
 			use.out = use.in
 		}
 		def.stages = append(def.stages, use)
+		prev = use
 	}
 	if !ok {
 		return nil
@@ -402,6 +415,9 @@ func (a *analyzer) flatten(owner *directive.Pipeline, e *directive.Expr, path []
 				out = append(out, flatTerm{t, owner})
 				continue
 			}
+			// Clipped, so that expanding one reference never writes into
+			// the path of another.
+			path := slices.Clip(path)
 			if slices.Contains(path, t.Name) {
 				a.errorf(t.Pos, "pipeline cycle: %s", strings.Join(append(path, t.Name), " → "))
 				ok = false

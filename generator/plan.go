@@ -12,16 +12,6 @@ import (
 	"github.com/pipegen/pipegen/templates"
 )
 
-// reservedLocals are the identifiers that generated functions declare
-// locally. A package-level name the generated code must refer to (a stage
-// function, an input) cannot be one of them, or a local would shadow it.
-var reservedLocals = map[string]bool{
-	"ctx": true, "opts": true, "yield": true, "r": true, "run": true, "err": true,
-	"it": true, "ok": true, "done": true, "index": true, "v": true, "vs": true,
-	"worker": true, "child": true, "zero": true, "i": true, "w": true, "q": true,
-	"size": true, "producers": true, "keep": true, "out": true, "In": true,
-}
-
 // names hands out package-level identifiers that collide neither with the
 // user's declarations nor with each other.
 type names struct {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"go/types"
+	"slices"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -21,6 +22,17 @@ const RuntimePath = "github.com/pipegen/pipegen/runtime"
 var localNames = []string{
 	"ctx", "opts", "yield", "r", "run", "err", "it", "ok", "done", "index", "v", "vs",
 	"worker", "child", "zero", "i", "w", "q", "size", "producers", "keep", "out", "In",
+}
+
+// Reserved reports whether generated functions use name for a local or an
+// imported package, so that a package-level name of the user's that the
+// generated code must refer to (a stage function, an input) cannot be it.
+func Reserved(name string) bool {
+	switch name {
+	case "context", "iter", "pipegen":
+		return true
+	}
+	return slices.Contains(localNames, name)
 }
 
 // Render writes the generated file for p: every pipeline with its stages,

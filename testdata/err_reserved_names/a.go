@@ -8,3 +8,7 @@ func A(x int) int { return x }
 
 //pipegen:pipeline P(ctx) = A
 //pipegen:pipeline Q = r
+
+//pipegen:pipeline R(iter) = A
+
+func close() {}
