@@ -29,7 +29,8 @@ func SourceIndex(i uint64) Index {
 }
 
 // Child returns the index of the pos-th element (from 0) that a flatmap stage
-// produced from the element at x. Past [MaxIndexDepth] levels, which the
+// produced from the element at x. Positions are kept in 32 bits: a parent
+// with more than 4,294,967,295 children reuses positions. Past [MaxIndexDepth] levels, which the
 // generator never lets happen, the deepest position is overwritten.
 func (x Index) Child(pos int) Index {
 	if int(x.depth) < MaxIndexDepth {

@@ -10,6 +10,14 @@ import (
 // far a fast stage may run ahead of a slow one.
 const DefaultMaxSize = 64
 
+// Limits on stage settings, checked when code is generated and when a
+// call starts. They keep a mistyped number from becoming a crash (a
+// channel too large to make) rather than limit real pipelines.
+const (
+	MaxWorkers   = 1 << 16
+	MaxQueueSize = 1 << 24
+)
+
 // StageConfig is a stage's settings as its directives give them. Generated
 // code lists one per stage; [Option] values may change them for one call.
 type StageConfig struct {
@@ -39,15 +47,16 @@ type setting struct {
 	apply  func(*StageConfig) error
 }
 
-// Workers sets the number of goroutines of the named stage (n >= 1).
+// Workers sets the number of goroutines of the named stage (1 to
+// [MaxWorkers]).
 func Workers(stage string, n int) Option {
 	return func(o *options) {
 		o.settings = append(o.settings, setting{
 			option: fmt.Sprintf("Workers(%q, %d)", stage, n),
 			stage:  stage,
 			apply: func(c *StageConfig) error {
-				if n < 1 {
-					return fmt.Errorf("workers must be at least 1")
+				if n < 1 || n > MaxWorkers {
+					return fmt.Errorf("workers must be from 1 to %d", MaxWorkers)
 				}
 				c.Workers = n
 				return nil
@@ -57,15 +66,15 @@ func Workers(stage string, n int) Option {
 }
 
 // MaxSize sets the capacity of the named stage's input queue, in elements
-// (n >= 0; 0 makes every hand-over synchronous).
+// (0 to [MaxQueueSize]; 0 makes every hand-over synchronous).
 func MaxSize(stage string, n int) Option {
 	return func(o *options) {
 		o.settings = append(o.settings, setting{
 			option: fmt.Sprintf("MaxSize(%q, %d)", stage, n),
 			stage:  stage,
 			apply: func(c *StageConfig) error {
-				if n < 0 {
-					return fmt.Errorf("maxsize must be at least 0")
+				if n < 0 || n > MaxQueueSize {
+					return fmt.Errorf("maxsize must be from 0 to %d", MaxQueueSize)
 				}
 				c.MaxSize = n
 				return nil

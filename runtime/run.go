@@ -55,6 +55,8 @@ func (r *Run) Done() <-chan struct{} {
 }
 
 // Workers returns the number of workers of the named stage for this run.
+// stage must be one of the pipeline's stages (generated code guarantees
+// it).
 func (r *Run) Workers(stage string) int {
 	return r.stages[stageIndex(r.stages, stage)].Workers
 }
@@ -77,7 +79,9 @@ func (r *Run) Go(f func()) {
 // Fail records that worker (-1 for an input) of stage failed with err while
 // processing the element at index, and stops the run. Only the first
 // failure of a run is kept. A failure after the caller cancelled the context
-// is reported as the context's error: it is most likely a consequence.
+// is reported as the context's error: it is most likely a consequence. (A
+// panic, recorded by [Run.Recover], is not: it is a bug wherever it
+// happens, so it is reported as it is.)
 func (r *Run) Fail(stage string, worker int, index Index, err error) {
 	if r.parent.Err() != nil {
 		r.fail(r.parent.Err())
@@ -136,7 +140,9 @@ func (r *Run) Stop() {
 
 // Wait waits for every goroutine of the run to end and returns the run's
 // failure: a [*StageError]; else the context's error if the caller's
-// context is done (the run may have been cut short); else nil.
+// context is done (the run may have been cut short; a run cancelled just
+// as it completed also reports it, erring on the side of telling); else
+// nil.
 func (r *Run) Wait() error {
 	r.wg.Wait()
 	r.mu.Lock()

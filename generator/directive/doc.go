@@ -56,8 +56,8 @@
 //
 // Stage directives and pipeline overrides share these keys:
 //
-//	workers=N    goroutines running the stage; an integer >= 1
-//	maxsize=N    capacity of the stage's input queue; an integer >= 0
+//	workers=N    goroutines running the stage; 1 to 65536
+//	maxsize=N    capacity of the stage's input queue; 0 to 16777216
 //	timeout=D    per-element deadline; a Go duration > 0, such as 500ms
 //	ontimeout=W  what a timeout does: drop or fail
 //	start=F      per-worker setup function; a Go identifier

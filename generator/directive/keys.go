@@ -1,10 +1,13 @@
 package directive
 
 import (
+	"fmt"
 	"go/token"
 	"strconv"
 	"strings"
 	"time"
+
+	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
 // item is one raw "key=value" word of a directive, not yet checked.
@@ -69,14 +72,14 @@ func parseValue(k *Key) (want string) {
 	switch k.Name {
 	case "workers":
 		n, ok := parseInt(k.Value)
-		if !ok || n < 1 {
-			return "an integer >= 1"
+		if !ok || n < 1 || n > pipegen.MaxWorkers {
+			return fmt.Sprintf("an integer from 1 to %d", pipegen.MaxWorkers)
 		}
 		k.Int = n
 	case "maxsize":
 		n, ok := parseInt(k.Value)
-		if !ok || n < 0 {
-			return "an integer >= 0"
+		if !ok || n < 0 || n > pipegen.MaxQueueSize {
+			return fmt.Sprintf("an integer from 0 to %d", pipegen.MaxQueueSize)
 		}
 		k.Int = n
 	case "timeout":

@@ -405,7 +405,7 @@ func TestPipelineErrors(t *testing.T) {
 			want: []string{
 				`unknown key "wrokers"; want workers, maxsize, timeout, ontimeout, start or done`,
 				`duplicate key "workers" (first at $1)`,
-				`bad value "-1" for maxsize: want an integer >= 0`,
+				`bad value "-1" for maxsize: want an integer from 0 to 16777216`,
 				`bad value "2x" for timeout: want a Go duration such as 500ms or 2s`,
 				`bad value "x" for ontimeout: want drop or fail`,
 			},
@@ -420,7 +420,7 @@ func TestPipelineErrors(t *testing.T) {
 		{
 			name: "bad setting and syntax error",
 			src:  "//pipegen:pipeline P = A(workers=‸0) ‸B\n",
-			want: []string{`bad value "0" for workers: want an integer >= 1`, `unexpected "B"; want "|" or end of pipeline`},
+			want: []string{`bad value "0" for workers: want an integer from 1 to 65536`, `unexpected "B"; want "|" or end of pipeline`},
 		},
 
 		// Continuation lines.

@@ -435,7 +435,7 @@ func TestOptions(t *testing.T) {
 		t.Fatalf("unknown stage in option: err = %v", err)
 	}
 	err = Sum(ctx, slices.Values([]*Job{}), pipegen.Workers("Add", 0))
-	if err == nil || !strings.Contains(err.Error(), "workers must be at least 1") {
+	if err == nil || !strings.Contains(err.Error(), "workers must be from 1 to 65536") {
 		t.Fatalf("workers=0 option: err = %v", err)
 	}
 	noLeaks(t)

@@ -10,3 +10,4 @@ func B(x int) int { return x }
 func C(x int) int { return x }
 
 //pipegen:pipeline P = A(workers=-2) | B(maxsize=big) | C(timeout=soon)
+//pipegen:pipeline Q = A(workers=65537) | B(maxsize=16777217)
