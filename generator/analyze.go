@@ -4,12 +4,10 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
-	"slices"
 	"sort"
 	"strings"
 
 	"github.com/pipegen/pipegen/generator/directive"
-	pipegen "github.com/pipegen/pipegen/runtime"
 	"github.com/pipegen/pipegen/templates"
 )
 
@@ -27,29 +25,6 @@ type stageFunc struct {
 	in, out types.Type
 	workers int
 	maxsize int // -1: the default
-}
-
-// pipelineDef is a checked pipeline.
-type pipelineDef struct {
-	dir    *directive.Pipeline
-	input  string
-	inType types.Type
-	stages []*stageUse
-	// out is the element type of the result, nil when the last stage is
-	// each.
-	out types.Type
-}
-
-// stageUse is a stage in a pipeline, with the pipeline's overrides applied.
-type stageUse struct {
-	fn      *stageFunc
-	pos     token.Pos // where the pipeline names it
-	workers int
-	maxsize int
-	// in is the element type of the stage's input queue: what the stage
-	// before it yields, which need only be assignable to fn.in. out is
-	// what the stage yields: a filter passes its input on unchanged.
-	in, out types.Type
 }
 
 // analysis is what analyze finds in one package.
@@ -281,174 +256,6 @@ func tupleString(t *types.Tuple, pkg *types.Package) string {
 // typeString writes t relative to the package being analyzed.
 func (a *analyzer) typeString(t types.Type) string {
 	return types.TypeString(t, types.RelativeTo(a.pkg))
-}
-
-// pipeline checks one pipeline directive; it returns nil after reporting
-// errors.
-func (a *analyzer) pipeline(p *directive.Pipeline) *pipelineDef {
-	def := &pipelineDef{dir: p, input: "in"}
-	ok := true
-	if obj := a.pkg.Scope().Lookup(p.Name.Name); obj != nil {
-		a.errorf(p.Name.Pos, "pipeline %s conflicts with %s declared at %s", p.Name.Name, objectKind(obj), a.where(obj.Pos()))
-		ok = false
-	}
-	switch len(p.Inputs) {
-	case 0:
-	case 1:
-		def.input = p.Inputs[0].Name
-	default:
-		a.errorf(p.Inputs[1].Pos, "pipeline %s declares %d inputs: several inputs need concat, which is not supported yet", p.Name.Name, len(p.Inputs))
-		return nil
-	}
-	if templates.Reserved(def.input) {
-		a.errorf(p.Name.Pos, "input name %q is used by the generated code; choose another", def.input)
-		ok = false
-	}
-
-	terms, good := a.flatten(p, p.Expr, []string{p.Name.Name})
-	if !good {
-		return nil
-	}
-	// The input may be named explicitly as the first term.
-	if len(terms) > 0 {
-		if ref, isRef := terms[0].term.(*directive.Ref); isRef && ref.Name == def.input && terms[0].owner == p {
-			if ref.Lparen.IsValid() {
-				a.errorf(ref.Lparen, "input %s takes no settings", ref.Name)
-				ok = false
-			}
-			terms = terms[1:]
-		}
-	}
-	if len(terms) == 0 {
-		a.errorf(p.Expr.Pos, "pipeline %s has no stages", p.Name.Name)
-		return nil
-	}
-
-	depth := 0
-	// prev is the stage before the current term, nil when that term did
-	// not resolve to a stage: a mismatch with it would be noise.
-	var prev *stageUse
-	for _, t := range terms {
-		ref := t.term.(*directive.Ref) // flatten returns only refs
-		if ref.Name == def.input || (t.owner != p && slices.ContainsFunc(t.owner.Inputs, func(in directive.Ident) bool { return in.Name == ref.Name })) {
-			a.errorf(ref.Pos, "input %s can only be the first term of the pipeline (concat is not supported yet)", ref.Name)
-			ok, prev = false, nil
-			continue
-		}
-		fn := a.stages[ref.Name]
-		if fn == nil {
-			if !a.badStages[ref.Name] {
-				a.errorf(ref.Pos, "unknown stage %s%s", ref.Name, a.suggest(ref.Name))
-			}
-			ok, prev = false, nil
-			continue
-		}
-		use := &stageUse{fn: fn, pos: ref.Pos, workers: fn.workers, maxsize: fn.maxsize}
-		for _, k := range ref.Args {
-			switch k.Name {
-			case "workers":
-				use.workers = k.Int
-			case "maxsize":
-				use.maxsize = k.Int
-			default:
-				a.errorf(k.NamePos, "key %q is not supported yet", k.Name)
-				ok = false
-			}
-		}
-		if fn.kind == directive.FlatMap {
-			depth++
-			if depth == pipegen.MaxIndexDepth+1 {
-				a.errorf(ref.Pos, "pipeline %s nests more than %d flatmap stages; element indices cannot hold more levels", p.Name.Name, pipegen.MaxIndexDepth)
-				ok = false
-			}
-		}
-		use.in = fn.in
-		if prev != nil {
-			use.in = prev.out
-			if prev.fn.kind == directive.Each {
-				a.errorf(ref.Pos, "%s follows each stage %s, which yields no elements: each must be the last stage", ref.Name, prev.fn.name)
-				ok = false
-			} else if prev.out != nil && !types.AssignableTo(prev.out, fn.in) {
-				a.errorf(ref.Pos, "type mismatch: %s yields %s but %s takes %s", prev.fn.name, a.typeString(prev.out), fn.name, a.typeString(fn.in))
-				ok = false
-			}
-		}
-		use.out = fn.out
-		if fn.kind == directive.Filter {
-			use.out = use.in
-		}
-		def.stages = append(def.stages, use)
-		prev = use
-	}
-	if !ok {
-		return nil
-	}
-	def.inType = def.stages[0].in
-	def.out = def.stages[len(def.stages)-1].out
-	return def
-}
-
-// flatTerm is a term of a pipeline after inlining, with the pipeline
-// directive it was written in.
-type flatTerm struct {
-	term  directive.Term
-	owner *directive.Pipeline
-}
-
-// flatten returns the terms of e with every reference to another pipeline
-// replaced by that pipeline's terms. path lists the pipelines being
-// expanded, to report cycles.
-func (a *analyzer) flatten(owner *directive.Pipeline, e *directive.Expr, path []string) ([]flatTerm, bool) {
-	var out []flatTerm
-	ok := true
-	for _, t := range e.Terms {
-		switch t := t.(type) {
-		case *directive.Ordered:
-			a.errorf(t.Pos, "ordered is not supported yet")
-			ok = false
-		case *directive.Concat:
-			a.errorf(t.Pos, "concat is not supported yet")
-			ok = false
-		case *directive.Ref:
-			sub := a.pipelines[t.Name]
-			if sub == nil || a.stages[t.Name] != nil {
-				out = append(out, flatTerm{t, owner})
-				continue
-			}
-			// Clipped, so that expanding one reference never writes into
-			// the path of another.
-			path := slices.Clip(path)
-			if slices.Contains(path, t.Name) {
-				a.errorf(t.Pos, "pipeline cycle: %s", strings.Join(append(path, t.Name), " → "))
-				ok = false
-				continue
-			}
-			if t.Lparen.IsValid() {
-				a.errorf(t.Lparen, "pipeline %s takes no settings; override the settings of its stages in its own directive", t.Name)
-				ok = false
-			}
-			if len(sub.Inputs) > 1 {
-				a.errorf(t.Pos, "pipeline %s has several inputs and cannot be inlined here", t.Name)
-				ok = false
-				continue
-			}
-			terms, good := a.flatten(sub, sub.Expr, append(path, t.Name))
-			ok = ok && good
-			// Inlined, the sub-pipeline's input is whatever flows into it
-			// here: drop its explicit input term.
-			subInput := "in"
-			if len(sub.Inputs) == 1 {
-				subInput = sub.Inputs[0].Name
-			}
-			if len(terms) > 0 {
-				if r, isRef := terms[0].term.(*directive.Ref); isRef && r.Name == subInput && terms[0].owner == sub {
-					terms = terms[1:]
-				}
-			}
-			out = append(out, terms...)
-		}
-	}
-	return out, ok
 }
 
 // suggest returns ` (did you mean X?)` for the stage name closest to name,

@@ -16,12 +16,15 @@ import (
 // user's declarations nor with each other.
 type names struct {
 	taken map[string]bool
+	// user are the package-level names of the user's package.
+	user map[string]bool
 }
 
 func newNames(pkg *types.Package, pending map[string]bool) *names {
-	n := &names{taken: map[string]bool{}}
+	n := &names{taken: map[string]bool{}, user: map[string]bool{}}
 	for _, name := range pkg.Scope().Names() {
 		n.taken[name] = true
+		n.user[name] = true
 	}
 	for name := range pending {
 		n.taken[name] = true
@@ -36,6 +39,17 @@ func (n *names) get(base string) string {
 		name = fmt.Sprintf("%s%d", base, i)
 	}
 	n.taken[name] = true
+	return name
+}
+
+// local returns base, or base2, base3… when the user's package declares
+// base: for identifiers of function scope, such as type parameters, that
+// must not hide a package-level name the function may refer to.
+func (n *names) local(base string) string {
+	name := base
+	for i := 2; n.user[name]; i++ {
+		name = fmt.Sprintf("%s%d", base, i)
+	}
 	return name
 }
 
@@ -60,53 +74,98 @@ func plan(fset *token.FileSet, pkg *types.Package, res *analysis) *templates.Pac
 	}
 
 	for _, def := range res.pipelines {
-		base := lowerFirst(def.dir.Name.Name)
-		p := &templates.Pipeline{
-			Name:      def.dir.Name.Name,
-			Expr:      def.dir.Expr.String(),
-			Where:     where(fset, def.dir.Pos),
-			RunType:   n.get(base + "Run"),
-			StartFunc: n.get("start" + upperFirst(def.dir.Name.Name)),
-			StagesVar: n.get(base + "Stages"),
-		}
-		p.Input = &templates.Input{Name: def.input, Type: def.inType, Feed: "feed"}
-
-		// Members of the run struct only need to be unique within it.
-		members := &names{taken: map[string]bool{"feed": true, "feedSeq2": true, "out": true, "Run": true}}
-		seen := map[string]int{}
-		for _, use := range def.stages {
-			fn := use.fn
-			seen[fn.name]++
-			stageName := fn.name
-			if k := seen[fn.name]; k > 1 {
-				stageName = fmt.Sprintf("%s#%d", fn.name, k)
-			}
-			member := lowerFirst(fn.name)
-			s := &templates.Stage{
-				Name:    stageName,
-				Func:    fn.name,
-				Kind:    templates.Kind(fn.kind),
-				Where:   where(fset, fn.dir.Pos),
-				Ctx:     fn.ctx,
-				Err:     fn.err,
-				Flat:    fn.flat,
-				Workers: use.workers,
-				MaxSize: use.maxsize,
-				Worker:  members.get(member + "Worker"),
-				In:      &templates.Edge{Field: members.get(member + "In"), Queue: queueFor(use.in)},
-			}
-			if prev := len(p.Stages); prev > 0 {
-				p.Stages[prev-1].Out = s.In
-			}
-			p.Stages = append(p.Stages, s)
-		}
-		if def.out != nil {
-			p.Out = &templates.Edge{Field: "out", Queue: queueFor(def.out)}
-			p.Stages[len(p.Stages)-1].Out = p.Out
-		}
-		out.Pipelines = append(out.Pipelines, p)
+		out.Pipelines = append(out.Pipelines, planPipeline(fset, n, def, queueFor))
 	}
 	return out
+}
+
+// planPipeline names the parts of one pipeline and turns its graph into
+// the model.
+func planPipeline(fset *token.FileSet, n *names, def *pipelineDef, queueFor func(types.Type) *templates.Queue) *templates.Pipeline {
+	name := def.dir.Name.Name
+	base := lowerFirst(name)
+	p := &templates.Pipeline{
+		Name:      name,
+		Expr:      def.dir.Expr.String(),
+		Where:     where(fset, def.dir.Pos),
+		RunType:   n.get(base + "Run"),
+		StartFunc: n.get("start" + upperFirst(name)),
+		StagesVar: n.get(base + "Stages"),
+	}
+	// Members of the run struct only need to be unique within it; the
+	// promoted methods of pipegen.Run are all exported, ours are not.
+	members := &names{taken: map[string]bool{"out": true}}
+
+	edges := map[*queue]*templates.Edge{}
+	edgeFor := func(q *queue) *templates.Edge {
+		if e := edges[q]; e != nil {
+			return e
+		}
+		e := &templates.Edge{Queue: queueFor(q.elem)}
+		if q.consumer == nil {
+			e.Field = "out"
+		} else {
+			e.Consumer = q.consumer.name
+			e.Field = members.get(lowerFirst(q.consumer.fn.name) + "In")
+		}
+		for _, prod := range q.producers {
+			if prod.kind == inputNode {
+				e.ProducerInputs++
+			} else {
+				e.ProducerStages = append(e.ProducerStages, prod.name)
+			}
+		}
+		edges[q] = e
+		return e
+	}
+	targets := func(nd *node) []*templates.Target {
+		var ts []*templates.Target
+		for _, t := range nd.targets {
+			ts = append(ts, &templates.Target{Edge: edgeFor(t.q), Branches: t.branches})
+		}
+		return ts
+	}
+
+	for _, in := range def.inputs {
+		typeParam, feed := "In", "feed"
+		if len(def.inputs) > 1 {
+			typeParam, feed = "In"+upperFirst(in.name), "feed"+upperFirst(in.name)
+		}
+		p.Inputs = append(p.Inputs, &templates.Input{
+			Name:      in.name,
+			Type:      in.out,
+			TypeParam: n.local(typeParam),
+			Feed:      members.get(feed),
+		})
+	}
+	for _, nd := range def.nodes {
+		fn := nd.fn
+		p.Stages = append(p.Stages, &templates.Stage{
+			Name:    nd.name,
+			Func:    fn.name,
+			Kind:    templates.Kind(fn.kind),
+			Where:   where(fset, fn.dir.Pos),
+			Ctx:     fn.ctx,
+			Err:     fn.err,
+			Flat:    fn.flat,
+			Workers: nd.workers,
+			MaxSize: nd.maxsize,
+			Worker:  members.get(lowerFirst(fn.name) + "Worker"),
+			In:      edgeFor(nd.in),
+		})
+	}
+	// Targets after every input edge exists, so that fields are named in
+	// stage order.
+	for i, in := range def.inputs {
+		p.Inputs[i].Targets = targets(in)
+	}
+	for i, nd := range def.nodes {
+		p.Stages[i].Targets = targets(nd)
+	}
+	if def.out != nil {
+		p.Out = edgeFor(def.out)
+	}
+	return p
 }
 
 // where formats pos as base-name:line, for doc comments that must not

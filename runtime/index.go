@@ -94,3 +94,16 @@ func Compare(a, b Index) int {
 	}
 	return 0
 }
+
+// Branch returns the index of the element at x as it enters a concat
+// through its branch-th branch (from 0). The branch becomes the first
+// position below the source position, so that ordering sorts the elements
+// of one source position by branch, then by their own children.
+func (x Index) Branch(branch int) Index {
+	if int(x.depth) < MaxIndexDepth {
+		x.depth++
+	}
+	copy(x.path[1:x.depth], x.path[:x.depth-1])
+	x.path[0] = uint32(branch)
+	return x
+}

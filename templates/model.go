@@ -41,32 +41,49 @@ type Pipeline struct {
 	RunType   string
 	StartFunc string
 	StagesVar string
-	// Input is where elements come from.
-	Input *Input
-	// Stages run in this order, each feeding the next.
+	// Inputs are where elements come from, in parameter order.
+	Inputs []*Input
+	// Stages are the stages in the order the expression names them.
 	Stages []*Stage
-	// Out is the queue that the caller reads, or nil when the last stage is
-	// an each stage and the entry point returns only an error.
+	// Out is the queue that the caller reads, or nil when the pipeline
+	// ends in an each stage and the entry point returns only an error.
 	Out *Edge
 }
 
-// Input is a pipeline's input sequence.
+// Input is one input sequence of a pipeline.
 type Input struct {
 	// Name is the entry point's parameter; also the stage name that errors
 	// of the sequence report.
 	Name string
 	// Type is the element type.
 	Type types.Type
-	// Seq2 is set for an iter.Seq2[Type, error] input.
-	Seq2 bool
-	// Feed names the method that copies the input into the first queue.
+	// TypeParam names the parameter's type parameter.
+	TypeParam string
+	// Feed names the method that copies an iter.Seq input to its targets;
+	// Feed+"Seq2" the one for an iter.Seq2.
 	Feed string
+	// Targets are the queues its elements go to.
+	Targets []*Target
 }
 
 // Edge is a queue instance in a run: a field of the run struct.
 type Edge struct {
 	Field string
 	Queue *Queue
+	// Consumer is the name of the stage that reads it, "" for the output.
+	Consumer string
+	// ProducerStages name the stages whose workers send to it;
+	// ProducerInputs counts the inputs that do.
+	ProducerStages []string
+	ProducerInputs int
+}
+
+// Target is a queue that a node sends its elements to. Branches are the
+// concat branches (innermost first) that elements pass on the way: each
+// becomes a level of their index.
+type Target struct {
+	Edge     *Edge
+	Branches []int
 }
 
 // Kind is a stage kind, as in the directives.
@@ -113,8 +130,8 @@ type Stage struct {
 	MaxSize int
 	// Worker names the method that runs one worker of the stage.
 	Worker string
-	// In is the stage's input queue; Out is where it sends its results
-	// (nil for an each stage).
-	In  *Edge
-	Out *Edge
+	// In is the stage's input queue; Targets are where it sends its
+	// results (none for an each stage; several when it broadcasts).
+	In      *Edge
+	Targets []*Target
 }

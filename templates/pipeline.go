@@ -9,43 +9,78 @@ import (
 
 // pipeline emits everything of one pipeline: the entry point, the table of
 // stage settings, the run struct, the function that starts a run, the
-// feeders of its input and one worker method per stage.
+// feeders of its inputs and one worker method per stage.
 func (e *emitter) pipeline(p *Pipeline) {
 	e.entryPoint(p)
 	e.stagesTable(p)
 	e.runType(p)
 	e.start(p)
-	e.feeders(p)
+	for _, in := range p.Inputs {
+		e.feeders(p, in)
+	}
 	for _, s := range p.Stages {
 		e.stage(p, s)
 	}
 }
 
-// inConstraint is the type parameter list of functions that take the
-// input: it may be an iter.Seq or an iter.Seq2 with errors.
-func (e *emitter) inConstraint(p *Pipeline) jen.Code {
-	return jen.Id("In").Qual(RuntimePath, "Input").Types(e.typ(p.Input.Type))
+// typeParams is the type parameter list of the functions that take the
+// inputs: each may be an iter.Seq or an iter.Seq2 with errors.
+func (e *emitter) typeParams(p *Pipeline) []jen.Code {
+	var list []jen.Code
+	for _, in := range p.Inputs {
+		list = append(list, jen.Id(in.TypeParam).Qual(RuntimePath, "Input").Types(e.typ(in.Type)))
+	}
+	return list
+}
+
+// inputParams are the input parameters, inputArgs the same as arguments.
+func inputParams(p *Pipeline) (params, args []jen.Code) {
+	for _, in := range p.Inputs {
+		params = append(params, jen.Id(in.Name).Id(in.TypeParam))
+		args = append(args, jen.Id(in.Name))
+	}
+	return params, args
+}
+
+// inputNames lists the inputs for doc comments: "in", "a and b", "a, b and c".
+func inputNames(p *Pipeline) string {
+	var names []string
+	for _, in := range p.Inputs {
+		names = append(names, in.Name)
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // entryPoint emits the function users call.
 func (e *emitter) entryPoint(p *Pipeline) {
-	in := p.Input.Name
-	params := []jen.Code{
-		jen.Id("ctx").Qual("context", "Context"),
-		jen.Id(in).Id("In"),
-		jen.Id("opts").Op("...").Qual(RuntimePath, "Option"),
-	}
-	start := jen.List(jen.Id("r"), jen.Err()).Op(":=").Id(p.StartFunc).Call(jen.Id("ctx"), jen.Id(in), jen.Id("opts"))
+	inParams, inArgs := inputParams(p)
+	params := append([]jen.Code{jen.Id("ctx").Qual("context", "Context")}, inParams...)
+	params = append(params, jen.Id("opts").Op("...").Qual(RuntimePath, "Option"))
+	startArgs := append(append([]jen.Code{jen.Id("ctx")}, inArgs...), jen.Id("opts"))
+	start := jen.List(jen.Id("r"), jen.Err()).Op(":=").Id(p.StartFunc).Call(startArgs...)
 
 	var stages []string
 	for _, s := range p.Stages {
 		stages = append(stages, s.Name)
 	}
-	intro := fmt.Sprintf(`%s runs the pipeline %s over the elements of %s
-(//pipegen:pipeline at %s). %s is an iter.Seq, or an iter.Seq2 whose
-first error fails the pipeline. The stages %s run concurrently, each with its
-own workers and bounded input queue; opts may change their settings.`,
-		p.Name, p.Expr, in, p.Where, in, strings.Join(stages, ", "))
+	what := "an iter.Seq, or an iter.Seq2 whose first error fails the pipeline"
+	if len(p.Inputs) > 1 {
+		what = "each an iter.Seq, or an iter.Seq2 whose first error fails the pipeline, read concurrently"
+	}
+	intro := fmt.Sprintf(`%s runs the pipeline %s (//pipegen:pipeline at %s) over the
+elements of %s, %s.`, p.Name, p.Expr, p.Where, inputNames(p), what)
+	switch len(stages) {
+	case 0:
+	case 1:
+		intro += fmt.Sprintf(` The stage %s runs with its own workers and bounded
+input queue; opts may change its settings.`, stages[0])
+	default:
+		intro += fmt.Sprintf(` The stages %s run concurrently, each with its
+own workers and bounded input queue; opts may change their settings.`, strings.Join(stages, ", "))
+	}
 
 	if p.Out == nil {
 		doc(e.file, intro+`
@@ -54,7 +89,7 @@ It returns when every element has been processed, or as soon as the
 pipeline fails: with the first error or panic of a stage or of the input as
 a *pipegen.StageError, or with ctx.Err() if ctx is cancelled first. Every
 goroutine of the pipeline has ended when it returns.`)
-		e.file.Func().Id(p.Name).Types(e.inConstraint(p)).Params(params...).Error().Block(
+		e.file.Func().Id(p.Name).Types(e.typeParams(p)...).Params(params...).Error().Block(
 			start,
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 			jen.Return(jen.Id("r").Dot("Wait").Call()),
@@ -63,10 +98,6 @@ goroutine of the pipeline has ended when it returns.`)
 	}
 
 	outType := e.typ(p.Out.Queue.Type)
-	zeroYield := jen.Block(
-		jen.Var().Id("zero").Add(outType.Clone()),
-		jen.Id("yield").Call(jen.Id("zero"), jen.Err()),
-	)
 	doc(e.file, intro+`
 
 Ranging over the result yields the output elements as they come, in no
@@ -75,7 +106,7 @@ panics, the pipeline stops and the last pair carries the error, a
 *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 loop stops the pipeline; the loop ends only after every goroutine of the
 pipeline has ended. Each range runs the pipeline anew.`)
-	e.file.Func().Id(p.Name).Types(e.inConstraint(p)).Params(params...).
+	e.file.Func().Id(p.Name).Types(e.typeParams(p)...).Params(params...).
 		Qual("iter", "Seq2").Types(outType.Clone(), jen.Error()).Block(
 		jen.Return(jen.Func().Params(jen.Id("yield").Func().Params(outType.Clone(), jen.Error()).Bool()).Block(
 			start,
@@ -92,7 +123,10 @@ pipeline has ended. Each range runs the pipeline anew.`)
 				jen.If(jen.Op("!").Id("ok")).Block(jen.Break()),
 				jen.If(jen.Op("!").Id("yield").Call(jen.Id("it").Dot("Value"), jen.Nil())).Block(jen.Return()),
 			),
-			jen.If(jen.Err().Op(":=").Id("r").Dot("Wait").Call(), jen.Err().Op("!=").Nil()).Add(zeroYield),
+			jen.If(jen.Err().Op(":=").Id("r").Dot("Wait").Call(), jen.Err().Op("!=").Nil()).Block(
+				jen.Var().Id("zero").Add(outType.Clone()),
+				jen.Id("yield").Call(jen.Id("zero"), jen.Err()),
+			),
 		)),
 	)
 }
@@ -114,8 +148,23 @@ func (e *emitter) stagesTable(p *Pipeline) {
 				jen.Id("MaxSize"), maxSize,
 			))
 		}
-		g.Line()
+		if len(p.Stages) > 0 {
+			g.Line()
+		}
 	})
+}
+
+// edges returns every queue of the run in field order: the stages' input
+// queues, then the output.
+func edges(p *Pipeline) []*Edge {
+	var list []*Edge
+	for _, s := range p.Stages {
+		list = append(list, s.In)
+	}
+	if p.Out != nil {
+		list = append(list, p.Out)
+	}
+	return list
 }
 
 // runType emits the struct of one run: the queues between the stages.
@@ -125,57 +174,73 @@ func (e *emitter) runType(p *Pipeline) {
 pipegen.Run that tracks its goroutines.`, p.RunType, p.Name))
 	e.file.Type().Id(p.RunType).StructFunc(func(g *jen.Group) {
 		g.Op("*").Qual(RuntimePath, "Run")
-		for _, s := range p.Stages {
-			g.Id(s.In.Field).Op("*").Id(s.In.Queue.Name).Comment("input of " + s.Name)
-		}
-		if p.Out != nil {
-			g.Id(p.Out.Field).Op("*").Id(p.Out.Queue.Name).Comment("output, read by the caller")
+		for _, edge := range edges(p) {
+			what := "input of " + edge.Consumer
+			if edge.Consumer == "" {
+				what = "output, read by the caller"
+			}
+			g.Id(edge.Field).Op("*").Id(edge.Queue.Name).Comment(what)
 		}
 	})
 }
 
+// producers is the number of goroutines that send to edge: the workers
+// of its producer stages, plus one feeder per producer input.
+func producers(edge *Edge) jen.Code {
+	var terms []jen.Code
+	for _, s := range edge.ProducerStages {
+		terms = append(terms, jen.Id("run").Dot("Workers").Call(jen.Lit(s)))
+	}
+	if edge.ProducerInputs > 0 {
+		terms = append(terms, jen.Lit(edge.ProducerInputs))
+	}
+	sum := jen.Add(terms[0])
+	for _, t := range terms[1:] {
+		sum.Op("+").Add(t)
+	}
+	return sum
+}
+
 // start emits the function that creates a run and starts its goroutines.
 func (e *emitter) start(p *Pipeline) {
-	in := p.Input.Name
+	inParams, _ := inputParams(p)
+	params := append([]jen.Code{jen.Id("ctx").Qual("context", "Context")}, inParams...)
+	params = append(params, jen.Id("opts").Index().Qual(RuntimePath, "Option"))
 	doc(e.file, fmt.Sprintf(`
-%s starts one run of %s: a goroutine that feeds %s to the first
-stage, and the workers of every stage.`, p.StartFunc, p.Name, in))
-	e.file.Func().Id(p.StartFunc).Types(e.inConstraint(p)).Params(
-		jen.Id("ctx").Qual("context", "Context"),
-		jen.Id(in).Id("In"),
-		jen.Id("opts").Index().Qual(RuntimePath, "Option"),
-	).Params(jen.Op("*").Id(p.RunType), jen.Error()).BlockFunc(func(g *jen.Group) {
+%s starts one run of %s: a goroutine per input that feeds it to the
+stages, and the workers of every stage.`, p.StartFunc, p.Name))
+	e.file.Func().Id(p.StartFunc).Types(e.typeParams(p)...).Params(params...).
+		Params(jen.Op("*").Id(p.RunType), jen.Error()).BlockFunc(func(g *jen.Group) {
 		g.List(jen.Id("run"), jen.Err()).Op(":=").Qual(RuntimePath, "NewRun").Call(
 			jen.Id("ctx"), jen.Lit(p.Name), jen.Id(p.StagesVar), jen.Id("opts"))
 		g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 
-		// Each queue's producers are the workers of the stage before it;
-		// the first queue's is the feeder.
+		// Each queue's producers are the workers of the stages and the
+		// feeders of the inputs that send to it.
 		init := []jen.Code{jen.Line().Id("Run").Op(":").Id("run")}
-		producers := jen.Lit(1)
-		for _, s := range p.Stages {
-			init = append(init, jen.Line().Id(s.In.Field).Op(":").Id(s.In.Queue.New).Call(
-				jen.Id("run").Dot("MaxSize").Call(jen.Lit(s.Name)), producers))
-			producers = jen.Id("run").Dot("Workers").Call(jen.Lit(s.Name))
-		}
-		if p.Out != nil {
-			init = append(init, jen.Line().Id(p.Out.Field).Op(":").Id(p.Out.Queue.New).Call(
-				jen.Qual(RuntimePath, "DefaultMaxSize"), producers))
+		for _, edge := range edges(p) {
+			size := jen.Qual(RuntimePath, "DefaultMaxSize")
+			if edge.Consumer != "" {
+				size = jen.Id("run").Dot("MaxSize").Call(jen.Lit(edge.Consumer))
+			}
+			init = append(init, jen.Line().Id(edge.Field).Op(":").Id(edge.Queue.New).Call(size, producers(edge)))
 		}
 		init = append(init, jen.Line())
 		g.Id("r").Op(":=").Op("&").Id(p.RunType).Values(init...)
 
-		// The cases are exactly the types of pipegen.Input.
-		t := p.Input.Type
-		feed := func(method string) jen.Code {
-			return jen.Id("r").Dot("Go").Call(jen.Func().Params().Block(jen.Id("r").Dot(method).Call(jen.Id(in))))
+		for _, in := range p.Inputs {
+			// The cases are exactly the types of pipegen.Input.
+			t := in.Type
+			feed := func(method string) jen.Code {
+				return jen.Id("r").Dot("Go").Call(jen.Func().Params().Block(jen.Id("r").Dot(method).Call(jen.Id(in.Name))))
+			}
+			g.Switch(jen.Id(in.Name).Op(":=").Id("any").Call(jen.Id(in.Name)).Assert(jen.Type())).Block(
+				jen.Case(jen.Qual("iter", "Seq").Types(e.typ(t))).Block(feed(in.Feed)),
+				jen.Case(jen.Func().Params(jen.Func().Params(e.typ(t)).Bool())).Block(feed(in.Feed)),
+				jen.Case(jen.Qual("iter", "Seq2").Types(e.typ(t), jen.Error())).Block(feed(in.Feed+"Seq2")),
+				jen.Case(jen.Func().Params(jen.Func().Params(e.typ(t), jen.Error()).Bool())).Block(feed(in.Feed+"Seq2")),
+			)
 		}
-		g.Switch(jen.Id(in).Op(":=").Id("any").Call(jen.Id(in)).Assert(jen.Type())).Block(
-			jen.Case(jen.Qual("iter", "Seq").Types(e.typ(t))).Block(feed(p.Input.Feed)),
-			jen.Case(jen.Func().Params(jen.Func().Params(e.typ(t)).Bool())).Block(feed(p.Input.Feed)),
-			jen.Case(jen.Qual("iter", "Seq2").Types(e.typ(t), jen.Error())).Block(feed(p.Input.Feed+"Seq2")),
-			jen.Case(jen.Func().Params(jen.Func().Params(e.typ(t), jen.Error()).Bool())).Block(feed(p.Input.Feed+"Seq2")),
-		)
 		for _, s := range p.Stages {
 			g.For(jen.Id("w").Op(":=").Range().Id("run").Dot("Workers").Call(jen.Lit(s.Name))).Block(
 				jen.Id("r").Dot("Go").Call(jen.Func().Params().Block(jen.Id("r").Dot(s.Worker).Call(jen.Id("w")))),
@@ -185,19 +250,18 @@ stage, and the workers of every stage.`, p.StartFunc, p.Name, in))
 	})
 }
 
-// feeders emit the two methods that copy the input into the first stage's
-// queue, numbering the elements: one for an iter.Seq, one for an
-// iter.Seq2 whose error fails the run.
-func (e *emitter) feeders(p *Pipeline) {
-	in := p.Input
-	q := p.Stages[0].In
+// feeders emit the two methods that copy an input to its targets,
+// numbering the elements: one for an iter.Seq, one for an iter.Seq2 whose
+// error fails the run.
+func (e *emitter) feeders(p *Pipeline, in *Input) {
+	dest := targetNames(in.Targets)
 	for _, seq2 := range []bool{false, true} {
 		name, seq := in.Feed, jen.Qual("iter", "Seq").Types(e.typ(in.Type))
-		what := fmt.Sprintf("%s sends the elements of %s to stage %s, numbering them.", name, in.Name, p.Stages[0].Name)
+		what := fmt.Sprintf("%s sends the elements of %s to %s, numbering them.", name, in.Name, dest)
 		if seq2 {
 			name, seq = in.Feed+"Seq2", jen.Qual("iter", "Seq2").Types(e.typ(in.Type), jen.Error())
-			what = fmt.Sprintf("%s sends the elements of %s to stage %s, numbering them; the first error of %s fails the run.",
-				name, in.Name, p.Stages[0].Name, in.Name)
+			what = fmt.Sprintf("%s sends the elements of %s to %s, numbering them; the first error of %s fails the run.",
+				name, in.Name, dest, in.Name)
 		}
 		doc(e.file, what)
 		loopVars := jen.Id("v")
@@ -205,7 +269,9 @@ func (e *emitter) feeders(p *Pipeline) {
 			loopVars = jen.List(jen.Id("v"), jen.Err())
 		}
 		e.file.Func().Params(jen.Id("r").Op("*").Id(p.RunType)).Id(name).Params(jen.Id(in.Name).Add(seq)).BlockFunc(func(g *jen.Group) {
-			g.Defer().Id("r").Dot(q.Field).Dot("producerDone").Call()
+			for _, edge := range distinctEdges(in.Targets) {
+				g.Defer().Id("r").Dot(edge.Field).Dot("producerDone").Call()
+			}
 			g.Var().Id("index").Qual(RuntimePath, "Index")
 			g.Defer().Id("r").Dot("Recover").Call(jen.Lit(in.Name), jen.Lit(-1), jen.Op("&").Id("index"))
 			g.Id("done").Op(":=").Id("r").Dot("Done").Call()
@@ -218,11 +284,72 @@ func (e *emitter) feeders(p *Pipeline) {
 						jen.Return(),
 					)
 				}
-				g.If(jen.Op("!").Id("r").Dot(q.Field).Dot("put").Call(jen.Id("done"),
-					e.item(q.Queue).Add(fields(jen.Id("Index"), jen.Id("index"), jen.Id("Value"), jen.Id("v"))),
-				)).Block(jen.Return())
+				e.puts(g, in.Targets, jen.Id("index"), jen.Id("v"))
 				g.Id("i").Op("++")
 			})
 		})
+	}
+}
+
+// targetNames describes targets for doc comments.
+func targetNames(targets []*Target) string {
+	var names []string
+	for _, t := range targets {
+		name := "stage " + t.Edge.Consumer
+		if t.Edge.Consumer == "" {
+			name = "the output"
+		}
+		if !contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return "nowhere"
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// distinctEdges returns the queues of targets, each once: a goroutine is
+// one producer of a queue however many times it sends each element there.
+func distinctEdges(targets []*Target) []*Edge {
+	var list []*Edge
+	for _, t := range targets {
+		found := false
+		for _, e := range list {
+			found = found || e == t.Edge
+		}
+		if !found {
+			list = append(list, t.Edge)
+		}
+	}
+	return list
+}
+
+// puts sends value with index to every target, ending the goroutine if
+// the run stops. Sending to several targets is the broadcast of pypeln's
+// OutputQueues: each send waits for room, so a slow consumer slows the
+// producer instead of letting a queue grow.
+func (e *emitter) puts(g *jen.Group, targets []*Target, index *jen.Statement, value jen.Code) {
+	for _, t := range targets {
+		idx := index.Clone()
+		for _, b := range t.Branches {
+			idx = idx.Dot("Branch").Call(jen.Lit(b))
+		}
+		g.If(jen.Op("!").Id("r").Dot(t.Edge.Field).Dot("put").Call(
+			jen.Id("done"),
+			e.item(t.Edge.Queue).Add(fields(jen.Id("Index"), idx, jen.Id("Value"), value)),
+		)).Block(jen.Return())
 	}
 }

@@ -99,7 +99,9 @@ func (e *emitter) registerImports(p *Package) {
 		e.namer.Imports(q.Type, add)
 	}
 	for _, pl := range p.Pipelines {
-		e.namer.Imports(pl.Input.Type, add)
+		for _, in := range pl.Inputs {
+			e.namer.Imports(in.Type, add)
+		}
 	}
 }
 

@@ -26,8 +26,8 @@ func (e *emitter) stage(p *Pipeline, s *Stage) {
 %s.`, s.Worker, s.Name, s.Kind, s.Where, does))
 
 	e.file.Func().Params(jen.Id("r").Op("*").Id(p.RunType)).Id(s.Worker).Params(jen.Id("worker").Int()).BlockFunc(func(g *jen.Group) {
-		if s.Out != nil {
-			g.Defer().Id("r").Dot(s.Out.Field).Dot("producerDone").Call()
+		for _, edge := range distinctEdges(s.Targets) {
+			g.Defer().Id("r").Dot(edge.Field).Dot("producerDone").Call()
 		}
 		g.Var().Id("index").Qual(RuntimePath, "Index")
 		g.Defer().Id("r").Dot("Recover").Call(jen.Lit(s.Name), jen.Id("worker"), jen.Op("&").Id("index"))
@@ -66,15 +66,6 @@ func checkErr(s *Stage) *jen.Statement {
 	return jen.If(jen.Err().Op("!=").Nil()).Block(fail(s)...)
 }
 
-// put sends value with index on the stage's output, ending the worker if
-// the run stops.
-func (e *emitter) put(s *Stage, index, value jen.Code) *jen.Statement {
-	return jen.If(jen.Op("!").Id("r").Dot(s.Out.Field).Dot("put").Call(
-		jen.Id("done"),
-		e.item(s.Out.Queue).Add(fields(jen.Id("Index"), index, jen.Id("Value"), value)),
-	)).Block(jen.Return())
-}
-
 // stageBody is what a worker does with one element it, per stage kind and
 // function signature.
 func (e *emitter) stageBody(g *jen.Group, s *Stage) {
@@ -86,7 +77,7 @@ func (e *emitter) stageBody(g *jen.Group, s *Stage) {
 		} else {
 			g.Id("v").Op(":=").Add(call(s))
 		}
-		g.Add(e.put(s, jen.Id("index"), jen.Id("v")))
+		e.puts(g, s.Targets, jen.Id("index"), jen.Id("v"))
 
 	case Filter:
 		if s.Err {
@@ -96,7 +87,12 @@ func (e *emitter) stageBody(g *jen.Group, s *Stage) {
 		} else {
 			g.If(jen.Op("!").Add(call(s))).Block(jen.Continue())
 		}
-		g.If(jen.Op("!").Id("r").Dot(s.Out.Field).Dot("put").Call(jen.Id("done"), jen.Id("it"))).Block(jen.Return())
+		if len(s.Targets) == 1 && len(s.Targets[0].Branches) == 0 {
+			// The element goes on as it came.
+			g.If(jen.Op("!").Id("r").Dot(s.Targets[0].Edge.Field).Dot("put").Call(jen.Id("done"), jen.Id("it"))).Block(jen.Return())
+		} else {
+			e.puts(g, s.Targets, jen.Id("index"), jen.Id("it").Dot("Value"))
+		}
 
 	case Each:
 		if s.Err {
@@ -115,9 +111,9 @@ func (e *emitter) stageBody(g *jen.Group, s *Stage) {
 			} else {
 				g.Id("vs").Op(":=").Add(call(s))
 			}
-			g.For(jen.List(jen.Id("child"), jen.Id("v")).Op(":=").Range().Id("vs")).Block(
-				e.put(s, child, jen.Id("v")),
-			)
+			g.For(jen.List(jen.Id("child"), jen.Id("v")).Op(":=").Range().Id("vs")).BlockFunc(func(g *jen.Group) {
+				e.puts(g, s.Targets, child, jen.Id("v"))
+			})
 		case s.Flat == FlatSeq:
 			seq := call(s)
 			if s.Err {
@@ -126,10 +122,10 @@ func (e *emitter) stageBody(g *jen.Group, s *Stage) {
 				seq = jen.Id("vs")
 			}
 			g.Id("child").Op(":=").Lit(0)
-			g.For(jen.Id("v").Op(":=").Range().Add(seq)).Block(
-				e.put(s, child, jen.Id("v")),
-				jen.Id("child").Op("++"),
-			)
+			g.For(jen.Id("v").Op(":=").Range().Add(seq)).BlockFunc(func(g *jen.Group) {
+				e.puts(g, s.Targets, child, jen.Id("v"))
+				g.Id("child").Op("++")
+			})
 		case s.Flat == FlatSeq2:
 			seq := call(s)
 			if s.Err {
@@ -138,11 +134,11 @@ func (e *emitter) stageBody(g *jen.Group, s *Stage) {
 				seq = jen.Id("vs")
 			}
 			g.Id("child").Op(":=").Lit(0)
-			g.For(jen.List(jen.Id("v"), jen.Err()).Op(":=").Range().Add(seq)).Block(
-				checkErr(s),
-				e.put(s, child, jen.Id("v")),
-				jen.Id("child").Op("++"),
-			)
+			g.For(jen.List(jen.Id("v"), jen.Err()).Op(":=").Range().Add(seq)).BlockFunc(func(g *jen.Group) {
+				g.Add(checkErr(s))
+				e.puts(g, s.Targets, child, jen.Id("v"))
+				g.Id("child").Op("++")
+			})
 		}
 	}
 }

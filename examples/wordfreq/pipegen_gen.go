@@ -9,8 +9,8 @@ import (
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
-// WordFreq runs the pipeline ReadLines | Words | Interesting over the
-// elements of files (//pipegen:pipeline at main.go:88). files is an
+// WordFreq runs the pipeline ReadLines | Words | Interesting
+// (//pipegen:pipeline at main.go:88) over the elements of files, an
 // iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
 // ReadLines, Words, Interesting run concurrently, each with its own workers
 // and bounded input queue; opts may change their settings.
@@ -66,8 +66,8 @@ type wordFreqRun struct {
 	out           *stringQueue // output, read by the caller
 }
 
-// startWordFreq starts one run of WordFreq: a goroutine that feeds files to
-// the first stage, and the workers of every stage.
+// startWordFreq starts one run of WordFreq: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
 func startWordFreq[In pipegen.Input[string]](ctx context.Context, files In, opts []pipegen.Option) (*wordFreqRun, error) {
 	run, err := pipegen.NewRun(ctx, "WordFreq", wordFreqStages, opts)
 	if err != nil {

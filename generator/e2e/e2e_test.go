@@ -440,3 +440,99 @@ func TestOptions(t *testing.T) {
 	}
 	noLeaks(t)
 }
+
+func TestBroadcastRunsSharedStageOncePerElement(t *testing.T) {
+	sharedCalls.Store(0)
+	got, err := collect(t, thrice(context.Background(), slices.Values(ints(100))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := sharedCalls.Load(); n != 100 {
+		t.Errorf("Shared ran %d times for 100 elements, want 100", n)
+	}
+	var want []int
+	for x := range 100 {
+		want = append(want, x, x, x)
+	}
+	if !slices.Equal(sorted(got), want) {
+		t.Errorf("thrice yielded %d elements, want every element three times", len(got))
+	}
+	noLeaks(t)
+}
+
+func TestBroadcastIsBoundedBySlowestConsumer(t *testing.T) {
+	sharedCalls.Store(0)
+	src, pulled := counting()
+	for range thrice(context.Background(), src) {
+		// A consumer that stops reading: Shared must stop soon after.
+		time.Sleep(50 * time.Millisecond)
+		break
+	}
+	// Shared's queue holds 2, its 2 workers one each, and each of them
+	// may have put an element to some of the 3 branches of the output
+	// queue (DefaultMaxSize) before blocking.
+	const bound = 2 + 2 + pipegen.DefaultMaxSize + 2
+	if n := sharedCalls.Load(); n > bound {
+		t.Errorf("Shared ran %d times while the consumer read one element; want at most %d", n, bound)
+	}
+	if p := pulled.Load(); p > bound+2 {
+		t.Errorf("pulled %d elements, want at most %d", p, bound+2)
+	}
+	noLeaks(t)
+}
+
+func TestConcatOfInputsOfDifferentLengths(t *testing.T) {
+	a := ints(3)                                 // 0 1 2
+	b := []int{10, 20}                           // squared: 100 400
+	c := []string{"x", "yy", "zzz", "wwww", "v"} // lengths 1 2 3 4 1
+	got, err := collect(t, merged(context.Background(), slices.Values(a), slices.Values(b), slices.Values(c)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []int{0, 1, 1, 1, 2, 2, 3, 4, 100, 400}
+	if !slices.Equal(sorted(got), want) {
+		t.Fatalf("merged = %v, want %v", sorted(got), want)
+	}
+
+	got, err = collect(t, merged(context.Background(), slices.Values([]int(nil)), slices.Values([]int(nil)), slices.Values([]string(nil))))
+	if err != nil || len(got) != 0 {
+		t.Fatalf("merged(empty inputs) = %v, %v", got, err)
+	}
+	noLeaks(t)
+}
+
+func TestConcatInputErrorNamesTheInput(t *testing.T) {
+	errB := errors.New("b failed")
+	b := func(yield func(int, error) bool) {
+		_ = yield(1, nil) && yield(0, errB)
+	}
+	src, _ := counting() // a never ends: the error must stop it
+	_, err := collect(t, merged(context.Background(), src, b, slices.Values([]string{"x"})))
+	var se *pipegen.StageError
+	if !errors.As(err, &se) || se.Stage != "b" || !errors.Is(err, errB) || se.Index.Source() != 1 {
+		t.Fatalf("err = %v, want input b failing at element 1", err)
+	}
+	noLeaks(t)
+}
+
+func TestConcatBreakAndCancel(t *testing.T) {
+	a, _ := counting()
+	b, _ := counting()
+	n := 0
+	for range merged(context.Background(), a, b, slices.Values([]string{"x"})) {
+		if n++; n == 10 {
+			break
+		}
+	}
+	noLeaks(t)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(10*time.Millisecond, cancel)
+	a, _ = counting()
+	b, _ = counting()
+	_, err := collect(t, merged(ctx, a, b, slices.Values([]string{"x"})))
+	if err != context.Canceled {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	noLeaks(t)
+}

@@ -9,11 +9,10 @@ import (
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
-// Squares runs the pipeline Square over the elements of in
-// (//pipegen:pipeline at stages.go:96). in is an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Square run concurrently,
-// each with its own workers and bounded input queue; opts may change their
-// settings.
+// Squares runs the pipeline Square (//pipegen:pipeline at stages.go:96) over
+// the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
+// the pipeline. The stage Square runs with its own workers and bounded input
+// queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -62,8 +61,8 @@ type squaresRun struct {
 	out      *intQueue // output, read by the caller
 }
 
-// startSquares starts one run of Squares: a goroutine that feeds in to the
-// first stage, and the workers of every stage.
+// startSquares starts one run of Squares: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
 func startSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*squaresRun, error) {
 	run, err := pipegen.NewRun(ctx, "Squares", squaresStages, opts)
 	if err != nil {
@@ -158,11 +157,11 @@ func (r *squaresRun) squareWorker(worker int) {
 	}
 }
 
-// EvenSquares runs the pipeline Square | Even over the elements of in
-// (//pipegen:pipeline at stages.go:97). in is an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Square, Even run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// EvenSquares runs the pipeline Square | Even (//pipegen:pipeline at
+// stages.go:97) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stages Square, Even run concurrently,
+// each with its own workers and bounded input queue; opts may change their
+// settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -213,8 +212,8 @@ type evenSquaresRun struct {
 	out      *intQueue // output, read by the caller
 }
 
-// startEvenSquares starts one run of EvenSquares: a goroutine that feeds in
-// to the first stage, and the workers of every stage.
+// startEvenSquares starts one run of EvenSquares: a goroutine per input that
+// feeds it to the stages, and the workers of every stage.
 func startEvenSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*evenSquaresRun, error) {
 	run, err := pipegen.NewRun(ctx, "EvenSquares", evenSquaresStages, opts)
 	if err != nil {
@@ -338,11 +337,11 @@ func (r *evenSquaresRun) evenWorker(worker int) {
 	}
 }
 
-// Checked runs the pipeline Check | Square over the elements of in
-// (//pipegen:pipeline at stages.go:98). in is an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Check, Square run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// Checked runs the pipeline Check | Square (//pipegen:pipeline at
+// stages.go:98) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stages Check, Square run concurrently,
+// each with its own workers and bounded input queue; opts may change their
+// settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -393,8 +392,8 @@ type checkedRun struct {
 	out      *intQueue // output, read by the caller
 }
 
-// startChecked starts one run of Checked: a goroutine that feeds in to the
-// first stage, and the workers of every stage.
+// startChecked starts one run of Checked: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
 func startChecked[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*checkedRun, error) {
 	run, err := pipegen.NewRun(ctx, "Checked", checkedStages, opts)
 	if err != nil {
@@ -520,11 +519,10 @@ func (r *checkedRun) squareWorker(worker int) {
 	}
 }
 
-// Twice runs the pipeline Dup | Square over the elements of in
-// (//pipegen:pipeline at stages.go:99). in is an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Dup, Square run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// Twice runs the pipeline Dup | Square (//pipegen:pipeline at stages.go:99)
+// over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
+// fails the pipeline. The stages Dup, Square run concurrently, each with its
+// own workers and bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -574,8 +572,8 @@ type twiceRun struct {
 	out      *intQueue // output, read by the caller
 }
 
-// startTwice starts one run of Twice: a goroutine that feeds in to the first
-// stage, and the workers of every stage.
+// startTwice starts one run of Twice: a goroutine per input that feeds it to
+// the stages, and the workers of every stage.
 func startTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*twiceRun, error) {
 	run, err := pipegen.NewRun(ctx, "Twice", twiceStages, opts)
 	if err != nil {
@@ -699,11 +697,10 @@ func (r *twiceRun) squareWorker(worker int) {
 	}
 }
 
-// Expanded runs the pipeline Expand over the elements of in
-// (//pipegen:pipeline at stages.go:100). in is an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Expand run concurrently,
-// each with its own workers and bounded input queue; opts may change their
-// settings.
+// Expanded runs the pipeline Expand (//pipegen:pipeline at stages.go:100)
+// over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
+// fails the pipeline. The stage Expand runs with its own workers and bounded
+// input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -752,8 +749,8 @@ type expandedRun struct {
 	out      *intQueue // output, read by the caller
 }
 
-// startExpanded starts one run of Expanded: a goroutine that feeds in to the
-// first stage, and the workers of every stage.
+// startExpanded starts one run of Expanded: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
 func startExpanded[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*expandedRun, error) {
 	run, err := pipegen.NewRun(ctx, "Expanded", expandedStages, opts)
 	if err != nil {
@@ -855,10 +852,10 @@ func (r *expandedRun) expandWorker(worker int) {
 	}
 }
 
-// Sum runs the pipeline Add over the elements of jobs (//pipegen:pipeline at
-// stages.go:101). jobs is an iter.Seq, or an iter.Seq2 whose first error
-// fails the pipeline. The stages Add run concurrently, each with its own
-// workers and bounded input queue; opts may change their settings.
+// Sum runs the pipeline Add (//pipegen:pipeline at stages.go:101) over the
+// elements of jobs, an iter.Seq, or an iter.Seq2 whose first error fails the
+// pipeline. The stage Add runs with its own workers and bounded input queue;
+// opts may change its settings.
 //
 // It returns when every element has been processed, or as soon as the
 // pipeline fails: with the first error or panic of a stage or of the input
@@ -884,8 +881,8 @@ type sumRun struct {
 	addIn *jobPtrQueue // input of Add
 }
 
-// startSum starts one run of Sum: a goroutine that feeds jobs to the first
-// stage, and the workers of every stage.
+// startSum starts one run of Sum: a goroutine per input that feeds it to the
+// stages, and the workers of every stage.
 func startSum[In pipegen.Input[*Job]](ctx context.Context, jobs In, opts []pipegen.Option) (*sumRun, error) {
 	run, err := pipegen.NewRun(ctx, "Sum", sumStages, opts)
 	if err != nil {
@@ -977,11 +974,11 @@ func (r *sumRun) addWorker(worker int) {
 	}
 }
 
-// ordered1 runs the pipeline Identity | Identity | Identity over the
-// elements of in (//pipegen:pipeline at stages.go:102). in is an iter.Seq,
-// or an iter.Seq2 whose first error fails the pipeline. The stages Identity,
-// Identity#2, Identity#3 run concurrently, each with its own workers and
-// bounded input queue; opts may change their settings.
+// ordered1 runs the pipeline Identity | Identity | Identity
+// (//pipegen:pipeline at stages.go:102) over the elements of in, an
+// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
+// Identity, Identity#2, Identity#3 run concurrently, each with its own
+// workers and bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -1034,8 +1031,8 @@ type ordered1Run struct {
 	out         *intQueue // output, read by the caller
 }
 
-// startOrdered1 starts one run of ordered1: a goroutine that feeds in to the
-// first stage, and the workers of every stage.
+// startOrdered1 starts one run of ordered1: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
 func startOrdered1[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*ordered1Run, error) {
 	run, err := pipegen.NewRun(ctx, "ordered1", ordered1Stages, opts)
 	if err != nil {
@@ -1185,7 +1182,7 @@ func (r *ordered1Run) identityWorker3(worker int) {
 }
 
 // chain runs the pipeline Square(workers=4) | Even | Dup(workers=2) | Check
-// over the elements of in (//pipegen:pipeline at stages.go:103). in is an
+// (//pipegen:pipeline at stages.go:103) over the elements of in, an
 // iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
 // Square, Even, Dup, Check run concurrently, each with its own workers and
 // bounded input queue; opts may change their settings.
@@ -1242,8 +1239,8 @@ type chainRun struct {
 	out      *intQueue // output, read by the caller
 }
 
-// startChain starts one run of chain: a goroutine that feeds in to the first
-// stage, and the workers of every stage.
+// startChain starts one run of chain: a goroutine per input that feeds it to
+// the stages, and the workers of every stage.
 func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*chainRun, error) {
 	run, err := pipegen.NewRun(ctx, "chain", chainStages, opts)
 	if err != nil {
@@ -1427,6 +1424,630 @@ func (r *chainRun) checkWorker(worker int) {
 	}
 }
 
+// shared runs the pipeline Shared (//pipegen:pipeline at stages.go:121) over
+// the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
+// the pipeline. The stage Shared runs with its own workers and bounded input
+// queue; opts may change its settings.
+//
+// Ranging over the result yields the output elements as they come, in no
+// particular order, each with a nil error. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew.
+func shared[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		r, err := startShared(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done := r.Done()
+		for {
+			it, ok := r.out.get(done)
+			if !ok {
+				break
+			}
+			if !yield(it.Value, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
+		}
+	}
+}
+
+// sharedStages are the stages of shared with the settings of their
+// directives.
+var sharedStages = []pipegen.StageConfig{
+	{Name: "Shared", Workers: 2, MaxSize: 2},
+}
+
+// sharedRun is one run of shared: the queues between its stages, and the
+// pipegen.Run that tracks its goroutines.
+type sharedRun struct {
+	*pipegen.Run
+	sharedIn *intQueue // input of Shared
+	out      *intQueue // output, read by the caller
+}
+
+// startShared starts one run of shared: a goroutine per input that feeds it
+// to the stages, and the workers of every stage.
+func startShared[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*sharedRun, error) {
+	run, err := pipegen.NewRun(ctx, "shared", sharedStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &sharedRun{
+		Run:      run,
+		sharedIn: newIntQueue(run.MaxSize("Shared"), 1),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Shared")),
+	}
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Shared") {
+		r.Go(func() {
+			r.sharedWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Shared, numbering them.
+func (r *sharedRun) feed(in iter.Seq[int]) {
+	defer r.sharedIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v := range in {
+		index = pipegen.SourceIndex(i)
+		if !r.sharedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Shared, numbering them; the
+// first error of in fails the run.
+func (r *sharedRun) feedSeq2(in iter.Seq2[int, error]) {
+	defer r.sharedIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v, err := range in {
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !r.sharedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// sharedWorker runs one worker of stage Shared (//pipegen:map at
+// stages.go:110): it calls Shared on each element of its input and sends the
+// result on.
+func (r *sharedRun) sharedWorker(worker int) {
+	defer r.out.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Shared", worker, &index)
+	done := r.Done()
+	for {
+		it, ok := r.sharedIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		v := Shared(it.Value)
+		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+	}
+}
+
+// thrice runs the pipeline concat(concat(shared, shared), shared)
+// (//pipegen:pipeline at stages.go:122) over the elements of in, an
+// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stage
+// Shared runs with its own workers and bounded input queue; opts may change
+// its settings.
+//
+// Ranging over the result yields the output elements as they come, in no
+// particular order, each with a nil error. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew.
+func thrice[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		r, err := startThrice(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done := r.Done()
+		for {
+			it, ok := r.out.get(done)
+			if !ok {
+				break
+			}
+			if !yield(it.Value, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
+		}
+	}
+}
+
+// thriceStages are the stages of thrice with the settings of their
+// directives.
+var thriceStages = []pipegen.StageConfig{
+	{Name: "Shared", Workers: 2, MaxSize: 2},
+}
+
+// thriceRun is one run of thrice: the queues between its stages, and the
+// pipegen.Run that tracks its goroutines.
+type thriceRun struct {
+	*pipegen.Run
+	sharedIn *intQueue // input of Shared
+	out      *intQueue // output, read by the caller
+}
+
+// startThrice starts one run of thrice: a goroutine per input that feeds it
+// to the stages, and the workers of every stage.
+func startThrice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*thriceRun, error) {
+	run, err := pipegen.NewRun(ctx, "thrice", thriceStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &thriceRun{
+		Run:      run,
+		sharedIn: newIntQueue(run.MaxSize("Shared"), 1),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Shared")),
+	}
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Shared") {
+		r.Go(func() {
+			r.sharedWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Shared, numbering them.
+func (r *thriceRun) feed(in iter.Seq[int]) {
+	defer r.sharedIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v := range in {
+		index = pipegen.SourceIndex(i)
+		if !r.sharedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Shared, numbering them; the
+// first error of in fails the run.
+func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
+	defer r.sharedIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v, err := range in {
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !r.sharedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// sharedWorker runs one worker of stage Shared (//pipegen:map at
+// stages.go:110): it calls Shared on each element of its input and sends the
+// result on.
+func (r *thriceRun) sharedWorker(worker int) {
+	defer r.out.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Shared", worker, &index)
+	done := r.Done()
+	for {
+		it, ok := r.sharedIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		v := Shared(it.Value)
+		if !r.out.put(done, pipegen.Item[int]{Index: index.Branch(0).Branch(0), Value: v}) {
+			return
+		}
+		if !r.out.put(done, pipegen.Item[int]{Index: index.Branch(1).Branch(0), Value: v}) {
+			return
+		}
+		if !r.out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
+			return
+		}
+	}
+}
+
+// merged runs the pipeline concat(a, b | Square, c | Len) | Check
+// (//pipegen:pipeline at stages.go:123) over the elements of a, b and c,
+// each an iter.Seq, or an iter.Seq2 whose first error fails the pipeline,
+// read concurrently. The stages Square, Len, Check run concurrently, each
+// with its own workers and bounded input queue; opts may change their
+// settings.
+//
+// Ranging over the result yields the output elements as they come, in no
+// particular order, each with a nil error. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew.
+func merged[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Input[string]](ctx context.Context, a InA, b InB, c InC, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		r, err := startMerged(ctx, a, b, c, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done := r.Done()
+		for {
+			it, ok := r.out.get(done)
+			if !ok {
+				break
+			}
+			if !yield(it.Value, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
+		}
+	}
+}
+
+// mergedStages are the stages of merged with the settings of their
+// directives.
+var mergedStages = []pipegen.StageConfig{
+	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Len", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Check", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// mergedRun is one run of merged: the queues between its stages, and the
+// pipegen.Run that tracks its goroutines.
+type mergedRun struct {
+	*pipegen.Run
+	squareIn *intQueue    // input of Square
+	lenIn    *stringQueue // input of Len
+	checkIn  *intQueue    // input of Check
+	out      *intQueue    // output, read by the caller
+}
+
+// startMerged starts one run of merged: a goroutine per input that feeds it
+// to the stages, and the workers of every stage.
+func startMerged[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Input[string]](ctx context.Context, a InA, b InB, c InC, opts []pipegen.Option) (*mergedRun, error) {
+	run, err := pipegen.NewRun(ctx, "merged", mergedStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &mergedRun{
+		Run:      run,
+		squareIn: newIntQueue(run.MaxSize("Square"), 1),
+		lenIn:    newStringQueue(run.MaxSize("Len"), 1),
+		checkIn:  newIntQueue(run.MaxSize("Check"), run.Workers("Square")+run.Workers("Len")+1),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Check")),
+	}
+	switch a := any(a).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feedA(a)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feedA(a)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedASeq2(a)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedASeq2(a)
+		})
+	}
+	switch b := any(b).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feedB(b)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feedB(b)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedBSeq2(b)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedBSeq2(b)
+		})
+	}
+	switch c := any(c).(type) {
+	case iter.Seq[string]:
+		r.Go(func() {
+			r.feedC(c)
+		})
+	case func(func(string) bool):
+		r.Go(func() {
+			r.feedC(c)
+		})
+	case iter.Seq2[string, error]:
+		r.Go(func() {
+			r.feedCSeq2(c)
+		})
+	case func(func(string, error) bool):
+		r.Go(func() {
+			r.feedCSeq2(c)
+		})
+	}
+	for w := range run.Workers("Square") {
+		r.Go(func() {
+			r.squareWorker(w)
+		})
+	}
+	for w := range run.Workers("Len") {
+		r.Go(func() {
+			r.lenWorker(w)
+		})
+	}
+	for w := range run.Workers("Check") {
+		r.Go(func() {
+			r.checkWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feedA sends the elements of a to stage Check, numbering them.
+func (r *mergedRun) feedA(a iter.Seq[int]) {
+	defer r.checkIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("a", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v := range a {
+		index = pipegen.SourceIndex(i)
+		if !r.checkIn.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// feedASeq2 sends the elements of a to stage Check, numbering them; the
+// first error of a fails the run.
+func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
+	defer r.checkIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("a", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v, err := range a {
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("a", -1, index, err)
+			return
+		}
+		if !r.checkIn.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// feedB sends the elements of b to stage Square, numbering them.
+func (r *mergedRun) feedB(b iter.Seq[int]) {
+	defer r.squareIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("b", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v := range b {
+		index = pipegen.SourceIndex(i)
+		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// feedBSeq2 sends the elements of b to stage Square, numbering them; the
+// first error of b fails the run.
+func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
+	defer r.squareIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("b", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v, err := range b {
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("b", -1, index, err)
+			return
+		}
+		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// feedC sends the elements of c to stage Len, numbering them.
+func (r *mergedRun) feedC(c iter.Seq[string]) {
+	defer r.lenIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("c", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v := range c {
+		index = pipegen.SourceIndex(i)
+		if !r.lenIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// feedCSeq2 sends the elements of c to stage Len, numbering them; the first
+// error of c fails the run.
+func (r *mergedRun) feedCSeq2(c iter.Seq2[string, error]) {
+	defer r.lenIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("c", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v, err := range c {
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("c", -1, index, err)
+			return
+		}
+		if !r.lenIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// squareWorker runs one worker of stage Square (//pipegen:map at
+// stages.go:28): it calls Square on each element of its input and sends the
+// result on.
+func (r *mergedRun) squareWorker(worker int) {
+	defer r.checkIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Square", worker, &index)
+	done := r.Done()
+	for {
+		it, ok := r.squareIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		v := Square(it.Value)
+		if !r.checkIn.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
+			return
+		}
+	}
+}
+
+// lenWorker runs one worker of stage Len (//pipegen:map at stages.go:118):
+// it calls Len on each element of its input and sends the result on.
+func (r *mergedRun) lenWorker(worker int) {
+	defer r.checkIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Len", worker, &index)
+	done := r.Done()
+	for {
+		it, ok := r.lenIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		v := Len(it.Value)
+		if !r.checkIn.put(done, pipegen.Item[int]{Index: index.Branch(2), Value: v}) {
+			return
+		}
+	}
+}
+
+// checkWorker runs one worker of stage Check (//pipegen:map at
+// stages.go:43): it calls Check on each element of its input and sends the
+// result on.
+func (r *mergedRun) checkWorker(worker int) {
+	defer r.out.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Check", worker, &index)
+	ctx, done := r.Context(), r.Done()
+	for {
+		it, ok := r.checkIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		v, err := Check(ctx, it.Value)
+		if err != nil {
+			r.Fail("Check", worker, index, err)
+			return
+		}
+		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+	}
+}
+
 // intQueue is a bounded queue of int elements between stages. It is closed
 // by the last of its producers to finish, so that its consumers see its end.
 type intQueue struct {
@@ -1509,6 +2130,50 @@ func (q *jobPtrQueue) get(done <-chan struct{}) (it pipegen.Item[*Job], ok bool)
 // producerDone records that one producer has finished; the last one closes
 // the queue.
 func (q *jobPtrQueue) producerDone() {
+	if q.producers.Done() {
+		close(q.items)
+	}
+}
+
+// stringQueue is a bounded queue of string elements between stages. It is
+// closed by the last of its producers to finish, so that its consumers see
+// its end.
+type stringQueue struct {
+	items     chan pipegen.Item[string]
+	producers pipegen.Producers
+}
+
+// newStringQueue returns a queue that holds up to size elements and is
+// closed once producers producers are done.
+func newStringQueue(size, producers int) *stringQueue {
+	q := &stringQueue{items: make(chan pipegen.Item[string], size)}
+	q.producers.Add(producers)
+	return q
+}
+
+// put sends it, or reports false if the run stops first.
+func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	select {
+	case q.items <- it:
+		return true
+	case <-done:
+		return false
+	}
+}
+
+// get receives the next element. ok is false once the queue is closed and
+// drained, or if the run stops first.
+func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok bool) {
+	select {
+	case it, ok = <-q.items:
+	case <-done:
+	}
+	return it, ok
+}
+
+// producerDone records that one producer has finished; the last one closes
+// the queue.
+func (q *stringQueue) producerDone() {
 	if q.producers.Done() {
 		close(q.items)
 	}

@@ -101,3 +101,23 @@ func Identity(x int) int { return x }
 //pipegen:pipeline Sum(jobs) = Add
 //pipegen:pipeline ordered1 = Identity | Identity | Identity
 //pipegen:pipeline chain = Square(workers=4) | Even | Dup(workers=2) | Check
+
+// sharedCalls counts the calls of Shared.
+var sharedCalls atomic.Int64
+
+// Shared counts its calls and passes x on.
+//
+//pipegen:map workers=2 maxsize=2
+func Shared(x int) int {
+	sharedCalls.Add(1)
+	return x
+}
+
+// Len is the length of s.
+//
+//pipegen:map
+func Len(s string) int { return len(s) }
+
+//pipegen:pipeline shared = Shared
+//pipegen:pipeline thrice = concat(concat(shared, shared), shared)
+//pipegen:pipeline merged(a, b, c) = concat(a, b | Square, c | Len) | Check

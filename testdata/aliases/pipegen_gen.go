@@ -9,9 +9,9 @@ import (
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
-// Aliased runs the pipeline Length | ToLink | Parts over the elements of in
-// (//pipegen:pipeline at main.go:30). in is an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Length, ToLink, Parts run
+// Aliased runs the pipeline Length | ToLink | Parts (//pipegen:pipeline at
+// main.go:30) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stages Length, ToLink, Parts run
 // concurrently, each with its own workers and bounded input queue; opts may
 // change their settings.
 //
@@ -66,8 +66,8 @@ type aliasedRun struct {
 	out      *listStringQueue // output, read by the caller
 }
 
-// startAliased starts one run of Aliased: a goroutine that feeds in to the
-// first stage, and the workers of every stage.
+// startAliased starts one run of Aliased: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
 func startAliased[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*aliasedRun, error) {
 	run, err := pipegen.NewRun(ctx, "Aliased", aliasedStages, opts)
 	if err != nil {

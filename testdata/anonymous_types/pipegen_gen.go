@@ -9,9 +9,9 @@ import (
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
-// Anon runs the pipeline Wrap | Digest | Later | Send | Recv over the
-// elements of in (//pipegen:pipeline at main.go:45). in is an iter.Seq, or
-// an iter.Seq2 whose first error fails the pipeline. The stages Wrap,
+// Anon runs the pipeline Wrap | Digest | Later | Send | Recv
+// (//pipegen:pipeline at main.go:45) over the elements of in, an iter.Seq,
+// or an iter.Seq2 whose first error fails the pipeline. The stages Wrap,
 // Digest, Later, Send, Recv run concurrently, each with its own workers and
 // bounded input queue; opts may change their settings.
 //
@@ -69,8 +69,8 @@ type anonRun struct {
 	out      *stringQueue         // output, read by the caller
 }
 
-// startAnon starts one run of Anon: a goroutine that feeds in to the first
-// stage, and the workers of every stage.
+// startAnon starts one run of Anon: a goroutine per input that feeds it to
+// the stages, and the workers of every stage.
 func startAnon[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*anonRun, error) {
 	run, err := pipegen.NewRun(ctx, "Anon", anonStages, opts)
 	if err != nil {

@@ -10,11 +10,11 @@ import (
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
-// Reread runs the pipeline Buffer | NonEmpty | Read over the elements of in
-// (//pipegen:pipeline at main.go:28). in is an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Buffer, NonEmpty, Read
-// run concurrently, each with its own workers and bounded input queue; opts
-// may change their settings.
+// Reread runs the pipeline Buffer | NonEmpty | Read (//pipegen:pipeline at
+// main.go:28) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stages Buffer, NonEmpty, Read run
+// concurrently, each with its own workers and bounded input queue; opts may
+// change their settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -67,8 +67,8 @@ type rereadRun struct {
 	out        *stringQueue    // output, read by the caller
 }
 
-// startReread starts one run of Reread: a goroutine that feeds in to the
-// first stage, and the workers of every stage.
+// startReread starts one run of Reread: a goroutine per input that feeds it
+// to the stages, and the workers of every stage.
 func startReread[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*rereadRun, error) {
 	run, err := pipegen.NewRun(ctx, "Reread", rereadStages, opts)
 	if err != nil {

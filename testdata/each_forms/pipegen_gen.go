@@ -9,10 +9,10 @@ import (
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
-// SumAll runs the pipeline Add over the elements of in (//pipegen:pipeline
-// at main.go:39). in is an iter.Seq, or an iter.Seq2 whose first error fails
-// the pipeline. The stages Add run concurrently, each with its own workers
-// and bounded input queue; opts may change their settings.
+// SumAll runs the pipeline Add (//pipegen:pipeline at main.go:39) over the
+// elements of in, an iter.Seq, or an iter.Seq2 whose first error fails the
+// pipeline. The stage Add runs with its own workers and bounded input queue;
+// opts may change its settings.
 //
 // It returns when every element has been processed, or as soon as the
 // pipeline fails: with the first error or panic of a stage or of the input
@@ -39,8 +39,8 @@ type sumAllRun struct {
 	addIn *intQueue // input of Add
 }
 
-// startSumAll starts one run of SumAll: a goroutine that feeds in to the
-// first stage, and the workers of every stage.
+// startSumAll starts one run of SumAll: a goroutine per input that feeds it
+// to the stages, and the workers of every stage.
 func startSumAll[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*sumAllRun, error) {
 	run, err := pipegen.NewRun(ctx, "SumAll", sumAllStages, opts)
 	if err != nil {
@@ -129,9 +129,9 @@ func (r *sumAllRun) addWorker(worker int) {
 	}
 }
 
-// SumChecked runs the pipeline Inc | AddChecked over the elements of in
-// (//pipegen:pipeline at main.go:40). in is an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Inc, AddChecked run
+// SumChecked runs the pipeline Inc | AddChecked (//pipegen:pipeline at
+// main.go:40) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stages Inc, AddChecked run
 // concurrently, each with its own workers and bounded input queue; opts may
 // change their settings.
 //
@@ -162,8 +162,8 @@ type sumCheckedRun struct {
 	addCheckedIn *intQueue // input of AddChecked
 }
 
-// startSumChecked starts one run of SumChecked: a goroutine that feeds in to
-// the first stage, and the workers of every stage.
+// startSumChecked starts one run of SumChecked: a goroutine per input that
+// feeds it to the stages, and the workers of every stage.
 func startSumChecked[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*sumCheckedRun, error) {
 	run, err := pipegen.NewRun(ctx, "SumChecked", sumCheckedStages, opts)
 	if err != nil {
@@ -281,11 +281,10 @@ func (r *sumCheckedRun) addCheckedWorker(worker int) {
 	}
 }
 
-// sumCtx runs the pipeline AddCtx over the elements of in
-// (//pipegen:pipeline at main.go:41). in is an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages AddCtx run concurrently,
-// each with its own workers and bounded input queue; opts may change their
-// settings.
+// sumCtx runs the pipeline AddCtx (//pipegen:pipeline at main.go:41) over
+// the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
+// the pipeline. The stage AddCtx runs with its own workers and bounded input
+// queue; opts may change its settings.
 //
 // It returns when every element has been processed, or as soon as the
 // pipeline fails: with the first error or panic of a stage or of the input
@@ -312,8 +311,8 @@ type sumCtxRun struct {
 	addCtxIn *intQueue // input of AddCtx
 }
 
-// startSumCtx starts one run of sumCtx: a goroutine that feeds in to the
-// first stage, and the workers of every stage.
+// startSumCtx starts one run of sumCtx: a goroutine per input that feeds it
+// to the stages, and the workers of every stage.
 func startSumCtx[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*sumCtxRun, error) {
 	run, err := pipegen.NewRun(ctx, "sumCtx", sumCtxStages, opts)
 	if err != nil {
@@ -402,9 +401,9 @@ func (r *sumCtxRun) addCtxWorker(worker int) {
 	}
 }
 
-// SumCtxErr runs the pipeline Inc | Inc | AddCtxErr over the elements of in
-// (//pipegen:pipeline at main.go:42). in is an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Inc, Inc#2, AddCtxErr run
+// SumCtxErr runs the pipeline Inc | Inc | AddCtxErr (//pipegen:pipeline at
+// main.go:42) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stages Inc, Inc#2, AddCtxErr run
 // concurrently, each with its own workers and bounded input queue; opts may
 // change their settings.
 //
@@ -437,8 +436,8 @@ type sumCtxErrRun struct {
 	addCtxErrIn *intQueue // input of AddCtxErr
 }
 
-// startSumCtxErr starts one run of SumCtxErr: a goroutine that feeds in to
-// the first stage, and the workers of every stage.
+// startSumCtxErr starts one run of SumCtxErr: a goroutine per input that
+// feeds it to the stages, and the workers of every stage.
 func startSumCtxErr[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*sumCtxErrRun, error) {
 	run, err := pipegen.NewRun(ctx, "SumCtxErr", sumCtxErrStages, opts)
 	if err != nil {

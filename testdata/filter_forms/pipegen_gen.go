@@ -9,11 +9,11 @@ import (
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
-// Filtered runs the pipeline NotZero | Odd | Small | Live over the elements
-// of in (//pipegen:pipeline at main.go:28). in is an iter.Seq, or an
-// iter.Seq2 whose first error fails the pipeline. The stages NotZero, Odd,
-// Small, Live run concurrently, each with its own workers and bounded input
-// queue; opts may change their settings.
+// Filtered runs the pipeline NotZero | Odd | Small | Live
+// (//pipegen:pipeline at main.go:28) over the elements of in, an iter.Seq,
+// or an iter.Seq2 whose first error fails the pipeline. The stages NotZero,
+// Odd, Small, Live run concurrently, each with its own workers and bounded
+// input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -68,8 +68,8 @@ type filteredRun struct {
 	out       *intQueue // output, read by the caller
 }
 
-// startFiltered starts one run of Filtered: a goroutine that feeds in to the
-// first stage, and the workers of every stage.
+// startFiltered starts one run of Filtered: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
 func startFiltered[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*filteredRun, error) {
 	run, err := pipegen.NewRun(ctx, "Filtered", filteredStages, opts)
 	if err != nil {
@@ -261,10 +261,10 @@ func (r *filteredRun) liveWorker(worker int) {
 	}
 }
 
-// none runs the pipeline Odd over the elements of in (//pipegen:pipeline at
-// main.go:29). in is an iter.Seq, or an iter.Seq2 whose first error fails
-// the pipeline. The stages Odd run concurrently, each with its own workers
-// and bounded input queue; opts may change their settings.
+// none runs the pipeline Odd (//pipegen:pipeline at main.go:29) over the
+// elements of in, an iter.Seq, or an iter.Seq2 whose first error fails the
+// pipeline. The stage Odd runs with its own workers and bounded input queue;
+// opts may change its settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -312,8 +312,8 @@ type noneRun struct {
 	out   *intQueue // output, read by the caller
 }
 
-// startNone starts one run of none: a goroutine that feeds in to the first
-// stage, and the workers of every stage.
+// startNone starts one run of none: a goroutine per input that feeds it to
+// the stages, and the workers of every stage.
 func startNone[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*noneRun, error) {
 	run, err := pipegen.NewRun(ctx, "none", noneStages, opts)
 	if err != nil {

@@ -9,11 +9,11 @@ import (
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
-// Triangle runs the pipeline Range | Repeat over the elements of in
-// (//pipegen:pipeline at main.go:31). in is an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Range, Repeat run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// Triangle runs the pipeline Range | Repeat (//pipegen:pipeline at
+// main.go:31) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stages Range, Repeat run concurrently,
+// each with its own workers and bounded input queue; opts may change their
+// settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -64,8 +64,8 @@ type triangleRun struct {
 	out      *intQueue // output, read by the caller
 }
 
-// startTriangle starts one run of Triangle: a goroutine that feeds in to the
-// first stage, and the workers of every stage.
+// startTriangle starts one run of Triangle: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
 func startTriangle[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*triangleRun, error) {
 	run, err := pipegen.NewRun(ctx, "Triangle", triangleStages, opts)
 	if err != nil {

@@ -9,11 +9,10 @@ import (
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
-// Tokens runs the pipeline Lines | Fields over the elements of in
-// (//pipegen:pipeline at main.go:45). in is an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Lines, Fields run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// Tokens runs the pipeline Lines | Fields (//pipegen:pipeline at main.go:45)
+// over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
+// fails the pipeline. The stages Lines, Fields run concurrently, each with
+// its own workers and bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -64,8 +63,8 @@ type tokensRun struct {
 	out      *stringQueue // output, read by the caller
 }
 
-// startTokens starts one run of Tokens: a goroutine that feeds in to the
-// first stage, and the workers of every stage.
+// startTokens starts one run of Tokens: a goroutine per input that feeds it
+// to the stages, and the workers of every stage.
 func startTokens[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*tokensRun, error) {
 	run, err := pipegen.NewRun(ctx, "Tokens", tokensStages, opts)
 	if err != nil {

@@ -9,11 +9,10 @@ import (
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
-// Split runs the pipeline Words | Letters over the elements of in
-// (//pipegen:pipeline at main.go:26). in is an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Words, Letters run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// Split runs the pipeline Words | Letters (//pipegen:pipeline at main.go:26)
+// over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
+// fails the pipeline. The stages Words, Letters run concurrently, each with
+// its own workers and bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -63,8 +62,8 @@ type splitRun struct {
 	out       *runeQueue   // output, read by the caller
 }
 
-// startSplit starts one run of Split: a goroutine that feeds in to the first
-// stage, and the workers of every stage.
+// startSplit starts one run of Split: a goroutine per input that feeds it to
+// the stages, and the workers of every stage.
 func startSplit[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*splitRun, error) {
 	run, err := pipegen.NewRun(ctx, "Split", splitStages, opts)
 	if err != nil {
@@ -194,11 +193,11 @@ func (r *splitRun) lettersWorker(worker int) {
 	}
 }
 
-// Empty runs the pipeline Words | Letters | Nothing over the elements of in
-// (//pipegen:pipeline at main.go:27). in is an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Words, Letters, Nothing
-// run concurrently, each with its own workers and bounded input queue; opts
-// may change their settings.
+// Empty runs the pipeline Words | Letters | Nothing (//pipegen:pipeline at
+// main.go:27) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stages Words, Letters, Nothing run
+// concurrently, each with its own workers and bounded input queue; opts may
+// change their settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -250,8 +249,8 @@ type emptyRun struct {
 	out       *runeQueue   // output, read by the caller
 }
 
-// startEmpty starts one run of Empty: a goroutine that feeds in to the first
-// stage, and the workers of every stage.
+// startEmpty starts one run of Empty: a goroutine per input that feeds it to
+// the stages, and the workers of every stage.
 func startEmpty[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*emptyRun, error) {
 	run, err := pipegen.NewRun(ctx, "Empty", emptyStages, opts)
 	if err != nil {

@@ -10,9 +10,9 @@ import (
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
-// Generic runs the pipeline MakePair | Nest | Lazy | Counter over the
-// elements of in (//pipegen:pipeline at main.go:48). in is an iter.Seq, or
-// an iter.Seq2 whose first error fails the pipeline. The stages MakePair,
+// Generic runs the pipeline MakePair | Nest | Lazy | Counter
+// (//pipegen:pipeline at main.go:48) over the elements of in, an iter.Seq,
+// or an iter.Seq2 whose first error fails the pipeline. The stages MakePair,
 // Nest, Lazy, Counter run concurrently, each with its own workers and
 // bounded input queue; opts may change their settings.
 //
@@ -69,8 +69,8 @@ type genericRun struct {
 	out        *int64PtrQueue                  // output, read by the caller
 }
 
-// startGeneric starts one run of Generic: a goroutine that feeds in to the
-// first stage, and the workers of every stage.
+// startGeneric starts one run of Generic: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
 func startGeneric[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*genericRun, error) {
 	run, err := pipegen.NewRun(ctx, "Generic", genericStages, opts)
 	if err != nil {

@@ -9,9 +9,9 @@ import (
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
-// Both runs the pipeline Step | Double | Step over the elements of in
-// (//pipegen:pipeline at main.go:17). in is an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Inc, Double, Inc#2 run
+// Both runs the pipeline Step | Double | Step (//pipegen:pipeline at
+// main.go:17) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stages Inc, Double, Inc#2 run
 // concurrently, each with its own workers and bounded input queue; opts may
 // change their settings.
 //
@@ -65,8 +65,8 @@ type bothRun struct {
 	out      *intQueue // output, read by the caller
 }
 
-// startBoth starts one run of Both: a goroutine that feeds in to the first
-// stage, and the workers of every stage.
+// startBoth starts one run of Both: a goroutine per input that feeds it to
+// the stages, and the workers of every stage.
 func startBoth[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*bothRun, error) {
 	run, err := pipegen.NewRun(ctx, "Both", bothStages, opts)
 	if err != nil {
@@ -213,10 +213,10 @@ func (r *bothRun) incWorker2(worker int) {
 	}
 }
 
-// Step runs the pipeline x | Inc over the elements of x (//pipegen:pipeline
-// at main.go:18). x is an iter.Seq, or an iter.Seq2 whose first error fails
-// the pipeline. The stages Inc run concurrently, each with its own workers
-// and bounded input queue; opts may change their settings.
+// Step runs the pipeline x | Inc (//pipegen:pipeline at main.go:18) over the
+// elements of x, an iter.Seq, or an iter.Seq2 whose first error fails the
+// pipeline. The stage Inc runs with its own workers and bounded input queue;
+// opts may change its settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -264,8 +264,8 @@ type stepRun struct {
 	out   *intQueue // output, read by the caller
 }
 
-// startStep starts one run of Step: a goroutine that feeds x to the first
-// stage, and the workers of every stage.
+// startStep starts one run of Step: a goroutine per input that feeds it to
+// the stages, and the workers of every stage.
 func startStep[In pipegen.Input[int]](ctx context.Context, x In, opts []pipegen.Option) (*stepRun, error) {
 	run, err := pipegen.NewRun(ctx, "Step", stepStages, opts)
 	if err != nil {

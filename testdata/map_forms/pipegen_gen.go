@@ -9,10 +9,10 @@ import (
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
-// Plain runs the pipeline Double over the elements of in (//pipegen:pipeline
-// at main.go:28). in is an iter.Seq, or an iter.Seq2 whose first error fails
-// the pipeline. The stages Double run concurrently, each with its own
-// workers and bounded input queue; opts may change their settings.
+// Plain runs the pipeline Double (//pipegen:pipeline at main.go:28) over the
+// elements of in, an iter.Seq, or an iter.Seq2 whose first error fails the
+// pipeline. The stage Double runs with its own workers and bounded input
+// queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -60,8 +60,8 @@ type plainRun struct {
 	out      *intQueue // output, read by the caller
 }
 
-// startPlain starts one run of Plain: a goroutine that feeds in to the first
-// stage, and the workers of every stage.
+// startPlain starts one run of Plain: a goroutine per input that feeds it to
+// the stages, and the workers of every stage.
 func startPlain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*plainRun, error) {
 	run, err := pipegen.NewRun(ctx, "Plain", plainStages, opts)
 	if err != nil {
@@ -156,11 +156,11 @@ func (r *plainRun) doubleWorker(worker int) {
 	}
 }
 
-// WithErr runs the pipeline Parse | Double over the elements of in
-// (//pipegen:pipeline at main.go:29). in is an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Parse, Double run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// WithErr runs the pipeline Parse | Double (//pipegen:pipeline at
+// main.go:29) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stages Parse, Double run concurrently,
+// each with its own workers and bounded input queue; opts may change their
+// settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -211,8 +211,8 @@ type withErrRun struct {
 	out      *intQueue    // output, read by the caller
 }
 
-// startWithErr starts one run of WithErr: a goroutine that feeds in to the
-// first stage, and the workers of every stage.
+// startWithErr starts one run of WithErr: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
 func startWithErr[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*withErrRun, error) {
 	run, err := pipegen.NewRun(ctx, "WithErr", withErrStages, opts)
 	if err != nil {
@@ -337,9 +337,9 @@ func (r *withErrRun) doubleWorker(worker int) {
 	}
 }
 
-// WithCtx runs the pipeline Double | Format over the elements of in
-// (//pipegen:pipeline at main.go:30). in is an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Double, Format run
+// WithCtx runs the pipeline Double | Format (//pipegen:pipeline at
+// main.go:30) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stages Double, Format run
 // concurrently, each with its own workers and bounded input queue; opts may
 // change their settings.
 //
@@ -392,8 +392,8 @@ type withCtxRun struct {
 	out      *stringQueue // output, read by the caller
 }
 
-// startWithCtx starts one run of WithCtx: a goroutine that feeds in to the
-// first stage, and the workers of every stage.
+// startWithCtx starts one run of WithCtx: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
 func startWithCtx[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*withCtxRun, error) {
 	run, err := pipegen.NewRun(ctx, "WithCtx", withCtxStages, opts)
 	if err != nil {
@@ -515,11 +515,11 @@ func (r *withCtxRun) formatWorker(worker int) {
 	}
 }
 
-// WithBoth runs the pipeline Check | Double over the elements of in
-// (//pipegen:pipeline at main.go:31). in is an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Check, Double run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// WithBoth runs the pipeline Check | Double (//pipegen:pipeline at
+// main.go:31) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stages Check, Double run concurrently,
+// each with its own workers and bounded input queue; opts may change their
+// settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -570,8 +570,8 @@ type withBothRun struct {
 	out      *intQueue // output, read by the caller
 }
 
-// startWithBoth starts one run of WithBoth: a goroutine that feeds in to the
-// first stage, and the workers of every stage.
+// startWithBoth starts one run of WithBoth: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
 func startWithBoth[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*withBothRun, error) {
 	run, err := pipegen.NewRun(ctx, "WithBoth", withBothStages, opts)
 	if err != nil {

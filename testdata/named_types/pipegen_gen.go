@@ -9,8 +9,8 @@ import (
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
-// Kinds runs the pipeline ToCelsius | Warm | Items | Count | AsTally over
-// the elements of in (//pipegen:pipeline at main.go:44). in is an iter.Seq,
+// Kinds runs the pipeline ToCelsius | Warm | Items | Count | AsTally
+// (//pipegen:pipeline at main.go:44) over the elements of in, an iter.Seq,
 // or an iter.Seq2 whose first error fails the pipeline. The stages
 // ToCelsius, Warm, Items, Count, AsTally run concurrently, each with its own
 // workers and bounded input queue; opts may change their settings.
@@ -69,8 +69,8 @@ type kindsRun struct {
 	out         *tallyQueue        // output, read by the caller
 }
 
-// startKinds starts one run of Kinds: a goroutine that feeds in to the first
-// stage, and the workers of every stage.
+// startKinds starts one run of Kinds: a goroutine per input that feeds it to
+// the stages, and the workers of every stage.
 func startKinds[In pipegen.Input[float64]](ctx context.Context, in In, opts []pipegen.Option) (*kindsRun, error) {
 	run, err := pipegen.NewRun(ctx, "Kinds", kindsStages, opts)
 	if err != nil {

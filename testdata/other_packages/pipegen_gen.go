@@ -13,11 +13,11 @@ import (
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
-// Links runs the pipeline Parse | Host | Wait | Seeded | Draw over the
-// elements of in (//pipegen:pipeline at main.go:30). in is an iter.Seq, or
-// an iter.Seq2 whose first error fails the pipeline. The stages Parse, Host,
-// Wait, Seeded, Draw run concurrently, each with its own workers and bounded
-// input queue; opts may change their settings.
+// Links runs the pipeline Parse | Host | Wait | Seeded | Draw
+// (//pipegen:pipeline at main.go:30) over the elements of in, an iter.Seq,
+// or an iter.Seq2 whose first error fails the pipeline. The stages Parse,
+// Host, Wait, Seeded, Draw run concurrently, each with its own workers and
+// bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -73,8 +73,8 @@ type linksRun struct {
 	out      *uint64Queue   // output, read by the caller
 }
 
-// startLinks starts one run of Links: a goroutine that feeds in to the first
-// stage, and the workers of every stage.
+// startLinks starts one run of Links: a goroutine per input that feeds it to
+// the stages, and the workers of every stage.
 func startLinks[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*linksRun, error) {
 	run, err := pipegen.NewRun(ctx, "Links", linksStages, opts)
 	if err != nil {

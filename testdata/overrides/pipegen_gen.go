@@ -10,10 +10,10 @@ import (
 )
 
 // Twice runs the pipeline Inc(workers=4) | Inc(maxsize=1, workers=1) |
-// Positive over the elements of in (//pipegen:pipeline at main.go:19). in is
-// an iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The
-// stages Inc, Inc#2, Positive run concurrently, each with its own workers
-// and bounded input queue; opts may change their settings.
+// Positive (//pipegen:pipeline at main.go:19) over the elements of in, an
+// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
+// Inc, Inc#2, Positive run concurrently, each with its own workers and
+// bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -65,8 +65,8 @@ type twiceRun struct {
 	out        *intQueue // output, read by the caller
 }
 
-// startTwice starts one run of Twice: a goroutine that feeds in to the first
-// stage, and the workers of every stage.
+// startTwice starts one run of Twice: a goroutine per input that feeds it to
+// the stages, and the workers of every stage.
 func startTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*twiceRun, error) {
 	run, err := pipegen.NewRun(ctx, "Twice", twiceStages, opts)
 	if err != nil {
@@ -215,11 +215,11 @@ func (r *twiceRun) positiveWorker(worker int) {
 	}
 }
 
-// once runs the pipeline Inc | Positive(workers=3) over the elements of in
-// (//pipegen:pipeline at main.go:20). in is an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Inc, Positive run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// once runs the pipeline Inc | Positive(workers=3) (//pipegen:pipeline at
+// main.go:20) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stages Inc, Positive run concurrently,
+// each with its own workers and bounded input queue; opts may change their
+// settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -269,8 +269,8 @@ type onceRun struct {
 	out        *intQueue // output, read by the caller
 }
 
-// startOnce starts one run of once: a goroutine that feeds in to the first
-// stage, and the workers of every stage.
+// startOnce starts one run of once: a goroutine per input that feeds it to
+// the stages, and the workers of every stage.
 func startOnce[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*onceRun, error) {
 	run, err := pipegen.NewRun(ctx, "once", onceStages, opts)
 	if err != nil {

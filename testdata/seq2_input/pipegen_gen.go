@@ -9,11 +9,10 @@ import (
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
-// Shout runs the pipeline Upper over the elements of lines
-// (//pipegen:pipeline at main.go:17). lines is an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Upper run concurrently,
-// each with its own workers and bounded input queue; opts may change their
-// settings.
+// Shout runs the pipeline Upper (//pipegen:pipeline at main.go:17) over the
+// elements of lines, an iter.Seq, or an iter.Seq2 whose first error fails
+// the pipeline. The stage Upper runs with its own workers and bounded input
+// queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -61,8 +60,8 @@ type shoutRun struct {
 	out     *stringQueue // output, read by the caller
 }
 
-// startShout starts one run of Shout: a goroutine that feeds lines to the
-// first stage, and the workers of every stage.
+// startShout starts one run of Shout: a goroutine per input that feeds it to
+// the stages, and the workers of every stage.
 func startShout[In pipegen.Input[string]](ctx context.Context, lines In, opts []pipegen.Option) (*shoutRun, error) {
 	run, err := pipegen.NewRun(ctx, "Shout", shoutStages, opts)
 	if err != nil {
@@ -156,11 +155,10 @@ func (r *shoutRun) upperWorker(worker int) {
 	}
 }
 
-// Explicit runs the pipeline src | Upper over the elements of src
-// (//pipegen:pipeline at main.go:18). src is an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Upper run concurrently,
-// each with its own workers and bounded input queue; opts may change their
-// settings.
+// Explicit runs the pipeline src | Upper (//pipegen:pipeline at main.go:18)
+// over the elements of src, an iter.Seq, or an iter.Seq2 whose first error
+// fails the pipeline. The stage Upper runs with its own workers and bounded
+// input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -209,8 +207,8 @@ type explicitRun struct {
 	out     *stringQueue // output, read by the caller
 }
 
-// startExplicit starts one run of Explicit: a goroutine that feeds src to
-// the first stage, and the workers of every stage.
+// startExplicit starts one run of Explicit: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
 func startExplicit[In pipegen.Input[string]](ctx context.Context, src In, opts []pipegen.Option) (*explicitRun, error) {
 	run, err := pipegen.NewRun(ctx, "Explicit", explicitStages, opts)
 	if err != nil {
