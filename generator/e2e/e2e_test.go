@@ -36,18 +36,31 @@ func noLeaks(t *testing.T) {
 		if !strings.Contains(g, "pipegen/runtime.(*Run).Go.func1") {
 			continue
 		}
-		lines := strings.Split(g, "\n")
-		if len(lines) < 2 {
-			continue
-		}
-		top := lines[1]
-		if strings.HasPrefix(top, "github.com/pipegen/pipegen/runtime.(*Run).Go.func1(") ||
-			strings.HasPrefix(top, "sync.") || strings.HasPrefix(top, "internal/sync.") ||
-			strings.HasPrefix(top, "runtime.") {
+		if finishing(g) {
 			continue
 		}
 		t.Fatalf("a pipeline goroutine is still at work after the call returned:\n%s", g)
 	}
+}
+
+// finishing reports whether the goroutine whose stack is g has left its
+// worker: every frame above the closure of pipegen.(*Run).Go belongs to
+// the sync package or the Go runtime (marking the WaitGroup done).
+func finishing(g string) bool {
+	lines := strings.Split(g, "\n")
+	// lines[0] is the header; then a function line and a file line per
+	// frame.
+	for i := 1; i < len(lines); i += 2 {
+		fn := lines[i]
+		if strings.HasPrefix(fn, "github.com/pipegen/pipegen/runtime.(*Run).Go.func1(") {
+			return true
+		}
+		if !strings.HasPrefix(fn, "sync.") && !strings.HasPrefix(fn, "sync/") &&
+			!strings.HasPrefix(fn, "internal/sync.") && !strings.HasPrefix(fn, "runtime.") {
+			return false
+		}
+	}
+	return false
 }
 
 // collect ranges over seq and returns its elements and final error.
