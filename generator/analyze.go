@@ -6,6 +6,7 @@ import (
 	"go/types"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/pipegen/pipegen/generator/directive"
 	"github.com/pipegen/pipegen/templates"
@@ -25,6 +26,13 @@ type stageFunc struct {
 	in, out types.Type
 	workers int
 	maxsize int // -1: the default
+	// index: the function takes the element's pipegen.Index before the
+	// element.
+	index bool
+	// timeout is the per-element deadline (0: none); timeoutFail makes a
+	// timeout fail the run instead of dropping the element.
+	timeout     time.Duration
+	timeoutFail bool
 }
 
 // analysis is what analyze finds in one package.
@@ -78,6 +86,7 @@ func analyze(fset *token.FileSet, l *loaded, files []*directive.File) (*analysis
 	for _, f := range files {
 		for _, p := range f.Pipelines {
 			res.pending[p.Name.Name] = true
+			res.pending[p.Name.Name+"WithIndex"] = true
 			if first, dup := a.pipelines[p.Name.Name]; dup {
 				a.errorf(p.Name.Pos, "duplicate pipeline %s (first declared at %s)", p.Name.Name, a.where(first.Name.Pos))
 				continue
@@ -115,7 +124,7 @@ func (a *analyzer) stage(d *directive.Stage) {
 		bad(fd.Type.TypeParams.Pos(), "generic function %s cannot be a stage: stages need concrete element types; call an instantiation of it from a plain function", name)
 		return
 	}
-	for _, key := range []string{"start", "done", "timeout", "ontimeout"} {
+	for _, key := range []string{"start", "done"} {
 		if k, ok := d.Key(key); ok {
 			bad(k.NamePos, "key %q is not supported yet", key)
 		}
@@ -138,20 +147,37 @@ func (a *analyzer) stage(d *directive.Stage) {
 		s.maxsize = k.Int
 	}
 
-	// Parameters: [ctx context.Context,] element.
+	if k, ok := d.Key("timeout"); ok {
+		s.timeout = k.Duration
+	}
+	if k, ok := d.Key("ontimeout"); ok {
+		s.timeoutFail = k.Value == "fail"
+		if s.timeout == 0 {
+			bad(k.NamePos, "ontimeout without timeout: set timeout=D too")
+		}
+	}
+
+	// Parameters: [ctx context.Context,] [index pipegen.Index,] element.
 	params := sig.Params()
 	want := forms[d.Kind]
+	np, i := params.Len(), 0
+	if np > 1 && isContext(params.At(0).Type()) {
+		s.ctx, i = true, 1
+	}
+	if np-i == 2 && isIndex(params.At(i).Type()) {
+		s.index, i = true, i+1
+	}
 	switch {
 	case sig.Variadic():
 		bad(fd.Type.Params.Pos(), "%s stage %s cannot be variadic; want %s", d.Kind, name, want)
 		return
-	case params.Len() == 2 && isContext(params.At(0).Type()):
-		s.ctx = true
-		s.in = params.At(1).Type()
-	case params.Len() == 1 && !isContext(params.At(0).Type()):
-		s.in = params.At(0).Type()
-	default:
+	case np-i != 1 || isContext(params.At(np-1).Type()) || isIndex(params.At(np-1).Type()):
 		bad(fd.Type.Params.Pos(), "%s stage %s takes %s; want %s", d.Kind, name, tupleString(params, a.pkg), want)
+		return
+	}
+	s.in = params.At(np - 1).Type()
+	if k, ok := d.Key("timeout"); ok && !s.ctx {
+		bad(k.NamePos, "timeout needs a context: %s must take a leading context.Context, which carries the deadline (Go cannot stop a function that does not watch one)", name)
 		return
 	}
 
@@ -201,10 +227,10 @@ func (a *analyzer) stage(d *directive.Stage) {
 
 // forms describes the accepted signatures of each stage kind, for errors.
 var forms = map[directive.Kind]string{
-	directive.Map:     "func([ctx context.Context,] x T) U or (U, error)",
-	directive.Filter:  "func([ctx context.Context,] x T) bool or (bool, error)",
-	directive.FlatMap: "func([ctx context.Context,] x T) R or (R, error), where R is []U, iter.Seq[U] or iter.Seq2[U, error]",
-	directive.Each:    "func([ctx context.Context,] x T) with no result or an error",
+	directive.Map:     "func([ctx context.Context,] [i pipegen.Index,] x T) U or (U, error)",
+	directive.Filter:  "func([ctx context.Context,] [i pipegen.Index,] x T) bool or (bool, error)",
+	directive.FlatMap: "func([ctx context.Context,] [i pipegen.Index,] x T) R or (R, error), where R is []U, iter.Seq[U] or iter.Seq2[U, error]",
+	directive.Each:    "func([ctx context.Context,] [i pipegen.Index,] x T) with no result or an error",
 }
 
 // flatElem returns the element type of a flatmap result: []U, iter.Seq[U]
@@ -231,6 +257,12 @@ func flatElem(t types.Type) (types.Type, templates.FlatResult, bool) {
 func isContext(t types.Type) bool {
 	named, ok := types.Unalias(t).(*types.Named)
 	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == "context" && named.Obj().Name() == "Context"
+}
+
+// isIndex reports whether t is pipegen.Index.
+func isIndex(t types.Type) bool {
+	named, ok := types.Unalias(t).(*types.Named)
+	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == templates.RuntimePath && named.Obj().Name() == "Index"
 }
 
 func isError(t types.Type) bool {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/token"
 	"sort"
+	"strings"
 
 	"golang.org/x/tools/imports"
 
@@ -106,7 +107,9 @@ func generatePackage(fset *token.FileSet, l *loaded) (*Output, Errors) {
 	model := plan(fset, l.pkg.Types, res)
 	src, err := templates.Render(model)
 	if err != nil {
-		return nil, Errors{{Pos: token.Position{Filename: l.output}, Msg: fmt.Sprintf("internal error: generated code does not compile: %v", err)}}
+		// jennifer appends the whole unformatted source: keep the cause.
+		msg, _, _ := strings.Cut(err.Error(), " while formatting source")
+		return nil, Errors{{Pos: token.Position{Filename: l.output}, Msg: "internal error: generated code is not valid Go: " + msg}}
 	}
 	// imports.Process formats like gofmt and also puts the standard
 	// library imports in a group of their own, as goimports users expect.

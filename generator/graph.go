@@ -6,6 +6,7 @@ import (
 	"go/types"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/pipegen/pipegen/generator/directive"
 	pipegen "github.com/pipegen/pipegen/runtime"
@@ -45,9 +46,11 @@ type node struct {
 	name string
 	pos  token.Pos
 	// fn and the settings are those of a stage.
-	fn      *stageFunc
-	workers int
-	maxsize int
+	fn          *stageFunc
+	workers     int
+	maxsize     int
+	timeout     time.Duration
+	timeoutFail bool
 	// in is a stage's input queue.
 	in *queue
 	// out is the type of what the node yields: an input's element type
@@ -121,8 +124,10 @@ type builder struct {
 // returns nil after reporting errors.
 func (a *analyzer) pipeline(p *directive.Pipeline) *pipelineDef {
 	b := &builder{a: a, p: p, def: &pipelineDef{dir: p}, ok: true, shared: map[sharedKey]*stream{}, uses: map[string]int{}, path: []string{p.Name.Name}, reported: map[token.Pos]bool{}}
-	if obj := a.pkg.Scope().Lookup(p.Name.Name); obj != nil {
-		b.errorf(p.Name.Pos, "pipeline %s conflicts with %s declared at %s", p.Name.Name, objectKind(obj), a.where(obj.Pos()))
+	for _, name := range []string{p.Name.Name, p.Name.Name + "WithIndex"} {
+		if obj := a.pkg.Scope().Lookup(name); obj != nil {
+			b.errorf(p.Name.Pos, "pipeline %s needs the name %s, which conflicts with %s declared at %s", p.Name.Name, name, objectKind(obj), a.where(obj.Pos()))
+		}
 	}
 
 	// The inputs: declared, or the one implicit input "in".
@@ -298,16 +303,27 @@ func (b *builder) stage(fn *stageFunc, t *directive.Ref, cur *stream) *stream {
 	if k := b.uses[fn.name]; k > 1 {
 		name = fmt.Sprintf("%s#%d", fn.name, k)
 	}
-	n := &node{kind: stageNode, name: name, pos: t.Pos, fn: fn, workers: fn.workers, maxsize: fn.maxsize}
+	n := &node{kind: stageNode, name: name, pos: t.Pos, fn: fn, workers: fn.workers, maxsize: fn.maxsize,
+		timeout: fn.timeout, timeoutFail: fn.timeoutFail}
 	for _, k := range t.Args {
 		switch k.Name {
 		case "workers":
 			n.workers = k.Int
 		case "maxsize":
 			n.maxsize = k.Int
+		case "timeout":
+			if !fn.ctx {
+				b.errorf(k.NamePos, "timeout needs a context: %s must take a leading context.Context, which carries the deadline", fn.name)
+			}
+			n.timeout = k.Duration
+		case "ontimeout":
+			n.timeoutFail = k.Value == "fail"
 		default:
 			b.errorf(k.NamePos, "key %q is not supported yet", k.Name)
 		}
+	}
+	if n.timeoutFail && n.timeout == 0 {
+		b.errorf(t.Pos, "ontimeout without timeout: set timeout=D too")
 	}
 	n.in = &queue{consumer: n}
 	if !b.consume(cur, n.in, t.Pos) {

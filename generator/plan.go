@@ -141,17 +141,20 @@ func planPipeline(fset *token.FileSet, n *names, def *pipelineDef, queueFor func
 	for _, nd := range def.nodes {
 		fn := nd.fn
 		p.Stages = append(p.Stages, &templates.Stage{
-			Name:    nd.name,
-			Func:    fn.name,
-			Kind:    templates.Kind(fn.kind),
-			Where:   where(fset, fn.dir.Pos),
-			Ctx:     fn.ctx,
-			Err:     fn.err,
-			Flat:    fn.flat,
-			Workers: nd.workers,
-			MaxSize: nd.maxsize,
-			Worker:  members.get(lowerFirst(fn.name) + "Worker"),
-			In:      edgeFor(nd.in),
+			Name:        nd.name,
+			Func:        fn.name,
+			Kind:        templates.Kind(fn.kind),
+			Where:       where(fset, fn.dir.Pos),
+			Ctx:         fn.ctx,
+			Err:         fn.err,
+			Flat:        fn.flat,
+			Index:       fn.index,
+			Timeout:     nd.timeout,
+			TimeoutFail: nd.timeoutFail,
+			Workers:     nd.workers,
+			MaxSize:     nd.maxsize,
+			Worker:      members.get(lowerFirst(fn.name) + "Worker"),
+			In:          edgeFor(nd.in),
 		})
 	}
 	// Targets after every input edge exists, so that fields are named in

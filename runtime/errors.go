@@ -1,8 +1,10 @@
 package pipegen
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // StageError is the error a pipeline returns when one of its stages, inputs
@@ -67,4 +69,21 @@ type panicError struct {
 
 func (p panicError) Error() string {
 	return fmt.Sprintf("panic: %v", p.value)
+}
+
+// TimeoutError is the error of an element whose stage function ran past
+// the stage's timeout, when the stage says ontimeout=fail. It unwraps to
+// context.DeadlineExceeded.
+type TimeoutError struct {
+	Timeout time.Duration
+}
+
+// Error says how long the element was allowed.
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("element ran past the stage's timeout of %v", e.Timeout)
+}
+
+// Unwrap returns context.DeadlineExceeded.
+func (e *TimeoutError) Unwrap() error {
+	return context.DeadlineExceeded
 }

@@ -37,7 +37,16 @@ type Option func(*options)
 
 // options collects what the Options of one call asked for.
 type options struct {
-	settings []setting
+	settings  []setting
+	onTimeout func(stage string, index Index)
+}
+
+// OnTimeout makes the pipeline call f for every element that a stage with
+// a timeout (and the default ontimeout=drop) drops because its function
+// ran past the deadline. f is called from the stage's workers, so it must
+// be safe for concurrent use, and quick.
+func OnTimeout(f func(stage string, index Index)) Option {
+	return func(o *options) { o.onTimeout = f }
 }
 
 // setting is one override asked for by an Option.
@@ -83,9 +92,10 @@ func MaxSize(stage string, n int) Option {
 	}
 }
 
-// configure returns the stages of pipeline with opts applied, or an error
-// naming every option that does not fit the pipeline.
-func configure(pipeline string, stages []StageConfig, opts []Option) ([]StageConfig, error) {
+// configure returns the stages of pipeline with opts applied, and the
+// options, or an error naming every option that does not fit the
+// pipeline.
+func configure(pipeline string, stages []StageConfig, opts []Option) ([]StageConfig, *options, error) {
 	var o options
 	for _, opt := range opts {
 		if opt != nil {
@@ -105,9 +115,9 @@ func configure(pipeline string, stages []StageConfig, opts []Option) ([]StageCon
 		}
 	}
 	if problems != nil {
-		return nil, fmt.Errorf("pipeline %s: bad option: %s", pipeline, strings.Join(problems, "; "))
+		return nil, nil, fmt.Errorf("pipeline %s: bad option: %s", pipeline, strings.Join(problems, "; "))
 	}
-	return resolved, nil
+	return resolved, &o, nil
 }
 
 func stageIndex(stages []StageConfig, name string) int {

@@ -16,8 +16,9 @@ import (
 // send and receive of generated code also waits on Done, so every goroutine
 // ends promptly, and [Run.Wait] returns once they all have.
 type Run struct {
-	pipeline string
-	stages   []StageConfig
+	pipeline  string
+	stages    []StageConfig
+	onTimeout func(stage string, index Index)
 
 	parent context.Context
 	ctx    context.Context
@@ -34,11 +35,11 @@ type Run struct {
 // whose stages are configured by stages and changed by opts. It fails only
 // when opts do not fit the pipeline.
 func NewRun(ctx context.Context, pipeline string, stages []StageConfig, opts []Option) (*Run, error) {
-	resolved, err := configure(pipeline, stages, opts)
+	resolved, o, err := configure(pipeline, stages, opts)
 	if err != nil {
 		return nil, err
 	}
-	r := &Run{pipeline: pipeline, stages: resolved, parent: ctx}
+	r := &Run{pipeline: pipeline, stages: resolved, parent: ctx, onTimeout: o.onTimeout}
 	r.ctx, r.cancel = context.WithCancel(ctx)
 	return r, nil
 }
@@ -113,6 +114,15 @@ func (r *Run) Recover(stage string, worker int, index *Index) {
 		Panic:    v,
 		Stack:    debug.Stack(),
 	})
+}
+
+// Dropped records that stage dropped the element at index because its
+// function ran past the stage's timeout (pypeln's semantics): it tells the
+// [OnTimeout] callback, if any.
+func (r *Run) Dropped(stage string, index Index) {
+	if r.onTimeout != nil {
+		r.onTimeout(stage, index)
+	}
 }
 
 // fail records err as the run's failure unless the run already failed or

@@ -1,6 +1,9 @@
 package templates
 
-import "go/types"
+import (
+	"go/types"
+	"time"
+)
 
 // Package is everything generated into one package's file: the model that
 // the generator plans and the emitters of this package write out. Every
@@ -122,6 +125,13 @@ type Stage struct {
 	// when it returns a trailing error.
 	Ctx bool
 	Err bool
+	// Index is set when the function takes the element's pipegen.Index
+	// before the element.
+	Index bool
+	// Timeout is the per-element deadline, 0 for none; TimeoutFail makes
+	// a timeout fail the run rather than drop the element.
+	Timeout     time.Duration
+	TimeoutFail bool
 	// Flat is the flatmap result form.
 	Flat FlatResult
 	// Workers and MaxSize are the settings of the directive and pipeline

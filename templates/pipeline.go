@@ -98,6 +98,8 @@ goroutine of the pipeline has ended when it returns.`)
 	}
 
 	outType := e.typ(p.Out.Queue.Type)
+	item := e.item(p.Out.Queue)
+	withIndex := p.Name + "WithIndex"
 	doc(e.file, intro+`
 
 Ranging over the result yields the output elements as they come, in no
@@ -105,14 +107,28 @@ particular order, each with a nil error. If a stage or the input fails or
 panics, the pipeline stops and the last pair carries the error, a
 *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 loop stops the pipeline; the loop ends only after every goroutine of the
-pipeline has ended. Each range runs the pipeline anew.`)
+pipeline has ended. Each range runs the pipeline anew. `+withIndex+` also
+yields each element's index.`)
 	e.file.Func().Id(p.Name).Types(e.typeParams(p)...).Params(params...).
 		Qual("iter", "Seq2").Types(outType.Clone(), jen.Error()).Block(
 		jen.Return(jen.Func().Params(jen.Id("yield").Func().Params(outType.Clone(), jen.Error()).Bool()).Block(
+			jen.For(jen.List(jen.Id("it"), jen.Err()).Op(":=").Range().Id(withIndex).Call(append(append([]jen.Code{jen.Id("ctx")}, inArgs...), jen.Id("opts").Op("..."))...)).Block(
+				jen.If(jen.Op("!").Id("yield").Call(jen.Id("it").Dot("Value"), jen.Err())).Block(jen.Return()),
+			),
+		)),
+	)
+
+	doc(e.file, fmt.Sprintf(`
+%s is %s yielding each element with its index (pypeln's
+return_index): its position in the input, and for elements made by
+flatmap stages their position among their parent's children, level by
+level. On failure the last pair carries a zero Item and the error.`, withIndex, p.Name))
+	e.file.Func().Id(withIndex).Types(e.typeParams(p)...).Params(params...).
+		Qual("iter", "Seq2").Types(item.Clone(), jen.Error()).Block(
+		jen.Return(jen.Func().Params(jen.Id("yield").Func().Params(item.Clone(), jen.Error()).Bool()).Block(
 			start,
 			jen.If(jen.Err().Op("!=").Nil()).Block(
-				jen.Var().Id("zero").Add(outType.Clone()),
-				jen.Id("yield").Call(jen.Id("zero"), jen.Err()),
+				jen.Id("yield").Call(item.Clone().Values(), jen.Err()),
 				jen.Return(),
 			),
 			jen.Comment("Stop on every way out: the end, a break, a panic in the loop body."),
@@ -121,11 +137,10 @@ pipeline has ended. Each range runs the pipeline anew.`)
 			jen.For().Block(
 				jen.List(jen.Id("it"), jen.Id("ok")).Op(":=").Id("r").Dot(p.Out.Field).Dot("get").Call(jen.Id("done")),
 				jen.If(jen.Op("!").Id("ok")).Block(jen.Break()),
-				jen.If(jen.Op("!").Id("yield").Call(jen.Id("it").Dot("Value"), jen.Nil())).Block(jen.Return()),
+				jen.If(jen.Op("!").Id("yield").Call(jen.Id("it"), jen.Nil())).Block(jen.Return()),
 			),
 			jen.If(jen.Err().Op(":=").Id("r").Dot("Wait").Call(), jen.Err().Op("!=").Nil()).Block(
-				jen.Var().Id("zero").Add(outType.Clone()),
-				jen.Id("yield").Call(jen.Id("zero"), jen.Err()),
+				jen.Id("yield").Call(item.Clone().Values(), jen.Err()),
 			),
 		)),
 	)
@@ -284,7 +299,7 @@ func (e *emitter) feeders(p *Pipeline, in *Input) {
 						jen.Return(),
 					)
 				}
-				e.puts(g, in.Targets, jen.Id("index"), jen.Id("v"))
+				e.puts(g, in.Targets, jen.Id("index"), jen.Id("v"), []jen.Code{jen.Return()})
 				g.Id("i").Op("++")
 			})
 		})
@@ -337,11 +352,11 @@ func distinctEdges(targets []*Target) []*Edge {
 	return list
 }
 
-// puts sends value with index to every target, ending the goroutine if
-// the run stops. Sending to several targets is the broadcast of pypeln's
+// puts sends value with index to every target, ending the goroutine with
+// exit if the run stops. Sending to several targets is the broadcast of pypeln's
 // OutputQueues: each send waits for room, so a slow consumer slows the
 // producer instead of letting a queue grow.
-func (e *emitter) puts(g *jen.Group, targets []*Target, index *jen.Statement, value jen.Code) {
+func (e *emitter) puts(g *jen.Group, targets []*Target, index *jen.Statement, value jen.Code, exit []jen.Code) {
 	for _, t := range targets {
 		idx := index.Clone()
 		for _, b := range t.Branches {
@@ -350,6 +365,6 @@ func (e *emitter) puts(g *jen.Group, targets []*Target, index *jen.Statement, va
 		g.If(jen.Op("!").Id("r").Dot(t.Edge.Field).Dot("put").Call(
 			jen.Id("done"),
 			e.item(t.Edge.Queue).Add(fields(jen.Id("Index"), idx, jen.Id("Value"), value)),
-		)).Block(jen.Return())
+		)).Block(exit...)
 	}
 }

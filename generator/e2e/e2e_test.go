@@ -3,10 +3,12 @@ package e2e
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -546,6 +548,70 @@ func TestConcatBreakAndCancel(t *testing.T) {
 	_, err := collect(t, merged(ctx, a, b, slices.Values([]string{"x"})))
 	if err != context.Canceled {
 		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	noLeaks(t)
+}
+
+func TestStageSeesElementIndex(t *testing.T) {
+	got, err := collect(t, tagged(context.Background(), slices.Values([]int{5, 7})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(got)
+	if want := []string{"0.0:5", "0.1:5", "1.0:7", "1.1:7"}; !slices.Equal(got, want) {
+		t.Fatalf("tagged = %q, want %q", got, want)
+	}
+}
+
+func TestWithIndexYieldsIndices(t *testing.T) {
+	in := []int{3, 1, 4}
+	seen := map[string]int{}
+	for it, err := range TwiceWithIndex(context.Background(), slices.Values(in)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := in[it.Index.Source()]
+		if it.Value != src*src || len(it.Index.Path()) != 1 {
+			t.Errorf("element %v at index %v: not the square of input %d with one child level", it.Value, it.Index, src)
+		}
+		seen[it.Index.String()]++
+	}
+	if len(seen) != 6 || seen["2.1"] != 1 {
+		t.Errorf("indices %v, want 0.0 … 2.1 once each", seen)
+	}
+	noLeaks(t)
+}
+
+func TestTimeoutDropsHangingElement(t *testing.T) {
+	var mu sync.Mutex
+	var dropped []string
+	onTimeout := pipegen.OnTimeout(func(stage string, index pipegen.Index) {
+		mu.Lock()
+		defer mu.Unlock()
+		dropped = append(dropped, fmt.Sprintf("%s@%v", stage, index))
+	})
+	got, err := collect(t, patient(context.Background(), slices.Values([]int{1, HangOn, 3}), onTimeout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(sorted(got), []int{1, 3}) {
+		t.Errorf("patient = %v, want [1 3]: the hanging element dropped", got)
+	}
+	if !slices.Equal(dropped, []string{"Patient@1"}) {
+		t.Errorf("OnTimeout saw %v, want [Patient@1]", dropped)
+	}
+	noLeaks(t)
+}
+
+func TestTimeoutCanFailThePipeline(t *testing.T) {
+	_, err := collect(t, strict(context.Background(), slices.Values([]int{1, HangOn, 3})))
+	var se *pipegen.StageError
+	var te *pipegen.TimeoutError
+	if !errors.As(err, &se) || !errors.As(err, &te) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want a StageError wrapping a TimeoutError", err)
+	}
+	if se.Stage != "Patient" || se.Index.Source() != 1 || te.Timeout != 30*time.Millisecond {
+		t.Errorf("StageError %+v, TimeoutError %+v", se, te)
 	}
 	noLeaks(t)
 }

@@ -5,11 +5,12 @@ package e2e
 import (
 	"context"
 	"iter"
+	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
-// Squares runs the pipeline Square (//pipegen:pipeline at stages.go:96) over
+// Squares runs the pipeline Square (//pipegen:pipeline at stages.go:99) over
 // the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
 // the pipeline. The stage Square runs with its own workers and bounded input
 // queue; opts may change its settings.
@@ -19,13 +20,27 @@ import (
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. SquaresWithIndex
+// also yields each element's index.
 func Squares[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range SquaresWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// SquaresWithIndex is Squares yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func SquaresWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startSquares(ctx, in, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -36,13 +51,12 @@ func Squares[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }
@@ -137,7 +151,7 @@ func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
-// stages.go:28): it calls Square on each element of its input and sends the
+// stages.go:31): it calls Square on each element of its input and sends the
 // result on.
 func (r *squaresRun) squareWorker(worker int) {
 	defer r.out.producerDone()
@@ -158,7 +172,7 @@ func (r *squaresRun) squareWorker(worker int) {
 }
 
 // EvenSquares runs the pipeline Square | Even (//pipegen:pipeline at
-// stages.go:97) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// stages.go:100) over the elements of in, an iter.Seq, or an iter.Seq2 whose
 // first error fails the pipeline. The stages Square, Even run concurrently,
 // each with its own workers and bounded input queue; opts may change their
 // settings.
@@ -169,12 +183,26 @@ func (r *squaresRun) squareWorker(worker int) {
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
 // pipeline has ended. Each range runs the pipeline anew.
+// EvenSquaresWithIndex also yields each element's index.
 func EvenSquares[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range EvenSquaresWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// EvenSquaresWithIndex is EvenSquares yielding each element with its index
+// (pypeln's return_index): its position in the input, and for elements made
+// by flatmap stages their position among their parent's children, level by
+// level. On failure the last pair carries a zero Item and the error.
+func EvenSquaresWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startEvenSquares(ctx, in, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -185,13 +213,12 @@ func EvenSquares[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipe
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }
@@ -294,7 +321,7 @@ func (r *evenSquaresRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
-// stages.go:28): it calls Square on each element of its input and sends the
+// stages.go:31): it calls Square on each element of its input and sends the
 // result on.
 func (r *evenSquaresRun) squareWorker(worker int) {
 	defer r.evenIn.producerDone()
@@ -315,7 +342,7 @@ func (r *evenSquaresRun) squareWorker(worker int) {
 }
 
 // evenWorker runs one worker of stage Even (//pipegen:filter at
-// stages.go:33): it sends on the elements of its input for which Even
+// stages.go:36): it sends on the elements of its input for which Even
 // reports true.
 func (r *evenSquaresRun) evenWorker(worker int) {
 	defer r.out.producerDone()
@@ -328,7 +355,8 @@ func (r *evenSquaresRun) evenWorker(worker int) {
 			return
 		}
 		index = it.Index
-		if !Even(it.Value) {
+		keep := Even(it.Value)
+		if !keep {
 			continue
 		}
 		if !r.out.put(done, it) {
@@ -338,7 +366,7 @@ func (r *evenSquaresRun) evenWorker(worker int) {
 }
 
 // Checked runs the pipeline Check | Square (//pipegen:pipeline at
-// stages.go:98) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// stages.go:101) over the elements of in, an iter.Seq, or an iter.Seq2 whose
 // first error fails the pipeline. The stages Check, Square run concurrently,
 // each with its own workers and bounded input queue; opts may change their
 // settings.
@@ -348,13 +376,27 @@ func (r *evenSquaresRun) evenWorker(worker int) {
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. CheckedWithIndex
+// also yields each element's index.
 func Checked[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range CheckedWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// CheckedWithIndex is Checked yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func CheckedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startChecked(ctx, in, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -365,13 +407,12 @@ func Checked[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }
@@ -474,7 +515,7 @@ func (r *checkedRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // checkWorker runs one worker of stage Check (//pipegen:map at
-// stages.go:43): it calls Check on each element of its input and sends the
+// stages.go:46): it calls Check on each element of its input and sends the
 // result on.
 func (r *checkedRun) checkWorker(worker int) {
 	defer r.squareIn.producerDone()
@@ -499,7 +540,7 @@ func (r *checkedRun) checkWorker(worker int) {
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
-// stages.go:28): it calls Square on each element of its input and sends the
+// stages.go:31): it calls Square on each element of its input and sends the
 // result on.
 func (r *checkedRun) squareWorker(worker int) {
 	defer r.out.producerDone()
@@ -519,7 +560,7 @@ func (r *checkedRun) squareWorker(worker int) {
 	}
 }
 
-// Twice runs the pipeline Dup | Square (//pipegen:pipeline at stages.go:99)
+// Twice runs the pipeline Dup | Square (//pipegen:pipeline at stages.go:102)
 // over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
 // fails the pipeline. The stages Dup, Square run concurrently, each with its
 // own workers and bounded input queue; opts may change their settings.
@@ -529,13 +570,27 @@ func (r *checkedRun) squareWorker(worker int) {
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. TwiceWithIndex also
+// yields each element's index.
 func Twice[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range TwiceWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// TwiceWithIndex is Twice yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func TwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startTwice(ctx, in, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -546,13 +601,12 @@ func Twice[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Op
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }
@@ -654,7 +708,7 @@ func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // dupWorker runs one worker of stage Dup (//pipegen:flatmap at
-// stages.go:38): it calls Dup on each element of its input and sends on
+// stages.go:41): it calls Dup on each element of its input and sends on
 // every element of the result.
 func (r *twiceRun) dupWorker(worker int) {
 	defer r.squareIn.producerDone()
@@ -677,7 +731,7 @@ func (r *twiceRun) dupWorker(worker int) {
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
-// stages.go:28): it calls Square on each element of its input and sends the
+// stages.go:31): it calls Square on each element of its input and sends the
 // result on.
 func (r *twiceRun) squareWorker(worker int) {
 	defer r.out.producerDone()
@@ -697,7 +751,7 @@ func (r *twiceRun) squareWorker(worker int) {
 	}
 }
 
-// Expanded runs the pipeline Expand (//pipegen:pipeline at stages.go:100)
+// Expanded runs the pipeline Expand (//pipegen:pipeline at stages.go:103)
 // over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
 // fails the pipeline. The stage Expand runs with its own workers and bounded
 // input queue; opts may change its settings.
@@ -707,13 +761,27 @@ func (r *twiceRun) squareWorker(worker int) {
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. ExpandedWithIndex
+// also yields each element's index.
 func Expanded[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range ExpandedWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// ExpandedWithIndex is Expanded yielding each element with its index
+// (pypeln's return_index): its position in the input, and for elements made
+// by flatmap stages their position among their parent's children, level by
+// level. On failure the last pair carries a zero Item and the error.
+func ExpandedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startExpanded(ctx, in, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -724,13 +792,12 @@ func Expanded[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }
@@ -825,7 +892,7 @@ func (r *expandedRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // expandWorker runs one worker of stage Expand (//pipegen:flatmap at
-// stages.go:59): it calls Expand on each element of its input and sends on
+// stages.go:62): it calls Expand on each element of its input and sends on
 // every element of the result.
 func (r *expandedRun) expandWorker(worker int) {
 	defer r.out.producerDone()
@@ -852,7 +919,7 @@ func (r *expandedRun) expandWorker(worker int) {
 	}
 }
 
-// Sum runs the pipeline Add (//pipegen:pipeline at stages.go:101) over the
+// Sum runs the pipeline Add (//pipegen:pipeline at stages.go:104) over the
 // elements of jobs, an iter.Seq, or an iter.Seq2 whose first error fails the
 // pipeline. The stage Add runs with its own workers and bounded input queue;
 // opts may change its settings.
@@ -955,7 +1022,7 @@ func (r *sumRun) feedSeq2(jobs iter.Seq2[*Job, error]) {
 	}
 }
 
-// addWorker runs one worker of stage Add (//pipegen:each at stages.go:81):
+// addWorker runs one worker of stage Add (//pipegen:each at stages.go:84):
 // it calls Add on each element of its input.
 func (r *sumRun) addWorker(worker int) {
 	var index pipegen.Index
@@ -967,7 +1034,8 @@ func (r *sumRun) addWorker(worker int) {
 			return
 		}
 		index = it.Index
-		if err := Add(ctx, it.Value); err != nil {
+		err := Add(ctx, it.Value)
+		if err != nil {
 			r.Fail("Add", worker, index, err)
 			return
 		}
@@ -975,7 +1043,7 @@ func (r *sumRun) addWorker(worker int) {
 }
 
 // ordered1 runs the pipeline Identity | Identity | Identity
-// (//pipegen:pipeline at stages.go:102) over the elements of in, an
+// (//pipegen:pipeline at stages.go:105) over the elements of in, an
 // iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
 // Identity, Identity#2, Identity#3 run concurrently, each with its own
 // workers and bounded input queue; opts may change their settings.
@@ -985,13 +1053,27 @@ func (r *sumRun) addWorker(worker int) {
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. ordered1WithIndex
+// also yields each element's index.
 func ordered1[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range ordered1WithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// ordered1WithIndex is ordered1 yielding each element with its index
+// (pypeln's return_index): its position in the input, and for elements made
+// by flatmap stages their position among their parent's children, level by
+// level. On failure the last pair carries a zero Item and the error.
+func ordered1WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startOrdered1(ctx, in, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -1002,13 +1084,12 @@ func ordered1[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }
@@ -1119,7 +1200,7 @@ func (r *ordered1Run) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // identityWorker runs one worker of stage Identity (//pipegen:map at
-// stages.go:93): it calls Identity on each element of its input and sends
+// stages.go:96): it calls Identity on each element of its input and sends
 // the result on.
 func (r *ordered1Run) identityWorker(worker int) {
 	defer r.identityIn2.producerDone()
@@ -1140,7 +1221,7 @@ func (r *ordered1Run) identityWorker(worker int) {
 }
 
 // identityWorker2 runs one worker of stage Identity#2 (//pipegen:map at
-// stages.go:93): it calls Identity on each element of its input and sends
+// stages.go:96): it calls Identity on each element of its input and sends
 // the result on.
 func (r *ordered1Run) identityWorker2(worker int) {
 	defer r.identityIn3.producerDone()
@@ -1161,7 +1242,7 @@ func (r *ordered1Run) identityWorker2(worker int) {
 }
 
 // identityWorker3 runs one worker of stage Identity#3 (//pipegen:map at
-// stages.go:93): it calls Identity on each element of its input and sends
+// stages.go:96): it calls Identity on each element of its input and sends
 // the result on.
 func (r *ordered1Run) identityWorker3(worker int) {
 	defer r.out.producerDone()
@@ -1182,7 +1263,7 @@ func (r *ordered1Run) identityWorker3(worker int) {
 }
 
 // chain runs the pipeline Square(workers=4) | Even | Dup(workers=2) | Check
-// (//pipegen:pipeline at stages.go:103) over the elements of in, an
+// (//pipegen:pipeline at stages.go:106) over the elements of in, an
 // iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
 // Square, Even, Dup, Check run concurrently, each with its own workers and
 // bounded input queue; opts may change their settings.
@@ -1192,13 +1273,27 @@ func (r *ordered1Run) identityWorker3(worker int) {
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. chainWithIndex also
+// yields each element's index.
 func chain[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range chainWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// chainWithIndex is chain yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func chainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startChain(ctx, in, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -1209,13 +1304,12 @@ func chain[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Op
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }
@@ -1333,7 +1427,7 @@ func (r *chainRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
-// stages.go:28): it calls Square on each element of its input and sends the
+// stages.go:31): it calls Square on each element of its input and sends the
 // result on.
 func (r *chainRun) squareWorker(worker int) {
 	defer r.evenIn.producerDone()
@@ -1354,7 +1448,7 @@ func (r *chainRun) squareWorker(worker int) {
 }
 
 // evenWorker runs one worker of stage Even (//pipegen:filter at
-// stages.go:33): it sends on the elements of its input for which Even
+// stages.go:36): it sends on the elements of its input for which Even
 // reports true.
 func (r *chainRun) evenWorker(worker int) {
 	defer r.dupIn.producerDone()
@@ -1367,7 +1461,8 @@ func (r *chainRun) evenWorker(worker int) {
 			return
 		}
 		index = it.Index
-		if !Even(it.Value) {
+		keep := Even(it.Value)
+		if !keep {
 			continue
 		}
 		if !r.dupIn.put(done, it) {
@@ -1377,7 +1472,7 @@ func (r *chainRun) evenWorker(worker int) {
 }
 
 // dupWorker runs one worker of stage Dup (//pipegen:flatmap at
-// stages.go:38): it calls Dup on each element of its input and sends on
+// stages.go:41): it calls Dup on each element of its input and sends on
 // every element of the result.
 func (r *chainRun) dupWorker(worker int) {
 	defer r.checkIn.producerDone()
@@ -1400,7 +1495,7 @@ func (r *chainRun) dupWorker(worker int) {
 }
 
 // checkWorker runs one worker of stage Check (//pipegen:map at
-// stages.go:43): it calls Check on each element of its input and sends the
+// stages.go:46): it calls Check on each element of its input and sends the
 // result on.
 func (r *chainRun) checkWorker(worker int) {
 	defer r.out.producerDone()
@@ -1424,7 +1519,7 @@ func (r *chainRun) checkWorker(worker int) {
 	}
 }
 
-// shared runs the pipeline Shared (//pipegen:pipeline at stages.go:121) over
+// shared runs the pipeline Shared (//pipegen:pipeline at stages.go:124) over
 // the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
 // the pipeline. The stage Shared runs with its own workers and bounded input
 // queue; opts may change its settings.
@@ -1434,13 +1529,27 @@ func (r *chainRun) checkWorker(worker int) {
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. sharedWithIndex
+// also yields each element's index.
 func shared[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range sharedWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// sharedWithIndex is shared yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func sharedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startShared(ctx, in, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -1451,13 +1560,12 @@ func shared[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.O
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }
@@ -1552,7 +1660,7 @@ func (r *sharedRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // sharedWorker runs one worker of stage Shared (//pipegen:map at
-// stages.go:110): it calls Shared on each element of its input and sends the
+// stages.go:113): it calls Shared on each element of its input and sends the
 // result on.
 func (r *sharedRun) sharedWorker(worker int) {
 	defer r.out.producerDone()
@@ -1573,7 +1681,7 @@ func (r *sharedRun) sharedWorker(worker int) {
 }
 
 // thrice runs the pipeline concat(concat(shared, shared), shared)
-// (//pipegen:pipeline at stages.go:122) over the elements of in, an
+// (//pipegen:pipeline at stages.go:125) over the elements of in, an
 // iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stage
 // Shared runs with its own workers and bounded input queue; opts may change
 // its settings.
@@ -1583,13 +1691,27 @@ func (r *sharedRun) sharedWorker(worker int) {
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. thriceWithIndex
+// also yields each element's index.
 func thrice[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range thriceWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// thriceWithIndex is thrice yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func thriceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startThrice(ctx, in, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -1600,13 +1722,12 @@ func thrice[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.O
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }
@@ -1701,7 +1822,7 @@ func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // sharedWorker runs one worker of stage Shared (//pipegen:map at
-// stages.go:110): it calls Shared on each element of its input and sends the
+// stages.go:113): it calls Shared on each element of its input and sends the
 // result on.
 func (r *thriceRun) sharedWorker(worker int) {
 	defer r.out.producerDone()
@@ -1728,7 +1849,7 @@ func (r *thriceRun) sharedWorker(worker int) {
 }
 
 // merged runs the pipeline concat(a, b | Square, c | Len) | Check
-// (//pipegen:pipeline at stages.go:123) over the elements of a, b and c,
+// (//pipegen:pipeline at stages.go:126) over the elements of a, b and c,
 // each an iter.Seq, or an iter.Seq2 whose first error fails the pipeline,
 // read concurrently. The stages Square, Len, Check run concurrently, each
 // with its own workers and bounded input queue; opts may change their
@@ -1739,13 +1860,27 @@ func (r *thriceRun) sharedWorker(worker int) {
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. mergedWithIndex
+// also yields each element's index.
 func merged[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Input[string]](ctx context.Context, a InA, b InB, c InC, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range mergedWithIndex(ctx, a, b, c, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// mergedWithIndex is merged yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func mergedWithIndex[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Input[string]](ctx context.Context, a InA, b InB, c InC, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startMerged(ctx, a, b, c, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -1756,13 +1891,12 @@ func merged[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Input[st
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }
@@ -1983,7 +2117,7 @@ func (r *mergedRun) feedCSeq2(c iter.Seq2[string, error]) {
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
-// stages.go:28): it calls Square on each element of its input and sends the
+// stages.go:31): it calls Square on each element of its input and sends the
 // result on.
 func (r *mergedRun) squareWorker(worker int) {
 	defer r.checkIn.producerDone()
@@ -2003,7 +2137,7 @@ func (r *mergedRun) squareWorker(worker int) {
 	}
 }
 
-// lenWorker runs one worker of stage Len (//pipegen:map at stages.go:118):
+// lenWorker runs one worker of stage Len (//pipegen:map at stages.go:121):
 // it calls Len on each element of its input and sends the result on.
 func (r *mergedRun) lenWorker(worker int) {
 	defer r.checkIn.producerDone()
@@ -2024,7 +2158,7 @@ func (r *mergedRun) lenWorker(worker int) {
 }
 
 // checkWorker runs one worker of stage Check (//pipegen:map at
-// stages.go:43): it calls Check on each element of its input and sends the
+// stages.go:46): it calls Check on each element of its input and sends the
 // result on.
 func (r *mergedRun) checkWorker(worker int) {
 	defer r.out.producerDone()
@@ -2040,6 +2174,542 @@ func (r *mergedRun) checkWorker(worker int) {
 		v, err := Check(ctx, it.Value)
 		if err != nil {
 			r.Fail("Check", worker, index, err)
+			return
+		}
+		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+	}
+}
+
+// tagged runs the pipeline Dup | Tag (//pipegen:pipeline at stages.go:144)
+// over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
+// fails the pipeline. The stages Dup, Tag run concurrently, each with its
+// own workers and bounded input queue; opts may change their settings.
+//
+// Ranging over the result yields the output elements as they come, in no
+// particular order, each with a nil error. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew. taggedWithIndex
+// also yields each element's index.
+func tagged[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		for it, err := range taggedWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// taggedWithIndex is tagged yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func taggedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[string], error] {
+	return func(yield func(pipegen.Item[string], error) bool) {
+		r, err := startTagged(ctx, in, opts)
+		if err != nil {
+			yield(pipegen.Item[string]{}, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done := r.Done()
+		for {
+			it, ok := r.out.get(done)
+			if !ok {
+				break
+			}
+			if !yield(it, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			yield(pipegen.Item[string]{}, err)
+		}
+	}
+}
+
+// taggedStages are the stages of tagged with the settings of their
+// directives.
+var taggedStages = []pipegen.StageConfig{
+	{Name: "Dup", Workers: 2, MaxSize: 4},
+	{Name: "Tag", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// taggedRun is one run of tagged: the queues between its stages, and the
+// pipegen.Run that tracks its goroutines.
+type taggedRun struct {
+	*pipegen.Run
+	dupIn *intQueue    // input of Dup
+	tagIn *intQueue    // input of Tag
+	out   *stringQueue // output, read by the caller
+}
+
+// startTagged starts one run of tagged: a goroutine per input that feeds it
+// to the stages, and the workers of every stage.
+func startTagged[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*taggedRun, error) {
+	run, err := pipegen.NewRun(ctx, "tagged", taggedStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &taggedRun{
+		Run:   run,
+		dupIn: newIntQueue(run.MaxSize("Dup"), 1),
+		tagIn: newIntQueue(run.MaxSize("Tag"), run.Workers("Dup")),
+		out:   newStringQueue(pipegen.DefaultMaxSize, run.Workers("Tag")),
+	}
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Dup") {
+		r.Go(func() {
+			r.dupWorker(w)
+		})
+	}
+	for w := range run.Workers("Tag") {
+		r.Go(func() {
+			r.tagWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Dup, numbering them.
+func (r *taggedRun) feed(in iter.Seq[int]) {
+	defer r.dupIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v := range in {
+		index = pipegen.SourceIndex(i)
+		if !r.dupIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Dup, numbering them; the first
+// error of in fails the run.
+func (r *taggedRun) feedSeq2(in iter.Seq2[int, error]) {
+	defer r.dupIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v, err := range in {
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !r.dupIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// dupWorker runs one worker of stage Dup (//pipegen:flatmap at
+// stages.go:41): it calls Dup on each element of its input and sends on
+// every element of the result.
+func (r *taggedRun) dupWorker(worker int) {
+	defer r.tagIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Dup", worker, &index)
+	done := r.Done()
+	for {
+		it, ok := r.dupIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		vs := Dup(it.Value)
+		for child, v := range vs {
+			if !r.tagIn.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
+				return
+			}
+		}
+	}
+}
+
+// tagWorker runs one worker of stage Tag (//pipegen:map at stages.go:130):
+// it calls Tag on each element of its input and sends the result on.
+func (r *taggedRun) tagWorker(worker int) {
+	defer r.out.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Tag", worker, &index)
+	done := r.Done()
+	for {
+		it, ok := r.tagIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		v := Tag(index, it.Value)
+		if !r.out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+			return
+		}
+	}
+}
+
+// patient runs the pipeline Patient (//pipegen:pipeline at stages.go:145)
+// over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
+// fails the pipeline. The stage Patient runs with its own workers and
+// bounded input queue; opts may change its settings.
+//
+// Ranging over the result yields the output elements as they come, in no
+// particular order, each with a nil error. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew. patientWithIndex
+// also yields each element's index.
+func patient[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		for it, err := range patientWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// patientWithIndex is patient yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func patientWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startPatient(ctx, in, opts)
+		if err != nil {
+			yield(pipegen.Item[int]{}, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done := r.Done()
+		for {
+			it, ok := r.out.get(done)
+			if !ok {
+				break
+			}
+			if !yield(it, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			yield(pipegen.Item[int]{}, err)
+		}
+	}
+}
+
+// patientStages are the stages of patient with the settings of their
+// directives.
+var patientStages = []pipegen.StageConfig{
+	{Name: "Patient", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// patientRun is one run of patient: the queues between its stages, and the
+// pipegen.Run that tracks its goroutines.
+type patientRun struct {
+	*pipegen.Run
+	patientIn *intQueue // input of Patient
+	out       *intQueue // output, read by the caller
+}
+
+// startPatient starts one run of patient: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
+func startPatient[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*patientRun, error) {
+	run, err := pipegen.NewRun(ctx, "patient", patientStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &patientRun{
+		Run:       run,
+		patientIn: newIntQueue(run.MaxSize("Patient"), 1),
+		out:       newIntQueue(pipegen.DefaultMaxSize, run.Workers("Patient")),
+	}
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Patient") {
+		r.Go(func() {
+			r.patientWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Patient, numbering them.
+func (r *patientRun) feed(in iter.Seq[int]) {
+	defer r.patientIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v := range in {
+		index = pipegen.SourceIndex(i)
+		if !r.patientIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Patient, numbering them; the
+// first error of in fails the run.
+func (r *patientRun) feedSeq2(in iter.Seq2[int, error]) {
+	defer r.patientIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v, err := range in {
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !r.patientIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// patientWorker runs one worker of stage Patient (//pipegen:map at
+// stages.go:135): it calls Patient on each element of its input and sends
+// the result on, giving each element 30ms before dropping the element (and
+// telling the pipegen.OnTimeout callback).
+func (r *patientRun) patientWorker(worker int) {
+	defer r.out.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Patient", worker, &index)
+	ctx, done := r.Context(), r.Done()
+	for {
+		it, ok := r.patientIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Millisecond)
+		v, err := Patient(ctx, it.Value)
+		if ctx.Err() == context.DeadlineExceeded {
+			cancel()
+			r.Dropped("Patient", index)
+			continue
+		}
+		cancel()
+		if err != nil {
+			r.Fail("Patient", worker, index, err)
+			return
+		}
+		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+	}
+}
+
+// strict runs the pipeline Patient(ontimeout=fail) (//pipegen:pipeline at
+// stages.go:146) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stage Patient runs with its own
+// workers and bounded input queue; opts may change its settings.
+//
+// Ranging over the result yields the output elements as they come, in no
+// particular order, each with a nil error. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew. strictWithIndex
+// also yields each element's index.
+func strict[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		for it, err := range strictWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// strictWithIndex is strict yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func strictWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startStrict(ctx, in, opts)
+		if err != nil {
+			yield(pipegen.Item[int]{}, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done := r.Done()
+		for {
+			it, ok := r.out.get(done)
+			if !ok {
+				break
+			}
+			if !yield(it, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			yield(pipegen.Item[int]{}, err)
+		}
+	}
+}
+
+// strictStages are the stages of strict with the settings of their
+// directives.
+var strictStages = []pipegen.StageConfig{
+	{Name: "Patient", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// strictRun is one run of strict: the queues between its stages, and the
+// pipegen.Run that tracks its goroutines.
+type strictRun struct {
+	*pipegen.Run
+	patientIn *intQueue // input of Patient
+	out       *intQueue // output, read by the caller
+}
+
+// startStrict starts one run of strict: a goroutine per input that feeds it
+// to the stages, and the workers of every stage.
+func startStrict[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*strictRun, error) {
+	run, err := pipegen.NewRun(ctx, "strict", strictStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &strictRun{
+		Run:       run,
+		patientIn: newIntQueue(run.MaxSize("Patient"), 1),
+		out:       newIntQueue(pipegen.DefaultMaxSize, run.Workers("Patient")),
+	}
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Patient") {
+		r.Go(func() {
+			r.patientWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Patient, numbering them.
+func (r *strictRun) feed(in iter.Seq[int]) {
+	defer r.patientIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v := range in {
+		index = pipegen.SourceIndex(i)
+		if !r.patientIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Patient, numbering them; the
+// first error of in fails the run.
+func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
+	defer r.patientIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v, err := range in {
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !r.patientIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// patientWorker runs one worker of stage Patient (//pipegen:map at
+// stages.go:135): it calls Patient on each element of its input and sends
+// the result on, giving each element 30ms before failing the run.
+func (r *strictRun) patientWorker(worker int) {
+	defer r.out.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Patient", worker, &index)
+	ctx, done := r.Context(), r.Done()
+	for {
+		it, ok := r.patientIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Millisecond)
+		v, err := Patient(ctx, it.Value)
+		if ctx.Err() == context.DeadlineExceeded {
+			r.Fail("Patient", worker, index, &pipegen.TimeoutError{Timeout: 30 * time.Millisecond})
+			cancel()
+			return
+		}
+		cancel()
+		if err != nil {
+			r.Fail("Patient", worker, index, err)
 			return
 		}
 		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {

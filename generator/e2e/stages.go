@@ -9,8 +9,11 @@ package e2e
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"sync/atomic"
+
+	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
 // Special elements for Check.
@@ -121,3 +124,23 @@ func Len(s string) int { return len(s) }
 //pipegen:pipeline shared = Shared
 //pipegen:pipeline thrice = concat(concat(shared, shared), shared)
 //pipegen:pipeline merged(a, b, c) = concat(a, b | Square, c | Len) | Check
+
+// Tag writes x with its index.
+//
+//pipegen:map
+func Tag(i pipegen.Index, x int) string { return fmt.Sprintf("%v:%d", i, x) }
+
+// Patient passes x on, waiting for its deadline when x is HangOn.
+//
+//pipegen:map workers=2 timeout=30ms
+func Patient(ctx context.Context, x int) (int, error) {
+	if x == HangOn {
+		<-ctx.Done()
+		return 0, ctx.Err()
+	}
+	return x, nil
+}
+
+//pipegen:pipeline tagged = Dup | Tag
+//pipegen:pipeline patient = Patient
+//pipegen:pipeline strict = Patient(ontimeout=fail)

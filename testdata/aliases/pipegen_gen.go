@@ -20,13 +20,27 @@ import (
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. AliasedWithIndex
+// also yields each element's index.
 func Aliased[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[List[string], error] {
 	return func(yield func(List[string], error) bool) {
+		for it, err := range AliasedWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// AliasedWithIndex is Aliased yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func AliasedWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[List[string]], error] {
+	return func(yield func(pipegen.Item[List[string]], error) bool) {
 		r, err := startAliased(ctx, in, opts)
 		if err != nil {
-			var zero List[string]
-			yield(zero, err)
+			yield(pipegen.Item[List[string]]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -37,13 +51,12 @@ func Aliased[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipeg
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero List[string]
-			yield(zero, err)
+			yield(pipegen.Item[List[string]]{}, err)
 		}
 	}
 }

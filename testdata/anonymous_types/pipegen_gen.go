@@ -20,13 +20,27 @@ import (
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. AnonWithIndex also
+// yields each element's index.
 func Anon[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
+		for it, err := range AnonWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// AnonWithIndex is Anon yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func AnonWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[string], error] {
+	return func(yield func(pipegen.Item[string], error) bool) {
 		r, err := startAnon(ctx, in, opts)
 		if err != nil {
-			var zero string
-			yield(zero, err)
+			yield(pipegen.Item[string]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -37,13 +51,12 @@ func Anon[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero string
-			yield(zero, err)
+			yield(pipegen.Item[string]{}, err)
 		}
 	}
 }

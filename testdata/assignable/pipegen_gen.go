@@ -21,13 +21,27 @@ import (
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. RereadWithIndex
+// also yields each element's index.
 func Reread[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
+		for it, err := range RereadWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// RereadWithIndex is Reread yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func RereadWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[string], error] {
+	return func(yield func(pipegen.Item[string], error) bool) {
 		r, err := startReread(ctx, in, opts)
 		if err != nil {
-			var zero string
-			yield(zero, err)
+			yield(pipegen.Item[string]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -38,13 +52,12 @@ func Reread[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipege
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero string
-			yield(zero, err)
+			yield(pipegen.Item[string]{}, err)
 		}
 	}
 }
@@ -189,7 +202,8 @@ func (r *rereadRun) nonEmptyWorker(worker int) {
 			return
 		}
 		index = it.Index
-		if !NonEmpty(it.Value) {
+		keep := NonEmpty(it.Value)
+		if !keep {
 			continue
 		}
 		if !r.readIn.put(done, it) {

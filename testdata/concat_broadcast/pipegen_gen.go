@@ -20,13 +20,27 @@ import (
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. MergeWithIndex also
+// yields each element's index.
 func Merge[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Input[string]](ctx context.Context, a InA, b InB, c InC, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range MergeWithIndex(ctx, a, b, c, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// MergeWithIndex is Merge yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func MergeWithIndex[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Input[string]](ctx context.Context, a InA, b InB, c InC, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startMerge(ctx, a, b, c, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -37,13 +51,12 @@ func Merge[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Input[str
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }
@@ -334,13 +347,27 @@ func (r *mergeRun) negWorker(worker int) {
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. NestedWithIndex
+// also yields each element's index.
 func Nested[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Context, a InA, b InB, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range NestedWithIndex(ctx, a, b, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// NestedWithIndex is Nested yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func NestedWithIndex[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Context, a InA, b InB, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startNested(ctx, a, b, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -351,13 +378,12 @@ func Nested[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Context,
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }
@@ -546,13 +572,27 @@ func (r *nestedRun) squareWorker(worker int) {
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. squaresWithIndex
+// also yields each element's index.
 func squares[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range squaresWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// squaresWithIndex is squares yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func squaresWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startSquares(ctx, in, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -563,13 +603,12 @@ func squares[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }
@@ -695,13 +734,27 @@ func (r *squaresRun) squareWorker(worker int) {
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. ThriceWithIndex
+// also yields each element's index.
 func Thrice[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range ThriceWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// ThriceWithIndex is Thrice yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func ThriceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startThrice(ctx, in, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -712,13 +765,12 @@ func Thrice[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.O
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }
@@ -850,13 +902,27 @@ func (r *thriceRun) squareWorker(worker int) {
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. DiamondWithIndex
+// also yields each element's index.
 func Diamond[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range DiamondWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// DiamondWithIndex is Diamond yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func DiamondWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startDiamond(ctx, in, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -867,13 +933,12 @@ func Diamond[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }
@@ -1041,7 +1106,8 @@ func (r *diamondRun) evenWorker(worker int) {
 			return
 		}
 		index = it.Index
-		if !Even(it.Value) {
+		keep := Even(it.Value)
+		if !keep {
 			continue
 		}
 		if !r.out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: it.Value}) {

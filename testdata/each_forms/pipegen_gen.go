@@ -274,7 +274,8 @@ func (r *sumCheckedRun) addCheckedWorker(worker int) {
 			return
 		}
 		index = it.Index
-		if err := AddChecked(it.Value); err != nil {
+		err := AddChecked(it.Value)
+		if err != nil {
 			r.Fail("AddChecked", worker, index, err)
 			return
 		}
@@ -574,7 +575,8 @@ func (r *sumCtxErrRun) addCtxErrWorker(worker int) {
 			return
 		}
 		index = it.Index
-		if err := AddCtxErr(ctx, it.Value); err != nil {
+		err := AddCtxErr(ctx, it.Value)
+		if err != nil {
 			r.Fail("AddCtxErr", worker, index, err)
 			return
 		}

@@ -20,13 +20,27 @@ import (
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. FilteredWithIndex
+// also yields each element's index.
 func Filtered[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range FilteredWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// FilteredWithIndex is Filtered yielding each element with its index
+// (pypeln's return_index): its position in the input, and for elements made
+// by flatmap stages their position among their parent's children, level by
+// level. On failure the last pair carries a zero Item and the error.
+func FilteredWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startFiltered(ctx, in, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -37,13 +51,12 @@ func Filtered[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }
@@ -175,7 +188,8 @@ func (r *filteredRun) notZeroWorker(worker int) {
 			return
 		}
 		index = it.Index
-		if !NotZero(ctx, it.Value) {
+		keep := NotZero(ctx, it.Value)
+		if !keep {
 			continue
 		}
 		if !r.oddIn.put(done, it) {
@@ -197,7 +211,8 @@ func (r *filteredRun) oddWorker(worker int) {
 			return
 		}
 		index = it.Index
-		if !Odd(it.Value) {
+		keep := Odd(it.Value)
+		if !keep {
 			continue
 		}
 		if !r.smallIn.put(done, it) {
@@ -271,13 +286,27 @@ func (r *filteredRun) liveWorker(worker int) {
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. noneWithIndex also
+// yields each element's index.
 func none[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range noneWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// noneWithIndex is none yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func noneWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startNone(ctx, in, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -288,13 +317,12 @@ func none[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Opt
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }
@@ -400,7 +428,8 @@ func (r *noneRun) oddWorker(worker int) {
 			return
 		}
 		index = it.Index
-		if !Odd(it.Value) {
+		keep := Odd(it.Value)
+		if !keep {
 			continue
 		}
 		if !r.out.put(done, it) {

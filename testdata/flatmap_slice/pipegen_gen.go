@@ -19,13 +19,27 @@ import (
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. SplitWithIndex also
+// yields each element's index.
 func Split[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[rune, error] {
 	return func(yield func(rune, error) bool) {
+		for it, err := range SplitWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// SplitWithIndex is Split yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func SplitWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[rune], error] {
+	return func(yield func(pipegen.Item[rune], error) bool) {
 		r, err := startSplit(ctx, in, opts)
 		if err != nil {
-			var zero rune
-			yield(zero, err)
+			yield(pipegen.Item[rune]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -36,13 +50,12 @@ func Split[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero rune
-			yield(zero, err)
+			yield(pipegen.Item[rune]{}, err)
 		}
 	}
 }
@@ -204,13 +217,27 @@ func (r *splitRun) lettersWorker(worker int) {
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. EmptyWithIndex also
+// yields each element's index.
 func Empty[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[rune, error] {
 	return func(yield func(rune, error) bool) {
+		for it, err := range EmptyWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// EmptyWithIndex is Empty yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func EmptyWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[rune], error] {
+	return func(yield func(pipegen.Item[rune], error) bool) {
 		r, err := startEmpty(ctx, in, opts)
 		if err != nil {
-			var zero rune
-			yield(zero, err)
+			yield(pipegen.Item[rune]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -221,13 +248,12 @@ func Empty[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero rune
-			yield(zero, err)
+			yield(pipegen.Item[rune]{}, err)
 		}
 	}
 }

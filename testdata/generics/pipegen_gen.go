@@ -21,13 +21,27 @@ import (
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. GenericWithIndex
+// also yields each element's index.
 func Generic[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[*atomic.Int64, error] {
 	return func(yield func(*atomic.Int64, error) bool) {
+		for it, err := range GenericWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// GenericWithIndex is Generic yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func GenericWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[*atomic.Int64], error] {
+	return func(yield func(pipegen.Item[*atomic.Int64], error) bool) {
 		r, err := startGeneric(ctx, in, opts)
 		if err != nil {
-			var zero *atomic.Int64
-			yield(zero, err)
+			yield(pipegen.Item[*atomic.Int64]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -38,13 +52,12 @@ func Generic[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipeg
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero *atomic.Int64
-			yield(zero, err)
+			yield(pipegen.Item[*atomic.Int64]{}, err)
 		}
 	}
 }

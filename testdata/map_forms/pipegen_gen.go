@@ -19,13 +19,27 @@ import (
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. PlainWithIndex also
+// yields each element's index.
 func Plain[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range PlainWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// PlainWithIndex is Plain yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func PlainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startPlain(ctx, in, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -36,13 +50,12 @@ func Plain[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Op
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }
@@ -167,13 +180,27 @@ func (r *plainRun) doubleWorker(worker int) {
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. WithErrWithIndex
+// also yields each element's index.
 func WithErr[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range WithErrWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// WithErrWithIndex is WithErr yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func WithErrWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startWithErr(ctx, in, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -184,13 +211,12 @@ func WithErr[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipeg
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }
@@ -348,13 +374,27 @@ func (r *withErrRun) doubleWorker(worker int) {
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. WithCtxWithIndex
+// also yields each element's index.
 func WithCtx[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
+		for it, err := range WithCtxWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// WithCtxWithIndex is WithCtx yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func WithCtxWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[string], error] {
+	return func(yield func(pipegen.Item[string], error) bool) {
 		r, err := startWithCtx(ctx, in, opts)
 		if err != nil {
-			var zero string
-			yield(zero, err)
+			yield(pipegen.Item[string]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -365,13 +405,12 @@ func WithCtx[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero string
-			yield(zero, err)
+			yield(pipegen.Item[string]{}, err)
 		}
 	}
 }
@@ -526,13 +565,27 @@ func (r *withCtxRun) formatWorker(worker int) {
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. WithBothWithIndex
+// also yields each element's index.
 func WithBoth[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range WithBothWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// WithBothWithIndex is WithBoth yielding each element with its index
+// (pypeln's return_index): its position in the input, and for elements made
+// by flatmap stages their position among their parent's children, level by
+// level. On failure the last pair carries a zero Item and the error.
+func WithBothWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startWithBoth(ctx, in, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -543,13 +596,12 @@ func WithBoth[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }

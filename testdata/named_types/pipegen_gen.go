@@ -20,13 +20,27 @@ import (
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. KindsWithIndex also
+// yields each element's index.
 func Kinds[In pipegen.Input[float64]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[Tally, error] {
 	return func(yield func(Tally, error) bool) {
+		for it, err := range KindsWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// KindsWithIndex is Kinds yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func KindsWithIndex[In pipegen.Input[float64]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[Tally], error] {
+	return func(yield func(pipegen.Item[Tally], error) bool) {
 		r, err := startKinds(ctx, in, opts)
 		if err != nil {
-			var zero Tally
-			yield(zero, err)
+			yield(pipegen.Item[Tally]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -37,13 +51,12 @@ func Kinds[In pipegen.Input[float64]](ctx context.Context, in In, opts ...pipege
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero Tally
-			yield(zero, err)
+			yield(pipegen.Item[Tally]{}, err)
 		}
 	}
 }

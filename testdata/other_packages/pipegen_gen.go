@@ -24,13 +24,27 @@ import (
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. LinksWithIndex also
+// yields each element's index.
 func Links[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[uint64, error] {
 	return func(yield func(uint64, error) bool) {
+		for it, err := range LinksWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// LinksWithIndex is Links yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func LinksWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[uint64], error] {
+	return func(yield func(pipegen.Item[uint64], error) bool) {
 		r, err := startLinks(ctx, in, opts)
 		if err != nil {
-			var zero uint64
-			yield(zero, err)
+			yield(pipegen.Item[uint64]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -41,13 +55,12 @@ func Links[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero uint64
-			yield(zero, err)
+			yield(pipegen.Item[uint64]{}, err)
 		}
 	}
 }

@@ -20,13 +20,27 @@ import (
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. TwiceWithIndex also
+// yields each element's index.
 func Twice[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range TwiceWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// TwiceWithIndex is Twice yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func TwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startTwice(ctx, in, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -37,13 +51,12 @@ func Twice[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Op
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }
@@ -206,7 +219,8 @@ func (r *twiceRun) positiveWorker(worker int) {
 			return
 		}
 		index = it.Index
-		if !Positive(it.Value) {
+		keep := Positive(it.Value)
+		if !keep {
 			continue
 		}
 		if !r.out.put(done, it) {
@@ -226,13 +240,27 @@ func (r *twiceRun) positiveWorker(worker int) {
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. onceWithIndex also
+// yields each element's index.
 func once[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
+		for it, err := range onceWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// onceWithIndex is once yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func onceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startOnce(ctx, in, opts)
 		if err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -243,13 +271,12 @@ func once[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Opt
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero int
-			yield(zero, err)
+			yield(pipegen.Item[int]{}, err)
 		}
 	}
 }
@@ -384,7 +411,8 @@ func (r *onceRun) positiveWorker(worker int) {
 			return
 		}
 		index = it.Index
-		if !Positive(it.Value) {
+		keep := Positive(it.Value)
+		if !keep {
 			continue
 		}
 		if !r.out.put(done, it) {

@@ -19,13 +19,27 @@ import (
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. ShoutWithIndex also
+// yields each element's index.
 func Shout[In pipegen.Input[string]](ctx context.Context, lines In, opts ...pipegen.Option) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
+		for it, err := range ShoutWithIndex(ctx, lines, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// ShoutWithIndex is Shout yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func ShoutWithIndex[In pipegen.Input[string]](ctx context.Context, lines In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[string], error] {
+	return func(yield func(pipegen.Item[string], error) bool) {
 		r, err := startShout(ctx, lines, opts)
 		if err != nil {
-			var zero string
-			yield(zero, err)
+			yield(pipegen.Item[string]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -36,13 +50,12 @@ func Shout[In pipegen.Input[string]](ctx context.Context, lines In, opts ...pipe
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero string
-			yield(zero, err)
+			yield(pipegen.Item[string]{}, err)
 		}
 	}
 }
@@ -165,13 +178,27 @@ func (r *shoutRun) upperWorker(worker int) {
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
+// pipeline has ended. Each range runs the pipeline anew. ExplicitWithIndex
+// also yields each element's index.
 func Explicit[In pipegen.Input[string]](ctx context.Context, src In, opts ...pipegen.Option) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
+		for it, err := range ExplicitWithIndex(ctx, src, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// ExplicitWithIndex is Explicit yielding each element with its index
+// (pypeln's return_index): its position in the input, and for elements made
+// by flatmap stages their position among their parent's children, level by
+// level. On failure the last pair carries a zero Item and the error.
+func ExplicitWithIndex[In pipegen.Input[string]](ctx context.Context, src In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[string], error] {
+	return func(yield func(pipegen.Item[string], error) bool) {
 		r, err := startExplicit(ctx, src, opts)
 		if err != nil {
-			var zero string
-			yield(zero, err)
+			yield(pipegen.Item[string]{}, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
@@ -182,13 +209,12 @@ func Explicit[In pipegen.Input[string]](ctx context.Context, src In, opts ...pip
 			if !ok {
 				break
 			}
-			if !yield(it.Value, nil) {
+			if !yield(it, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			var zero string
-			yield(zero, err)
+			yield(pipegen.Item[string]{}, err)
 		}
 	}
 }
