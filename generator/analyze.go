@@ -33,6 +33,10 @@ type stageFunc struct {
 	// timeout fail the run instead of dropping the element.
 	timeout     time.Duration
 	timeoutFail bool
+	// start and done are the worker hooks of a method stage, whose
+	// receiver type is recv.
+	start, done *templates.Hook
+	recv        types.Type
 }
 
 // analysis is what analyze finds in one package.
@@ -116,18 +120,26 @@ func (a *analyzer) stage(d *directive.Stage) {
 		a.errorf(pos, format, args...)
 		a.badStages[name] = true
 	}
-	if fd.Recv != nil {
-		bad(d.KindPos, "stage directive on method %s: only functions can be stages (methods with start= are not supported yet)", name)
+	startKey, hasStart := d.Key("start")
+	doneKey, hasDone := d.Key("done")
+	switch {
+	case fd.Recv != nil && !hasStart:
+		bad(d.KindPos, "stage directive on method %s needs start=F: F makes each worker's receiver (pypeln's on_start)", name)
+		return
+	case fd.Recv == nil && hasStart:
+		bad(startKey.NamePos, "start=%s needs a method: the stage becomes a method of the worker state that %s returns", startKey.Value, startKey.Value)
+		return
+	case fd.Recv == nil && hasDone:
+		bad(doneKey.NamePos, "done=%s needs a method stage with start=F: done is a method of the worker state", doneKey.Value)
+		return
+	}
+	if prev, dup := a.stages[name]; dup {
+		bad(fd.Name.Pos(), "a stage named %s is already declared at %s: stage names must be unique in the package", name, a.where(prev.dir.Func.Name.Pos()))
 		return
 	}
 	if fd.Type.TypeParams != nil && fd.Type.TypeParams.NumFields() > 0 {
 		bad(fd.Type.TypeParams.Pos(), "generic function %s cannot be a stage: stages need concrete element types; call an instantiation of it from a plain function", name)
 		return
-	}
-	for _, key := range []string{"start", "done"} {
-		if k, ok := d.Key(key); ok {
-			bad(k.NamePos, "key %q is not supported yet", key)
-		}
 	}
 	if templates.Reserved(name) {
 		bad(fd.Name.Pos(), "stage function name %s is used by the generated code; rename the function", name)
@@ -140,6 +152,19 @@ func (a *analyzer) stage(d *directive.Stage) {
 	}
 	sig := obj.Type().(*types.Signature)
 	s := &stageFunc{dir: d, name: name, kind: d.Kind, workers: 1, maxsize: -1}
+	if hasStart {
+		if s.start = a.startHook(startKey, sig.Recv().Type()); s.start == nil {
+			a.badStages[name] = true
+			return
+		}
+		s.recv = sig.Recv().Type()
+	}
+	if hasDone {
+		if s.done = a.doneHook(doneKey, sig.Recv().Type()); s.done == nil {
+			a.badStages[name] = true
+			return
+		}
+	}
 	if k, ok := d.Key("workers"); ok {
 		s.workers = k.Int
 	}
@@ -225,6 +250,66 @@ func (a *analyzer) stage(d *directive.Stage) {
 	a.stages[name] = s
 }
 
+// startHook checks start=F for a method stage with receiver type recv: F
+// is a function taking [ctx context.Context,] [w pipegen.Worker] and
+// returning recv or (recv, error).
+func (a *analyzer) startHook(k directive.Key, recv types.Type) *templates.Hook {
+	want := fmt.Sprintf("want func([ctx context.Context,] [w pipegen.Worker]) %s or (%s, error)", a.typeString(recv), a.typeString(recv))
+	fn, _ := a.pkg.Scope().Lookup(k.Value).(*types.Func)
+	if fn == nil {
+		a.errorf(k.ValuePos, "start=%s: no function %s in the package; %s", k.Value, k.Value, want)
+		return nil
+	}
+	sig := fn.Type().(*types.Signature)
+	h := &templates.Hook{Name: k.Value}
+	params, i := sig.Params(), 0
+	if i < params.Len() && isContext(params.At(i).Type()) {
+		h.Ctx, i = true, i+1
+	}
+	if i < params.Len() && isRuntimeType(params.At(i).Type(), "Worker") {
+		h.Info, i = true, i+1
+	}
+	results := sig.Results()
+	if results.Len() == 2 && isError(results.At(1).Type()) {
+		h.Err = true
+	}
+	if i != params.Len() || sig.Variadic() || sig.TypeParams().Len() > 0 ||
+		!(results.Len() == 1 || (results.Len() == 2 && h.Err)) || !types.Identical(results.At(0).Type(), recv) {
+		a.errorf(k.ValuePos, "start=%s has type %s; %s", k.Value, a.typeString(sig), want)
+		return nil
+	}
+	return h
+}
+
+// doneHook checks done=M for a method stage with receiver type recv: M is
+// a method of recv taking [ctx context.Context,] [s pipegen.StageStatus]
+// and returning nothing or an error.
+func (a *analyzer) doneHook(k directive.Key, recv types.Type) *templates.Hook {
+	want := "want a method func([ctx context.Context,] [s pipegen.StageStatus]) with no result or an error"
+	obj, _, _ := types.LookupFieldOrMethod(recv, true, a.pkg, k.Value)
+	fn, _ := obj.(*types.Func)
+	if fn == nil {
+		a.errorf(k.ValuePos, "done=%s: %s has no method %s; %s", k.Value, a.typeString(recv), k.Value, want)
+		return nil
+	}
+	sig := fn.Type().(*types.Signature)
+	h := &templates.Hook{Name: k.Value}
+	params, i := sig.Params(), 0
+	if i < params.Len() && isContext(params.At(i).Type()) {
+		h.Ctx, i = true, i+1
+	}
+	if i < params.Len() && isRuntimeType(params.At(i).Type(), "StageStatus") {
+		h.Info, i = true, i+1
+	}
+	results := sig.Results()
+	h.Err = results.Len() == 1 && isError(results.At(0).Type())
+	if i != params.Len() || sig.Variadic() || !(results.Len() == 0 || h.Err) {
+		a.errorf(k.ValuePos, "done=%s has type %s; %s", k.Value, a.typeString(sig), want)
+		return nil
+	}
+	return h
+}
+
 // forms describes the accepted signatures of each stage kind, for errors.
 var forms = map[directive.Kind]string{
 	directive.Map:     "func([ctx context.Context,] [i pipegen.Index,] x T) U or (U, error)",
@@ -261,8 +346,14 @@ func isContext(t types.Type) bool {
 
 // isIndex reports whether t is pipegen.Index.
 func isIndex(t types.Type) bool {
+	return isRuntimeType(t, "Index")
+}
+
+// isRuntimeType reports whether t is the named type of the runtime
+// package.
+func isRuntimeType(t types.Type, name string) bool {
 	named, ok := types.Unalias(t).(*types.Named)
-	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == templates.RuntimePath && named.Obj().Name() == "Index"
+	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == templates.RuntimePath && named.Obj().Name() == name
 }
 
 func isError(t types.Type) bool {

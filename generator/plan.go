@@ -149,6 +149,8 @@ func planPipeline(fset *token.FileSet, n *names, def *pipelineDef, queueFor func
 			Err:         fn.err,
 			Flat:        fn.flat,
 			Index:       fn.index,
+			Start:       fn.start,
+			Done:        fn.done,
 			Timeout:     nd.timeout,
 			TimeoutFail: nd.timeoutFail,
 			Workers:     nd.workers,

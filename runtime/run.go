@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 )
 
 // Run is one call of a generated pipeline. It owns the goroutines of the
@@ -19,6 +20,8 @@ type Run struct {
 	pipeline  string
 	stages    []StageConfig
 	onTimeout func(stage string, index Index)
+	// active counts the started workers of each stage, for StageStatus.
+	active []atomic.Int64
 
 	parent context.Context
 	ctx    context.Context
@@ -39,7 +42,7 @@ func NewRun(ctx context.Context, pipeline string, stages []StageConfig, opts []O
 	if err != nil {
 		return nil, err
 	}
-	r := &Run{pipeline: pipeline, stages: resolved, parent: ctx, onTimeout: o.onTimeout}
+	r := &Run{pipeline: pipeline, stages: resolved, parent: ctx, onTimeout: o.onTimeout, active: make([]atomic.Int64, len(resolved))}
 	r.ctx, r.cancel = context.WithCancel(ctx)
 	return r, nil
 }

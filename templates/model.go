@@ -128,6 +128,11 @@ type Stage struct {
 	// Index is set when the function takes the element's pipegen.Index
 	// before the element.
 	Index bool
+	// Start and Done are the worker hooks of a method stage: Start makes
+	// each worker's receiver, on which Func is called; Done is a method of
+	// it, called once when the worker ends.
+	Start *Hook
+	Done  *Hook
 	// Timeout is the per-element deadline, 0 for none; TimeoutFail makes
 	// a timeout fail the run rather than drop the element.
 	Timeout     time.Duration
@@ -144,4 +149,16 @@ type Stage struct {
 	// results (none for an each stage; several when it broadcasts).
 	In      *Edge
 	Targets []*Target
+}
+
+// Hook is a worker hook: a start function or a done method.
+type Hook struct {
+	// Name is the function's or method's name.
+	Name string
+	// Ctx is set when it takes a leading context.Context; Info when it
+	// takes a pipegen.Worker (start) or pipegen.StageStatus (done); Err
+	// when it returns an error.
+	Ctx  bool
+	Info bool
+	Err  bool
 }

@@ -38,11 +38,20 @@ func (e *emitter) stage(p *Pipeline, s *Stage) {
 			g.Defer().Id("r").Dot(edge.Field).Dot("producerDone").Call()
 		}
 		g.Var().Id("index").Qual(RuntimePath, "Index")
-		g.Defer().Id("r").Dot("Recover").Call(jen.Lit(s.Name), jen.Id("worker"), jen.Op("&").Id("index"))
-		if s.Ctx {
+		recoverPanics := jen.Defer().Id("r").Dot("Recover").Call(jen.Lit(s.Name), jen.Id("worker"), jen.Op("&").Id("index"))
+		g.Add(recoverPanics)
+		if s.Ctx || (s.Start != nil && s.Start.Ctx) || (s.Done != nil && s.Done.Ctx) {
 			g.List(jen.Id("ctx"), jen.Id("done")).Op(":=").List(jen.Id("r").Dot("Context").Call(), jen.Id("r").Dot("Done").Call())
 		} else {
 			g.Id("done").Op(":=").Id("r").Dot("Done").Call()
+		}
+		if s.Start != nil {
+			e.hooks(g, p, s)
+			// Deferred after the done hook, so that it runs first: a panic
+			// of the stage is recorded before done runs (and possibly
+			// fails), and done still runs.
+			g.Comment("Recover the stage's panics before the done hook runs.")
+			g.Add(recoverPanics.Clone())
 		}
 		g.For().BlockFunc(func(g *jen.Group) {
 			g.List(jen.Id("it"), jen.Id("ok")).Op(":=").Id("r").Dot(s.In.Field).Dot("get").Call(jen.Id("done"))
@@ -56,6 +65,56 @@ func (e *emitter) stage(p *Pipeline, s *Stage) {
 			}
 		})
 	})
+}
+
+// hooks writes the start of a worker of a method stage: its start
+// function makes the worker's state, and its done method, if any, is
+// deferred so that it runs exactly once however the worker ends.
+func (e *emitter) hooks(g *jen.Group, p *Pipeline, s *Stage) {
+	var args []jen.Code
+	if s.Start.Ctx {
+		args = append(args, jen.Id("ctx"))
+	}
+	if s.Start.Info {
+		args = append(args, jen.Qual(RuntimePath, "Worker").Add(fields(
+			jen.Id("Pipeline"), jen.Lit(p.Name), jen.Id("Stage"), jen.Lit(s.Name), jen.Id("Index"), jen.Id("worker"))))
+	}
+	if s.Start.Err {
+		g.List(jen.Id("state"), jen.Err()).Op(":=").Id(s.Start.Name).Call(args...)
+		g.If(jen.Err().Op("!=").Nil()).Block(
+			jen.Id("r").Dot("Fail").Call(jen.Lit(s.Name), jen.Id("worker"), jen.Id("index"), jen.Err()),
+			jen.Return(),
+		)
+	} else {
+		g.Id("state").Op(":=").Id(s.Start.Name).Call(args...)
+	}
+	g.Id("r").Dot("WorkerStarted").Call(jen.Lit(s.Name))
+	args = nil
+	if s.Done != nil && s.Done.Ctx {
+		// Teardown may need to do I/O after the run stopped.
+		args = append(args, jen.Qual("context", "WithoutCancel").Call(jen.Id("ctx")))
+	}
+	status := jen.Id("r").Dot("WorkerDone").Call(jen.Lit(s.Name))
+	if s.Done != nil && s.Done.Info {
+		args = append(args, status)
+	}
+	if s.Done == nil {
+		g.Defer().Id("r").Dot("WorkerDone").Call(jen.Lit(s.Name))
+		return
+	}
+	g.Comment(s.Done.Name + " runs once for every started worker, however it ends.")
+	g.Defer().Func().Params().BlockFunc(func(g *jen.Group) {
+		if !s.Done.Info {
+			g.Id("r").Dot("WorkerDone").Call(jen.Lit(s.Name))
+		}
+		if s.Done.Err {
+			g.If(jen.Err().Op(":=").Id("state").Dot(s.Done.Name).Call(args...), jen.Err().Op("!=").Nil()).Block(
+				jen.Id("r").Dot("Fail").Call(jen.Lit(s.Name), jen.Id("worker"), jen.Id("index"), jen.Err()),
+			)
+		} else {
+			g.Id("state").Dot(s.Done.Name).Call(args...)
+		}
+	}).Call()
 }
 
 // body writes what a worker does with one element, it, per stage kind and
@@ -86,6 +145,9 @@ func (b *body) call() *jen.Statement {
 		args = append(args, jen.Id("index"))
 	}
 	args = append(args, jen.Id("it").Dot("Value"))
+	if b.s.Start != nil {
+		return jen.Id("state").Dot(b.s.Func).Call(args...)
+	}
 	return jen.Id(b.s.Func).Call(args...)
 }
 

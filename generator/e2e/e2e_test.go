@@ -615,3 +615,122 @@ func TestTimeoutCanFailThePipeline(t *testing.T) {
 	}
 	noLeaks(t)
 }
+
+// checkHooks checks that done ran once for every started worker.
+func checkHooks(t *testing.T, wantStarted int) []pipegen.StageStatus {
+	t.Helper()
+	hookLog.mu.Lock()
+	defer hookLog.mu.Unlock()
+	if len(hookLog.started) != wantStarted {
+		t.Errorf("%d workers started, want %d", len(hookLog.started), wantStarted)
+	}
+	if len(hookLog.done) != len(hookLog.started) {
+		t.Errorf("done ran %d times for %d started workers", len(hookLog.done), len(hookLog.started))
+	}
+	return slices.Clone(hookLog.done)
+}
+
+func TestWorkerHooks(t *testing.T) {
+	hookLog.reset()
+	got, err := collect(t, scaled(context.Background(), slices.Values(ints(100))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 100 || sorted(got)[99] != 990 {
+		t.Fatalf("scaled: %d elements, max %d", len(got), sorted(got)[99])
+	}
+	statuses := checkHooks(t, 3)
+	var workers []int
+	for _, w := range hookLog.started {
+		if w.Pipeline != "scaled" || w.Stage != "Scale" {
+			t.Errorf("start saw %+v", w)
+		}
+		workers = append(workers, w.Index)
+	}
+	if !slices.Equal(sorted(workers), []int{0, 1, 2}) {
+		t.Errorf("worker indices %v, want 0 1 2", workers)
+	}
+	var active []int
+	for _, s := range statuses {
+		if !s.Done || s.Stage != "Scale" {
+			t.Errorf("status %+v, want Done for stage Scale", s)
+		}
+		active = append(active, s.ActiveWorkers)
+	}
+	if !slices.Equal(sorted(active), []int{0, 1, 2}) {
+		t.Errorf("active workers seen by done: %v, want 0 1 2", active)
+	}
+	noLeaks(t)
+}
+
+func TestDoneRunsOnEveryPath(t *testing.T) {
+	ctx := context.Background()
+	// Endless inputs, so that no worker ends because its input ended.
+	endless := func(special int) iter.Seq[int] {
+		return func(yield func(int) bool) {
+			for i := 0; ; i++ {
+				x := i
+				if i == 5 {
+					x = special
+				}
+				if !yield(x) {
+					return
+				}
+			}
+		}
+	}
+	paths := map[string]func(){
+		"error": func() { collect(t, scaled(ctx, endless(FailOn))) },
+		"panic": func() { collect(t, scaled(ctx, endless(PanicOn))) },
+		"cancel": func() {
+			ctx, cancel := context.WithCancel(ctx)
+			time.AfterFunc(10*time.Millisecond, cancel)
+			collect(t, scaled(ctx, endless(0)))
+		},
+		"break": func() {
+			src, _ := counting()
+			for range scaled(ctx, src) {
+				break
+			}
+		},
+	}
+	for name, run := range paths {
+		t.Run(name, func(t *testing.T) {
+			hookLog.reset()
+			run()
+			for _, s := range checkHooks(t, 3) {
+				if s.Done {
+					t.Errorf("status %+v: Done set although the run stopped", s)
+				}
+			}
+			noLeaks(t)
+		})
+	}
+}
+
+func TestFailingHooksFailThePipeline(t *testing.T) {
+	hookLog.reset()
+	failStart.Store(true)
+	_, err := collect(t, scaled(context.Background(), slices.Values(ints(10))))
+	failStart.Store(false)
+	var se *pipegen.StageError
+	if !errors.As(err, &se) || !errors.Is(err, ErrBoom) || se.Stage != "Scale" || se.Worker != 1 {
+		t.Fatalf("start failing: err = %v, want a StageError of worker 1 wrapping ErrBoom", err)
+	}
+	hookLog.mu.Lock()
+	started, done := len(hookLog.started), len(hookLog.done)
+	hookLog.mu.Unlock()
+	if started != done || started > 2 {
+		t.Errorf("%d workers started, done ran %d times", started, done)
+	}
+
+	hookLog.reset()
+	failDone.Store(true)
+	_, err = collect(t, scaled(context.Background(), slices.Values(ints(10))))
+	failDone.Store(false)
+	if !errors.As(err, &se) || !errors.Is(err, ErrDone) {
+		t.Fatalf("done failing: err = %v, want a StageError wrapping ErrDone", err)
+	}
+	checkHooks(t, 3)
+	noLeaks(t)
+}

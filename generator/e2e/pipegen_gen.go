@@ -10,10 +10,10 @@ import (
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
-// Squares runs the pipeline Square (//pipegen:pipeline at stages.go:99) over
-// the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
-// the pipeline. The stage Square runs with its own workers and bounded input
-// queue; opts may change its settings.
+// Squares runs the pipeline Square (//pipegen:pipeline at stages.go:100)
+// over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
+// fails the pipeline. The stage Square runs with its own workers and bounded
+// input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -151,7 +151,7 @@ func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
-// stages.go:31): it calls Square on each element of its input and sends the
+// stages.go:32): it calls Square on each element of its input and sends the
 // result on.
 func (r *squaresRun) squareWorker(worker int) {
 	defer r.out.producerDone()
@@ -172,7 +172,7 @@ func (r *squaresRun) squareWorker(worker int) {
 }
 
 // EvenSquares runs the pipeline Square | Even (//pipegen:pipeline at
-// stages.go:100) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// stages.go:101) over the elements of in, an iter.Seq, or an iter.Seq2 whose
 // first error fails the pipeline. The stages Square, Even run concurrently,
 // each with its own workers and bounded input queue; opts may change their
 // settings.
@@ -321,7 +321,7 @@ func (r *evenSquaresRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
-// stages.go:31): it calls Square on each element of its input and sends the
+// stages.go:32): it calls Square on each element of its input and sends the
 // result on.
 func (r *evenSquaresRun) squareWorker(worker int) {
 	defer r.evenIn.producerDone()
@@ -342,7 +342,7 @@ func (r *evenSquaresRun) squareWorker(worker int) {
 }
 
 // evenWorker runs one worker of stage Even (//pipegen:filter at
-// stages.go:36): it sends on the elements of its input for which Even
+// stages.go:37): it sends on the elements of its input for which Even
 // reports true.
 func (r *evenSquaresRun) evenWorker(worker int) {
 	defer r.out.producerDone()
@@ -366,7 +366,7 @@ func (r *evenSquaresRun) evenWorker(worker int) {
 }
 
 // Checked runs the pipeline Check | Square (//pipegen:pipeline at
-// stages.go:101) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// stages.go:102) over the elements of in, an iter.Seq, or an iter.Seq2 whose
 // first error fails the pipeline. The stages Check, Square run concurrently,
 // each with its own workers and bounded input queue; opts may change their
 // settings.
@@ -515,7 +515,7 @@ func (r *checkedRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // checkWorker runs one worker of stage Check (//pipegen:map at
-// stages.go:46): it calls Check on each element of its input and sends the
+// stages.go:47): it calls Check on each element of its input and sends the
 // result on.
 func (r *checkedRun) checkWorker(worker int) {
 	defer r.squareIn.producerDone()
@@ -540,7 +540,7 @@ func (r *checkedRun) checkWorker(worker int) {
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
-// stages.go:31): it calls Square on each element of its input and sends the
+// stages.go:32): it calls Square on each element of its input and sends the
 // result on.
 func (r *checkedRun) squareWorker(worker int) {
 	defer r.out.producerDone()
@@ -560,7 +560,7 @@ func (r *checkedRun) squareWorker(worker int) {
 	}
 }
 
-// Twice runs the pipeline Dup | Square (//pipegen:pipeline at stages.go:102)
+// Twice runs the pipeline Dup | Square (//pipegen:pipeline at stages.go:103)
 // over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
 // fails the pipeline. The stages Dup, Square run concurrently, each with its
 // own workers and bounded input queue; opts may change their settings.
@@ -708,7 +708,7 @@ func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // dupWorker runs one worker of stage Dup (//pipegen:flatmap at
-// stages.go:41): it calls Dup on each element of its input and sends on
+// stages.go:42): it calls Dup on each element of its input and sends on
 // every element of the result.
 func (r *twiceRun) dupWorker(worker int) {
 	defer r.squareIn.producerDone()
@@ -731,7 +731,7 @@ func (r *twiceRun) dupWorker(worker int) {
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
-// stages.go:31): it calls Square on each element of its input and sends the
+// stages.go:32): it calls Square on each element of its input and sends the
 // result on.
 func (r *twiceRun) squareWorker(worker int) {
 	defer r.out.producerDone()
@@ -751,7 +751,7 @@ func (r *twiceRun) squareWorker(worker int) {
 	}
 }
 
-// Expanded runs the pipeline Expand (//pipegen:pipeline at stages.go:103)
+// Expanded runs the pipeline Expand (//pipegen:pipeline at stages.go:104)
 // over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
 // fails the pipeline. The stage Expand runs with its own workers and bounded
 // input queue; opts may change its settings.
@@ -892,7 +892,7 @@ func (r *expandedRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // expandWorker runs one worker of stage Expand (//pipegen:flatmap at
-// stages.go:62): it calls Expand on each element of its input and sends on
+// stages.go:63): it calls Expand on each element of its input and sends on
 // every element of the result.
 func (r *expandedRun) expandWorker(worker int) {
 	defer r.out.producerDone()
@@ -919,7 +919,7 @@ func (r *expandedRun) expandWorker(worker int) {
 	}
 }
 
-// Sum runs the pipeline Add (//pipegen:pipeline at stages.go:104) over the
+// Sum runs the pipeline Add (//pipegen:pipeline at stages.go:105) over the
 // elements of jobs, an iter.Seq, or an iter.Seq2 whose first error fails the
 // pipeline. The stage Add runs with its own workers and bounded input queue;
 // opts may change its settings.
@@ -1022,7 +1022,7 @@ func (r *sumRun) feedSeq2(jobs iter.Seq2[*Job, error]) {
 	}
 }
 
-// addWorker runs one worker of stage Add (//pipegen:each at stages.go:84):
+// addWorker runs one worker of stage Add (//pipegen:each at stages.go:85):
 // it calls Add on each element of its input.
 func (r *sumRun) addWorker(worker int) {
 	var index pipegen.Index
@@ -1043,7 +1043,7 @@ func (r *sumRun) addWorker(worker int) {
 }
 
 // ordered1 runs the pipeline Identity | Identity | Identity
-// (//pipegen:pipeline at stages.go:105) over the elements of in, an
+// (//pipegen:pipeline at stages.go:106) over the elements of in, an
 // iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
 // Identity, Identity#2, Identity#3 run concurrently, each with its own
 // workers and bounded input queue; opts may change their settings.
@@ -1200,7 +1200,7 @@ func (r *ordered1Run) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // identityWorker runs one worker of stage Identity (//pipegen:map at
-// stages.go:96): it calls Identity on each element of its input and sends
+// stages.go:97): it calls Identity on each element of its input and sends
 // the result on.
 func (r *ordered1Run) identityWorker(worker int) {
 	defer r.identityIn2.producerDone()
@@ -1221,7 +1221,7 @@ func (r *ordered1Run) identityWorker(worker int) {
 }
 
 // identityWorker2 runs one worker of stage Identity#2 (//pipegen:map at
-// stages.go:96): it calls Identity on each element of its input and sends
+// stages.go:97): it calls Identity on each element of its input and sends
 // the result on.
 func (r *ordered1Run) identityWorker2(worker int) {
 	defer r.identityIn3.producerDone()
@@ -1242,7 +1242,7 @@ func (r *ordered1Run) identityWorker2(worker int) {
 }
 
 // identityWorker3 runs one worker of stage Identity#3 (//pipegen:map at
-// stages.go:96): it calls Identity on each element of its input and sends
+// stages.go:97): it calls Identity on each element of its input and sends
 // the result on.
 func (r *ordered1Run) identityWorker3(worker int) {
 	defer r.out.producerDone()
@@ -1263,7 +1263,7 @@ func (r *ordered1Run) identityWorker3(worker int) {
 }
 
 // chain runs the pipeline Square(workers=4) | Even | Dup(workers=2) | Check
-// (//pipegen:pipeline at stages.go:106) over the elements of in, an
+// (//pipegen:pipeline at stages.go:107) over the elements of in, an
 // iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
 // Square, Even, Dup, Check run concurrently, each with its own workers and
 // bounded input queue; opts may change their settings.
@@ -1427,7 +1427,7 @@ func (r *chainRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
-// stages.go:31): it calls Square on each element of its input and sends the
+// stages.go:32): it calls Square on each element of its input and sends the
 // result on.
 func (r *chainRun) squareWorker(worker int) {
 	defer r.evenIn.producerDone()
@@ -1448,7 +1448,7 @@ func (r *chainRun) squareWorker(worker int) {
 }
 
 // evenWorker runs one worker of stage Even (//pipegen:filter at
-// stages.go:36): it sends on the elements of its input for which Even
+// stages.go:37): it sends on the elements of its input for which Even
 // reports true.
 func (r *chainRun) evenWorker(worker int) {
 	defer r.dupIn.producerDone()
@@ -1472,7 +1472,7 @@ func (r *chainRun) evenWorker(worker int) {
 }
 
 // dupWorker runs one worker of stage Dup (//pipegen:flatmap at
-// stages.go:41): it calls Dup on each element of its input and sends on
+// stages.go:42): it calls Dup on each element of its input and sends on
 // every element of the result.
 func (r *chainRun) dupWorker(worker int) {
 	defer r.checkIn.producerDone()
@@ -1495,7 +1495,7 @@ func (r *chainRun) dupWorker(worker int) {
 }
 
 // checkWorker runs one worker of stage Check (//pipegen:map at
-// stages.go:46): it calls Check on each element of its input and sends the
+// stages.go:47): it calls Check on each element of its input and sends the
 // result on.
 func (r *chainRun) checkWorker(worker int) {
 	defer r.out.producerDone()
@@ -1519,7 +1519,7 @@ func (r *chainRun) checkWorker(worker int) {
 	}
 }
 
-// shared runs the pipeline Shared (//pipegen:pipeline at stages.go:124) over
+// shared runs the pipeline Shared (//pipegen:pipeline at stages.go:125) over
 // the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
 // the pipeline. The stage Shared runs with its own workers and bounded input
 // queue; opts may change its settings.
@@ -1660,7 +1660,7 @@ func (r *sharedRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // sharedWorker runs one worker of stage Shared (//pipegen:map at
-// stages.go:113): it calls Shared on each element of its input and sends the
+// stages.go:114): it calls Shared on each element of its input and sends the
 // result on.
 func (r *sharedRun) sharedWorker(worker int) {
 	defer r.out.producerDone()
@@ -1681,7 +1681,7 @@ func (r *sharedRun) sharedWorker(worker int) {
 }
 
 // thrice runs the pipeline concat(concat(shared, shared), shared)
-// (//pipegen:pipeline at stages.go:125) over the elements of in, an
+// (//pipegen:pipeline at stages.go:126) over the elements of in, an
 // iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stage
 // Shared runs with its own workers and bounded input queue; opts may change
 // its settings.
@@ -1822,7 +1822,7 @@ func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // sharedWorker runs one worker of stage Shared (//pipegen:map at
-// stages.go:113): it calls Shared on each element of its input and sends the
+// stages.go:114): it calls Shared on each element of its input and sends the
 // result on.
 func (r *thriceRun) sharedWorker(worker int) {
 	defer r.out.producerDone()
@@ -1849,7 +1849,7 @@ func (r *thriceRun) sharedWorker(worker int) {
 }
 
 // merged runs the pipeline concat(a, b | Square, c | Len) | Check
-// (//pipegen:pipeline at stages.go:126) over the elements of a, b and c,
+// (//pipegen:pipeline at stages.go:127) over the elements of a, b and c,
 // each an iter.Seq, or an iter.Seq2 whose first error fails the pipeline,
 // read concurrently. The stages Square, Len, Check run concurrently, each
 // with its own workers and bounded input queue; opts may change their
@@ -2117,7 +2117,7 @@ func (r *mergedRun) feedCSeq2(c iter.Seq2[string, error]) {
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
-// stages.go:31): it calls Square on each element of its input and sends the
+// stages.go:32): it calls Square on each element of its input and sends the
 // result on.
 func (r *mergedRun) squareWorker(worker int) {
 	defer r.checkIn.producerDone()
@@ -2137,7 +2137,7 @@ func (r *mergedRun) squareWorker(worker int) {
 	}
 }
 
-// lenWorker runs one worker of stage Len (//pipegen:map at stages.go:121):
+// lenWorker runs one worker of stage Len (//pipegen:map at stages.go:122):
 // it calls Len on each element of its input and sends the result on.
 func (r *mergedRun) lenWorker(worker int) {
 	defer r.checkIn.producerDone()
@@ -2158,7 +2158,7 @@ func (r *mergedRun) lenWorker(worker int) {
 }
 
 // checkWorker runs one worker of stage Check (//pipegen:map at
-// stages.go:46): it calls Check on each element of its input and sends the
+// stages.go:47): it calls Check on each element of its input and sends the
 // result on.
 func (r *mergedRun) checkWorker(worker int) {
 	defer r.out.producerDone()
@@ -2182,7 +2182,7 @@ func (r *mergedRun) checkWorker(worker int) {
 	}
 }
 
-// tagged runs the pipeline Dup | Tag (//pipegen:pipeline at stages.go:144)
+// tagged runs the pipeline Dup | Tag (//pipegen:pipeline at stages.go:145)
 // over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
 // fails the pipeline. The stages Dup, Tag run concurrently, each with its
 // own workers and bounded input queue; opts may change their settings.
@@ -2331,7 +2331,7 @@ func (r *taggedRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // dupWorker runs one worker of stage Dup (//pipegen:flatmap at
-// stages.go:41): it calls Dup on each element of its input and sends on
+// stages.go:42): it calls Dup on each element of its input and sends on
 // every element of the result.
 func (r *taggedRun) dupWorker(worker int) {
 	defer r.tagIn.producerDone()
@@ -2353,7 +2353,7 @@ func (r *taggedRun) dupWorker(worker int) {
 	}
 }
 
-// tagWorker runs one worker of stage Tag (//pipegen:map at stages.go:130):
+// tagWorker runs one worker of stage Tag (//pipegen:map at stages.go:131):
 // it calls Tag on each element of its input and sends the result on.
 func (r *taggedRun) tagWorker(worker int) {
 	defer r.out.producerDone()
@@ -2373,7 +2373,7 @@ func (r *taggedRun) tagWorker(worker int) {
 	}
 }
 
-// patient runs the pipeline Patient (//pipegen:pipeline at stages.go:145)
+// patient runs the pipeline Patient (//pipegen:pipeline at stages.go:146)
 // over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
 // fails the pipeline. The stage Patient runs with its own workers and
 // bounded input queue; opts may change its settings.
@@ -2514,7 +2514,7 @@ func (r *patientRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // patientWorker runs one worker of stage Patient (//pipegen:map at
-// stages.go:135): it calls Patient on each element of its input and sends
+// stages.go:136): it calls Patient on each element of its input and sends
 // the result on, giving each element 30ms before dropping the element (and
 // telling the pipegen.OnTimeout callback).
 func (r *patientRun) patientWorker(worker int) {
@@ -2547,7 +2547,7 @@ func (r *patientRun) patientWorker(worker int) {
 }
 
 // strict runs the pipeline Patient(ontimeout=fail) (//pipegen:pipeline at
-// stages.go:146) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// stages.go:147) over the elements of in, an iter.Seq, or an iter.Seq2 whose
 // first error fails the pipeline. The stage Patient runs with its own
 // workers and bounded input queue; opts may change its settings.
 //
@@ -2687,7 +2687,7 @@ func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // patientWorker runs one worker of stage Patient (//pipegen:map at
-// stages.go:135): it calls Patient on each element of its input and sends
+// stages.go:136): it calls Patient on each element of its input and sends
 // the result on, giving each element 30ms before failing the run.
 func (r *strictRun) patientWorker(worker int) {
 	defer r.out.producerDone()
@@ -2710,6 +2710,185 @@ func (r *strictRun) patientWorker(worker int) {
 		cancel()
 		if err != nil {
 			r.Fail("Patient", worker, index, err)
+			return
+		}
+		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+	}
+}
+
+// scaled runs the pipeline Scale (//pipegen:pipeline at stages.go:207) over
+// the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
+// the pipeline. The stage Scale runs with its own workers and bounded input
+// queue; opts may change its settings.
+//
+// Ranging over the result yields the output elements as they come, in no
+// particular order, each with a nil error. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew. scaledWithIndex
+// also yields each element's index.
+func scaled[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		for it, err := range scaledWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// scaledWithIndex is scaled yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func scaledWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startScaled(ctx, in, opts)
+		if err != nil {
+			yield(pipegen.Item[int]{}, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done := r.Done()
+		for {
+			it, ok := r.out.get(done)
+			if !ok {
+				break
+			}
+			if !yield(it, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			yield(pipegen.Item[int]{}, err)
+		}
+	}
+}
+
+// scaledStages are the stages of scaled with the settings of their
+// directives.
+var scaledStages = []pipegen.StageConfig{
+	{Name: "Scale", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// scaledRun is one run of scaled: the queues between its stages, and the
+// pipegen.Run that tracks its goroutines.
+type scaledRun struct {
+	*pipegen.Run
+	scaleIn *intQueue // input of Scale
+	out     *intQueue // output, read by the caller
+}
+
+// startScaled starts one run of scaled: a goroutine per input that feeds it
+// to the stages, and the workers of every stage.
+func startScaled[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*scaledRun, error) {
+	run, err := pipegen.NewRun(ctx, "scaled", scaledStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &scaledRun{
+		Run:     run,
+		scaleIn: newIntQueue(run.MaxSize("Scale"), 1),
+		out:     newIntQueue(pipegen.DefaultMaxSize, run.Workers("Scale")),
+	}
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Scale") {
+		r.Go(func() {
+			r.scaleWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Scale, numbering them.
+func (r *scaledRun) feed(in iter.Seq[int]) {
+	defer r.scaleIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v := range in {
+		index = pipegen.SourceIndex(i)
+		if !r.scaleIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Scale, numbering them; the
+// first error of in fails the run.
+func (r *scaledRun) feedSeq2(in iter.Seq2[int, error]) {
+	defer r.scaleIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v, err := range in {
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !r.scaleIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// scaleWorker runs one worker of stage Scale (//pipegen:map at
+// stages.go:188): it calls Scale on each element of its input and sends the
+// result on.
+func (r *scaledRun) scaleWorker(worker int) {
+	defer r.out.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Scale", worker, &index)
+	ctx, done := r.Context(), r.Done()
+	state, err := newScaler(ctx, pipegen.Worker{Pipeline: "scaled", Stage: "Scale", Index: worker})
+	if err != nil {
+		r.Fail("Scale", worker, index, err)
+		return
+	}
+	r.WorkerStarted("Scale")
+	// Close runs once for every started worker, however it ends.
+	defer func() {
+		if err := state.Close(r.WorkerDone("Scale")); err != nil {
+			r.Fail("Scale", worker, index, err)
+		}
+	}()
+	// Recover the stage's panics before the done hook runs.
+	defer r.Recover("Scale", worker, &index)
+	for {
+		it, ok := r.scaleIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		v, err := state.Scale(ctx, it.Value)
+		if err != nil {
+			r.Fail("Scale", worker, index, err)
 			return
 		}
 		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {

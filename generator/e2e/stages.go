@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"sync"
 	"sync/atomic"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
@@ -144,3 +145,63 @@ func Patient(ctx context.Context, x int) (int, error) {
 //pipegen:pipeline tagged = Dup | Tag
 //pipegen:pipeline patient = Patient
 //pipegen:pipeline strict = Patient(ontimeout=fail)
+
+// Worker hooks: each worker of Scale gets its own *scaler from newScaler,
+// and Close runs when the worker ends. The hooks record what they see in
+// hookLog, and fail when failStart or failDone is set.
+var (
+	hookLog             hooksSeen
+	failStart, failDone atomic.Bool
+	// ErrDone is what Close returns when failDone is set.
+	ErrDone = errors.New("done failed")
+)
+
+type hooksSeen struct {
+	mu      sync.Mutex
+	started []pipegen.Worker
+	done    []pipegen.StageStatus
+}
+
+func (h *hooksSeen) reset() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.started, h.done = nil, nil
+}
+
+type scaler struct {
+	factor int
+}
+
+func newScaler(ctx context.Context, w pipegen.Worker) (*scaler, error) {
+	if failStart.Load() && w.Index == 1 {
+		return nil, ErrBoom
+	}
+	hookLog.mu.Lock()
+	defer hookLog.mu.Unlock()
+	hookLog.started = append(hookLog.started, w)
+	return &scaler{factor: 10}, nil
+}
+
+// Scale multiplies x by the worker's factor; special elements fail, panic
+// or hang as for Check.
+//
+//pipegen:map workers=3 start=newScaler done=Close
+func (s *scaler) Scale(ctx context.Context, x int) (int, error) {
+	if _, err := Check(ctx, x); err != nil {
+		return 0, err
+	}
+	return x * s.factor, nil
+}
+
+// Close records the stage status it is given.
+func (s *scaler) Close(status pipegen.StageStatus) error {
+	hookLog.mu.Lock()
+	hookLog.done = append(hookLog.done, status)
+	hookLog.mu.Unlock()
+	if failDone.Load() {
+		return ErrDone
+	}
+	return nil
+}
+
+//pipegen:pipeline scaled = Scale
