@@ -36,6 +36,7 @@ type nodeKind int
 const (
 	inputNode nodeKind = iota
 	stageNode
+	orderedNode
 )
 
 // node is an input or a stage of a pipeline.
@@ -63,6 +64,21 @@ type node struct {
 	// their source position (flatmaps and concats passed).
 	depth int
 	used  bool // for inputs: referenced
+	// sources is the number of sources of an ordered term.
+	sources int
+	// orders are the ordered terms this node takes part in: as one of
+	// their sources, or as a node between those sources and the term.
+	orders []orderUse
+}
+
+// orderUse is a node's part in the bookkeeping of one ordered term.
+type orderUse struct {
+	o *node
+	// copies is how many queues leading to o each element the node sends
+	// goes to.
+	copies int
+	// source is the node's number among o's sources, -1 if it is not one.
+	source int
 }
 
 // queue is the input queue of a stage, or the pipeline's output.
@@ -118,6 +134,8 @@ type builder struct {
 	path []string
 	// reported are the positions errors were reported at.
 	reported map[token.Pos]bool
+	// orders counts the ordered terms, to name them.
+	orders int
 }
 
 // pipeline builds and checks the graph of one pipeline directive; it
@@ -159,12 +177,15 @@ func (a *analyzer) pipeline(p *directive.Pipeline) *pipelineDef {
 		b.def.inputs[0].used = true
 	}
 	out := b.expr(p.Expr, upstream, env)
+	if out == nil || !b.ok {
+		return nil // an input may look unused only because building stopped
+	}
 	for _, in := range b.def.inputs {
 		if !in.used {
 			b.errorf(in.pos, "input %s is not used in the pipeline", in.name)
 		}
 	}
-	if out == nil || !b.ok {
+	if !b.ok {
 		return nil
 	}
 	if out.each == nil {
@@ -224,7 +245,7 @@ func (b *builder) expr(e *directive.Expr, upstream *stream, env map[string]*stre
 		var next *stream
 		switch t := t.(type) {
 		case *directive.Ordered:
-			b.errorf(t.Pos, "ordered is not supported yet")
+			next = b.ordered(t, cur)
 		case *directive.Concat:
 			next = b.concat(t, cur, env)
 		case *directive.Ref:
@@ -319,7 +340,7 @@ func (b *builder) stage(fn *stageFunc, t *directive.Ref, cur *stream) *stream {
 		case "ontimeout":
 			n.timeoutFail = k.Value == "fail"
 		default:
-			b.errorf(k.NamePos, "key %q is not supported yet", k.Name)
+			b.errorf(k.NamePos, "key %q cannot be set in a pipeline", k.Name)
 		}
 	}
 	if n.timeoutFail && n.timeout == 0 {
@@ -351,13 +372,74 @@ func (b *builder) stage(fn *stageFunc, t *directive.Ref, cur *stream) *stream {
 	return &stream{parts: []part{{n: n}}, elem: n.out}
 }
 
+// ordered builds an ordered term fed by cur: it restores the order of the
+// elements by index, from the nearest inputs or ordered terms upstream.
+func (b *builder) ordered(t *directive.Ordered, cur *stream) *stream {
+	if cur == nil {
+		b.errorf(t.Pos, "ordered has nothing to order: put it after an input or a stage")
+		return nil
+	}
+	b.orders++
+	n := &node{kind: orderedNode, name: fmt.Sprintf("ordered#%d", b.orders), pos: t.Pos}
+	if cur.elem == nil {
+		b.errorf(t.Pos, "cannot infer the element type of the inputs before ordered: an input takes its type from the stage it feeds, so put a stage before ordered (inputs are read in order anyway)")
+		return nil
+	}
+	n.in = &queue{consumer: n}
+	b.consume(cur, n.in, t.Pos)
+	for _, p := range cur.parts {
+		n.depth = max(n.depth, p.n.depth+len(p.branches))
+	}
+	n.out = cur.elem
+	b.def.nodes = append(b.def.nodes, n)
+
+	// The region of the term: every node upstream of it, up to its
+	// sources, the inputs and ordered terms it meets.
+	region := map[*node]bool{}
+	var sources []*node
+	var walk func(q *queue)
+	walk = func(q *queue) {
+		for _, p := range q.producers {
+			if region[p] || slices.Contains(sources, p) {
+				continue
+			}
+			if p.kind == inputNode || p.kind == orderedNode {
+				sources = append(sources, p)
+				continue
+			}
+			region[p] = true
+			walk(p.in)
+		}
+	}
+	walk(n.in)
+	copies := func(m *node) int {
+		c := 0
+		for _, t := range m.targets {
+			if t.q.consumer == n || region[t.q.consumer] {
+				c++
+			}
+		}
+		return c
+	}
+	for k, src := range sources {
+		src.orders = append(src.orders, orderUse{o: n, copies: copies(src), source: k})
+	}
+	for _, m := range b.def.nodes {
+		if region[m] {
+			m.orders = append(m.orders, orderUse{o: n, copies: copies(m), source: -1})
+		}
+	}
+	n.sources = len(sources)
+	return &stream{parts: []part{{n: n}}, elem: n.out}
+}
+
 // consume connects the nodes of s to q, checking that q's consumer takes
 // what s yields and inferring the types of inputs from it.
 func (b *builder) consume(s *stream, q *queue, pos token.Pos) bool {
-	if s.elem == nil && q.consumer != nil {
+	if s.elem == nil && q.consumer != nil && q.consumer.fn != nil {
 		b.setInputTypes(s, q.consumer.fn.in)
 	}
-	if q.consumer != nil && !types.AssignableTo(s.elem, q.consumer.fn.in) {
+	if q.consumer != nil && q.consumer.fn != nil && !types.AssignableTo(s.elem, q.consumer.fn.in) {
 		b.errorf(pos, "type mismatch: %s yields %s but %s takes %s", describe(s), b.a.typeString(s.elem), q.consumer.fn.name, b.a.typeString(q.consumer.fn.in))
 		return false
 	}

@@ -102,21 +102,34 @@ func planPipeline(fset *token.FileSet, n *names, def *pipelineDef, queueFor func
 			return e
 		}
 		e := &templates.Edge{Queue: queueFor(q.elem)}
-		if q.consumer == nil {
+		switch {
+		case q.consumer == nil:
 			e.Field = "out"
-		} else {
+		case q.consumer.kind == orderedNode:
+			e.Consumer = q.consumer.name
+			e.Ordered = true
+			e.Field = members.get("orderedIn")
+		default:
 			e.Consumer = q.consumer.name
 			e.Field = members.get(lowerFirst(q.consumer.fn.name) + "In")
 		}
 		for _, prod := range q.producers {
-			if prod.kind == inputNode {
-				e.ProducerInputs++
-			} else {
+			if prod.kind == stageNode {
 				e.ProducerStages = append(e.ProducerStages, prod.name)
+			} else {
+				e.ProducerSingles++
 			}
 		}
 		edges[q] = e
 		return e
+	}
+	orderFields := map[*node]string{}
+	orders := func(nd *node) []*templates.OrderUse {
+		var list []*templates.OrderUse
+		for _, u := range nd.orders {
+			list = append(list, &templates.OrderUse{Field: orderFields[u.o], Copies: u.copies, Source: u.source})
+		}
+		return list
 	}
 	targets := func(nd *node) []*templates.Target {
 		var ts []*templates.Target
@@ -139,6 +152,20 @@ func planPipeline(fset *token.FileSet, n *names, def *pipelineDef, queueFor func
 		})
 	}
 	for _, nd := range def.nodes {
+		if nd.kind == orderedNode {
+			orderFields[nd] = members.get("order")
+			p.Stages = append(p.Stages, &templates.Stage{
+				Name:       nd.name,
+				Kind:       templates.Ordered,
+				Where:      where(fset, nd.pos),
+				Worker:     members.get("orderedWorker"),
+				In:         edgeFor(nd.in),
+				OrderField: orderFields[nd],
+				Sources:    nd.sources,
+				Workers:    1,
+			})
+			continue
+		}
 		fn := nd.fn
 		p.Stages = append(p.Stages, &templates.Stage{
 			Name:        nd.name,
@@ -163,12 +190,16 @@ func planPipeline(fset *token.FileSet, n *names, def *pipelineDef, queueFor func
 	// stage order.
 	for i, in := range def.inputs {
 		p.Inputs[i].Targets = targets(in)
+		p.Inputs[i].Orders = orders(in)
 	}
 	for i, nd := range def.nodes {
 		p.Stages[i].Targets = targets(nd)
+		p.Stages[i].Orders = orders(nd)
 	}
 	if def.out != nil {
 		p.Out = edgeFor(def.out)
+		last := def.out.producers
+		p.Ordered = len(last) == 1 && last[0].kind == orderedNode
 	}
 	return p
 }

@@ -51,6 +51,9 @@ type Pipeline struct {
 	// Out is the queue that the caller reads, or nil when the pipeline
 	// ends in an each stage and the entry point returns only an error.
 	Out *Edge
+	// Ordered is set when the output is in order: the pipeline ends in an
+	// ordered term.
+	Ordered bool
 }
 
 // Input is one input sequence of a pipeline.
@@ -67,6 +70,8 @@ type Input struct {
 	Feed string
 	// Targets are the queues its elements go to.
 	Targets []*Target
+	// Orders are the ordered terms it is a source of.
+	Orders []*OrderUse
 }
 
 // Edge is a queue instance in a run: a field of the run struct.
@@ -75,10 +80,23 @@ type Edge struct {
 	Queue *Queue
 	// Consumer is the name of the stage that reads it, "" for the output.
 	Consumer string
+	// Ordered is set when the consumer is an ordered term.
+	Ordered bool
 	// ProducerStages name the stages whose workers send to it;
-	// ProducerInputs counts the inputs that do.
-	ProducerStages []string
-	ProducerInputs int
+	// ProducerSingles counts the inputs and ordered terms that do (one
+	// goroutine each).
+	ProducerStages  []string
+	ProducerSingles int
+}
+
+// OrderUse is a node's part in the bookkeeping of an ordered term (see
+// pipegen.Order): Copies is how many queues leading to the term each
+// element it sends goes to; Source is its number among the term's sources,
+// -1 for a stage between them and the term.
+type OrderUse struct {
+	Field  string
+	Copies int
+	Source int
 }
 
 // Target is a queue that a node sends its elements to. Branches are the
@@ -98,6 +116,9 @@ const (
 	Filter  Kind = "filter"
 	FlatMap Kind = "flatmap"
 	Each    Kind = "each"
+	// Ordered is an ordered term: not a user stage, but one goroutine
+	// that restores the order of what it receives.
+	Ordered Kind = "ordered"
 )
 
 // FlatResult says what a flatmap function returns.
@@ -149,6 +170,13 @@ type Stage struct {
 	// results (none for an each stage; several when it broadcasts).
 	In      *Edge
 	Targets []*Target
+	// Orders are the ordered terms whose bookkeeping the stage takes part
+	// in; for an ordered term, those it is a source of.
+	Orders []*OrderUse
+	// OrderField names an ordered term's pipegen.Order, and Sources is
+	// how many sources it has.
+	OrderField string
+	Sources    int
 }
 
 // Hook is a worker hook: a start function or a done method.

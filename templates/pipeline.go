@@ -99,11 +99,15 @@ goroutine of the pipeline has ended when it returns.`)
 
 	outType := e.typ(p.Out.Queue.Type)
 	item := e.item(p.Out.Queue)
+	order := "as they come, in no particular order"
+	if p.Ordered {
+		order = "in the order of their indices (input position, then concat branch, then position among a flatmap's children), each as soon as every element before it has been yielded"
+	}
 	withIndex := p.Name + "WithIndex"
 	doc(e.file, intro+`
 
-Ranging over the result yields the output elements as they come, in no
-particular order, each with a nil error. If a stage or the input fails or
+Ranging over the result yields the output elements `+order+`, each with a
+nil error. If a stage or the input fails or
 panics, the pipeline stops and the last pair carries the error, a
 *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 loop stops the pipeline; the loop ends only after every goroutine of the
@@ -152,7 +156,7 @@ func (e *emitter) stagesTable(p *Pipeline) {
 	doc(e.file, fmt.Sprintf(`
 %s are the stages of %s with the settings of their directives.`, p.StagesVar, p.Name))
 	e.file.Var().Id(p.StagesVar).Op("=").Index().Qual(RuntimePath, "StageConfig").ValuesFunc(func(g *jen.Group) {
-		for _, s := range p.Stages {
+		for _, s := range userStages(p) {
 			maxSize := jen.Qual(RuntimePath, "DefaultMaxSize")
 			if s.MaxSize >= 0 {
 				maxSize = jen.Lit(s.MaxSize)
@@ -163,10 +167,22 @@ func (e *emitter) stagesTable(p *Pipeline) {
 				jen.Id("MaxSize"), maxSize,
 			))
 		}
-		if len(p.Stages) > 0 {
+		if len(userStages(p)) > 0 {
 			g.Line()
 		}
 	})
+}
+
+// userStages are the stages that run the user's functions: all but the
+// ordered terms.
+func userStages(p *Pipeline) []*Stage {
+	var list []*Stage
+	for _, s := range p.Stages {
+		if s.Kind != Ordered {
+			list = append(list, s)
+		}
+	}
+	return list
 }
 
 // edges returns every queue of the run in field order: the stages' input
@@ -196,6 +212,11 @@ pipegen.Run that tracks its goroutines.`, p.RunType, p.Name))
 			}
 			g.Id(edge.Field).Op("*").Id(edge.Queue.Name).Comment(what)
 		}
+		for _, s := range p.Stages {
+			if s.Kind == Ordered {
+				g.Id(s.OrderField).Op("*").Qual(RuntimePath, "Order").Comment("bookkeeping of " + s.Name)
+			}
+		}
 	})
 }
 
@@ -206,8 +227,8 @@ func producers(edge *Edge) jen.Code {
 	for _, s := range edge.ProducerStages {
 		terms = append(terms, jen.Id("run").Dot("Workers").Call(jen.Lit(s)))
 	}
-	if edge.ProducerInputs > 0 {
-		terms = append(terms, jen.Lit(edge.ProducerInputs))
+	if edge.ProducerSingles > 0 {
+		terms = append(terms, jen.Lit(edge.ProducerSingles))
 	}
 	sum := jen.Add(terms[0])
 	for _, t := range terms[1:] {
@@ -235,10 +256,15 @@ stages, and the workers of every stage.`, p.StartFunc, p.Name))
 		init := []jen.Code{jen.Line().Id("Run").Op(":").Id("run")}
 		for _, edge := range edges(p) {
 			size := jen.Qual(RuntimePath, "DefaultMaxSize")
-			if edge.Consumer != "" {
+			if edge.Consumer != "" && !edge.Ordered {
 				size = jen.Id("run").Dot("MaxSize").Call(jen.Lit(edge.Consumer))
 			}
 			init = append(init, jen.Line().Id(edge.Field).Op(":").Id(edge.Queue.New).Call(size, producers(edge)))
+		}
+		for _, s := range p.Stages {
+			if s.Kind == Ordered {
+				init = append(init, jen.Line().Id(s.OrderField).Op(":").Qual(RuntimePath, "NewOrder").Call(jen.Lit(s.Sources)))
+			}
 		}
 		init = append(init, jen.Line())
 		g.Id("r").Op(":=").Op("&").Id(p.RunType).Values(init...)
@@ -257,6 +283,10 @@ stages, and the workers of every stage.`, p.StartFunc, p.Name))
 			)
 		}
 		for _, s := range p.Stages {
+			if s.Kind == Ordered {
+				g.Id("r").Dot("Go").Call(jen.Id("r").Dot(s.Worker))
+				continue
+			}
 			g.For(jen.Id("w").Op(":=").Range().Id("run").Dot("Workers").Call(jen.Lit(s.Name))).Block(
 				jen.Id("r").Dot("Go").Call(jen.Func().Params().Block(jen.Id("r").Dot(s.Worker).Call(jen.Id("w")))),
 			)
@@ -287,6 +317,9 @@ func (e *emitter) feeders(p *Pipeline, in *Input) {
 			for _, edge := range distinctEdges(in.Targets) {
 				g.Defer().Id("r").Dot(edge.Field).Dot("producerDone").Call()
 			}
+			for _, o := range in.Orders {
+				g.Defer().Id("r").Dot(o.Field).Dot("End").Call(jen.Lit(o.Source))
+			}
 			g.Var().Id("index").Qual(RuntimePath, "Index")
 			g.Defer().Id("r").Dot("Recover").Call(jen.Lit(in.Name), jen.Lit(-1), jen.Op("&").Id("index"))
 			g.Id("done").Op(":=").Id("r").Dot("Done").Call()
@@ -299,7 +332,14 @@ func (e *emitter) feeders(p *Pipeline, in *Input) {
 						jen.Return(),
 					)
 				}
+				for _, o := range in.Orders {
+					g.If(jen.Op("!").Id("r").Dot(o.Field).Dot("Open").Call(jen.Id("done"), jen.Lit(o.Source), jen.Id("i"))).Block(jen.Return())
+					g.Id("r").Dot(o.Field).Dot("Add").Call(jen.Id("i"), jen.Lit(o.Copies))
+				}
 				e.puts(g, in.Targets, jen.Id("index"), jen.Id("v"), []jen.Code{jen.Return()})
+				for _, o := range in.Orders {
+					g.Id("r").Dot(o.Field).Dot("Emitted").Call(jen.Lit(o.Source), jen.Id("i"))
+				}
 				g.Id("i").Op("++")
 			})
 		})

@@ -11,6 +11,10 @@ import (
 // elements from the stage's input queue, calls the stage function on each
 // and sends what it yields on, until the input ends or the run stops.
 func (e *emitter) stage(p *Pipeline, s *Stage) {
+	if s.Kind == Ordered {
+		e.orderedWorker(p, s)
+		return
+	}
 	var does string
 	switch s.Kind {
 	case Map:
@@ -58,11 +62,15 @@ func (e *emitter) stage(p *Pipeline, s *Stage) {
 			g.If(jen.Op("!").Id("ok")).Block(jen.Return())
 			g.Id("index").Op("=").Id("it").Dot("Index")
 			b := &body{e: e, s: s}
+			if len(s.Orders) > 0 {
+				g.Id("pos").Op(":=").Id("index").Dot("Source").Call()
+			}
 			if s.Timeout > 0 {
 				b.withTimeout(g)
 			} else {
 				b.element(g)
 			}
+			b.release(g)
 		})
 	})
 }
@@ -158,9 +166,27 @@ func (b *body) checkErr() *jen.Statement {
 	)
 }
 
-// puts sends value to every target.
+// puts sends value to every target, first counting it on its way to the
+// ordered terms downstream.
 func (b *body) puts(g *jen.Group, index *jen.Statement, value jen.Code) {
+	for _, o := range b.s.Orders {
+		g.Id("r").Dot(o.Field).Dot("Add").Call(jen.Id("pos"), jen.Lit(o.Copies))
+	}
 	b.e.puts(g, b.s.Targets, index, value, b.exit())
+}
+
+// release tells the ordered terms downstream that the worker is done with
+// the element: what it made of it is counted already.
+func (b *body) release(g *jen.Group) {
+	for _, o := range b.s.Orders {
+		g.Id("r").Dot(o.Field).Dot("Done").Call(jen.Id("pos"))
+	}
+}
+
+// next goes on to the next element, done with this one.
+func (b *body) next(g *jen.Group) {
+	b.release(g)
+	g.Continue()
 }
 
 // withTimeout runs the element under its own deadline. The result of an
@@ -187,7 +213,7 @@ func (b *body) expired(g *jen.Group) {
 		} else {
 			g.Id("cancel").Call()
 			g.Id("r").Dot("Dropped").Call(jen.Lit(s.Name), jen.Id("index"))
-			g.Continue()
+			b.next(g)
 		}
 	})
 	g.Id("cancel").Call()
@@ -226,8 +252,8 @@ func (b *body) element(g *jen.Group) {
 			g.Id("keep").Op(":=").Add(b.call())
 			b.afterCall(g)
 		}
-		g.If(jen.Op("!").Id("keep")).Block(jen.Continue())
-		if len(s.Targets) == 1 && len(s.Targets[0].Branches) == 0 {
+		g.If(jen.Op("!").Id("keep")).BlockFunc(b.next)
+		if len(s.Targets) == 1 && len(s.Targets[0].Branches) == 0 && len(s.Orders) == 0 {
 			// The element goes on as it came.
 			g.If(jen.Op("!").Id("r").Dot(s.Targets[0].Edge.Field).Dot("put").Call(jen.Id("done"), jen.Id("it"))).Block(jen.Return())
 		} else {
@@ -283,6 +309,67 @@ func (b *body) element(g *jen.Group) {
 			b.afterCall(g)
 		}
 	}
+}
+
+// orderedWorker emits the goroutine of an ordered term: it keeps what it
+// receives until the element's source position is complete (see
+// pipegen.Order), then sends that position's elements on in index order.
+func (e *emitter) orderedWorker(p *Pipeline, s *Stage) {
+	doc(e.file, fmt.Sprintf(`
+%s restores the order of the elements reaching %s (ordered at
+%s): it holds each element until every element of its source position
+has arrived, then sends them on sorted by index. The window of
+pipegen.Order keeps the inputs from running too far ahead.`, s.Worker, s.Name, s.Where))
+	e.file.Func().Params(jen.Id("r").Op("*").Id(p.RunType)).Id(s.Worker).Params().BlockFunc(func(g *jen.Group) {
+		for _, edge := range distinctEdges(s.Targets) {
+			g.Defer().Id("r").Dot(edge.Field).Dot("producerDone").Call()
+		}
+		for _, o := range s.Orders {
+			g.Defer().Id("r").Dot(o.Field).Dot("End").Call(jen.Lit(o.Source))
+		}
+		g.Var().Id("index").Qual(RuntimePath, "Index")
+		g.Defer().Id("r").Dot("Recover").Call(jen.Lit(s.Name), jen.Lit(-1), jen.Op("&").Id("index"))
+		g.Id("done").Op(":=").Id("r").Dot("Done").Call()
+		g.Var().Id("held").Qual(RuntimePath, "Reorder").Types(e.typ(s.In.Queue.Type))
+		order := jen.Id("r").Dot(s.OrderField)
+		// release sends on every complete position.
+		g.Id("release").Op(":=").Func().Params().Bool().BlockFunc(func(g *jen.Group) {
+			g.For().BlockFunc(func(g *jen.Group) {
+				g.List(jen.Id("pos"), jen.Id("ok")).Op(":=").Add(order.Clone()).Dot("Ready").Call()
+				g.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.True()))
+				for _, o := range s.Orders {
+					g.If(jen.Op("!").Id("r").Dot(o.Field).Dot("Open").Call(jen.Id("done"), jen.Lit(o.Source), jen.Id("pos"))).Block(jen.Return(jen.False()))
+				}
+				g.For(jen.List(jen.Id("_"), jen.Id("it")).Op(":=").Range().Id("held").Dot("Take").Call(jen.Id("pos"))).BlockFunc(func(g *jen.Group) {
+					g.Id("index").Op("=").Id("it").Dot("Index")
+					for _, o := range s.Orders {
+						g.Id("r").Dot(o.Field).Dot("Add").Call(jen.Id("pos"), jen.Lit(o.Copies))
+					}
+					e.puts(g, s.Targets, jen.Id("index"), jen.Id("it").Dot("Value"), []jen.Code{jen.Return(jen.False())})
+				})
+				for _, o := range s.Orders {
+					g.Id("r").Dot(o.Field).Dot("Emitted").Call(jen.Lit(o.Source), jen.Id("pos"))
+				}
+				g.Add(order.Clone()).Dot("Advance").Call()
+			})
+		})
+		g.For().Block(
+			jen.Select().Block(
+				jen.Case(jen.List(jen.Id("it"), jen.Id("ok")).Op(":=").Op("<-").Id("r").Dot(s.In.Field).Dot("items")).Block(
+					jen.If(jen.Op("!").Id("ok")).Block(
+						jen.Comment("Every element has arrived: what is held is complete."),
+						jen.Id("release").Call(),
+						jen.Return(),
+					),
+					jen.Id("held").Dot("Put").Call(jen.Id("it")),
+					order.Clone().Dot("Done").Call(jen.Id("it").Dot("Index").Dot("Source").Call()),
+				),
+				jen.Case(jen.Op("<-").Add(order.Clone()).Dot("Wake").Call()),
+				jen.Case(jen.Op("<-").Id("done")).Block(jen.Return()),
+			),
+			jen.If(jen.Op("!").Id("release").Call()).Block(jen.Return()),
+		)
+	})
 }
 
 // durationCode writes d the way a person would: 2 * time.Second,

@@ -734,3 +734,110 @@ func TestFailingHooksFailThePipeline(t *testing.T) {
 	checkHooks(t, 3)
 	noLeaks(t)
 }
+
+func TestOrderedRestoresInputOrder(t *testing.T) {
+	in := ints(1000)
+	got, err := collect(t, inOrder(context.Background(), slices.Values(in)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, in) {
+		t.Fatalf("inOrder is not in input order: %v…", got[:20])
+	}
+	// Without ordered, the same stage does reorder: the check above is
+	// not passed by luck.
+	unordered, err := collect(t, jittered(context.Background(), slices.Values(in)))
+	if err != nil || slices.Equal(unordered, in) || !slices.Equal(sorted(unordered), in) {
+		t.Fatalf("jittered: %v; kept order: %v", err, slices.Equal(unordered, in))
+	}
+	noLeaks(t)
+}
+
+func TestOrderedTwiceWithFlatMapAndFilter(t *testing.T) {
+	got, err := collect(t, orderedTwice(context.Background(), slices.Values(ints(200))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []int
+	for x := 0; x < 200; x += 2 {
+		want = append(want, x, x)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("orderedTwice = %v…, want %v…", got[:min(10, len(got))], want[:10])
+	}
+	noLeaks(t)
+}
+
+func TestOrderedConcatBreaksTiesByBranch(t *testing.T) {
+	got, err := collect(t, orderedConcat(context.Background(), slices.Values(ints(10)), slices.Values([]int{100, 101, 102, 103, 104})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []int{0, 100, 1, 101, 2, 102, 3, 103, 4, 104, 5, 6, 7, 8, 9}
+	if !slices.Equal(got, want) {
+		t.Fatalf("orderedConcat = %v, want %v", got, want)
+	}
+	noLeaks(t)
+}
+
+func TestOrderedAfterBroadcast(t *testing.T) {
+	sharedCalls.Store(0)
+	got, err := collect(t, orderedShared(context.Background(), slices.Values(ints(300))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []int
+	for x := range 300 {
+		want = append(want, x, x)
+	}
+	if !slices.Equal(got, want) || sharedCalls.Load() != 300 {
+		t.Fatalf("orderedShared = %v… (%d calls of Shared), want each element twice in order, 300 calls", got[:min(10, len(got))], sharedCalls.Load())
+	}
+	noLeaks(t)
+}
+
+func TestOrderedStreams(t *testing.T) {
+	// An endless input: ordered must yield before the input ends.
+	src, _ := counting()
+	var got []int
+	for v, err := range inOrder(context.Background(), src) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got = append(got, v); len(got) == 5 {
+			break
+		}
+	}
+	if !slices.Equal(got, []int{0, 1, 2, 3, 4}) {
+		t.Fatalf("got %v, want 0 1 2 3 4", got)
+	}
+	noLeaks(t)
+}
+
+func TestOrderedWindowBoundsMemory(t *testing.T) {
+	// Element 2 hangs until the deadline: ordered can release nothing past
+	// it, and the window must stop the input.
+	src, pulled := counting()
+	in := func(yield func(int) bool) {
+		for x := range src {
+			if x == 2 {
+				x = HangOn
+			}
+			if !yield(x) {
+				return
+			}
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	got, err := collect(t, checkedInOrder(ctx, in))
+	if err != context.DeadlineExceeded || !slices.Equal(got, []int{0, 1}) {
+		t.Fatalf("got %v, %v; want [0 1] and the deadline", got, err)
+	}
+	// The window, plus what the queues and workers hold.
+	const bound = pipegen.DefaultWindow + 2*pipegen.DefaultMaxSize + 3 + 2
+	if p := pulled.Load(); p > bound || p < pipegen.DefaultWindow/2 {
+		t.Fatalf("pulled %d elements past a hanging one; the window allows about %d", p, bound)
+	}
+	noLeaks(t)
+}

@@ -10,7 +10,7 @@ import (
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
-// Squares runs the pipeline Square (//pipegen:pipeline at stages.go:100)
+// Squares runs the pipeline Square (//pipegen:pipeline at stages.go:101)
 // over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
 // fails the pipeline. The stage Square runs with its own workers and bounded
 // input queue; opts may change its settings.
@@ -151,7 +151,7 @@ func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
-// stages.go:32): it calls Square on each element of its input and sends the
+// stages.go:33): it calls Square on each element of its input and sends the
 // result on.
 func (r *squaresRun) squareWorker(worker int) {
 	defer r.out.producerDone()
@@ -172,7 +172,7 @@ func (r *squaresRun) squareWorker(worker int) {
 }
 
 // EvenSquares runs the pipeline Square | Even (//pipegen:pipeline at
-// stages.go:101) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// stages.go:102) over the elements of in, an iter.Seq, or an iter.Seq2 whose
 // first error fails the pipeline. The stages Square, Even run concurrently,
 // each with its own workers and bounded input queue; opts may change their
 // settings.
@@ -321,7 +321,7 @@ func (r *evenSquaresRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
-// stages.go:32): it calls Square on each element of its input and sends the
+// stages.go:33): it calls Square on each element of its input and sends the
 // result on.
 func (r *evenSquaresRun) squareWorker(worker int) {
 	defer r.evenIn.producerDone()
@@ -342,7 +342,7 @@ func (r *evenSquaresRun) squareWorker(worker int) {
 }
 
 // evenWorker runs one worker of stage Even (//pipegen:filter at
-// stages.go:37): it sends on the elements of its input for which Even
+// stages.go:38): it sends on the elements of its input for which Even
 // reports true.
 func (r *evenSquaresRun) evenWorker(worker int) {
 	defer r.out.producerDone()
@@ -366,7 +366,7 @@ func (r *evenSquaresRun) evenWorker(worker int) {
 }
 
 // Checked runs the pipeline Check | Square (//pipegen:pipeline at
-// stages.go:102) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// stages.go:103) over the elements of in, an iter.Seq, or an iter.Seq2 whose
 // first error fails the pipeline. The stages Check, Square run concurrently,
 // each with its own workers and bounded input queue; opts may change their
 // settings.
@@ -515,7 +515,7 @@ func (r *checkedRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // checkWorker runs one worker of stage Check (//pipegen:map at
-// stages.go:47): it calls Check on each element of its input and sends the
+// stages.go:48): it calls Check on each element of its input and sends the
 // result on.
 func (r *checkedRun) checkWorker(worker int) {
 	defer r.squareIn.producerDone()
@@ -540,7 +540,7 @@ func (r *checkedRun) checkWorker(worker int) {
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
-// stages.go:32): it calls Square on each element of its input and sends the
+// stages.go:33): it calls Square on each element of its input and sends the
 // result on.
 func (r *checkedRun) squareWorker(worker int) {
 	defer r.out.producerDone()
@@ -560,7 +560,7 @@ func (r *checkedRun) squareWorker(worker int) {
 	}
 }
 
-// Twice runs the pipeline Dup | Square (//pipegen:pipeline at stages.go:103)
+// Twice runs the pipeline Dup | Square (//pipegen:pipeline at stages.go:104)
 // over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
 // fails the pipeline. The stages Dup, Square run concurrently, each with its
 // own workers and bounded input queue; opts may change their settings.
@@ -708,7 +708,7 @@ func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // dupWorker runs one worker of stage Dup (//pipegen:flatmap at
-// stages.go:42): it calls Dup on each element of its input and sends on
+// stages.go:43): it calls Dup on each element of its input and sends on
 // every element of the result.
 func (r *twiceRun) dupWorker(worker int) {
 	defer r.squareIn.producerDone()
@@ -731,7 +731,7 @@ func (r *twiceRun) dupWorker(worker int) {
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
-// stages.go:32): it calls Square on each element of its input and sends the
+// stages.go:33): it calls Square on each element of its input and sends the
 // result on.
 func (r *twiceRun) squareWorker(worker int) {
 	defer r.out.producerDone()
@@ -751,7 +751,7 @@ func (r *twiceRun) squareWorker(worker int) {
 	}
 }
 
-// Expanded runs the pipeline Expand (//pipegen:pipeline at stages.go:104)
+// Expanded runs the pipeline Expand (//pipegen:pipeline at stages.go:105)
 // over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
 // fails the pipeline. The stage Expand runs with its own workers and bounded
 // input queue; opts may change its settings.
@@ -892,7 +892,7 @@ func (r *expandedRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // expandWorker runs one worker of stage Expand (//pipegen:flatmap at
-// stages.go:63): it calls Expand on each element of its input and sends on
+// stages.go:64): it calls Expand on each element of its input and sends on
 // every element of the result.
 func (r *expandedRun) expandWorker(worker int) {
 	defer r.out.producerDone()
@@ -919,7 +919,7 @@ func (r *expandedRun) expandWorker(worker int) {
 	}
 }
 
-// Sum runs the pipeline Add (//pipegen:pipeline at stages.go:105) over the
+// Sum runs the pipeline Add (//pipegen:pipeline at stages.go:106) over the
 // elements of jobs, an iter.Seq, or an iter.Seq2 whose first error fails the
 // pipeline. The stage Add runs with its own workers and bounded input queue;
 // opts may change its settings.
@@ -1022,7 +1022,7 @@ func (r *sumRun) feedSeq2(jobs iter.Seq2[*Job, error]) {
 	}
 }
 
-// addWorker runs one worker of stage Add (//pipegen:each at stages.go:85):
+// addWorker runs one worker of stage Add (//pipegen:each at stages.go:86):
 // it calls Add on each element of its input.
 func (r *sumRun) addWorker(worker int) {
 	var index pipegen.Index
@@ -1043,7 +1043,7 @@ func (r *sumRun) addWorker(worker int) {
 }
 
 // ordered1 runs the pipeline Identity | Identity | Identity
-// (//pipegen:pipeline at stages.go:106) over the elements of in, an
+// (//pipegen:pipeline at stages.go:107) over the elements of in, an
 // iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
 // Identity, Identity#2, Identity#3 run concurrently, each with its own
 // workers and bounded input queue; opts may change their settings.
@@ -1200,7 +1200,7 @@ func (r *ordered1Run) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // identityWorker runs one worker of stage Identity (//pipegen:map at
-// stages.go:97): it calls Identity on each element of its input and sends
+// stages.go:98): it calls Identity on each element of its input and sends
 // the result on.
 func (r *ordered1Run) identityWorker(worker int) {
 	defer r.identityIn2.producerDone()
@@ -1221,7 +1221,7 @@ func (r *ordered1Run) identityWorker(worker int) {
 }
 
 // identityWorker2 runs one worker of stage Identity#2 (//pipegen:map at
-// stages.go:97): it calls Identity on each element of its input and sends
+// stages.go:98): it calls Identity on each element of its input and sends
 // the result on.
 func (r *ordered1Run) identityWorker2(worker int) {
 	defer r.identityIn3.producerDone()
@@ -1242,7 +1242,7 @@ func (r *ordered1Run) identityWorker2(worker int) {
 }
 
 // identityWorker3 runs one worker of stage Identity#3 (//pipegen:map at
-// stages.go:97): it calls Identity on each element of its input and sends
+// stages.go:98): it calls Identity on each element of its input and sends
 // the result on.
 func (r *ordered1Run) identityWorker3(worker int) {
 	defer r.out.producerDone()
@@ -1263,7 +1263,7 @@ func (r *ordered1Run) identityWorker3(worker int) {
 }
 
 // chain runs the pipeline Square(workers=4) | Even | Dup(workers=2) | Check
-// (//pipegen:pipeline at stages.go:107) over the elements of in, an
+// (//pipegen:pipeline at stages.go:108) over the elements of in, an
 // iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
 // Square, Even, Dup, Check run concurrently, each with its own workers and
 // bounded input queue; opts may change their settings.
@@ -1427,7 +1427,7 @@ func (r *chainRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
-// stages.go:32): it calls Square on each element of its input and sends the
+// stages.go:33): it calls Square on each element of its input and sends the
 // result on.
 func (r *chainRun) squareWorker(worker int) {
 	defer r.evenIn.producerDone()
@@ -1448,7 +1448,7 @@ func (r *chainRun) squareWorker(worker int) {
 }
 
 // evenWorker runs one worker of stage Even (//pipegen:filter at
-// stages.go:37): it sends on the elements of its input for which Even
+// stages.go:38): it sends on the elements of its input for which Even
 // reports true.
 func (r *chainRun) evenWorker(worker int) {
 	defer r.dupIn.producerDone()
@@ -1472,7 +1472,7 @@ func (r *chainRun) evenWorker(worker int) {
 }
 
 // dupWorker runs one worker of stage Dup (//pipegen:flatmap at
-// stages.go:42): it calls Dup on each element of its input and sends on
+// stages.go:43): it calls Dup on each element of its input and sends on
 // every element of the result.
 func (r *chainRun) dupWorker(worker int) {
 	defer r.checkIn.producerDone()
@@ -1495,7 +1495,7 @@ func (r *chainRun) dupWorker(worker int) {
 }
 
 // checkWorker runs one worker of stage Check (//pipegen:map at
-// stages.go:47): it calls Check on each element of its input and sends the
+// stages.go:48): it calls Check on each element of its input and sends the
 // result on.
 func (r *chainRun) checkWorker(worker int) {
 	defer r.out.producerDone()
@@ -1519,7 +1519,7 @@ func (r *chainRun) checkWorker(worker int) {
 	}
 }
 
-// shared runs the pipeline Shared (//pipegen:pipeline at stages.go:125) over
+// shared runs the pipeline Shared (//pipegen:pipeline at stages.go:126) over
 // the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
 // the pipeline. The stage Shared runs with its own workers and bounded input
 // queue; opts may change its settings.
@@ -1660,7 +1660,7 @@ func (r *sharedRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // sharedWorker runs one worker of stage Shared (//pipegen:map at
-// stages.go:114): it calls Shared on each element of its input and sends the
+// stages.go:115): it calls Shared on each element of its input and sends the
 // result on.
 func (r *sharedRun) sharedWorker(worker int) {
 	defer r.out.producerDone()
@@ -1681,7 +1681,7 @@ func (r *sharedRun) sharedWorker(worker int) {
 }
 
 // thrice runs the pipeline concat(concat(shared, shared), shared)
-// (//pipegen:pipeline at stages.go:126) over the elements of in, an
+// (//pipegen:pipeline at stages.go:127) over the elements of in, an
 // iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stage
 // Shared runs with its own workers and bounded input queue; opts may change
 // its settings.
@@ -1822,7 +1822,7 @@ func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // sharedWorker runs one worker of stage Shared (//pipegen:map at
-// stages.go:114): it calls Shared on each element of its input and sends the
+// stages.go:115): it calls Shared on each element of its input and sends the
 // result on.
 func (r *thriceRun) sharedWorker(worker int) {
 	defer r.out.producerDone()
@@ -1849,7 +1849,7 @@ func (r *thriceRun) sharedWorker(worker int) {
 }
 
 // merged runs the pipeline concat(a, b | Square, c | Len) | Check
-// (//pipegen:pipeline at stages.go:127) over the elements of a, b and c,
+// (//pipegen:pipeline at stages.go:128) over the elements of a, b and c,
 // each an iter.Seq, or an iter.Seq2 whose first error fails the pipeline,
 // read concurrently. The stages Square, Len, Check run concurrently, each
 // with its own workers and bounded input queue; opts may change their
@@ -2117,7 +2117,7 @@ func (r *mergedRun) feedCSeq2(c iter.Seq2[string, error]) {
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
-// stages.go:32): it calls Square on each element of its input and sends the
+// stages.go:33): it calls Square on each element of its input and sends the
 // result on.
 func (r *mergedRun) squareWorker(worker int) {
 	defer r.checkIn.producerDone()
@@ -2137,7 +2137,7 @@ func (r *mergedRun) squareWorker(worker int) {
 	}
 }
 
-// lenWorker runs one worker of stage Len (//pipegen:map at stages.go:122):
+// lenWorker runs one worker of stage Len (//pipegen:map at stages.go:123):
 // it calls Len on each element of its input and sends the result on.
 func (r *mergedRun) lenWorker(worker int) {
 	defer r.checkIn.producerDone()
@@ -2158,7 +2158,7 @@ func (r *mergedRun) lenWorker(worker int) {
 }
 
 // checkWorker runs one worker of stage Check (//pipegen:map at
-// stages.go:47): it calls Check on each element of its input and sends the
+// stages.go:48): it calls Check on each element of its input and sends the
 // result on.
 func (r *mergedRun) checkWorker(worker int) {
 	defer r.out.producerDone()
@@ -2182,7 +2182,7 @@ func (r *mergedRun) checkWorker(worker int) {
 	}
 }
 
-// tagged runs the pipeline Dup | Tag (//pipegen:pipeline at stages.go:145)
+// tagged runs the pipeline Dup | Tag (//pipegen:pipeline at stages.go:146)
 // over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
 // fails the pipeline. The stages Dup, Tag run concurrently, each with its
 // own workers and bounded input queue; opts may change their settings.
@@ -2331,7 +2331,7 @@ func (r *taggedRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // dupWorker runs one worker of stage Dup (//pipegen:flatmap at
-// stages.go:42): it calls Dup on each element of its input and sends on
+// stages.go:43): it calls Dup on each element of its input and sends on
 // every element of the result.
 func (r *taggedRun) dupWorker(worker int) {
 	defer r.tagIn.producerDone()
@@ -2353,7 +2353,7 @@ func (r *taggedRun) dupWorker(worker int) {
 	}
 }
 
-// tagWorker runs one worker of stage Tag (//pipegen:map at stages.go:131):
+// tagWorker runs one worker of stage Tag (//pipegen:map at stages.go:132):
 // it calls Tag on each element of its input and sends the result on.
 func (r *taggedRun) tagWorker(worker int) {
 	defer r.out.producerDone()
@@ -2373,7 +2373,7 @@ func (r *taggedRun) tagWorker(worker int) {
 	}
 }
 
-// patient runs the pipeline Patient (//pipegen:pipeline at stages.go:146)
+// patient runs the pipeline Patient (//pipegen:pipeline at stages.go:147)
 // over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
 // fails the pipeline. The stage Patient runs with its own workers and
 // bounded input queue; opts may change its settings.
@@ -2514,7 +2514,7 @@ func (r *patientRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // patientWorker runs one worker of stage Patient (//pipegen:map at
-// stages.go:136): it calls Patient on each element of its input and sends
+// stages.go:137): it calls Patient on each element of its input and sends
 // the result on, giving each element 30ms before dropping the element (and
 // telling the pipegen.OnTimeout callback).
 func (r *patientRun) patientWorker(worker int) {
@@ -2547,7 +2547,7 @@ func (r *patientRun) patientWorker(worker int) {
 }
 
 // strict runs the pipeline Patient(ontimeout=fail) (//pipegen:pipeline at
-// stages.go:147) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// stages.go:148) over the elements of in, an iter.Seq, or an iter.Seq2 whose
 // first error fails the pipeline. The stage Patient runs with its own
 // workers and bounded input queue; opts may change its settings.
 //
@@ -2687,7 +2687,7 @@ func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // patientWorker runs one worker of stage Patient (//pipegen:map at
-// stages.go:136): it calls Patient on each element of its input and sends
+// stages.go:137): it calls Patient on each element of its input and sends
 // the result on, giving each element 30ms before failing the run.
 func (r *strictRun) patientWorker(worker int) {
 	defer r.out.producerDone()
@@ -2718,7 +2718,7 @@ func (r *strictRun) patientWorker(worker int) {
 	}
 }
 
-// scaled runs the pipeline Scale (//pipegen:pipeline at stages.go:207) over
+// scaled runs the pipeline Scale (//pipegen:pipeline at stages.go:208) over
 // the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
 // the pipeline. The stage Scale runs with its own workers and bounded input
 // queue; opts may change its settings.
@@ -2859,7 +2859,7 @@ func (r *scaledRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // scaleWorker runs one worker of stage Scale (//pipegen:map at
-// stages.go:188): it calls Scale on each element of its input and sends the
+// stages.go:189): it calls Scale on each element of its input and sends the
 // result on.
 func (r *scaledRun) scaleWorker(worker int) {
 	defer r.out.producerDone()
@@ -2891,6 +2891,1578 @@ func (r *scaledRun) scaleWorker(worker int) {
 			r.Fail("Scale", worker, index, err)
 			return
 		}
+		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+	}
+}
+
+// inOrder runs the pipeline Jitter | ordered (//pipegen:pipeline at
+// stages.go:219) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stages Jitter, ordered#1 run
+// concurrently, each with its own workers and bounded input queue; opts may
+// change their settings.
+//
+// Ranging over the result yields the output elements in the order of their
+// indices (input position, then concat branch, then position among a
+// flatmap's children), each as soon as every element before it has been
+// yielded, each with a nil error. If a stage or the input fails or panics,
+// the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew. inOrderWithIndex
+// also yields each element's index.
+func inOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		for it, err := range inOrderWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// inOrderWithIndex is inOrder yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func inOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startInOrder(ctx, in, opts)
+		if err != nil {
+			yield(pipegen.Item[int]{}, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done := r.Done()
+		for {
+			it, ok := r.out.get(done)
+			if !ok {
+				break
+			}
+			if !yield(it, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			yield(pipegen.Item[int]{}, err)
+		}
+	}
+}
+
+// inOrderStages are the stages of inOrder with the settings of their
+// directives.
+var inOrderStages = []pipegen.StageConfig{
+	{Name: "Jitter", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// inOrderRun is one run of inOrder: the queues between its stages, and the
+// pipegen.Run that tracks its goroutines.
+type inOrderRun struct {
+	*pipegen.Run
+	jitterIn  *intQueue      // input of Jitter
+	orderedIn *intQueue      // input of ordered#1
+	out       *intQueue      // output, read by the caller
+	order     *pipegen.Order // bookkeeping of ordered#1
+}
+
+// startInOrder starts one run of inOrder: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
+func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*inOrderRun, error) {
+	run, err := pipegen.NewRun(ctx, "inOrder", inOrderStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &inOrderRun{
+		Run:       run,
+		jitterIn:  newIntQueue(run.MaxSize("Jitter"), 1),
+		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.Workers("Jitter")),
+		out:       newIntQueue(pipegen.DefaultMaxSize, 1),
+		order:     pipegen.NewOrder(1),
+	}
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Jitter") {
+		r.Go(func() {
+			r.jitterWorker(w)
+		})
+	}
+	r.Go(r.orderedWorker)
+	return r, nil
+}
+
+// feed sends the elements of in to stage Jitter, numbering them.
+func (r *inOrderRun) feed(in iter.Seq[int]) {
+	defer r.jitterIn.producerDone()
+	defer r.order.End(0)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v := range in {
+		index = pipegen.SourceIndex(i)
+		if !r.order.Open(done, 0, i) {
+			return
+		}
+		r.order.Add(i, 1)
+		if !r.jitterIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order.Emitted(0, i)
+		i++
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Jitter, numbering them; the
+// first error of in fails the run.
+func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
+	defer r.jitterIn.producerDone()
+	defer r.order.End(0)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v, err := range in {
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !r.order.Open(done, 0, i) {
+			return
+		}
+		r.order.Add(i, 1)
+		if !r.jitterIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order.Emitted(0, i)
+		i++
+	}
+}
+
+// jitterWorker runs one worker of stage Jitter (//pipegen:map at
+// stages.go:213): it calls Jitter on each element of its input and sends the
+// result on.
+func (r *inOrderRun) jitterWorker(worker int) {
+	defer r.orderedIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Jitter", worker, &index)
+	done := r.Done()
+	for {
+		it, ok := r.jitterIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		pos := index.Source()
+		v := Jitter(it.Value)
+		r.order.Add(pos, 1)
+		if !r.orderedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order.Done(pos)
+	}
+}
+
+// orderedWorker restores the order of the elements reaching ordered#1
+// (ordered at stages.go:219): it holds each element until every element of
+// its source position has arrived, then sends them on sorted by index. The
+// window of pipegen.Order keeps the inputs from running too far ahead.
+func (r *inOrderRun) orderedWorker() {
+	defer r.out.producerDone()
+	var index pipegen.Index
+	defer r.Recover("ordered#1", -1, &index)
+	done := r.Done()
+	var held pipegen.Reorder[int]
+	release := func() bool {
+		for {
+			pos, ok := r.order.Ready()
+			if !ok {
+				return true
+			}
+			for _, it := range held.Take(pos) {
+				index = it.Index
+				if !r.out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+					return false
+				}
+			}
+			r.order.Advance()
+		}
+	}
+	for {
+		select {
+		case it, ok := <-r.orderedIn.items:
+			if !ok {
+				// Every element has arrived: what is held is complete.
+				release()
+				return
+			}
+			held.Put(it)
+			r.order.Done(it.Index.Source())
+		case <-r.order.Wake():
+		case <-done:
+			return
+		}
+		if !release() {
+			return
+		}
+	}
+}
+
+// orderedTwice runs the pipeline Jitter | Dup | ordered | Even | Jitter |
+// ordered (//pipegen:pipeline at stages.go:220) over the elements of in, an
+// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
+// Jitter, Dup, ordered#1, Even, Jitter#2, ordered#2 run concurrently, each
+// with its own workers and bounded input queue; opts may change their
+// settings.
+//
+// Ranging over the result yields the output elements in the order of their
+// indices (input position, then concat branch, then position among a
+// flatmap's children), each as soon as every element before it has been
+// yielded, each with a nil error. If a stage or the input fails or panics,
+// the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew.
+// orderedTwiceWithIndex also yields each element's index.
+func orderedTwice[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		for it, err := range orderedTwiceWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// orderedTwiceWithIndex is orderedTwice yielding each element with its index
+// (pypeln's return_index): its position in the input, and for elements made
+// by flatmap stages their position among their parent's children, level by
+// level. On failure the last pair carries a zero Item and the error.
+func orderedTwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startOrderedTwice(ctx, in, opts)
+		if err != nil {
+			yield(pipegen.Item[int]{}, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done := r.Done()
+		for {
+			it, ok := r.out.get(done)
+			if !ok {
+				break
+			}
+			if !yield(it, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			yield(pipegen.Item[int]{}, err)
+		}
+	}
+}
+
+// orderedTwiceStages are the stages of orderedTwice with the settings of
+// their directives.
+var orderedTwiceStages = []pipegen.StageConfig{
+	{Name: "Jitter", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Dup", Workers: 2, MaxSize: 4},
+	{Name: "Even", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Jitter#2", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// orderedTwiceRun is one run of orderedTwice: the queues between its stages,
+// and the pipegen.Run that tracks its goroutines.
+type orderedTwiceRun struct {
+	*pipegen.Run
+	jitterIn   *intQueue      // input of Jitter
+	dupIn      *intQueue      // input of Dup
+	orderedIn  *intQueue      // input of ordered#1
+	evenIn     *intQueue      // input of Even
+	jitterIn2  *intQueue      // input of Jitter#2
+	orderedIn2 *intQueue      // input of ordered#2
+	out        *intQueue      // output, read by the caller
+	order      *pipegen.Order // bookkeeping of ordered#1
+	order2     *pipegen.Order // bookkeeping of ordered#2
+}
+
+// startOrderedTwice starts one run of orderedTwice: a goroutine per input
+// that feeds it to the stages, and the workers of every stage.
+func startOrderedTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*orderedTwiceRun, error) {
+	run, err := pipegen.NewRun(ctx, "orderedTwice", orderedTwiceStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &orderedTwiceRun{
+		Run:        run,
+		jitterIn:   newIntQueue(run.MaxSize("Jitter"), 1),
+		dupIn:      newIntQueue(run.MaxSize("Dup"), run.Workers("Jitter")),
+		orderedIn:  newIntQueue(pipegen.DefaultMaxSize, run.Workers("Dup")),
+		evenIn:     newIntQueue(run.MaxSize("Even"), 1),
+		jitterIn2:  newIntQueue(run.MaxSize("Jitter#2"), run.Workers("Even")),
+		orderedIn2: newIntQueue(pipegen.DefaultMaxSize, run.Workers("Jitter#2")),
+		out:        newIntQueue(pipegen.DefaultMaxSize, 1),
+		order:      pipegen.NewOrder(1),
+		order2:     pipegen.NewOrder(1),
+	}
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Jitter") {
+		r.Go(func() {
+			r.jitterWorker(w)
+		})
+	}
+	for w := range run.Workers("Dup") {
+		r.Go(func() {
+			r.dupWorker(w)
+		})
+	}
+	r.Go(r.orderedWorker)
+	for w := range run.Workers("Even") {
+		r.Go(func() {
+			r.evenWorker(w)
+		})
+	}
+	for w := range run.Workers("Jitter#2") {
+		r.Go(func() {
+			r.jitterWorker2(w)
+		})
+	}
+	r.Go(r.orderedWorker2)
+	return r, nil
+}
+
+// feed sends the elements of in to stage Jitter, numbering them.
+func (r *orderedTwiceRun) feed(in iter.Seq[int]) {
+	defer r.jitterIn.producerDone()
+	defer r.order.End(0)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v := range in {
+		index = pipegen.SourceIndex(i)
+		if !r.order.Open(done, 0, i) {
+			return
+		}
+		r.order.Add(i, 1)
+		if !r.jitterIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order.Emitted(0, i)
+		i++
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Jitter, numbering them; the
+// first error of in fails the run.
+func (r *orderedTwiceRun) feedSeq2(in iter.Seq2[int, error]) {
+	defer r.jitterIn.producerDone()
+	defer r.order.End(0)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v, err := range in {
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !r.order.Open(done, 0, i) {
+			return
+		}
+		r.order.Add(i, 1)
+		if !r.jitterIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order.Emitted(0, i)
+		i++
+	}
+}
+
+// jitterWorker runs one worker of stage Jitter (//pipegen:map at
+// stages.go:213): it calls Jitter on each element of its input and sends the
+// result on.
+func (r *orderedTwiceRun) jitterWorker(worker int) {
+	defer r.dupIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Jitter", worker, &index)
+	done := r.Done()
+	for {
+		it, ok := r.jitterIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		pos := index.Source()
+		v := Jitter(it.Value)
+		r.order.Add(pos, 1)
+		if !r.dupIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order.Done(pos)
+	}
+}
+
+// dupWorker runs one worker of stage Dup (//pipegen:flatmap at
+// stages.go:43): it calls Dup on each element of its input and sends on
+// every element of the result.
+func (r *orderedTwiceRun) dupWorker(worker int) {
+	defer r.orderedIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Dup", worker, &index)
+	done := r.Done()
+	for {
+		it, ok := r.dupIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		pos := index.Source()
+		vs := Dup(it.Value)
+		for child, v := range vs {
+			r.order.Add(pos, 1)
+			if !r.orderedIn.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
+				return
+			}
+		}
+		r.order.Done(pos)
+	}
+}
+
+// orderedWorker restores the order of the elements reaching ordered#1
+// (ordered at stages.go:220): it holds each element until every element of
+// its source position has arrived, then sends them on sorted by index. The
+// window of pipegen.Order keeps the inputs from running too far ahead.
+func (r *orderedTwiceRun) orderedWorker() {
+	defer r.evenIn.producerDone()
+	defer r.order2.End(0)
+	var index pipegen.Index
+	defer r.Recover("ordered#1", -1, &index)
+	done := r.Done()
+	var held pipegen.Reorder[int]
+	release := func() bool {
+		for {
+			pos, ok := r.order.Ready()
+			if !ok {
+				return true
+			}
+			if !r.order2.Open(done, 0, pos) {
+				return false
+			}
+			for _, it := range held.Take(pos) {
+				index = it.Index
+				r.order2.Add(pos, 1)
+				if !r.evenIn.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+					return false
+				}
+			}
+			r.order2.Emitted(0, pos)
+			r.order.Advance()
+		}
+	}
+	for {
+		select {
+		case it, ok := <-r.orderedIn.items:
+			if !ok {
+				// Every element has arrived: what is held is complete.
+				release()
+				return
+			}
+			held.Put(it)
+			r.order.Done(it.Index.Source())
+		case <-r.order.Wake():
+		case <-done:
+			return
+		}
+		if !release() {
+			return
+		}
+	}
+}
+
+// evenWorker runs one worker of stage Even (//pipegen:filter at
+// stages.go:38): it sends on the elements of its input for which Even
+// reports true.
+func (r *orderedTwiceRun) evenWorker(worker int) {
+	defer r.jitterIn2.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Even", worker, &index)
+	done := r.Done()
+	for {
+		it, ok := r.evenIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		pos := index.Source()
+		keep := Even(it.Value)
+		if !keep {
+			r.order2.Done(pos)
+			continue
+		}
+		r.order2.Add(pos, 1)
+		if !r.jitterIn2.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+			return
+		}
+		r.order2.Done(pos)
+	}
+}
+
+// jitterWorker2 runs one worker of stage Jitter#2 (//pipegen:map at
+// stages.go:213): it calls Jitter on each element of its input and sends the
+// result on.
+func (r *orderedTwiceRun) jitterWorker2(worker int) {
+	defer r.orderedIn2.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Jitter#2", worker, &index)
+	done := r.Done()
+	for {
+		it, ok := r.jitterIn2.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		pos := index.Source()
+		v := Jitter(it.Value)
+		r.order2.Add(pos, 1)
+		if !r.orderedIn2.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order2.Done(pos)
+	}
+}
+
+// orderedWorker2 restores the order of the elements reaching ordered#2
+// (ordered at stages.go:220): it holds each element until every element of
+// its source position has arrived, then sends them on sorted by index. The
+// window of pipegen.Order keeps the inputs from running too far ahead.
+func (r *orderedTwiceRun) orderedWorker2() {
+	defer r.out.producerDone()
+	var index pipegen.Index
+	defer r.Recover("ordered#2", -1, &index)
+	done := r.Done()
+	var held pipegen.Reorder[int]
+	release := func() bool {
+		for {
+			pos, ok := r.order2.Ready()
+			if !ok {
+				return true
+			}
+			for _, it := range held.Take(pos) {
+				index = it.Index
+				if !r.out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+					return false
+				}
+			}
+			r.order2.Advance()
+		}
+	}
+	for {
+		select {
+		case it, ok := <-r.orderedIn2.items:
+			if !ok {
+				// Every element has arrived: what is held is complete.
+				release()
+				return
+			}
+			held.Put(it)
+			r.order2.Done(it.Index.Source())
+		case <-r.order2.Wake():
+		case <-done:
+			return
+		}
+		if !release() {
+			return
+		}
+	}
+}
+
+// orderedConcat runs the pipeline concat(a | Jitter, b) | ordered
+// (//pipegen:pipeline at stages.go:221) over the elements of a and b, each
+// an iter.Seq, or an iter.Seq2 whose first error fails the pipeline, read
+// concurrently. The stages Jitter, ordered#1 run concurrently, each with its
+// own workers and bounded input queue; opts may change their settings.
+//
+// Ranging over the result yields the output elements in the order of their
+// indices (input position, then concat branch, then position among a
+// flatmap's children), each as soon as every element before it has been
+// yielded, each with a nil error. If a stage or the input fails or panics,
+// the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew.
+// orderedConcatWithIndex also yields each element's index.
+func orderedConcat[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Context, a InA, b InB, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		for it, err := range orderedConcatWithIndex(ctx, a, b, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// orderedConcatWithIndex is orderedConcat yielding each element with its
+// index (pypeln's return_index): its position in the input, and for elements
+// made by flatmap stages their position among their parent's children, level
+// by level. On failure the last pair carries a zero Item and the error.
+func orderedConcatWithIndex[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Context, a InA, b InB, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startOrderedConcat(ctx, a, b, opts)
+		if err != nil {
+			yield(pipegen.Item[int]{}, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done := r.Done()
+		for {
+			it, ok := r.out.get(done)
+			if !ok {
+				break
+			}
+			if !yield(it, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			yield(pipegen.Item[int]{}, err)
+		}
+	}
+}
+
+// orderedConcatStages are the stages of orderedConcat with the settings of
+// their directives.
+var orderedConcatStages = []pipegen.StageConfig{
+	{Name: "Jitter", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// orderedConcatRun is one run of orderedConcat: the queues between its
+// stages, and the pipegen.Run that tracks its goroutines.
+type orderedConcatRun struct {
+	*pipegen.Run
+	jitterIn  *intQueue      // input of Jitter
+	orderedIn *intQueue      // input of ordered#1
+	out       *intQueue      // output, read by the caller
+	order     *pipegen.Order // bookkeeping of ordered#1
+}
+
+// startOrderedConcat starts one run of orderedConcat: a goroutine per input
+// that feeds it to the stages, and the workers of every stage.
+func startOrderedConcat[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Context, a InA, b InB, opts []pipegen.Option) (*orderedConcatRun, error) {
+	run, err := pipegen.NewRun(ctx, "orderedConcat", orderedConcatStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &orderedConcatRun{
+		Run:       run,
+		jitterIn:  newIntQueue(run.MaxSize("Jitter"), 1),
+		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.Workers("Jitter")+1),
+		out:       newIntQueue(pipegen.DefaultMaxSize, 1),
+		order:     pipegen.NewOrder(2),
+	}
+	switch a := any(a).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feedA(a)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feedA(a)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedASeq2(a)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedASeq2(a)
+		})
+	}
+	switch b := any(b).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feedB(b)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feedB(b)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedBSeq2(b)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedBSeq2(b)
+		})
+	}
+	for w := range run.Workers("Jitter") {
+		r.Go(func() {
+			r.jitterWorker(w)
+		})
+	}
+	r.Go(r.orderedWorker)
+	return r, nil
+}
+
+// feedA sends the elements of a to stage Jitter, numbering them.
+func (r *orderedConcatRun) feedA(a iter.Seq[int]) {
+	defer r.jitterIn.producerDone()
+	defer r.order.End(0)
+	var index pipegen.Index
+	defer r.Recover("a", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v := range a {
+		index = pipegen.SourceIndex(i)
+		if !r.order.Open(done, 0, i) {
+			return
+		}
+		r.order.Add(i, 1)
+		if !r.jitterIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order.Emitted(0, i)
+		i++
+	}
+}
+
+// feedASeq2 sends the elements of a to stage Jitter, numbering them; the
+// first error of a fails the run.
+func (r *orderedConcatRun) feedASeq2(a iter.Seq2[int, error]) {
+	defer r.jitterIn.producerDone()
+	defer r.order.End(0)
+	var index pipegen.Index
+	defer r.Recover("a", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v, err := range a {
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("a", -1, index, err)
+			return
+		}
+		if !r.order.Open(done, 0, i) {
+			return
+		}
+		r.order.Add(i, 1)
+		if !r.jitterIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order.Emitted(0, i)
+		i++
+	}
+}
+
+// feedB sends the elements of b to stage ordered#1, numbering them.
+func (r *orderedConcatRun) feedB(b iter.Seq[int]) {
+	defer r.orderedIn.producerDone()
+	defer r.order.End(1)
+	var index pipegen.Index
+	defer r.Recover("b", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v := range b {
+		index = pipegen.SourceIndex(i)
+		if !r.order.Open(done, 1, i) {
+			return
+		}
+		r.order.Add(i, 1)
+		if !r.orderedIn.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
+			return
+		}
+		r.order.Emitted(1, i)
+		i++
+	}
+}
+
+// feedBSeq2 sends the elements of b to stage ordered#1, numbering them; the
+// first error of b fails the run.
+func (r *orderedConcatRun) feedBSeq2(b iter.Seq2[int, error]) {
+	defer r.orderedIn.producerDone()
+	defer r.order.End(1)
+	var index pipegen.Index
+	defer r.Recover("b", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v, err := range b {
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("b", -1, index, err)
+			return
+		}
+		if !r.order.Open(done, 1, i) {
+			return
+		}
+		r.order.Add(i, 1)
+		if !r.orderedIn.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
+			return
+		}
+		r.order.Emitted(1, i)
+		i++
+	}
+}
+
+// jitterWorker runs one worker of stage Jitter (//pipegen:map at
+// stages.go:213): it calls Jitter on each element of its input and sends the
+// result on.
+func (r *orderedConcatRun) jitterWorker(worker int) {
+	defer r.orderedIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Jitter", worker, &index)
+	done := r.Done()
+	for {
+		it, ok := r.jitterIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		pos := index.Source()
+		v := Jitter(it.Value)
+		r.order.Add(pos, 1)
+		if !r.orderedIn.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
+			return
+		}
+		r.order.Done(pos)
+	}
+}
+
+// orderedWorker restores the order of the elements reaching ordered#1
+// (ordered at stages.go:221): it holds each element until every element of
+// its source position has arrived, then sends them on sorted by index. The
+// window of pipegen.Order keeps the inputs from running too far ahead.
+func (r *orderedConcatRun) orderedWorker() {
+	defer r.out.producerDone()
+	var index pipegen.Index
+	defer r.Recover("ordered#1", -1, &index)
+	done := r.Done()
+	var held pipegen.Reorder[int]
+	release := func() bool {
+		for {
+			pos, ok := r.order.Ready()
+			if !ok {
+				return true
+			}
+			for _, it := range held.Take(pos) {
+				index = it.Index
+				if !r.out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+					return false
+				}
+			}
+			r.order.Advance()
+		}
+	}
+	for {
+		select {
+		case it, ok := <-r.orderedIn.items:
+			if !ok {
+				// Every element has arrived: what is held is complete.
+				release()
+				return
+			}
+			held.Put(it)
+			r.order.Done(it.Index.Source())
+		case <-r.order.Wake():
+		case <-done:
+			return
+		}
+		if !release() {
+			return
+		}
+	}
+}
+
+// orderedShared runs the pipeline concat(shared, shared | Jitter) | ordered
+// (//pipegen:pipeline at stages.go:222) over the elements of in, an
+// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
+// Shared, Jitter, ordered#1 run concurrently, each with its own workers and
+// bounded input queue; opts may change their settings.
+//
+// Ranging over the result yields the output elements in the order of their
+// indices (input position, then concat branch, then position among a
+// flatmap's children), each as soon as every element before it has been
+// yielded, each with a nil error. If a stage or the input fails or panics,
+// the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew.
+// orderedSharedWithIndex also yields each element's index.
+func orderedShared[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		for it, err := range orderedSharedWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// orderedSharedWithIndex is orderedShared yielding each element with its
+// index (pypeln's return_index): its position in the input, and for elements
+// made by flatmap stages their position among their parent's children, level
+// by level. On failure the last pair carries a zero Item and the error.
+func orderedSharedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startOrderedShared(ctx, in, opts)
+		if err != nil {
+			yield(pipegen.Item[int]{}, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done := r.Done()
+		for {
+			it, ok := r.out.get(done)
+			if !ok {
+				break
+			}
+			if !yield(it, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			yield(pipegen.Item[int]{}, err)
+		}
+	}
+}
+
+// orderedSharedStages are the stages of orderedShared with the settings of
+// their directives.
+var orderedSharedStages = []pipegen.StageConfig{
+	{Name: "Shared", Workers: 2, MaxSize: 2},
+	{Name: "Jitter", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// orderedSharedRun is one run of orderedShared: the queues between its
+// stages, and the pipegen.Run that tracks its goroutines.
+type orderedSharedRun struct {
+	*pipegen.Run
+	sharedIn  *intQueue      // input of Shared
+	jitterIn  *intQueue      // input of Jitter
+	orderedIn *intQueue      // input of ordered#1
+	out       *intQueue      // output, read by the caller
+	order     *pipegen.Order // bookkeeping of ordered#1
+}
+
+// startOrderedShared starts one run of orderedShared: a goroutine per input
+// that feeds it to the stages, and the workers of every stage.
+func startOrderedShared[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*orderedSharedRun, error) {
+	run, err := pipegen.NewRun(ctx, "orderedShared", orderedSharedStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &orderedSharedRun{
+		Run:       run,
+		sharedIn:  newIntQueue(run.MaxSize("Shared"), 1),
+		jitterIn:  newIntQueue(run.MaxSize("Jitter"), run.Workers("Shared")),
+		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.Workers("Shared")+run.Workers("Jitter")),
+		out:       newIntQueue(pipegen.DefaultMaxSize, 1),
+		order:     pipegen.NewOrder(1),
+	}
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Shared") {
+		r.Go(func() {
+			r.sharedWorker(w)
+		})
+	}
+	for w := range run.Workers("Jitter") {
+		r.Go(func() {
+			r.jitterWorker(w)
+		})
+	}
+	r.Go(r.orderedWorker)
+	return r, nil
+}
+
+// feed sends the elements of in to stage Shared, numbering them.
+func (r *orderedSharedRun) feed(in iter.Seq[int]) {
+	defer r.sharedIn.producerDone()
+	defer r.order.End(0)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v := range in {
+		index = pipegen.SourceIndex(i)
+		if !r.order.Open(done, 0, i) {
+			return
+		}
+		r.order.Add(i, 1)
+		if !r.sharedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order.Emitted(0, i)
+		i++
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Shared, numbering them; the
+// first error of in fails the run.
+func (r *orderedSharedRun) feedSeq2(in iter.Seq2[int, error]) {
+	defer r.sharedIn.producerDone()
+	defer r.order.End(0)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v, err := range in {
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !r.order.Open(done, 0, i) {
+			return
+		}
+		r.order.Add(i, 1)
+		if !r.sharedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order.Emitted(0, i)
+		i++
+	}
+}
+
+// sharedWorker runs one worker of stage Shared (//pipegen:map at
+// stages.go:115): it calls Shared on each element of its input and sends the
+// result on.
+func (r *orderedSharedRun) sharedWorker(worker int) {
+	defer r.jitterIn.producerDone()
+	defer r.orderedIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Shared", worker, &index)
+	done := r.Done()
+	for {
+		it, ok := r.sharedIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		pos := index.Source()
+		v := Shared(it.Value)
+		r.order.Add(pos, 2)
+		if !r.jitterIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		if !r.orderedIn.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
+			return
+		}
+		r.order.Done(pos)
+	}
+}
+
+// jitterWorker runs one worker of stage Jitter (//pipegen:map at
+// stages.go:213): it calls Jitter on each element of its input and sends the
+// result on.
+func (r *orderedSharedRun) jitterWorker(worker int) {
+	defer r.orderedIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Jitter", worker, &index)
+	done := r.Done()
+	for {
+		it, ok := r.jitterIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		pos := index.Source()
+		v := Jitter(it.Value)
+		r.order.Add(pos, 1)
+		if !r.orderedIn.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
+			return
+		}
+		r.order.Done(pos)
+	}
+}
+
+// orderedWorker restores the order of the elements reaching ordered#1
+// (ordered at stages.go:222): it holds each element until every element of
+// its source position has arrived, then sends them on sorted by index. The
+// window of pipegen.Order keeps the inputs from running too far ahead.
+func (r *orderedSharedRun) orderedWorker() {
+	defer r.out.producerDone()
+	var index pipegen.Index
+	defer r.Recover("ordered#1", -1, &index)
+	done := r.Done()
+	var held pipegen.Reorder[int]
+	release := func() bool {
+		for {
+			pos, ok := r.order.Ready()
+			if !ok {
+				return true
+			}
+			for _, it := range held.Take(pos) {
+				index = it.Index
+				if !r.out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+					return false
+				}
+			}
+			r.order.Advance()
+		}
+	}
+	for {
+		select {
+		case it, ok := <-r.orderedIn.items:
+			if !ok {
+				// Every element has arrived: what is held is complete.
+				release()
+				return
+			}
+			held.Put(it)
+			r.order.Done(it.Index.Source())
+		case <-r.order.Wake():
+		case <-done:
+			return
+		}
+		if !release() {
+			return
+		}
+	}
+}
+
+// checkedInOrder runs the pipeline Check | ordered (//pipegen:pipeline at
+// stages.go:223) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stages Check, ordered#1 run
+// concurrently, each with its own workers and bounded input queue; opts may
+// change their settings.
+//
+// Ranging over the result yields the output elements in the order of their
+// indices (input position, then concat branch, then position among a
+// flatmap's children), each as soon as every element before it has been
+// yielded, each with a nil error. If a stage or the input fails or panics,
+// the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew.
+// checkedInOrderWithIndex also yields each element's index.
+func checkedInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		for it, err := range checkedInOrderWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// checkedInOrderWithIndex is checkedInOrder yielding each element with its
+// index (pypeln's return_index): its position in the input, and for elements
+// made by flatmap stages their position among their parent's children, level
+// by level. On failure the last pair carries a zero Item and the error.
+func checkedInOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startCheckedInOrder(ctx, in, opts)
+		if err != nil {
+			yield(pipegen.Item[int]{}, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done := r.Done()
+		for {
+			it, ok := r.out.get(done)
+			if !ok {
+				break
+			}
+			if !yield(it, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			yield(pipegen.Item[int]{}, err)
+		}
+	}
+}
+
+// checkedInOrderStages are the stages of checkedInOrder with the settings of
+// their directives.
+var checkedInOrderStages = []pipegen.StageConfig{
+	{Name: "Check", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// checkedInOrderRun is one run of checkedInOrder: the queues between its
+// stages, and the pipegen.Run that tracks its goroutines.
+type checkedInOrderRun struct {
+	*pipegen.Run
+	checkIn   *intQueue      // input of Check
+	orderedIn *intQueue      // input of ordered#1
+	out       *intQueue      // output, read by the caller
+	order     *pipegen.Order // bookkeeping of ordered#1
+}
+
+// startCheckedInOrder starts one run of checkedInOrder: a goroutine per
+// input that feeds it to the stages, and the workers of every stage.
+func startCheckedInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*checkedInOrderRun, error) {
+	run, err := pipegen.NewRun(ctx, "checkedInOrder", checkedInOrderStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &checkedInOrderRun{
+		Run:       run,
+		checkIn:   newIntQueue(run.MaxSize("Check"), 1),
+		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.Workers("Check")),
+		out:       newIntQueue(pipegen.DefaultMaxSize, 1),
+		order:     pipegen.NewOrder(1),
+	}
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Check") {
+		r.Go(func() {
+			r.checkWorker(w)
+		})
+	}
+	r.Go(r.orderedWorker)
+	return r, nil
+}
+
+// feed sends the elements of in to stage Check, numbering them.
+func (r *checkedInOrderRun) feed(in iter.Seq[int]) {
+	defer r.checkIn.producerDone()
+	defer r.order.End(0)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v := range in {
+		index = pipegen.SourceIndex(i)
+		if !r.order.Open(done, 0, i) {
+			return
+		}
+		r.order.Add(i, 1)
+		if !r.checkIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order.Emitted(0, i)
+		i++
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Check, numbering them; the
+// first error of in fails the run.
+func (r *checkedInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
+	defer r.checkIn.producerDone()
+	defer r.order.End(0)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v, err := range in {
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !r.order.Open(done, 0, i) {
+			return
+		}
+		r.order.Add(i, 1)
+		if !r.checkIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order.Emitted(0, i)
+		i++
+	}
+}
+
+// checkWorker runs one worker of stage Check (//pipegen:map at
+// stages.go:48): it calls Check on each element of its input and sends the
+// result on.
+func (r *checkedInOrderRun) checkWorker(worker int) {
+	defer r.orderedIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Check", worker, &index)
+	ctx, done := r.Context(), r.Done()
+	for {
+		it, ok := r.checkIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		pos := index.Source()
+		v, err := Check(ctx, it.Value)
+		if err != nil {
+			r.Fail("Check", worker, index, err)
+			return
+		}
+		r.order.Add(pos, 1)
+		if !r.orderedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order.Done(pos)
+	}
+}
+
+// orderedWorker restores the order of the elements reaching ordered#1
+// (ordered at stages.go:223): it holds each element until every element of
+// its source position has arrived, then sends them on sorted by index. The
+// window of pipegen.Order keeps the inputs from running too far ahead.
+func (r *checkedInOrderRun) orderedWorker() {
+	defer r.out.producerDone()
+	var index pipegen.Index
+	defer r.Recover("ordered#1", -1, &index)
+	done := r.Done()
+	var held pipegen.Reorder[int]
+	release := func() bool {
+		for {
+			pos, ok := r.order.Ready()
+			if !ok {
+				return true
+			}
+			for _, it := range held.Take(pos) {
+				index = it.Index
+				if !r.out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+					return false
+				}
+			}
+			r.order.Advance()
+		}
+	}
+	for {
+		select {
+		case it, ok := <-r.orderedIn.items:
+			if !ok {
+				// Every element has arrived: what is held is complete.
+				release()
+				return
+			}
+			held.Put(it)
+			r.order.Done(it.Index.Source())
+		case <-r.order.Wake():
+		case <-done:
+			return
+		}
+		if !release() {
+			return
+		}
+	}
+}
+
+// jittered runs the pipeline Jitter (//pipegen:pipeline at stages.go:224)
+// over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
+// fails the pipeline. The stage Jitter runs with its own workers and bounded
+// input queue; opts may change its settings.
+//
+// Ranging over the result yields the output elements as they come, in no
+// particular order, each with a nil error. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew. jitteredWithIndex
+// also yields each element's index.
+func jittered[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		for it, err := range jitteredWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// jitteredWithIndex is jittered yielding each element with its index
+// (pypeln's return_index): its position in the input, and for elements made
+// by flatmap stages their position among their parent's children, level by
+// level. On failure the last pair carries a zero Item and the error.
+func jitteredWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startJittered(ctx, in, opts)
+		if err != nil {
+			yield(pipegen.Item[int]{}, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done := r.Done()
+		for {
+			it, ok := r.out.get(done)
+			if !ok {
+				break
+			}
+			if !yield(it, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			yield(pipegen.Item[int]{}, err)
+		}
+	}
+}
+
+// jitteredStages are the stages of jittered with the settings of their
+// directives.
+var jitteredStages = []pipegen.StageConfig{
+	{Name: "Jitter", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// jitteredRun is one run of jittered: the queues between its stages, and the
+// pipegen.Run that tracks its goroutines.
+type jitteredRun struct {
+	*pipegen.Run
+	jitterIn *intQueue // input of Jitter
+	out      *intQueue // output, read by the caller
+}
+
+// startJittered starts one run of jittered: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
+func startJittered[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*jitteredRun, error) {
+	run, err := pipegen.NewRun(ctx, "jittered", jitteredStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &jitteredRun{
+		Run:      run,
+		jitterIn: newIntQueue(run.MaxSize("Jitter"), 1),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Jitter")),
+	}
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Jitter") {
+		r.Go(func() {
+			r.jitterWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Jitter, numbering them.
+func (r *jitteredRun) feed(in iter.Seq[int]) {
+	defer r.jitterIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v := range in {
+		index = pipegen.SourceIndex(i)
+		if !r.jitterIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Jitter, numbering them; the
+// first error of in fails the run.
+func (r *jitteredRun) feedSeq2(in iter.Seq2[int, error]) {
+	defer r.jitterIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v, err := range in {
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !r.jitterIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// jitterWorker runs one worker of stage Jitter (//pipegen:map at
+// stages.go:213): it calls Jitter on each element of its input and sends the
+// result on.
+func (r *jitteredRun) jitterWorker(worker int) {
+	defer r.out.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Jitter", worker, &index)
+	done := r.Done()
+	for {
+		it, ok := r.jitterIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		v := Jitter(it.Value)
 		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}

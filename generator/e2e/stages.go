@@ -13,6 +13,7 @@ import (
 	"iter"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
@@ -205,3 +206,19 @@ func (s *scaler) Close(status pipegen.StageStatus) error {
 }
 
 //pipegen:pipeline scaled = Scale
+
+// Jitter passes x on after a pause that depends on x, so that workers
+// finish out of order.
+//
+//pipegen:map workers=8
+func Jitter(x int) int {
+	time.Sleep(time.Duration(x*7%5) * 100 * time.Microsecond)
+	return x
+}
+
+//pipegen:pipeline inOrder = Jitter | ordered
+//pipegen:pipeline orderedTwice = Jitter | Dup | ordered | Even | Jitter | ordered
+//pipegen:pipeline orderedConcat(a, b) = concat(a | Jitter, b) | ordered
+//pipegen:pipeline orderedShared = concat(shared, shared | Jitter) | ordered
+//pipegen:pipeline checkedInOrder = Check | ordered
+//pipegen:pipeline jittered = Jitter
