@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -381,10 +382,11 @@ func (a *analyzer) typeString(t types.Type) string {
 	return types.TypeString(t, types.RelativeTo(a.pkg))
 }
 
-// suggest returns ` (did you mean X?)` for the stage name closest to name,
-// or a list of the stages when none is close.
-func (a *analyzer) suggest(name string) string {
-	var names []string
+// suggest returns ` (did you mean X?)` for the known name (stage,
+// pipeline or one of inputs) closest to name, or a list of them when none
+// is close.
+func (a *analyzer) suggest(name string, inputs ...string) string {
+	names := slices.Clone(inputs)
 	for n := range a.stages {
 		names = append(names, n)
 	}
@@ -410,7 +412,7 @@ func (a *analyzer) suggest(name string) string {
 	if len(names) > 8 {
 		names = append(names[:8], "…")
 	}
-	return "; stages and pipelines of the package: " + strings.Join(names, ", ")
+	return "; the stages, pipelines and inputs are " + strings.Join(names, ", ")
 }
 
 // editDistance is the Levenshtein distance between a and b.

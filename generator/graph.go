@@ -268,7 +268,7 @@ func (b *builder) reportUnknown(terms []directive.Term) {
 		case *directive.Ref:
 			if b.a.stages[t.Name] == nil && b.a.pipelines[t.Name] == nil && !b.a.badStages[t.Name] &&
 				!b.reported[t.Pos] && !b.isInput(t.Name) {
-				b.errorf(t.Pos, "unknown stage %s%s", t.Name, b.a.suggest(t.Name))
+				b.errorf(t.Pos, "unknown name %s: not a stage, input or pipeline%s", t.Name, b.a.suggest(t.Name, b.inputNames()...))
 			}
 		case *directive.Concat:
 			for _, br := range t.Branches {
@@ -276,6 +276,15 @@ func (b *builder) reportUnknown(terms []directive.Term) {
 			}
 		}
 	}
+}
+
+// inputNames lists the names of the pipeline's inputs.
+func (b *builder) inputNames() []string {
+	var names []string
+	for _, n := range b.def.inputs {
+		names = append(names, n.name)
+	}
+	return names
 }
 
 // isInput reports whether name is an input of the pipeline.
@@ -310,7 +319,7 @@ func (b *builder) ref(t *directive.Ref, cur *stream, env map[string]*stream) *st
 		return b.inline(sub, t, cur, env)
 	}
 	if !b.a.badStages[t.Name] {
-		b.errorf(t.Pos, "unknown stage %s%s", t.Name, b.a.suggest(t.Name))
+		b.errorf(t.Pos, "unknown name %s: not a stage, input or pipeline%s", t.Name, b.a.suggest(t.Name, b.inputNames()...))
 	} else {
 		b.ok = false
 	}

@@ -302,6 +302,11 @@ func (b *body) element(g *jen.Group) {
 		case FlatSeq2:
 			g.Id("child").Op(":=").Lit(0)
 			g.For(jen.List(jen.Id("v"), jen.Err()).Op(":=").Range().Add(seq)).BlockFunc(func(g *jen.Group) {
+				if b.cancel {
+					// An error because the deadline passed is a timeout,
+					// handled after the loop.
+					g.If(jen.Err().Op("!=").Nil().Op("&&").Id("ctx").Dot("Err").Call().Op("==").Qual("context", "DeadlineExceeded")).Block(jen.Break())
+				}
 				g.Add(b.checkErr())
 				b.puts(g, child, jen.Id("v"))
 				g.Id("child").Op("++")

@@ -156,7 +156,7 @@ func TestFailedRunKeepsGoodOutput(t *testing.T) {
 	// Every problem, positioned, relative to the working directory.
 	for _, want := range []string{
 		`p/stages.go:5:23: bad value "0" for workers`,
-		"p/stages.go:11:36: unknown stage Smal (did you mean Small?)",
+		"p/stages.go:11:36: unknown name Smal: not a stage, input or pipeline (did you mean Small?)",
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)

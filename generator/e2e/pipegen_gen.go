@@ -4469,6 +4469,852 @@ func (r *jitteredRun) jitterWorker(worker int) {
 	}
 }
 
+// squaresInOrder runs the pipeline Square | ordered (//pipegen:pipeline at
+// stages.go:249) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stages Square, ordered#1 run
+// concurrently, each with its own workers and bounded input queue; opts may
+// change their settings.
+//
+// Ranging over the result yields the output elements in the order of their
+// indices (input position, then concat branch, then position among a
+// flatmap's children), each as soon as every element before it has been
+// yielded, each with a nil error. If a stage or the input fails or panics,
+// the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew.
+// squaresInOrderWithIndex also yields each element's index.
+func squaresInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		for it, err := range squaresInOrderWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// squaresInOrderWithIndex is squaresInOrder yielding each element with its
+// index (pypeln's return_index): its position in the input, and for elements
+// made by flatmap stages their position among their parent's children, level
+// by level. On failure the last pair carries a zero Item and the error.
+func squaresInOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startSquaresInOrder(ctx, in, opts)
+		if err != nil {
+			yield(pipegen.Item[int]{}, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done := r.Done()
+		for {
+			it, ok := r.out.get(done)
+			if !ok {
+				break
+			}
+			if !yield(it, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			yield(pipegen.Item[int]{}, err)
+		}
+	}
+}
+
+// squaresInOrderStages are the stages of squaresInOrder with the settings of
+// their directives.
+var squaresInOrderStages = []pipegen.StageConfig{
+	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// squaresInOrderRun is one run of squaresInOrder: the queues between its
+// stages, and the pipegen.Run that tracks its goroutines.
+type squaresInOrderRun struct {
+	*pipegen.Run
+	squareIn  *intQueue      // input of Square
+	orderedIn *intQueue      // input of ordered#1
+	out       *intQueue      // output, read by the caller
+	order     *pipegen.Order // bookkeeping of ordered#1
+}
+
+// startSquaresInOrder starts one run of squaresInOrder: a goroutine per
+// input that feeds it to the stages, and the workers of every stage.
+func startSquaresInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*squaresInOrderRun, error) {
+	run, err := pipegen.NewRun(ctx, "squaresInOrder", squaresInOrderStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &squaresInOrderRun{
+		Run:       run,
+		squareIn:  newIntQueue(run.MaxSize("Square"), 1),
+		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.Workers("Square")),
+		out:       newIntQueue(pipegen.DefaultMaxSize, 1),
+		order:     pipegen.NewOrder(1),
+	}
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Square") {
+		r.Go(func() {
+			r.squareWorker(w)
+		})
+	}
+	r.Go(r.orderedWorker)
+	return r, nil
+}
+
+// feed sends the elements of in to stage Square, numbering them.
+func (r *squaresInOrderRun) feed(in iter.Seq[int]) {
+	defer r.squareIn.producerDone()
+	defer r.order.End(0)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v := range in {
+		index = pipegen.SourceIndex(i)
+		if !r.order.Open(done, 0, i) {
+			return
+		}
+		r.order.Add(i, 1)
+		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order.Emitted(0, i)
+		i++
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Square, numbering them; the
+// first error of in fails the run.
+func (r *squaresInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
+	defer r.squareIn.producerDone()
+	defer r.order.End(0)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v, err := range in {
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !r.order.Open(done, 0, i) {
+			return
+		}
+		r.order.Add(i, 1)
+		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order.Emitted(0, i)
+		i++
+	}
+}
+
+// squareWorker runs one worker of stage Square (//pipegen:map at
+// stages.go:33): it calls Square on each element of its input and sends the
+// result on.
+func (r *squaresInOrderRun) squareWorker(worker int) {
+	defer r.orderedIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Square", worker, &index)
+	done := r.Done()
+	for {
+		it, ok := r.squareIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		pos := index.Source()
+		v := Square(it.Value)
+		r.order.Add(pos, 1)
+		if !r.orderedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order.Done(pos)
+	}
+}
+
+// orderedWorker restores the order of the elements reaching ordered#1
+// (ordered at stages.go:249): it holds each element until every element of
+// its source position has arrived, then sends them on sorted by index. The
+// window of pipegen.Order keeps the inputs from running too far ahead.
+func (r *squaresInOrderRun) orderedWorker() {
+	defer r.out.producerDone()
+	var index pipegen.Index
+	defer r.Recover("ordered#1", -1, &index)
+	done := r.Done()
+	var held pipegen.Reorder[int]
+	release := func() bool {
+		for {
+			pos, ok := r.order.Ready()
+			if !ok {
+				return true
+			}
+			for _, it := range held.Take(pos) {
+				index = it.Index
+				if !r.out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+					return false
+				}
+			}
+			r.order.Advance()
+		}
+	}
+	for {
+		select {
+		case it, ok := <-r.orderedIn.items:
+			if !ok {
+				// Every element has arrived: what is held is complete.
+				release()
+				return
+			}
+			held.Put(it)
+			r.order.Done(it.Index.Source())
+		case <-r.order.Wake():
+		case <-done:
+			return
+		}
+		if !release() {
+			return
+		}
+	}
+}
+
+// none runs the pipeline Square | Nothing (//pipegen:pipeline at
+// stages.go:250) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stages Square, Nothing run
+// concurrently, each with its own workers and bounded input queue; opts may
+// change their settings.
+//
+// Ranging over the result yields the output elements as they come, in no
+// particular order, each with a nil error. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew. noneWithIndex also
+// yields each element's index.
+func none[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		for it, err := range noneWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// noneWithIndex is none yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func noneWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startNone(ctx, in, opts)
+		if err != nil {
+			yield(pipegen.Item[int]{}, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done := r.Done()
+		for {
+			it, ok := r.out.get(done)
+			if !ok {
+				break
+			}
+			if !yield(it, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			yield(pipegen.Item[int]{}, err)
+		}
+	}
+}
+
+// noneStages are the stages of none with the settings of their directives.
+var noneStages = []pipegen.StageConfig{
+	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Nothing", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// noneRun is one run of none: the queues between its stages, and the
+// pipegen.Run that tracks its goroutines.
+type noneRun struct {
+	*pipegen.Run
+	squareIn  *intQueue // input of Square
+	nothingIn *intQueue // input of Nothing
+	out       *intQueue // output, read by the caller
+}
+
+// startNone starts one run of none: a goroutine per input that feeds it to
+// the stages, and the workers of every stage.
+func startNone[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*noneRun, error) {
+	run, err := pipegen.NewRun(ctx, "none", noneStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &noneRun{
+		Run:       run,
+		squareIn:  newIntQueue(run.MaxSize("Square"), 1),
+		nothingIn: newIntQueue(run.MaxSize("Nothing"), run.Workers("Square")),
+		out:       newIntQueue(pipegen.DefaultMaxSize, run.Workers("Nothing")),
+	}
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Square") {
+		r.Go(func() {
+			r.squareWorker(w)
+		})
+	}
+	for w := range run.Workers("Nothing") {
+		r.Go(func() {
+			r.nothingWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Square, numbering them.
+func (r *noneRun) feed(in iter.Seq[int]) {
+	defer r.squareIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v := range in {
+		index = pipegen.SourceIndex(i)
+		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Square, numbering them; the
+// first error of in fails the run.
+func (r *noneRun) feedSeq2(in iter.Seq2[int, error]) {
+	defer r.squareIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v, err := range in {
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// squareWorker runs one worker of stage Square (//pipegen:map at
+// stages.go:33): it calls Square on each element of its input and sends the
+// result on.
+func (r *noneRun) squareWorker(worker int) {
+	defer r.nothingIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Square", worker, &index)
+	done := r.Done()
+	for {
+		it, ok := r.squareIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		v := Square(it.Value)
+		if !r.nothingIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+	}
+}
+
+// nothingWorker runs one worker of stage Nothing (//pipegen:flatmap at
+// stages.go:228): it calls Nothing on each element of its input and sends on
+// every element of the result.
+func (r *noneRun) nothingWorker(worker int) {
+	defer r.out.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Nothing", worker, &index)
+	done := r.Done()
+	for {
+		it, ok := r.nothingIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		vs := Nothing(it.Value)
+		for child, v := range vs {
+			if !r.out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
+				return
+			}
+		}
+	}
+}
+
+// many runs the pipeline Many | ordered (//pipegen:pipeline at
+// stages.go:251) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stages Many, ordered#1 run
+// concurrently, each with its own workers and bounded input queue; opts may
+// change their settings.
+//
+// Ranging over the result yields the output elements in the order of their
+// indices (input position, then concat branch, then position among a
+// flatmap's children), each as soon as every element before it has been
+// yielded, each with a nil error. If a stage or the input fails or panics,
+// the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew. manyWithIndex also
+// yields each element's index.
+func many[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		for it, err := range manyWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// manyWithIndex is many yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func manyWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startMany(ctx, in, opts)
+		if err != nil {
+			yield(pipegen.Item[int]{}, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done := r.Done()
+		for {
+			it, ok := r.out.get(done)
+			if !ok {
+				break
+			}
+			if !yield(it, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			yield(pipegen.Item[int]{}, err)
+		}
+	}
+}
+
+// manyStages are the stages of many with the settings of their directives.
+var manyStages = []pipegen.StageConfig{
+	{Name: "Many", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// manyRun is one run of many: the queues between its stages, and the
+// pipegen.Run that tracks its goroutines.
+type manyRun struct {
+	*pipegen.Run
+	manyIn    *intQueue      // input of Many
+	orderedIn *intQueue      // input of ordered#1
+	out       *intQueue      // output, read by the caller
+	order     *pipegen.Order // bookkeeping of ordered#1
+}
+
+// startMany starts one run of many: a goroutine per input that feeds it to
+// the stages, and the workers of every stage.
+func startMany[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*manyRun, error) {
+	run, err := pipegen.NewRun(ctx, "many", manyStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &manyRun{
+		Run:       run,
+		manyIn:    newIntQueue(run.MaxSize("Many"), 1),
+		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.Workers("Many")),
+		out:       newIntQueue(pipegen.DefaultMaxSize, 1),
+		order:     pipegen.NewOrder(1),
+	}
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Many") {
+		r.Go(func() {
+			r.manyWorker(w)
+		})
+	}
+	r.Go(r.orderedWorker)
+	return r, nil
+}
+
+// feed sends the elements of in to stage Many, numbering them.
+func (r *manyRun) feed(in iter.Seq[int]) {
+	defer r.manyIn.producerDone()
+	defer r.order.End(0)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v := range in {
+		index = pipegen.SourceIndex(i)
+		if !r.order.Open(done, 0, i) {
+			return
+		}
+		r.order.Add(i, 1)
+		if !r.manyIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order.Emitted(0, i)
+		i++
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Many, numbering them; the first
+// error of in fails the run.
+func (r *manyRun) feedSeq2(in iter.Seq2[int, error]) {
+	defer r.manyIn.producerDone()
+	defer r.order.End(0)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v, err := range in {
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !r.order.Open(done, 0, i) {
+			return
+		}
+		r.order.Add(i, 1)
+		if !r.manyIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order.Emitted(0, i)
+		i++
+	}
+}
+
+// manyWorker runs one worker of stage Many (//pipegen:flatmap at
+// stages.go:233): it calls Many on each element of its input and sends on
+// every element of the result.
+func (r *manyRun) manyWorker(worker int) {
+	defer r.orderedIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Many", worker, &index)
+	done := r.Done()
+	for {
+		it, ok := r.manyIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		pos := index.Source()
+		child := 0
+		for v := range Many(it.Value) {
+			r.order.Add(pos, 1)
+			if !r.orderedIn.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
+				return
+			}
+			child++
+		}
+		r.order.Done(pos)
+	}
+}
+
+// orderedWorker restores the order of the elements reaching ordered#1
+// (ordered at stages.go:251): it holds each element until every element of
+// its source position has arrived, then sends them on sorted by index. The
+// window of pipegen.Order keeps the inputs from running too far ahead.
+func (r *manyRun) orderedWorker() {
+	defer r.out.producerDone()
+	var index pipegen.Index
+	defer r.Recover("ordered#1", -1, &index)
+	done := r.Done()
+	var held pipegen.Reorder[int]
+	release := func() bool {
+		for {
+			pos, ok := r.order.Ready()
+			if !ok {
+				return true
+			}
+			for _, it := range held.Take(pos) {
+				index = it.Index
+				if !r.out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+					return false
+				}
+			}
+			r.order.Advance()
+		}
+	}
+	for {
+		select {
+		case it, ok := <-r.orderedIn.items:
+			if !ok {
+				// Every element has arrived: what is held is complete.
+				release()
+				return
+			}
+			held.Put(it)
+			r.order.Done(it.Index.Source())
+		case <-r.order.Wake():
+		case <-done:
+			return
+		}
+		if !release() {
+			return
+		}
+	}
+}
+
+// rejected runs the pipeline Square | Reject (//pipegen:pipeline at
+// stages.go:252) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stages Square, Reject run
+// concurrently, each with its own workers and bounded input queue; opts may
+// change their settings.
+//
+// Ranging over the result yields the output elements as they come, in no
+// particular order, each with a nil error. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew. rejectedWithIndex
+// also yields each element's index.
+func rejected[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		for it, err := range rejectedWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// rejectedWithIndex is rejected yielding each element with its index
+// (pypeln's return_index): its position in the input, and for elements made
+// by flatmap stages their position among their parent's children, level by
+// level. On failure the last pair carries a zero Item and the error.
+func rejectedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startRejected(ctx, in, opts)
+		if err != nil {
+			yield(pipegen.Item[int]{}, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done := r.Done()
+		for {
+			it, ok := r.out.get(done)
+			if !ok {
+				break
+			}
+			if !yield(it, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			yield(pipegen.Item[int]{}, err)
+		}
+	}
+}
+
+// rejectedStages are the stages of rejected with the settings of their
+// directives.
+var rejectedStages = []pipegen.StageConfig{
+	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Reject", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// rejectedRun is one run of rejected: the queues between its stages, and the
+// pipegen.Run that tracks its goroutines.
+type rejectedRun struct {
+	*pipegen.Run
+	squareIn *intQueue // input of Square
+	rejectIn *intQueue // input of Reject
+	out      *intQueue // output, read by the caller
+}
+
+// startRejected starts one run of rejected: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
+func startRejected[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*rejectedRun, error) {
+	run, err := pipegen.NewRun(ctx, "rejected", rejectedStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &rejectedRun{
+		Run:      run,
+		squareIn: newIntQueue(run.MaxSize("Square"), 1),
+		rejectIn: newIntQueue(run.MaxSize("Reject"), run.Workers("Square")),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Reject")),
+	}
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Square") {
+		r.Go(func() {
+			r.squareWorker(w)
+		})
+	}
+	for w := range run.Workers("Reject") {
+		r.Go(func() {
+			r.rejectWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Square, numbering them.
+func (r *rejectedRun) feed(in iter.Seq[int]) {
+	defer r.squareIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v := range in {
+		index = pipegen.SourceIndex(i)
+		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Square, numbering them; the
+// first error of in fails the run.
+func (r *rejectedRun) feedSeq2(in iter.Seq2[int, error]) {
+	defer r.squareIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v, err := range in {
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// squareWorker runs one worker of stage Square (//pipegen:map at
+// stages.go:33): it calls Square on each element of its input and sends the
+// result on.
+func (r *rejectedRun) squareWorker(worker int) {
+	defer r.rejectIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Square", worker, &index)
+	done := r.Done()
+	for {
+		it, ok := r.squareIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		v := Square(it.Value)
+		if !r.rejectIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+	}
+}
+
+// rejectWorker runs one worker of stage Reject (//pipegen:filter at
+// stages.go:246): it sends on the elements of its input for which Reject
+// reports true.
+func (r *rejectedRun) rejectWorker(worker int) {
+	defer r.out.producerDone()
+	var index pipegen.Index
+	defer r.Recover("Reject", worker, &index)
+	done := r.Done()
+	for {
+		it, ok := r.rejectIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		keep := Reject(it.Value)
+		if !keep {
+			continue
+		}
+		if !r.out.put(done, it) {
+			return
+		}
+	}
+}
+
 // intQueue is a bounded queue of int elements between stages. It is closed
 // by the last of its producers to finish, so that its consumers see its end.
 type intQueue struct {

@@ -222,3 +222,31 @@ func Jitter(x int) int {
 //pipegen:pipeline orderedShared = concat(shared, shared | Jitter) | ordered
 //pipegen:pipeline checkedInOrder = Check | ordered
 //pipegen:pipeline jittered = Jitter
+
+// Nothing yields no elements.
+//
+//pipegen:flatmap
+func Nothing(x int) []int { return nil }
+
+// Many yields x, x times.
+//
+//pipegen:flatmap workers=3
+func Many(x int) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for range x {
+			if !yield(x) {
+				return
+			}
+		}
+	}
+}
+
+// Reject keeps nothing.
+//
+//pipegen:filter workers=2
+func Reject(x int) bool { return false }
+
+//pipegen:pipeline squaresInOrder = Square | ordered
+//pipegen:pipeline none = Square | Nothing
+//pipegen:pipeline many = Many | ordered
+//pipegen:pipeline rejected = Square | Reject
