@@ -52,7 +52,7 @@ func Generate(ctx context.Context, cfg Config, patterns ...string) ([]*Output, e
 	var outs []*Output
 	var errs Errors
 	for _, l := range pkgs {
-		out, pkgErrs := generatePackage(fset, l)
+		out, pkgErrs := generatePackage(fset, l, cfg)
 		errs = append(errs, pkgErrs...)
 		if out != nil {
 			outs = append(outs, out)
@@ -66,7 +66,7 @@ func Generate(ctx context.Context, cfg Config, patterns ...string) ([]*Output, e
 }
 
 // generatePackage computes the generated file of one package.
-func generatePackage(fset *token.FileSet, l *loaded) (*Output, Errors) {
+func generatePackage(fset *token.FileSet, l *loaded, cfg Config) (*Output, Errors) {
 	rep := &reporter{fset: fset}
 	var files []*directive.File
 	hasDirectives := false
@@ -97,6 +97,11 @@ func generatePackage(fset *token.FileSet, l *loaded) (*Output, Errors) {
 		})
 	}
 	res, aerrs := analyze(fset, l, files)
+	if !cfg.NoFuse && len(aerrs) == 0 {
+		for _, def := range res.pipelines {
+			fuse(def)
+		}
+	}
 	errs := append(rep.errs, aerrs...)
 	// Type errors are reported after directive errors: a directive error
 	// often explains them, and the positions sort everything anyway.

@@ -64,6 +64,8 @@ type node struct {
 	// their source position (flatmaps and concats passed).
 	depth int
 	used  bool // for inputs: referenced
+	// fused are the stages fused into this one, in order (see fuse).
+	fused []*node
 	// sources is the number of sources of an ordered term.
 	sources int
 	// orders are the ordered terms this node takes part in: as one of

@@ -29,6 +29,9 @@ type Config struct {
 	Tags []string
 	// Env is the environment for the go command; nil means os.Environ().
 	Env []string
+	// NoFuse keeps every stage in goroutines of its own, with a queue in
+	// front of it, even where adjacent stages could share their workers.
+	NoFuse bool
 }
 
 // loaded is one package ready for analysis.

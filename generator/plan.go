@@ -166,25 +166,12 @@ func planPipeline(fset *token.FileSet, n *names, def *pipelineDef, queueFor func
 			})
 			continue
 		}
-		fn := nd.fn
-		p.Stages = append(p.Stages, &templates.Stage{
-			Name:        nd.name,
-			Func:        fn.name,
-			Kind:        templates.Kind(fn.kind),
-			Where:       where(fset, fn.dir.Pos),
-			Ctx:         fn.ctx,
-			Err:         fn.err,
-			Flat:        fn.flat,
-			Index:       fn.index,
-			Start:       fn.start,
-			Done:        fn.done,
-			Timeout:     nd.timeout,
-			TimeoutFail: nd.timeoutFail,
-			Workers:     nd.workers,
-			MaxSize:     nd.maxsize,
-			Worker:      members.get(lowerFirst(fn.name) + "Worker"),
-			In:          edgeFor(nd.in),
-		})
+		st := stageModel(fset, nd, members)
+		st.In = edgeFor(nd.in)
+		for _, f := range nd.fused {
+			st.Fused = append(st.Fused, stageModel(fset, f, nil))
+		}
+		p.Stages = append(p.Stages, st)
 	}
 	// Targets after every input edge exists, so that fields are named in
 	// stage order.
@@ -202,6 +189,33 @@ func planPipeline(fset *token.FileSet, n *names, def *pipelineDef, queueFor func
 		p.Ordered = len(last) == 1 && last[0].kind == orderedNode
 	}
 	return p
+}
+
+// stageModel is the model of a stage node, without its queues. members
+// names its worker method; nil for a stage fused into another, which has
+// none.
+func stageModel(fset *token.FileSet, nd *node, members *names) *templates.Stage {
+	fn := nd.fn
+	st := &templates.Stage{
+		Name:        nd.name,
+		Func:        fn.name,
+		Kind:        templates.Kind(fn.kind),
+		Where:       where(fset, fn.dir.Pos),
+		Ctx:         fn.ctx,
+		Err:         fn.err,
+		Flat:        fn.flat,
+		Index:       fn.index,
+		Start:       fn.start,
+		Done:        fn.done,
+		Timeout:     nd.timeout,
+		TimeoutFail: nd.timeoutFail,
+		Workers:     nd.workers,
+		MaxSize:     nd.maxsize,
+	}
+	if members != nil {
+		st.Worker = members.get(lowerFirst(fn.name) + "Worker")
+	}
+	return st
 }
 
 // where formats pos as base-name:line, for doc comments that must not

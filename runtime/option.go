@@ -27,6 +27,9 @@ type StageConfig struct {
 	Workers int
 	// MaxSize is the capacity of the stage's input queue, in elements.
 	MaxSize int
+	// FusedInto names the stage whose workers also run this one, which then
+	// has neither workers nor a queue of its own; "" for most stages.
+	FusedInto string
 }
 
 // An Option changes how one call of a generated pipeline runs. Options are
@@ -108,6 +111,10 @@ func configure(pipeline string, stages []StageConfig, opts []Option) ([]StageCon
 		i := stageIndex(resolved, s.stage)
 		if i < 0 {
 			problems = append(problems, fmt.Sprintf("%s: no stage named %q (stages: %s)", s.option, s.stage, stageNames(stages)))
+			continue
+		}
+		if into := resolved[i].FusedInto; into != "" {
+			problems = append(problems, fmt.Sprintf("%s: stage %s runs in the workers of stage %s, with no queue between them (pipegen fused them): set it on %s, or generate with pipegen --nofuse", s.option, s.stage, into, into))
 			continue
 		}
 		if err := s.apply(&resolved[i]); err != nil {

@@ -104,6 +104,11 @@ func (r *Run) Recover(stage string, worker int, index *Index) {
 	if v == nil {
 		return
 	}
+	r.panicked(stage, worker, *index, v)
+}
+
+// panicked records the panic value v as the run's failure.
+func (r *Run) panicked(stage string, worker int, index Index, v any) {
 	err, isErr := v.(error)
 	if !isErr {
 		err = panicError{v}
@@ -112,7 +117,7 @@ func (r *Run) Recover(stage string, worker int, index *Index) {
 		Pipeline: r.pipeline,
 		Stage:    stage,
 		Worker:   worker,
-		Index:    *index,
+		Index:    index,
 		Err:      err,
 		Panic:    v,
 		Stack:    debug.Stack(),
@@ -126,6 +131,16 @@ func (r *Run) Dropped(stage string, index Index) {
 	if r.onTimeout != nil {
 		r.onTimeout(stage, index)
 	}
+}
+
+// RecoverAt is [Run.Recover] for a worker that runs several fused stages:
+// stage points to the name of the one running.
+func (r *Run) RecoverAt(stage *string, worker int, index *Index) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	r.panicked(*stage, worker, *index, v)
 }
 
 // fail records err as the run's failure unless the run already failed or

@@ -173,6 +173,10 @@ type Stage struct {
 	// Orders are the ordered terms whose bookkeeping the stage takes part
 	// in; for an ordered term, those it is a source of.
 	Orders []*OrderUse
+	// Fused are the stages fused into this one: its workers run them on
+	// what it yields, in order, without a queue between; Targets are then
+	// where the last of them sends.
+	Fused []*Stage
 	// OrderField names an ordered term's pipegen.Order, and Sources is
 	// how many sources it has.
 	OrderField string

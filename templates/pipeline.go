@@ -156,16 +156,22 @@ func (e *emitter) stagesTable(p *Pipeline) {
 	doc(e.file, fmt.Sprintf(`
 %s are the stages of %s with the settings of their directives.`, p.StagesVar, p.Name))
 	e.file.Var().Id(p.StagesVar).Op("=").Index().Qual(RuntimePath, "StageConfig").ValuesFunc(func(g *jen.Group) {
-		for _, s := range userStages(p) {
-			maxSize := jen.Qual(RuntimePath, "DefaultMaxSize")
-			if s.MaxSize >= 0 {
-				maxSize = jen.Lit(s.MaxSize)
+		for _, head := range userStages(p) {
+			for i, s := range steps(head) {
+				maxSize := jen.Qual(RuntimePath, "DefaultMaxSize")
+				if s.MaxSize >= 0 {
+					maxSize = jen.Lit(s.MaxSize)
+				}
+				kv := []jen.Code{
+					jen.Id("Name"), jen.Lit(s.Name),
+					jen.Id("Workers"), jen.Lit(s.Workers),
+					jen.Id("MaxSize"), maxSize,
+				}
+				if i > 0 {
+					kv = append(kv, jen.Id("FusedInto"), jen.Lit(head.Name))
+				}
+				g.Line().Add(fields(kv...))
 			}
-			g.Line().Add(fields(
-				jen.Id("Name"), jen.Lit(s.Name),
-				jen.Id("Workers"), jen.Lit(s.Workers),
-				jen.Id("MaxSize"), maxSize,
-			))
 		}
 		if len(userStages(p)) > 0 {
 			g.Line()

@@ -22,7 +22,7 @@ const RuntimePath = "github.com/pipegen/pipegen/runtime"
 var localNames = []string{
 	"ctx", "opts", "yield", "r", "run", "err", "it", "ok", "done", "index", "v", "vs",
 	"worker", "child", "zero", "i", "w", "q", "size", "producers", "keep", "out", "In",
-	"state", "cancel", "pos", "held", "release",
+	"state", "cancel", "pos", "held", "release", "stage", "at",
 }
 
 // Reserved reports whether generated functions use name for a local or an

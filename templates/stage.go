@@ -2,6 +2,7 @@ package templates
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dave/jennifer/jen"
@@ -33,9 +34,16 @@ func (e *emitter) stage(p *Pipeline, s *Stage) {
 		}
 		does += fmt.Sprintf(", giving each element %v before %s", s.Timeout, what)
 	}
-	doc(e.file, fmt.Sprintf(`
-%s runs one worker of stage %s (//pipegen:%s at %s): it
-%s.`, s.Worker, s.Name, s.Kind, s.Where, does))
+	intro := fmt.Sprintf("%s runs one worker of stage %s (//pipegen:%s at %s): it %s.", s.Worker, s.Name, s.Kind, s.Where, does)
+	if len(s.Fused) > 0 {
+		var names []string
+		for _, f := range s.Fused {
+			names = append(names, fmt.Sprintf("%s (//pipegen:%s at %s)", f.Name, f.Kind, f.Where))
+		}
+		intro = fmt.Sprintf("%s runs one worker of stage %s (//pipegen:%s at %s) and of the stages fused into it, %s: each element of its input goes through %s and then through each of them in turn, in this goroutine, with no queue between them.",
+			s.Worker, s.Name, s.Kind, s.Where, strings.Join(names, ", "), s.Func)
+	}
+	doc(e.file, intro)
 
 	e.file.Func().Params(jen.Id("r").Op("*").Id(p.RunType)).Id(s.Worker).Params(jen.Id("worker").Int()).BlockFunc(func(g *jen.Group) {
 		for _, edge := range distinctEdges(s.Targets) {
@@ -43,8 +51,18 @@ func (e *emitter) stage(p *Pipeline, s *Stage) {
 		}
 		g.Var().Id("index").Qual(RuntimePath, "Index")
 		recoverPanics := jen.Defer().Id("r").Dot("Recover").Call(jen.Lit(s.Name), jen.Id("worker"), jen.Op("&").Id("index"))
+		if len(s.Fused) > 0 {
+			// Which fused stage runs, on which element, for panics.
+			g.Id("stage").Op(":=").Lit(s.Name)
+			g.Var().Id("at").Qual(RuntimePath, "Index")
+			recoverPanics = jen.Defer().Id("r").Dot("RecoverAt").Call(jen.Op("&").Id("stage"), jen.Id("worker"), jen.Op("&").Id("at"))
+		}
 		g.Add(recoverPanics)
-		if s.Ctx || (s.Start != nil && s.Start.Ctx) || (s.Done != nil && s.Done.Ctx) {
+		needCtx := (s.Start != nil && s.Start.Ctx) || (s.Done != nil && s.Done.Ctx)
+		for _, step := range steps(s) {
+			needCtx = needCtx || step.Ctx
+		}
+		if needCtx {
 			g.List(jen.Id("ctx"), jen.Id("done")).Op(":=").List(jen.Id("r").Dot("Context").Call(), jen.Id("r").Dot("Done").Call())
 		} else {
 			g.Id("done").Op(":=").Id("r").Dot("Done").Call()
@@ -61,7 +79,7 @@ func (e *emitter) stage(p *Pipeline, s *Stage) {
 			g.List(jen.Id("it"), jen.Id("ok")).Op(":=").Id("r").Dot(s.In.Field).Dot("get").Call(jen.Id("done"))
 			g.If(jen.Op("!").Id("ok")).Block(jen.Return())
 			g.Id("index").Op("=").Id("it").Dot("Index")
-			b := &body{e: e, s: s}
+			b := &body{e: e, head: s, s: s, in: jen.Id("it").Dot("Value"), idx: jen.Id("index")}
 			if len(s.Orders) > 0 {
 				g.Id("pos").Op(":=").Id("index").Dot("Source").Call()
 			}
@@ -125,14 +143,39 @@ func (e *emitter) hooks(g *jen.Group, p *Pipeline, s *Stage) {
 	}).Call()
 }
 
-// body writes what a worker does with one element, it, per stage kind and
-// function signature.
+// body writes what a worker does with one element, per stage kind and
+// function signature. In a fused worker, one body per step: each passes
+// what it yields to the next step's body instead of a queue.
 type body struct {
-	e *emitter
-	s *Stage
+	e    *emitter
+	head *Stage // the worker's stage: its targets, orders and name
+	s    *Stage // the step being written
+	k    int    // the step's number in the chain, from 0
+	// in and idx are the expressions of the element the step handles and
+	// of its index.
+	in  jen.Code
+	idx *jen.Statement
+	// nested is set inside the loop over a flatmap's children: continue
+	// then goes on to the next child, not the next element.
+	nested bool
 	// cancel is set inside a per-element deadline: every way out must
 	// cancel it first.
 	cancel bool
+}
+
+// steps returns the chain of a worker: its stage, then the stages fused
+// into it.
+func steps(s *Stage) []*Stage {
+	return append([]*Stage{s}, s.Fused...)
+}
+
+// name returns a variable name for step k: v for the first step, v2 for
+// the second…
+func (b *body) name(base string) string {
+	if b.k == 0 {
+		return base
+	}
+	return fmt.Sprintf("%s%d", base, b.k+1)
 }
 
 // exit ends the worker.
@@ -143,49 +186,66 @@ func (b *body) exit() []jen.Code {
 	return []jen.Code{jen.Return()}
 }
 
-// call is the call of the stage function on the current element.
+// call is the call of the step's function on its element.
 func (b *body) call() *jen.Statement {
 	var args []jen.Code
 	if b.s.Ctx {
 		args = append(args, jen.Id("ctx"))
 	}
 	if b.s.Index {
-		args = append(args, jen.Id("index"))
+		args = append(args, b.idx.Clone())
 	}
-	args = append(args, jen.Id("it").Dot("Value"))
+	args = append(args, b.in)
 	if b.s.Start != nil {
 		return jen.Id("state").Dot(b.s.Func).Call(args...)
 	}
 	return jen.Id(b.s.Func).Call(args...)
 }
 
+// enter records, in a fused worker, which step is running and on which
+// element, for the panics that Recover reports.
+func (b *body) enter(g *jen.Group) {
+	if len(b.head.Fused) > 0 {
+		g.List(jen.Id("stage"), jen.Id("at")).Op("=").List(jen.Lit(b.s.Name), b.idx.Clone())
+	}
+}
+
 // checkErr is `if err != nil { fail the run }`.
 func (b *body) checkErr() *jen.Statement {
 	return jen.If(jen.Err().Op("!=").Nil()).Block(
-		append([]jen.Code{jen.Id("r").Dot("Fail").Call(jen.Lit(b.s.Name), jen.Id("worker"), jen.Id("index"), jen.Err())}, b.exit()...)...,
+		append([]jen.Code{jen.Id("r").Dot("Fail").Call(jen.Lit(b.s.Name), jen.Id("worker"), b.idx.Clone(), jen.Err())}, b.exit()...)...,
 	)
 }
 
-// puts sends value to every target, first counting it on its way to the
-// ordered terms downstream.
-func (b *body) puts(g *jen.Group, index *jen.Statement, value jen.Code) {
-	for _, o := range b.s.Orders {
+// emit passes what the step yields on: to the next step of the chain, or
+// to every target, first counting it on its way to the ordered terms
+// downstream.
+func (b *body) emit(g *jen.Group, index *jen.Statement, value jen.Code, nested bool) {
+	chain := steps(b.head)
+	if b.k+1 < len(chain) {
+		next := &body{e: b.e, head: b.head, s: chain[b.k+1], k: b.k + 1, in: value, idx: index, nested: nested, cancel: b.cancel}
+		next.element(g)
+		return
+	}
+	for _, o := range b.head.Orders {
 		g.Id("r").Dot(o.Field).Dot("Add").Call(jen.Id("pos"), jen.Lit(o.Copies))
 	}
-	b.e.puts(g, b.s.Targets, index, value, b.exit())
+	b.e.puts(g, b.head.Targets, index, value, b.exit())
 }
 
 // release tells the ordered terms downstream that the worker is done with
 // the element: what it made of it is counted already.
 func (b *body) release(g *jen.Group) {
-	for _, o := range b.s.Orders {
+	for _, o := range b.head.Orders {
 		g.Id("r").Dot(o.Field).Dot("Done").Call(jen.Id("pos"))
 	}
 }
 
-// next goes on to the next element, done with this one.
+// next goes on to the next element (or child), done with this one.
 func (b *body) next(g *jen.Group) {
-	b.release(g)
+	if !b.nested {
+		b.release(g)
+	}
 	g.Continue()
 }
 
@@ -205,14 +265,14 @@ func (b *body) expired(g *jen.Group) {
 	s := b.s
 	g.If(jen.Id("ctx").Dot("Err").Call().Op("==").Qual("context", "DeadlineExceeded")).BlockFunc(func(g *jen.Group) {
 		if s.TimeoutFail {
-			g.Id("r").Dot("Fail").Call(jen.Lit(s.Name), jen.Id("worker"), jen.Id("index"),
+			g.Id("r").Dot("Fail").Call(jen.Lit(s.Name), jen.Id("worker"), b.idx.Clone(),
 				jen.Op("&").Qual(RuntimePath, "TimeoutError").Values(jen.Id("Timeout").Op(":").Add(durationCode(s.Timeout))))
 			for _, c := range b.exit() {
 				g.Add(c)
 			}
 		} else {
 			g.Id("cancel").Call()
-			g.Id("r").Dot("Dropped").Call(jen.Lit(s.Name), jen.Id("index"))
+			g.Id("r").Dot("Dropped").Call(jen.Lit(s.Name), b.idx.Clone())
 			b.next(g)
 		}
 	})
@@ -228,36 +288,39 @@ func (b *body) afterCall(g *jen.Group) {
 	}
 }
 
-// element writes the handling of one element.
+// element writes the handling of one element by the step.
 func (b *body) element(g *jen.Group) {
 	s := b.s
+	v, vs, keep, child := b.name("v"), b.name("vs"), b.name("keep"), b.name("child")
+	b.enter(g)
 	switch s.Kind {
 	case Map:
 		if s.Err {
-			g.List(jen.Id("v"), jen.Err()).Op(":=").Add(b.call())
+			g.List(jen.Id(v), jen.Err()).Op(":=").Add(b.call())
 			b.afterCall(g)
 			g.Add(b.checkErr())
 		} else {
-			g.Id("v").Op(":=").Add(b.call())
+			g.Id(v).Op(":=").Add(b.call())
 			b.afterCall(g)
 		}
-		b.puts(g, jen.Id("index"), jen.Id("v"))
+		b.emit(g, b.idx.Clone(), jen.Id(v), b.nested)
 
 	case Filter:
 		if s.Err {
-			g.List(jen.Id("keep"), jen.Err()).Op(":=").Add(b.call())
+			g.List(jen.Id(keep), jen.Err()).Op(":=").Add(b.call())
 			b.afterCall(g)
 			g.Add(b.checkErr())
 		} else {
-			g.Id("keep").Op(":=").Add(b.call())
+			g.Id(keep).Op(":=").Add(b.call())
 			b.afterCall(g)
 		}
-		g.If(jen.Op("!").Id("keep")).BlockFunc(b.next)
-		if len(s.Targets) == 1 && len(s.Targets[0].Branches) == 0 && len(s.Orders) == 0 {
+		g.If(jen.Op("!").Id(keep)).BlockFunc(b.next)
+		last := b.k == len(b.head.Fused)
+		if b.k == 0 && last && len(s.Targets) == 1 && len(s.Targets[0].Branches) == 0 && len(s.Orders) == 0 {
 			// The element goes on as it came.
 			g.If(jen.Op("!").Id("r").Dot(s.Targets[0].Edge.Field).Dot("put").Call(jen.Id("done"), jen.Id("it"))).Block(jen.Return())
 		} else {
-			b.puts(g, jen.Id("index"), jen.Id("it").Dot("Value"))
+			b.emit(g, b.idx.Clone(), b.in, b.nested)
 		}
 
 	case Each:
@@ -271,45 +334,45 @@ func (b *body) element(g *jen.Group) {
 		}
 
 	case FlatMap:
-		child := jen.Id("index").Dot("Child").Call(jen.Id("child"))
+		childIndex := b.idx.Clone().Dot("Child").Call(jen.Id(child))
 		// The deadline covers producing every child, so it is closed only
 		// after the loop.
 		seq := b.call()
 		if s.Err {
-			g.List(jen.Id("vs"), jen.Err()).Op(":=").Add(b.call())
+			g.List(jen.Id(vs), jen.Err()).Op(":=").Add(b.call())
 			if s.Flat == FlatSlice {
 				b.afterCall(g)
 			}
 			g.Add(b.checkErr())
-			seq = jen.Id("vs")
+			seq = jen.Id(vs)
 		} else if s.Flat == FlatSlice {
-			g.Id("vs").Op(":=").Add(b.call())
+			g.Id(vs).Op(":=").Add(b.call())
 			b.afterCall(g)
-			seq = jen.Id("vs")
+			seq = jen.Id(vs)
 		}
 		switch s.Flat {
 		case FlatSlice:
-			g.For(jen.List(jen.Id("child"), jen.Id("v")).Op(":=").Range().Add(seq)).BlockFunc(func(g *jen.Group) {
-				b.puts(g, child, jen.Id("v"))
+			g.For(jen.List(jen.Id(child), jen.Id(v)).Op(":=").Range().Add(seq)).BlockFunc(func(g *jen.Group) {
+				b.emit(g, childIndex, jen.Id(v), true)
 			})
 		case FlatSeq:
-			g.Id("child").Op(":=").Lit(0)
-			g.For(jen.Id("v").Op(":=").Range().Add(seq)).BlockFunc(func(g *jen.Group) {
-				b.puts(g, child, jen.Id("v"))
-				g.Id("child").Op("++")
+			g.Id(child).Op(":=").Lit(0)
+			g.For(jen.Id(v).Op(":=").Range().Add(seq)).BlockFunc(func(g *jen.Group) {
+				b.emit(g, childIndex, jen.Id(v), true)
+				g.Id(child).Op("++")
 			})
 			b.afterCall(g)
 		case FlatSeq2:
-			g.Id("child").Op(":=").Lit(0)
-			g.For(jen.List(jen.Id("v"), jen.Err()).Op(":=").Range().Add(seq)).BlockFunc(func(g *jen.Group) {
+			g.Id(child).Op(":=").Lit(0)
+			g.For(jen.List(jen.Id(v), jen.Err()).Op(":=").Range().Add(seq)).BlockFunc(func(g *jen.Group) {
 				if b.cancel {
 					// An error because the deadline passed is a timeout,
 					// handled after the loop.
 					g.If(jen.Err().Op("!=").Nil().Op("&&").Id("ctx").Dot("Err").Call().Op("==").Qual("context", "DeadlineExceeded")).Block(jen.Break())
 				}
 				g.Add(b.checkErr())
-				b.puts(g, child, jen.Id("v"))
-				g.Id("child").Op("++")
+				b.emit(g, childIndex, jen.Id(v), true)
+				g.Id(child).Op("++")
 			})
 			b.afterCall(g)
 		}

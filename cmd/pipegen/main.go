@@ -16,6 +16,9 @@
 // Flags:
 //
 //	--tags list   build tags to load the packages with (comma-separated)
+//	--nofuse      give every stage its own workers and queue (by default,
+//	              adjacent stages with the same workers and nothing between
+//	              them run fused, in one worker loop)
 //	-v            report every file written, removed or up to date
 //
 // gen computes every package's file before writing any. If any package has
@@ -76,6 +79,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	flags.SetOutput(stderr)
 	tags := flags.StringSlice("tags", nil, "build tags to load the packages with (comma-separated)")
 	verbose := flags.BoolP("verbose", "v", false, "report every file written, removed or up to date")
+	noFuse := flags.Bool("nofuse", false, "give every stage its own workers and queue, even where adjacent stages could share them")
 	flags.Usage = func() {
 		fmt.Fprint(stderr, usage)
 		flags.PrintDefaults()
@@ -102,7 +106,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "pipegen:", err)
 		return 2
 	}
-	outs, err := generator.Generate(ctx, generator.Config{Dir: wd, Tags: *tags}, flags.Args()...)
+	outs, err := generator.Generate(ctx, generator.Config{Dir: wd, Tags: *tags, NoFuse: *noFuse}, flags.Args()...)
 	var errs generator.Errors
 	switch {
 	case errors.As(err, &errs):

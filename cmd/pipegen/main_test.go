@@ -241,3 +241,24 @@ func TestCommandLine(t *testing.T) {
 		t.Errorf("missing package: exit 0, %q", stderr)
 	}
 }
+
+func TestNoFuse(t *testing.T) {
+	const chain = `package p
+
+//pipegen:map workers=2
+func A(x int) int { return x }
+
+//pipegen:map workers=2
+func B(x int) int { return x }
+
+//pipegen:pipeline P = A | B
+`
+	dir := module(t, map[string]string{"p/stages.go": chain})
+	gen := filepath.Join(dir, "p", "pipegen_gen.go")
+	if code, _, stderr := pipegen(t, "./p"); code != 0 || strings.Contains(read(t, gen), "func (r *pRun) bWorker") {
+		t.Fatalf("gen: exit %d, %q; or B has a worker of its own although it can be fused", code, stderr)
+	}
+	if code, _, stderr := pipegen(t, "--nofuse", "./p"); code != 0 || !strings.Contains(read(t, gen), "func (r *pRun) bWorker") {
+		t.Fatalf("gen --nofuse: exit %d, %q; or B has no worker of its own", code, stderr)
+	}
+}

@@ -12,8 +12,8 @@ import (
 // WordFreq runs the pipeline ReadLines | Words | Interesting
 // (//pipegen:pipeline at main.go:88) over the elements of files, an
 // iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
-// ReadLines, Words, Interesting run concurrently, each with its own workers
-// and bounded input queue; opts may change their settings.
+// ReadLines, Words run concurrently, each with its own workers and bounded
+// input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -66,17 +66,16 @@ func WordFreqWithIndex[In pipegen.Input[string]](ctx context.Context, files In, 
 var wordFreqStages = []pipegen.StageConfig{
 	{Name: "ReadLines", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Words", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Interesting", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Interesting", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Words"},
 }
 
 // wordFreqRun is one run of WordFreq: the queues between its stages, and the
 // pipegen.Run that tracks its goroutines.
 type wordFreqRun struct {
 	*pipegen.Run
-	readLinesIn   *stringQueue // input of ReadLines
-	wordsIn       *stringQueue // input of Words
-	interestingIn *stringQueue // input of Interesting
-	out           *stringQueue // output, read by the caller
+	readLinesIn *stringQueue // input of ReadLines
+	wordsIn     *stringQueue // input of Words
+	out         *stringQueue // output, read by the caller
 }
 
 // startWordFreq starts one run of WordFreq: a goroutine per input that feeds
@@ -87,11 +86,10 @@ func startWordFreq[In pipegen.Input[string]](ctx context.Context, files In, opts
 		return nil, err
 	}
 	r := &wordFreqRun{
-		Run:           run,
-		readLinesIn:   newStringQueue(run.MaxSize("ReadLines"), 1),
-		wordsIn:       newStringQueue(run.MaxSize("Words"), run.Workers("ReadLines")),
-		interestingIn: newStringQueue(run.MaxSize("Interesting"), run.Workers("Words")),
-		out:           newStringQueue(pipegen.DefaultMaxSize, run.Workers("Interesting")),
+		Run:         run,
+		readLinesIn: newStringQueue(run.MaxSize("ReadLines"), 1),
+		wordsIn:     newStringQueue(run.MaxSize("Words"), run.Workers("ReadLines")),
+		out:         newStringQueue(pipegen.DefaultMaxSize, run.Workers("Words")),
 	}
 	switch files := any(files).(type) {
 	case iter.Seq[string]:
@@ -119,11 +117,6 @@ func startWordFreq[In pipegen.Input[string]](ctx context.Context, files In, opts
 	for w := range run.Workers("Words") {
 		r.Go(func() {
 			r.wordsWorker(w)
-		})
-	}
-	for w := range run.Workers("Interesting") {
-		r.Go(func() {
-			r.interestingWorker(w)
 		})
 	}
 	return r, nil
@@ -195,12 +188,16 @@ func (r *wordFreqRun) readLinesWorker(worker int) {
 }
 
 // wordsWorker runs one worker of stage Words (//pipegen:flatmap at
-// main.go:59): it calls Words on each element of its input and sends on
-// every element of the result.
+// main.go:59) and of the stages fused into it, Interesting (//pipegen:filter
+// at main.go:83): each element of its input goes through Words and then
+// through each of them in turn, in this goroutine, with no queue between
+// them.
 func (r *wordFreqRun) wordsWorker(worker int) {
-	defer r.interestingIn.producerDone()
+	defer r.out.producerDone()
 	var index pipegen.Index
-	defer r.Recover("Words", worker, &index)
+	stage := "Words"
+	var at pipegen.Index
+	defer r.RecoverAt(&stage, worker, &at)
 	done := r.Done()
 	for {
 		it, ok := r.wordsIn.get(done)
@@ -208,35 +205,17 @@ func (r *wordFreqRun) wordsWorker(worker int) {
 			return
 		}
 		index = it.Index
+		stage, at = "Words", index
 		vs := Words(it.Value)
 		for child, v := range vs {
-			if !r.interestingIn.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
+			stage, at = "Interesting", index.Child(child)
+			keep2 := Interesting(v)
+			if !keep2 {
+				continue
+			}
+			if !r.out.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
 				return
 			}
-		}
-	}
-}
-
-// interestingWorker runs one worker of stage Interesting (//pipegen:filter
-// at main.go:83): it sends on the elements of its input for which
-// Interesting reports true.
-func (r *wordFreqRun) interestingWorker(worker int) {
-	defer r.out.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Interesting", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.interestingIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		keep := Interesting(it.Value)
-		if !keep {
-			continue
-		}
-		if !r.out.put(done, it) {
-			return
 		}
 	}
 }

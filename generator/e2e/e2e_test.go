@@ -841,3 +841,24 @@ func TestOrderedWindowBoundsMemory(t *testing.T) {
 	}
 	noLeaks(t)
 }
+
+func TestFusedStagesReportTheirOwnFailures(t *testing.T) {
+	// Identity | Dup | Check run in one worker: errors and panics must
+	// still name the stage and the element (a child of Dup) they concern.
+	got, err := collect(t, fusedCheck(context.Background(), slices.Values([]int{1, 2, 3})))
+	if err != nil || !slices.Equal(got, []int{1, 1, 2, 2, 3, 3}) {
+		t.Fatalf("fusedCheck = %v, %v", got, err)
+	}
+	for _, special := range []int{FailOn, PanicOn} {
+		_, err := collect(t, fusedCheck(context.Background(), slices.Values([]int{1, special, 3})))
+		var se *pipegen.StageError
+		if !errors.As(err, &se) || se.Stage != "Check" || se.Index.String() != "1.0" {
+			t.Errorf("element %d: err = %v, want a StageError of Check at element 1.0", special, err)
+		}
+	}
+	_, err = collect(t, fusedCheck(context.Background(), slices.Values(ints(3)), pipegen.Workers("Check", 2)))
+	if err == nil || !strings.Contains(err.Error(), "runs in the workers of stage Identity") {
+		t.Errorf("Workers on a fused stage: err = %v", err)
+	}
+	noLeaks(t)
+}

@@ -1044,9 +1044,9 @@ func (r *sumRun) addWorker(worker int) {
 
 // ordered1 runs the pipeline Identity | Identity | Identity
 // (//pipegen:pipeline at stages.go:107) over the elements of in, an
-// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
-// Identity, Identity#2, Identity#3 run concurrently, each with its own
-// workers and bounded input queue; opts may change their settings.
+// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stage
+// Identity runs with its own workers and bounded input queue; opts may
+// change its settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -1098,18 +1098,16 @@ func ordered1WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 // directives.
 var ordered1Stages = []pipegen.StageConfig{
 	{Name: "Identity", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Identity#2", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Identity#3", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Identity#2", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Identity"},
+	{Name: "Identity#3", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Identity"},
 }
 
 // ordered1Run is one run of ordered1: the queues between its stages, and the
 // pipegen.Run that tracks its goroutines.
 type ordered1Run struct {
 	*pipegen.Run
-	identityIn  *intQueue // input of Identity
-	identityIn2 *intQueue // input of Identity#2
-	identityIn3 *intQueue // input of Identity#3
-	out         *intQueue // output, read by the caller
+	identityIn *intQueue // input of Identity
+	out        *intQueue // output, read by the caller
 }
 
 // startOrdered1 starts one run of ordered1: a goroutine per input that feeds
@@ -1120,11 +1118,9 @@ func startOrdered1[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 		return nil, err
 	}
 	r := &ordered1Run{
-		Run:         run,
-		identityIn:  newIntQueue(run.MaxSize("Identity"), 1),
-		identityIn2: newIntQueue(run.MaxSize("Identity#2"), run.Workers("Identity")),
-		identityIn3: newIntQueue(run.MaxSize("Identity#3"), run.Workers("Identity#2")),
-		out:         newIntQueue(pipegen.DefaultMaxSize, run.Workers("Identity#3")),
+		Run:        run,
+		identityIn: newIntQueue(run.MaxSize("Identity"), 1),
+		out:        newIntQueue(pipegen.DefaultMaxSize, run.Workers("Identity")),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -1147,16 +1143,6 @@ func startOrdered1[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 	for w := range run.Workers("Identity") {
 		r.Go(func() {
 			r.identityWorker(w)
-		})
-	}
-	for w := range run.Workers("Identity#2") {
-		r.Go(func() {
-			r.identityWorker2(w)
-		})
-	}
-	for w := range run.Workers("Identity#3") {
-		r.Go(func() {
-			r.identityWorker3(w)
 		})
 	}
 	return r, nil
@@ -1200,12 +1186,16 @@ func (r *ordered1Run) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // identityWorker runs one worker of stage Identity (//pipegen:map at
-// stages.go:98): it calls Identity on each element of its input and sends
-// the result on.
+// stages.go:98) and of the stages fused into it, Identity#2 (//pipegen:map
+// at stages.go:98), Identity#3 (//pipegen:map at stages.go:98): each element
+// of its input goes through Identity and then through each of them in turn,
+// in this goroutine, with no queue between them.
 func (r *ordered1Run) identityWorker(worker int) {
-	defer r.identityIn2.producerDone()
+	defer r.out.producerDone()
 	var index pipegen.Index
-	defer r.Recover("Identity", worker, &index)
+	stage := "Identity"
+	var at pipegen.Index
+	defer r.RecoverAt(&stage, worker, &at)
 	done := r.Done()
 	for {
 		it, ok := r.identityIn.get(done)
@@ -1213,50 +1203,13 @@ func (r *ordered1Run) identityWorker(worker int) {
 			return
 		}
 		index = it.Index
+		stage, at = "Identity", index
 		v := Identity(it.Value)
-		if !r.identityIn2.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// identityWorker2 runs one worker of stage Identity#2 (//pipegen:map at
-// stages.go:98): it calls Identity on each element of its input and sends
-// the result on.
-func (r *ordered1Run) identityWorker2(worker int) {
-	defer r.identityIn3.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Identity#2", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.identityIn2.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v := Identity(it.Value)
-		if !r.identityIn3.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// identityWorker3 runs one worker of stage Identity#3 (//pipegen:map at
-// stages.go:98): it calls Identity on each element of its input and sends
-// the result on.
-func (r *ordered1Run) identityWorker3(worker int) {
-	defer r.out.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Identity#3", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.identityIn3.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v := Identity(it.Value)
-		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		stage, at = "Identity#2", index
+		v2 := Identity(v)
+		stage, at = "Identity#3", index
+		v3 := Identity(v2)
+		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v3}) {
 			return
 		}
 	}
@@ -5311,6 +5264,185 @@ func (r *rejectedRun) rejectWorker(worker int) {
 		}
 		if !r.out.put(done, it) {
 			return
+		}
+	}
+}
+
+// fusedCheck runs the pipeline Identity | Dup(workers=1) | Check(workers=1)
+// (//pipegen:pipeline at stages.go:257) over the elements of in, an
+// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stage
+// Identity runs with its own workers and bounded input queue; opts may
+// change its settings.
+//
+// Ranging over the result yields the output elements as they come, in no
+// particular order, each with a nil error. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew. fusedCheckWithIndex
+// also yields each element's index.
+func fusedCheck[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		for it, err := range fusedCheckWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// fusedCheckWithIndex is fusedCheck yielding each element with its index
+// (pypeln's return_index): its position in the input, and for elements made
+// by flatmap stages their position among their parent's children, level by
+// level. On failure the last pair carries a zero Item and the error.
+func fusedCheckWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startFusedCheck(ctx, in, opts)
+		if err != nil {
+			yield(pipegen.Item[int]{}, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done := r.Done()
+		for {
+			it, ok := r.out.get(done)
+			if !ok {
+				break
+			}
+			if !yield(it, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			yield(pipegen.Item[int]{}, err)
+		}
+	}
+}
+
+// fusedCheckStages are the stages of fusedCheck with the settings of their
+// directives.
+var fusedCheckStages = []pipegen.StageConfig{
+	{Name: "Identity", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Dup", Workers: 1, MaxSize: 4, FusedInto: "Identity"},
+	{Name: "Check", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Identity"},
+}
+
+// fusedCheckRun is one run of fusedCheck: the queues between its stages, and
+// the pipegen.Run that tracks its goroutines.
+type fusedCheckRun struct {
+	*pipegen.Run
+	identityIn *intQueue // input of Identity
+	out        *intQueue // output, read by the caller
+}
+
+// startFusedCheck starts one run of fusedCheck: a goroutine per input that
+// feeds it to the stages, and the workers of every stage.
+func startFusedCheck[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*fusedCheckRun, error) {
+	run, err := pipegen.NewRun(ctx, "fusedCheck", fusedCheckStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &fusedCheckRun{
+		Run:        run,
+		identityIn: newIntQueue(run.MaxSize("Identity"), 1),
+		out:        newIntQueue(pipegen.DefaultMaxSize, run.Workers("Identity")),
+	}
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Identity") {
+		r.Go(func() {
+			r.identityWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Identity, numbering them.
+func (r *fusedCheckRun) feed(in iter.Seq[int]) {
+	defer r.identityIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v := range in {
+		index = pipegen.SourceIndex(i)
+		if !r.identityIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Identity, numbering them; the
+// first error of in fails the run.
+func (r *fusedCheckRun) feedSeq2(in iter.Seq2[int, error]) {
+	defer r.identityIn.producerDone()
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	done := r.Done()
+	var i uint64
+	for v, err := range in {
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !r.identityIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// identityWorker runs one worker of stage Identity (//pipegen:map at
+// stages.go:98) and of the stages fused into it, Dup (//pipegen:flatmap at
+// stages.go:43), Check (//pipegen:map at stages.go:48): each element of its
+// input goes through Identity and then through each of them in turn, in this
+// goroutine, with no queue between them.
+func (r *fusedCheckRun) identityWorker(worker int) {
+	defer r.out.producerDone()
+	var index pipegen.Index
+	stage := "Identity"
+	var at pipegen.Index
+	defer r.RecoverAt(&stage, worker, &at)
+	ctx, done := r.Context(), r.Done()
+	for {
+		it, ok := r.identityIn.get(done)
+		if !ok {
+			return
+		}
+		index = it.Index
+		stage, at = "Identity", index
+		v := Identity(it.Value)
+		stage, at = "Dup", index
+		vs2 := Dup(v)
+		for child2, v2 := range vs2 {
+			stage, at = "Check", index.Child(child2)
+			v3, err := Check(ctx, v2)
+			if err != nil {
+				r.Fail("Check", worker, index.Child(child2), err)
+				return
+			}
+			if !r.out.put(done, pipegen.Item[int]{Index: index.Child(child2), Value: v3}) {
+				return
+			}
 		}
 	}
 }

@@ -250,3 +250,8 @@ func Reject(x int) bool { return false }
 //pipegen:pipeline none = Square | Nothing
 //pipegen:pipeline many = Many | ordered
 //pipegen:pipeline rejected = Square | Reject
+
+// Stages with the same workers and nothing between them run fused, in one
+// worker loop.
+//
+//pipegen:pipeline fusedCheck = Identity | Dup(workers=1) | Check(workers=1)

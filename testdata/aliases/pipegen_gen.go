@@ -11,9 +11,8 @@ import (
 
 // Aliased runs the pipeline Length | ToLink | Parts (//pipegen:pipeline at
 // main.go:30) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Length, ToLink, Parts run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// first error fails the pipeline. The stage Length runs with its own workers
+// and bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -65,8 +64,8 @@ func AliasedWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts
 // directives.
 var aliasedStages = []pipegen.StageConfig{
 	{Name: "Length", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "ToLink", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Parts", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "ToLink", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Length"},
+	{Name: "Parts", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Length"},
 }
 
 // aliasedRun is one run of Aliased: the queues between its stages, and the
@@ -74,8 +73,6 @@ var aliasedStages = []pipegen.StageConfig{
 type aliasedRun struct {
 	*pipegen.Run
 	lengthIn *stringQueue     // input of Length
-	toLinkIn *metersQueue     // input of ToLink
-	partsIn  *linkQueue       // input of Parts
 	out      *listStringQueue // output, read by the caller
 }
 
@@ -89,9 +86,7 @@ func startAliased[In pipegen.Input[string]](ctx context.Context, in In, opts []p
 	r := &aliasedRun{
 		Run:      run,
 		lengthIn: newStringQueue(run.MaxSize("Length"), 1),
-		toLinkIn: newMetersQueue(run.MaxSize("ToLink"), run.Workers("Length")),
-		partsIn:  newLinkQueue(run.MaxSize("Parts"), run.Workers("ToLink")),
-		out:      newListStringQueue(pipegen.DefaultMaxSize, run.Workers("Parts")),
+		out:      newListStringQueue(pipegen.DefaultMaxSize, run.Workers("Length")),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[string]:
@@ -114,16 +109,6 @@ func startAliased[In pipegen.Input[string]](ctx context.Context, in In, opts []p
 	for w := range run.Workers("Length") {
 		r.Go(func() {
 			r.lengthWorker(w)
-		})
-	}
-	for w := range run.Workers("ToLink") {
-		r.Go(func() {
-			r.toLinkWorker(w)
-		})
-	}
-	for w := range run.Workers("Parts") {
-		r.Go(func() {
-			r.partsWorker(w)
 		})
 	}
 	return r, nil
@@ -166,13 +151,17 @@ func (r *aliasedRun) feedSeq2(in iter.Seq2[string, error]) {
 	}
 }
 
-// lengthWorker runs one worker of stage Length (//pipegen:map at
-// main.go:21): it calls Length on each element of its input and sends the
-// result on.
+// lengthWorker runs one worker of stage Length (//pipegen:map at main.go:21)
+// and of the stages fused into it, ToLink (//pipegen:map at main.go:24),
+// Parts (//pipegen:map at main.go:27): each element of its input goes
+// through Length and then through each of them in turn, in this goroutine,
+// with no queue between them.
 func (r *aliasedRun) lengthWorker(worker int) {
-	defer r.toLinkIn.producerDone()
+	defer r.out.producerDone()
 	var index pipegen.Index
-	defer r.Recover("Length", worker, &index)
+	stage := "Length"
+	var at pipegen.Index
+	defer r.RecoverAt(&stage, worker, &at)
 	done := r.Done()
 	for {
 		it, ok := r.lengthIn.get(done)
@@ -180,53 +169,17 @@ func (r *aliasedRun) lengthWorker(worker int) {
 			return
 		}
 		index = it.Index
+		stage, at = "Length", index
 		v := Length(it.Value)
-		if !r.toLinkIn.put(done, pipegen.Item[Meters]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// toLinkWorker runs one worker of stage ToLink (//pipegen:map at
-// main.go:24): it calls ToLink on each element of its input and sends the
-// result on.
-func (r *aliasedRun) toLinkWorker(worker int) {
-	defer r.partsIn.producerDone()
-	var index pipegen.Index
-	defer r.Recover("ToLink", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.toLinkIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v, err := ToLink(it.Value)
+		stage, at = "ToLink", index
+		v2, err := ToLink(v)
 		if err != nil {
 			r.Fail("ToLink", worker, index, err)
 			return
 		}
-		if !r.partsIn.put(done, pipegen.Item[Link]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// partsWorker runs one worker of stage Parts (//pipegen:map at main.go:27):
-// it calls Parts on each element of its input and sends the result on.
-func (r *aliasedRun) partsWorker(worker int) {
-	defer r.out.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Parts", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.partsIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v := Parts(it.Value)
-		if !r.out.put(done, pipegen.Item[List[string]]{Index: index, Value: v}) {
+		stage, at = "Parts", index
+		v3 := Parts(v2)
+		if !r.out.put(done, pipegen.Item[List[string]]{Index: index, Value: v3}) {
 			return
 		}
 	}
@@ -271,93 +224,6 @@ func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok boo
 // producerDone records that one producer has finished; the last one closes
 // the queue.
 func (q *stringQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// metersQueue is a bounded queue of Meters elements between stages. It is
-// closed by the last of its producers to finish, so that its consumers see
-// its end.
-type metersQueue struct {
-	items     chan pipegen.Item[Meters]
-	producers pipegen.Producers
-}
-
-// newMetersQueue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newMetersQueue(size, producers int) *metersQueue {
-	q := &metersQueue{items: make(chan pipegen.Item[Meters], size)}
-	q.producers.Add(producers)
-	return q
-}
-
-// put sends it, or reports false if the run stops first.
-func (q *metersQueue) put(done <-chan struct{}, it pipegen.Item[Meters]) bool {
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
-	}
-}
-
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *metersQueue) get(done <-chan struct{}) (it pipegen.Item[Meters], ok bool) {
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
-}
-
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *metersQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// linkQueue is a bounded queue of Link elements between stages. It is closed
-// by the last of its producers to finish, so that its consumers see its end.
-type linkQueue struct {
-	items     chan pipegen.Item[Link]
-	producers pipegen.Producers
-}
-
-// newLinkQueue returns a queue that holds up to size elements and is closed
-// once producers producers are done.
-func newLinkQueue(size, producers int) *linkQueue {
-	q := &linkQueue{items: make(chan pipegen.Item[Link], size)}
-	q.producers.Add(producers)
-	return q
-}
-
-// put sends it, or reports false if the run stops first.
-func (q *linkQueue) put(done <-chan struct{}, it pipegen.Item[Link]) bool {
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
-	}
-}
-
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *linkQueue) get(done <-chan struct{}) (it pipegen.Item[Link], ok bool) {
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
-}
-
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *linkQueue) producerDone() {
 	if q.producers.Done() {
 		close(q.items)
 	}

@@ -11,9 +11,9 @@ import (
 
 // Anon runs the pipeline Wrap | Digest | Later | Send | Recv
 // (//pipegen:pipeline at main.go:45) over the elements of in, an iter.Seq,
-// or an iter.Seq2 whose first error fails the pipeline. The stages Wrap,
-// Digest, Later, Send, Recv run concurrently, each with its own workers and
-// bounded input queue; opts may change their settings.
+// or an iter.Seq2 whose first error fails the pipeline. The stage Wrap runs
+// with its own workers and bounded input queue; opts may change its
+// settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -64,22 +64,18 @@ func AnonWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts ..
 // anonStages are the stages of Anon with the settings of their directives.
 var anonStages = []pipegen.StageConfig{
 	{Name: "Wrap", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Digest", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Later", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Send", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Recv", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Digest", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Wrap"},
+	{Name: "Later", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Wrap"},
+	{Name: "Send", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Wrap"},
+	{Name: "Recv", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Wrap"},
 }
 
 // anonRun is one run of Anon: the queues between its stages, and the
 // pipegen.Run that tracks its goroutines.
 type anonRun struct {
 	*pipegen.Run
-	wrapIn   *stringQueue         // input of Wrap
-	digestIn *structTypeQueue     // input of Digest
-	laterIn  *byte2ArrayQueue     // input of Later
-	sendIn   *funcTypeQueue       // input of Send
-	recvIn   *stringRecvChanQueue // input of Recv
-	out      *stringQueue         // output, read by the caller
+	wrapIn *stringQueue // input of Wrap
+	out    *stringQueue // output, read by the caller
 }
 
 // startAnon starts one run of Anon: a goroutine per input that feeds it to
@@ -90,13 +86,9 @@ func startAnon[In pipegen.Input[string]](ctx context.Context, in In, opts []pipe
 		return nil, err
 	}
 	r := &anonRun{
-		Run:      run,
-		wrapIn:   newStringQueue(run.MaxSize("Wrap"), 1),
-		digestIn: newStructTypeQueue(run.MaxSize("Digest"), run.Workers("Wrap")),
-		laterIn:  newByte2ArrayQueue(run.MaxSize("Later"), run.Workers("Digest")),
-		sendIn:   newFuncTypeQueue(run.MaxSize("Send"), run.Workers("Later")),
-		recvIn:   newStringRecvChanQueue(run.MaxSize("Recv"), run.Workers("Send")),
-		out:      newStringQueue(pipegen.DefaultMaxSize, run.Workers("Recv")),
+		Run:    run,
+		wrapIn: newStringQueue(run.MaxSize("Wrap"), 1),
+		out:    newStringQueue(pipegen.DefaultMaxSize, run.Workers("Wrap")),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[string]:
@@ -119,26 +111,6 @@ func startAnon[In pipegen.Input[string]](ctx context.Context, in In, opts []pipe
 	for w := range run.Workers("Wrap") {
 		r.Go(func() {
 			r.wrapWorker(w)
-		})
-	}
-	for w := range run.Workers("Digest") {
-		r.Go(func() {
-			r.digestWorker(w)
-		})
-	}
-	for w := range run.Workers("Later") {
-		r.Go(func() {
-			r.laterWorker(w)
-		})
-	}
-	for w := range run.Workers("Send") {
-		r.Go(func() {
-			r.sendWorker(w)
-		})
-	}
-	for w := range run.Workers("Recv") {
-		r.Go(func() {
-			r.recvWorker(w)
 		})
 	}
 	return r, nil
@@ -181,12 +153,18 @@ func (r *anonRun) feedSeq2(in iter.Seq2[string, error]) {
 	}
 }
 
-// wrapWorker runs one worker of stage Wrap (//pipegen:map at main.go:11): it
-// calls Wrap on each element of its input and sends the result on.
+// wrapWorker runs one worker of stage Wrap (//pipegen:map at main.go:11) and
+// of the stages fused into it, Digest (//pipegen:map at main.go:22), Later
+// (//pipegen:map at main.go:30), Send (//pipegen:map at main.go:35), Recv
+// (//pipegen:map at main.go:42): each element of its input goes through Wrap
+// and then through each of them in turn, in this goroutine, with no queue
+// between them.
 func (r *anonRun) wrapWorker(worker int) {
-	defer r.digestIn.producerDone()
+	defer r.out.producerDone()
 	var index pipegen.Index
-	defer r.Recover("Wrap", worker, &index)
+	stage := "Wrap"
+	var at pipegen.Index
+	defer r.RecoverAt(&stage, worker, &at)
 	done := r.Done()
 	for {
 		it, ok := r.wrapIn.get(done)
@@ -194,92 +172,17 @@ func (r *anonRun) wrapWorker(worker int) {
 			return
 		}
 		index = it.Index
+		stage, at = "Wrap", index
 		v := Wrap(it.Value)
-		if !r.digestIn.put(done, pipegen.Item[struct {
-			Name string `json:"name"`
-			N    int
-		}]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// digestWorker runs one worker of stage Digest (//pipegen:map at
-// main.go:22): it calls Digest on each element of its input and sends the
-// result on.
-func (r *anonRun) digestWorker(worker int) {
-	defer r.laterIn.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Digest", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.digestIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v := Digest(it.Value)
-		if !r.laterIn.put(done, pipegen.Item[[2]byte]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// laterWorker runs one worker of stage Later (//pipegen:map at main.go:30):
-// it calls Later on each element of its input and sends the result on.
-func (r *anonRun) laterWorker(worker int) {
-	defer r.sendIn.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Later", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.laterIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v := Later(it.Value)
-		if !r.sendIn.put(done, pipegen.Item[func() string]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// sendWorker runs one worker of stage Send (//pipegen:map at main.go:35): it
-// calls Send on each element of its input and sends the result on.
-func (r *anonRun) sendWorker(worker int) {
-	defer r.recvIn.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Send", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.sendIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v := Send(it.Value)
-		if !r.recvIn.put(done, pipegen.Item[<-chan string]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// recvWorker runs one worker of stage Recv (//pipegen:map at main.go:42): it
-// calls Recv on each element of its input and sends the result on.
-func (r *anonRun) recvWorker(worker int) {
-	defer r.out.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Recv", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.recvIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v := Recv(it.Value)
-		if !r.out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		stage, at = "Digest", index
+		v2 := Digest(v)
+		stage, at = "Later", index
+		v3 := Later(v2)
+		stage, at = "Send", index
+		v4 := Send(v3)
+		stage, at = "Recv", index
+		v5 := Recv(v4)
+		if !r.out.put(done, pipegen.Item[string]{Index: index, Value: v5}) {
 			return
 		}
 	}
@@ -324,194 +227,6 @@ func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok boo
 // producerDone records that one producer has finished; the last one closes
 // the queue.
 func (q *stringQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// structTypeQueue is a bounded queue of struct{Name string "json:\"name\"";
-// N int} elements between stages. It is closed by the last of its producers
-// to finish, so that its consumers see its end.
-type structTypeQueue struct {
-	items chan pipegen.Item[struct {
-		Name string `json:"name"`
-		N    int
-	}]
-	producers pipegen.Producers
-}
-
-// newStructTypeQueue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newStructTypeQueue(size, producers int) *structTypeQueue {
-	q := &structTypeQueue{items: make(chan pipegen.Item[struct {
-		Name string `json:"name"`
-		N    int
-	}], size)}
-	q.producers.Add(producers)
-	return q
-}
-
-// put sends it, or reports false if the run stops first.
-func (q *structTypeQueue) put(done <-chan struct{}, it pipegen.Item[struct {
-	Name string `json:"name"`
-	N    int
-}]) bool {
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
-	}
-}
-
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *structTypeQueue) get(done <-chan struct{}) (it pipegen.Item[struct {
-	Name string `json:"name"`
-	N    int
-}], ok bool) {
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
-}
-
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *structTypeQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// byte2ArrayQueue is a bounded queue of [2]byte elements between stages. It
-// is closed by the last of its producers to finish, so that its consumers
-// see its end.
-type byte2ArrayQueue struct {
-	items     chan pipegen.Item[[2]byte]
-	producers pipegen.Producers
-}
-
-// newByte2ArrayQueue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newByte2ArrayQueue(size, producers int) *byte2ArrayQueue {
-	q := &byte2ArrayQueue{items: make(chan pipegen.Item[[2]byte], size)}
-	q.producers.Add(producers)
-	return q
-}
-
-// put sends it, or reports false if the run stops first.
-func (q *byte2ArrayQueue) put(done <-chan struct{}, it pipegen.Item[[2]byte]) bool {
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
-	}
-}
-
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *byte2ArrayQueue) get(done <-chan struct{}) (it pipegen.Item[[2]byte], ok bool) {
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
-}
-
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *byte2ArrayQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// funcTypeQueue is a bounded queue of func() string elements between stages.
-// It is closed by the last of its producers to finish, so that its consumers
-// see its end.
-type funcTypeQueue struct {
-	items     chan pipegen.Item[func() string]
-	producers pipegen.Producers
-}
-
-// newFuncTypeQueue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newFuncTypeQueue(size, producers int) *funcTypeQueue {
-	q := &funcTypeQueue{items: make(chan pipegen.Item[func() string], size)}
-	q.producers.Add(producers)
-	return q
-}
-
-// put sends it, or reports false if the run stops first.
-func (q *funcTypeQueue) put(done <-chan struct{}, it pipegen.Item[func() string]) bool {
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
-	}
-}
-
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *funcTypeQueue) get(done <-chan struct{}) (it pipegen.Item[func() string], ok bool) {
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
-}
-
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *funcTypeQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// stringRecvChanQueue is a bounded queue of <-chan string elements between
-// stages. It is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type stringRecvChanQueue struct {
-	items     chan pipegen.Item[<-chan string]
-	producers pipegen.Producers
-}
-
-// newStringRecvChanQueue returns a queue that holds up to size elements and
-// is closed once producers producers are done.
-func newStringRecvChanQueue(size, producers int) *stringRecvChanQueue {
-	q := &stringRecvChanQueue{items: make(chan pipegen.Item[<-chan string], size)}
-	q.producers.Add(producers)
-	return q
-}
-
-// put sends it, or reports false if the run stops first.
-func (q *stringRecvChanQueue) put(done <-chan struct{}, it pipegen.Item[<-chan string]) bool {
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
-	}
-}
-
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *stringRecvChanQueue) get(done <-chan struct{}) (it pipegen.Item[<-chan string], ok bool) {
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
-}
-
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *stringRecvChanQueue) producerDone() {
 	if q.producers.Done() {
 		close(q.items)
 	}

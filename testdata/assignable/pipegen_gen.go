@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"iter"
 
@@ -12,9 +11,8 @@ import (
 
 // Reread runs the pipeline Buffer | NonEmpty | Read (//pipegen:pipeline at
 // main.go:28) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Buffer, NonEmpty, Read run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// first error fails the pipeline. The stage Buffer runs with its own workers
+// and bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -66,18 +64,16 @@ func RereadWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts 
 // directives.
 var rereadStages = []pipegen.StageConfig{
 	{Name: "Buffer", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "NonEmpty", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Read", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "NonEmpty", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Buffer"},
+	{Name: "Read", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Buffer"},
 }
 
 // rereadRun is one run of Reread: the queues between its stages, and the
 // pipegen.Run that tracks its goroutines.
 type rereadRun struct {
 	*pipegen.Run
-	bufferIn   *stringQueue    // input of Buffer
-	nonEmptyIn *bufferPtrQueue // input of NonEmpty
-	readIn     *bufferPtrQueue // input of Read
-	out        *stringQueue    // output, read by the caller
+	bufferIn *stringQueue // input of Buffer
+	out      *stringQueue // output, read by the caller
 }
 
 // startReread starts one run of Reread: a goroutine per input that feeds it
@@ -88,11 +84,9 @@ func startReread[In pipegen.Input[string]](ctx context.Context, in In, opts []pi
 		return nil, err
 	}
 	r := &rereadRun{
-		Run:        run,
-		bufferIn:   newStringQueue(run.MaxSize("Buffer"), 1),
-		nonEmptyIn: newBufferPtrQueue(run.MaxSize("NonEmpty"), run.Workers("Buffer")),
-		readIn:     newBufferPtrQueue(run.MaxSize("Read"), run.Workers("NonEmpty")),
-		out:        newStringQueue(pipegen.DefaultMaxSize, run.Workers("Read")),
+		Run:      run,
+		bufferIn: newStringQueue(run.MaxSize("Buffer"), 1),
+		out:      newStringQueue(pipegen.DefaultMaxSize, run.Workers("Buffer")),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[string]:
@@ -115,16 +109,6 @@ func startReread[In pipegen.Input[string]](ctx context.Context, in In, opts []pi
 	for w := range run.Workers("Buffer") {
 		r.Go(func() {
 			r.bufferWorker(w)
-		})
-	}
-	for w := range run.Workers("NonEmpty") {
-		r.Go(func() {
-			r.nonEmptyWorker(w)
-		})
-	}
-	for w := range run.Workers("Read") {
-		r.Go(func() {
-			r.readWorker(w)
 		})
 	}
 	return r, nil
@@ -167,13 +151,17 @@ func (r *rereadRun) feedSeq2(in iter.Seq2[string, error]) {
 	}
 }
 
-// bufferWorker runs one worker of stage Buffer (//pipegen:map at
-// main.go:13): it calls Buffer on each element of its input and sends the
-// result on.
+// bufferWorker runs one worker of stage Buffer (//pipegen:map at main.go:13)
+// and of the stages fused into it, NonEmpty (//pipegen:filter at
+// main.go:16), Read (//pipegen:map at main.go:22): each element of its input
+// goes through Buffer and then through each of them in turn, in this
+// goroutine, with no queue between them.
 func (r *rereadRun) bufferWorker(worker int) {
-	defer r.nonEmptyIn.producerDone()
+	defer r.out.producerDone()
 	var index pipegen.Index
-	defer r.Recover("Buffer", worker, &index)
+	stage := "Buffer"
+	var at pipegen.Index
+	defer r.RecoverAt(&stage, worker, &at)
 	done := r.Done()
 	for {
 		it, ok := r.bufferIn.get(done)
@@ -181,56 +169,20 @@ func (r *rereadRun) bufferWorker(worker int) {
 			return
 		}
 		index = it.Index
+		stage, at = "Buffer", index
 		v := Buffer(it.Value)
-		if !r.nonEmptyIn.put(done, pipegen.Item[*bytes.Buffer]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// nonEmptyWorker runs one worker of stage NonEmpty (//pipegen:filter at
-// main.go:16): it sends on the elements of its input for which NonEmpty
-// reports true.
-func (r *rereadRun) nonEmptyWorker(worker int) {
-	defer r.readIn.producerDone()
-	var index pipegen.Index
-	defer r.Recover("NonEmpty", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.nonEmptyIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		keep := NonEmpty(it.Value)
-		if !keep {
+		stage, at = "NonEmpty", index
+		keep2 := NonEmpty(v)
+		if !keep2 {
 			continue
 		}
-		if !r.readIn.put(done, it) {
-			return
-		}
-	}
-}
-
-// readWorker runs one worker of stage Read (//pipegen:map at main.go:22): it
-// calls Read on each element of its input and sends the result on.
-func (r *rereadRun) readWorker(worker int) {
-	defer r.out.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Read", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.readIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v, err := Read(it.Value)
+		stage, at = "Read", index
+		v3, err := Read(v)
 		if err != nil {
 			r.Fail("Read", worker, index, err)
 			return
 		}
-		if !r.out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !r.out.put(done, pipegen.Item[string]{Index: index, Value: v3}) {
 			return
 		}
 	}
@@ -275,50 +227,6 @@ func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok boo
 // producerDone records that one producer has finished; the last one closes
 // the queue.
 func (q *stringQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// bufferPtrQueue is a bounded queue of *bytes.Buffer elements between
-// stages. It is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type bufferPtrQueue struct {
-	items     chan pipegen.Item[*bytes.Buffer]
-	producers pipegen.Producers
-}
-
-// newBufferPtrQueue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newBufferPtrQueue(size, producers int) *bufferPtrQueue {
-	q := &bufferPtrQueue{items: make(chan pipegen.Item[*bytes.Buffer], size)}
-	q.producers.Add(producers)
-	return q
-}
-
-// put sends it, or reports false if the run stops first.
-func (q *bufferPtrQueue) put(done <-chan struct{}, it pipegen.Item[*bytes.Buffer]) bool {
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
-	}
-}
-
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *bufferPtrQueue) get(done <-chan struct{}) (it pipegen.Item[*bytes.Buffer], ok bool) {
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
-}
-
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *bufferPtrQueue) producerDone() {
 	if q.producers.Done() {
 		close(q.items)
 	}

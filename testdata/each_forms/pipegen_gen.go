@@ -404,7 +404,7 @@ func (r *sumCtxRun) addCtxWorker(worker int) {
 
 // SumCtxErr runs the pipeline Inc | Inc | AddCtxErr (//pipegen:pipeline at
 // main.go:42) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Inc, Inc#2, AddCtxErr run
+// first error fails the pipeline. The stages Inc, AddCtxErr run
 // concurrently, each with its own workers and bounded input queue; opts may
 // change their settings.
 //
@@ -424,7 +424,7 @@ func SumCtxErr[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipege
 // directives.
 var sumCtxErrStages = []pipegen.StageConfig{
 	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Inc#2", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Inc#2", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Inc"},
 	{Name: "AddCtxErr", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -433,7 +433,6 @@ var sumCtxErrStages = []pipegen.StageConfig{
 type sumCtxErrRun struct {
 	*pipegen.Run
 	incIn       *intQueue // input of Inc
-	incIn2      *intQueue // input of Inc#2
 	addCtxErrIn *intQueue // input of AddCtxErr
 }
 
@@ -447,8 +446,7 @@ func startSumCtxErr[In pipegen.Input[int]](ctx context.Context, in In, opts []pi
 	r := &sumCtxErrRun{
 		Run:         run,
 		incIn:       newIntQueue(run.MaxSize("Inc"), 1),
-		incIn2:      newIntQueue(run.MaxSize("Inc#2"), run.Workers("Inc")),
-		addCtxErrIn: newIntQueue(run.MaxSize("AddCtxErr"), run.Workers("Inc#2")),
+		addCtxErrIn: newIntQueue(run.MaxSize("AddCtxErr"), run.Workers("Inc")),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -471,11 +469,6 @@ func startSumCtxErr[In pipegen.Input[int]](ctx context.Context, in In, opts []pi
 	for w := range run.Workers("Inc") {
 		r.Go(func() {
 			r.incWorker(w)
-		})
-	}
-	for w := range run.Workers("Inc#2") {
-		r.Go(func() {
-			r.incWorker2(w)
 		})
 	}
 	for w := range run.Workers("AddCtxErr") {
@@ -523,12 +516,16 @@ func (r *sumCtxErrRun) feedSeq2(in iter.Seq2[int, error]) {
 	}
 }
 
-// incWorker runs one worker of stage Inc (//pipegen:map at main.go:36): it
-// calls Inc on each element of its input and sends the result on.
+// incWorker runs one worker of stage Inc (//pipegen:map at main.go:36) and
+// of the stages fused into it, Inc#2 (//pipegen:map at main.go:36): each
+// element of its input goes through Inc and then through each of them in
+// turn, in this goroutine, with no queue between them.
 func (r *sumCtxErrRun) incWorker(worker int) {
-	defer r.incIn2.producerDone()
+	defer r.addCtxErrIn.producerDone()
 	var index pipegen.Index
-	defer r.Recover("Inc", worker, &index)
+	stage := "Inc"
+	var at pipegen.Index
+	defer r.RecoverAt(&stage, worker, &at)
 	done := r.Done()
 	for {
 		it, ok := r.incIn.get(done)
@@ -536,28 +533,11 @@ func (r *sumCtxErrRun) incWorker(worker int) {
 			return
 		}
 		index = it.Index
+		stage, at = "Inc", index
 		v := Inc(it.Value)
-		if !r.incIn2.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// incWorker2 runs one worker of stage Inc#2 (//pipegen:map at main.go:36):
-// it calls Inc on each element of its input and sends the result on.
-func (r *sumCtxErrRun) incWorker2(worker int) {
-	defer r.addCtxErrIn.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Inc#2", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.incIn2.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v := Inc(it.Value)
-		if !r.addCtxErrIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		stage, at = "Inc#2", index
+		v2 := Inc(v)
+		if !r.addCtxErrIn.put(done, pipegen.Item[int]{Index: index, Value: v2}) {
 			return
 		}
 	}

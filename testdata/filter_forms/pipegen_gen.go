@@ -12,8 +12,8 @@ import (
 // Filtered runs the pipeline NotZero | Odd | Small | Live
 // (//pipegen:pipeline at main.go:28) over the elements of in, an iter.Seq,
 // or an iter.Seq2 whose first error fails the pipeline. The stages NotZero,
-// Odd, Small, Live run concurrently, each with its own workers and bounded
-// input queue; opts may change their settings.
+// Small, Live run concurrently, each with its own workers and bounded input
+// queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -65,7 +65,7 @@ func FilteredWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 // directives.
 var filteredStages = []pipegen.StageConfig{
 	{Name: "NotZero", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Odd", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Odd", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "NotZero"},
 	{Name: "Small", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Live", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 }
@@ -75,7 +75,6 @@ var filteredStages = []pipegen.StageConfig{
 type filteredRun struct {
 	*pipegen.Run
 	notZeroIn *intQueue // input of NotZero
-	oddIn     *intQueue // input of Odd
 	smallIn   *intQueue // input of Small
 	liveIn    *intQueue // input of Live
 	out       *intQueue // output, read by the caller
@@ -91,8 +90,7 @@ func startFiltered[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 	r := &filteredRun{
 		Run:       run,
 		notZeroIn: newIntQueue(run.MaxSize("NotZero"), 1),
-		oddIn:     newIntQueue(run.MaxSize("Odd"), run.Workers("NotZero")),
-		smallIn:   newIntQueue(run.MaxSize("Small"), run.Workers("Odd")),
+		smallIn:   newIntQueue(run.MaxSize("Small"), run.Workers("NotZero")),
 		liveIn:    newIntQueue(run.MaxSize("Live"), run.Workers("Small")),
 		out:       newIntQueue(pipegen.DefaultMaxSize, run.Workers("Live")),
 	}
@@ -117,11 +115,6 @@ func startFiltered[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 	for w := range run.Workers("NotZero") {
 		r.Go(func() {
 			r.notZeroWorker(w)
-		})
-	}
-	for w := range run.Workers("Odd") {
-		r.Go(func() {
-			r.oddWorker(w)
 		})
 	}
 	for w := range run.Workers("Small") {
@@ -175,12 +168,16 @@ func (r *filteredRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // notZeroWorker runs one worker of stage NotZero (//pipegen:filter at
-// main.go:22): it sends on the elements of its input for which NotZero
-// reports true.
+// main.go:22) and of the stages fused into it, Odd (//pipegen:filter at
+// main.go:11): each element of its input goes through NotZero and then
+// through each of them in turn, in this goroutine, with no queue between
+// them.
 func (r *filteredRun) notZeroWorker(worker int) {
-	defer r.oddIn.producerDone()
+	defer r.smallIn.producerDone()
 	var index pipegen.Index
-	defer r.Recover("NotZero", worker, &index)
+	stage := "NotZero"
+	var at pipegen.Index
+	defer r.RecoverAt(&stage, worker, &at)
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.notZeroIn.get(done)
@@ -188,34 +185,17 @@ func (r *filteredRun) notZeroWorker(worker int) {
 			return
 		}
 		index = it.Index
+		stage, at = "NotZero", index
 		keep := NotZero(ctx, it.Value)
 		if !keep {
 			continue
 		}
-		if !r.oddIn.put(done, it) {
-			return
-		}
-	}
-}
-
-// oddWorker runs one worker of stage Odd (//pipegen:filter at main.go:11):
-// it sends on the elements of its input for which Odd reports true.
-func (r *filteredRun) oddWorker(worker int) {
-	defer r.smallIn.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Odd", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.oddIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		keep := Odd(it.Value)
-		if !keep {
+		stage, at = "Odd", index
+		keep2 := Odd(it.Value)
+		if !keep2 {
 			continue
 		}
-		if !r.smallIn.put(done, it) {
+		if !r.smallIn.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
 			return
 		}
 	}

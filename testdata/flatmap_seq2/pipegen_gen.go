@@ -11,8 +11,8 @@ import (
 
 // Tokens runs the pipeline Lines | Fields (//pipegen:pipeline at main.go:45)
 // over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
-// fails the pipeline. The stages Lines, Fields run concurrently, each with
-// its own workers and bounded input queue; opts may change their settings.
+// fails the pipeline. The stage Lines runs with its own workers and bounded
+// input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -64,16 +64,15 @@ func TokensWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts 
 // directives.
 var tokensStages = []pipegen.StageConfig{
 	{Name: "Lines", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Fields", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Fields", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Lines"},
 }
 
 // tokensRun is one run of Tokens: the queues between its stages, and the
 // pipegen.Run that tracks its goroutines.
 type tokensRun struct {
 	*pipegen.Run
-	linesIn  *stringQueue // input of Lines
-	fieldsIn *stringQueue // input of Fields
-	out      *stringQueue // output, read by the caller
+	linesIn *stringQueue // input of Lines
+	out     *stringQueue // output, read by the caller
 }
 
 // startTokens starts one run of Tokens: a goroutine per input that feeds it
@@ -84,10 +83,9 @@ func startTokens[In pipegen.Input[string]](ctx context.Context, in In, opts []pi
 		return nil, err
 	}
 	r := &tokensRun{
-		Run:      run,
-		linesIn:  newStringQueue(run.MaxSize("Lines"), 1),
-		fieldsIn: newStringQueue(run.MaxSize("Fields"), run.Workers("Lines")),
-		out:      newStringQueue(pipegen.DefaultMaxSize, run.Workers("Fields")),
+		Run:     run,
+		linesIn: newStringQueue(run.MaxSize("Lines"), 1),
+		out:     newStringQueue(pipegen.DefaultMaxSize, run.Workers("Lines")),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[string]:
@@ -110,11 +108,6 @@ func startTokens[In pipegen.Input[string]](ctx context.Context, in In, opts []pi
 	for w := range run.Workers("Lines") {
 		r.Go(func() {
 			r.linesWorker(w)
-		})
-	}
-	for w := range run.Workers("Fields") {
-		r.Go(func() {
-			r.fieldsWorker(w)
 		})
 	}
 	return r, nil
@@ -158,60 +151,45 @@ func (r *tokensRun) feedSeq2(in iter.Seq2[string, error]) {
 }
 
 // linesWorker runs one worker of stage Lines (//pipegen:flatmap at
-// main.go:15): it calls Lines on each element of its input and sends on
-// every element of the result.
+// main.go:15) and of the stages fused into it, Fields (//pipegen:flatmap at
+// main.go:31): each element of its input goes through Lines and then through
+// each of them in turn, in this goroutine, with no queue between them.
 func (r *tokensRun) linesWorker(worker int) {
-	defer r.fieldsIn.producerDone()
+	defer r.out.producerDone()
 	var index pipegen.Index
-	defer r.Recover("Lines", worker, &index)
-	done := r.Done()
+	stage := "Lines"
+	var at pipegen.Index
+	defer r.RecoverAt(&stage, worker, &at)
+	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.linesIn.get(done)
 		if !ok {
 			return
 		}
 		index = it.Index
+		stage, at = "Lines", index
 		child := 0
 		for v, err := range Lines(it.Value) {
 			if err != nil {
 				r.Fail("Lines", worker, index, err)
 				return
 			}
-			if !r.fieldsIn.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
-				return
-			}
-			child++
-		}
-	}
-}
-
-// fieldsWorker runs one worker of stage Fields (//pipegen:flatmap at
-// main.go:31): it calls Fields on each element of its input and sends on
-// every element of the result.
-func (r *tokensRun) fieldsWorker(worker int) {
-	defer r.out.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Fields", worker, &index)
-	ctx, done := r.Context(), r.Done()
-	for {
-		it, ok := r.fieldsIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		vs, err := Fields(ctx, it.Value)
-		if err != nil {
-			r.Fail("Fields", worker, index, err)
-			return
-		}
-		child := 0
-		for v, err := range vs {
+			stage, at = "Fields", index.Child(child)
+			vs2, err := Fields(ctx, v)
 			if err != nil {
-				r.Fail("Fields", worker, index, err)
+				r.Fail("Fields", worker, index.Child(child), err)
 				return
 			}
-			if !r.out.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
-				return
+			child2 := 0
+			for v2, err := range vs2 {
+				if err != nil {
+					r.Fail("Fields", worker, index.Child(child), err)
+					return
+				}
+				if !r.out.put(done, pipegen.Item[string]{Index: index.Child(child).Child(child2), Value: v2}) {
+					return
+				}
+				child2++
 			}
 			child++
 		}

@@ -208,7 +208,7 @@ func (r *splitRun) lettersWorker(worker int) {
 
 // Empty runs the pipeline Words | Letters | Nothing (//pipegen:pipeline at
 // main.go:27) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Words, Letters, Nothing run
+// first error fails the pipeline. The stages Words, Letters run
 // concurrently, each with its own workers and bounded input queue; opts may
 // change their settings.
 //
@@ -262,7 +262,7 @@ func EmptyWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts .
 var emptyStages = []pipegen.StageConfig{
 	{Name: "Words", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Letters", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Nothing", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Nothing", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Letters"},
 }
 
 // emptyRun is one run of Empty: the queues between its stages, and the
@@ -271,7 +271,6 @@ type emptyRun struct {
 	*pipegen.Run
 	wordsIn   *stringQueue // input of Words
 	lettersIn *stringQueue // input of Letters
-	nothingIn *runeQueue   // input of Nothing
 	out       *runeQueue   // output, read by the caller
 }
 
@@ -286,8 +285,7 @@ func startEmpty[In pipegen.Input[string]](ctx context.Context, in In, opts []pip
 		Run:       run,
 		wordsIn:   newStringQueue(run.MaxSize("Words"), 1),
 		lettersIn: newStringQueue(run.MaxSize("Letters"), run.Workers("Words")),
-		nothingIn: newRuneQueue(run.MaxSize("Nothing"), run.Workers("Letters")),
-		out:       newRuneQueue(pipegen.DefaultMaxSize, run.Workers("Nothing")),
+		out:       newRuneQueue(pipegen.DefaultMaxSize, run.Workers("Letters")),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[string]:
@@ -315,11 +313,6 @@ func startEmpty[In pipegen.Input[string]](ctx context.Context, in In, opts []pip
 	for w := range run.Workers("Letters") {
 		r.Go(func() {
 			r.lettersWorker(w)
-		})
-	}
-	for w := range run.Workers("Nothing") {
-		r.Go(func() {
-			r.nothingWorker(w)
 		})
 	}
 	return r, nil
@@ -386,12 +379,16 @@ func (r *emptyRun) wordsWorker(worker int) {
 }
 
 // lettersWorker runs one worker of stage Letters (//pipegen:flatmap at
-// main.go:15): it calls Letters on each element of its input and sends on
-// every element of the result.
+// main.go:15) and of the stages fused into it, Nothing (//pipegen:flatmap at
+// main.go:23): each element of its input goes through Letters and then
+// through each of them in turn, in this goroutine, with no queue between
+// them.
 func (r *emptyRun) lettersWorker(worker int) {
-	defer r.nothingIn.producerDone()
+	defer r.out.producerDone()
 	var index pipegen.Index
-	defer r.Recover("Letters", worker, &index)
+	stage := "Letters"
+	var at pipegen.Index
+	defer r.RecoverAt(&stage, worker, &at)
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.lettersIn.get(done)
@@ -399,37 +396,19 @@ func (r *emptyRun) lettersWorker(worker int) {
 			return
 		}
 		index = it.Index
+		stage, at = "Letters", index
 		vs, err := Letters(ctx, it.Value)
 		if err != nil {
 			r.Fail("Letters", worker, index, err)
 			return
 		}
 		for child, v := range vs {
-			if !r.nothingIn.put(done, pipegen.Item[rune]{Index: index.Child(child), Value: v}) {
-				return
-			}
-		}
-	}
-}
-
-// nothingWorker runs one worker of stage Nothing (//pipegen:flatmap at
-// main.go:23): it calls Nothing on each element of its input and sends on
-// every element of the result.
-func (r *emptyRun) nothingWorker(worker int) {
-	defer r.out.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Nothing", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.nothingIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		vs := Nothing(it.Value)
-		for child, v := range vs {
-			if !r.out.put(done, pipegen.Item[rune]{Index: index.Child(child), Value: v}) {
-				return
+			stage, at = "Nothing", index.Child(child)
+			vs2 := Nothing(v)
+			for child2, v2 := range vs2 {
+				if !r.out.put(done, pipegen.Item[rune]{Index: index.Child(child).Child(child2), Value: v2}) {
+					return
+				}
 			}
 		}
 	}

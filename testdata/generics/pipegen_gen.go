@@ -12,9 +12,9 @@ import (
 
 // Generic runs the pipeline MakePair | Nest | Lazy | Counter
 // (//pipegen:pipeline at main.go:48) over the elements of in, an iter.Seq,
-// or an iter.Seq2 whose first error fails the pipeline. The stages MakePair,
-// Nest, Lazy, Counter run concurrently, each with its own workers and
-// bounded input queue; opts may change their settings.
+// or an iter.Seq2 whose first error fails the pipeline. The stage MakePair
+// runs with its own workers and bounded input queue; opts may change its
+// settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -66,20 +66,17 @@ func GenericWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts
 // directives.
 var genericStages = []pipegen.StageConfig{
 	{Name: "MakePair", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Nest", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Lazy", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Counter", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Nest", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "MakePair"},
+	{Name: "Lazy", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "MakePair"},
+	{Name: "Counter", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "MakePair"},
 }
 
 // genericRun is one run of Generic: the queues between its stages, and the
 // pipegen.Run that tracks its goroutines.
 type genericRun struct {
 	*pipegen.Run
-	makePairIn *stringQueue                    // input of MakePair
-	nestIn     *pairStringIntQueue             // input of Nest
-	lazyIn     *pairIntPairStringIntSliceQueue // input of Lazy
-	counterIn  *seqIntQueue                    // input of Counter
-	out        *int64PtrQueue                  // output, read by the caller
+	makePairIn *stringQueue   // input of MakePair
+	out        *int64PtrQueue // output, read by the caller
 }
 
 // startGeneric starts one run of Generic: a goroutine per input that feeds
@@ -92,10 +89,7 @@ func startGeneric[In pipegen.Input[string]](ctx context.Context, in In, opts []p
 	r := &genericRun{
 		Run:        run,
 		makePairIn: newStringQueue(run.MaxSize("MakePair"), 1),
-		nestIn:     newPairStringIntQueue(run.MaxSize("Nest"), run.Workers("MakePair")),
-		lazyIn:     newPairIntPairStringIntSliceQueue(run.MaxSize("Lazy"), run.Workers("Nest")),
-		counterIn:  newSeqIntQueue(run.MaxSize("Counter"), run.Workers("Lazy")),
-		out:        newInt64PtrQueue(pipegen.DefaultMaxSize, run.Workers("Counter")),
+		out:        newInt64PtrQueue(pipegen.DefaultMaxSize, run.Workers("MakePair")),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[string]:
@@ -118,21 +112,6 @@ func startGeneric[In pipegen.Input[string]](ctx context.Context, in In, opts []p
 	for w := range run.Workers("MakePair") {
 		r.Go(func() {
 			r.makePairWorker(w)
-		})
-	}
-	for w := range run.Workers("Nest") {
-		r.Go(func() {
-			r.nestWorker(w)
-		})
-	}
-	for w := range run.Workers("Lazy") {
-		r.Go(func() {
-			r.lazyWorker(w)
-		})
-	}
-	for w := range run.Workers("Counter") {
-		r.Go(func() {
-			r.counterWorker(w)
 		})
 	}
 	return r, nil
@@ -176,12 +155,17 @@ func (r *genericRun) feedSeq2(in iter.Seq2[string, error]) {
 }
 
 // makePairWorker runs one worker of stage MakePair (//pipegen:map at
-// main.go:20): it calls MakePair on each element of its input and sends the
-// result on.
+// main.go:20) and of the stages fused into it, Nest (//pipegen:map at
+// main.go:23), Lazy (//pipegen:map at main.go:28), Counter (//pipegen:map at
+// main.go:39): each element of its input goes through MakePair and then
+// through each of them in turn, in this goroutine, with no queue between
+// them.
 func (r *genericRun) makePairWorker(worker int) {
-	defer r.nestIn.producerDone()
+	defer r.out.producerDone()
 	var index pipegen.Index
-	defer r.Recover("MakePair", worker, &index)
+	stage := "MakePair"
+	var at pipegen.Index
+	defer r.RecoverAt(&stage, worker, &at)
 	done := r.Done()
 	for {
 		it, ok := r.makePairIn.get(done)
@@ -189,69 +173,15 @@ func (r *genericRun) makePairWorker(worker int) {
 			return
 		}
 		index = it.Index
+		stage, at = "MakePair", index
 		v := MakePair(it.Value)
-		if !r.nestIn.put(done, pipegen.Item[Pair[string, int]]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// nestWorker runs one worker of stage Nest (//pipegen:map at main.go:23): it
-// calls Nest on each element of its input and sends the result on.
-func (r *genericRun) nestWorker(worker int) {
-	defer r.lazyIn.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Nest", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.nestIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v := Nest(it.Value)
-		if !r.lazyIn.put(done, pipegen.Item[Pair[int, []Pair[string, int]]]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// lazyWorker runs one worker of stage Lazy (//pipegen:map at main.go:28): it
-// calls Lazy on each element of its input and sends the result on.
-func (r *genericRun) lazyWorker(worker int) {
-	defer r.counterIn.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Lazy", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.lazyIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v := Lazy(it.Value)
-		if !r.counterIn.put(done, pipegen.Item[iter.Seq[int]]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// counterWorker runs one worker of stage Counter (//pipegen:map at
-// main.go:39): it calls Counter on each element of its input and sends the
-// result on.
-func (r *genericRun) counterWorker(worker int) {
-	defer r.out.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Counter", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.counterIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v := Counter(it.Value)
-		if !r.out.put(done, pipegen.Item[*atomic.Int64]{Index: index, Value: v}) {
+		stage, at = "Nest", index
+		v2 := Nest(v)
+		stage, at = "Lazy", index
+		v3 := Lazy(v2)
+		stage, at = "Counter", index
+		v4 := Counter(v3)
+		if !r.out.put(done, pipegen.Item[*atomic.Int64]{Index: index, Value: v4}) {
 			return
 		}
 	}
@@ -296,138 +226,6 @@ func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok boo
 // producerDone records that one producer has finished; the last one closes
 // the queue.
 func (q *stringQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// pairStringIntQueue is a bounded queue of Pair[string, int] elements
-// between stages. It is closed by the last of its producers to finish, so
-// that its consumers see its end.
-type pairStringIntQueue struct {
-	items     chan pipegen.Item[Pair[string, int]]
-	producers pipegen.Producers
-}
-
-// newPairStringIntQueue returns a queue that holds up to size elements and
-// is closed once producers producers are done.
-func newPairStringIntQueue(size, producers int) *pairStringIntQueue {
-	q := &pairStringIntQueue{items: make(chan pipegen.Item[Pair[string, int]], size)}
-	q.producers.Add(producers)
-	return q
-}
-
-// put sends it, or reports false if the run stops first.
-func (q *pairStringIntQueue) put(done <-chan struct{}, it pipegen.Item[Pair[string, int]]) bool {
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
-	}
-}
-
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *pairStringIntQueue) get(done <-chan struct{}) (it pipegen.Item[Pair[string, int]], ok bool) {
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
-}
-
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *pairStringIntQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// pairIntPairStringIntSliceQueue is a bounded queue of Pair[int,
-// []Pair[string, int]] elements between stages. It is closed by the last of
-// its producers to finish, so that its consumers see its end.
-type pairIntPairStringIntSliceQueue struct {
-	items     chan pipegen.Item[Pair[int, []Pair[string, int]]]
-	producers pipegen.Producers
-}
-
-// newPairIntPairStringIntSliceQueue returns a queue that holds up to size
-// elements and is closed once producers producers are done.
-func newPairIntPairStringIntSliceQueue(size, producers int) *pairIntPairStringIntSliceQueue {
-	q := &pairIntPairStringIntSliceQueue{items: make(chan pipegen.Item[Pair[int, []Pair[string, int]]], size)}
-	q.producers.Add(producers)
-	return q
-}
-
-// put sends it, or reports false if the run stops first.
-func (q *pairIntPairStringIntSliceQueue) put(done <-chan struct{}, it pipegen.Item[Pair[int, []Pair[string, int]]]) bool {
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
-	}
-}
-
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *pairIntPairStringIntSliceQueue) get(done <-chan struct{}) (it pipegen.Item[Pair[int, []Pair[string, int]]], ok bool) {
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
-}
-
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *pairIntPairStringIntSliceQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// seqIntQueue is a bounded queue of iter.Seq[int] elements between stages.
-// It is closed by the last of its producers to finish, so that its consumers
-// see its end.
-type seqIntQueue struct {
-	items     chan pipegen.Item[iter.Seq[int]]
-	producers pipegen.Producers
-}
-
-// newSeqIntQueue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newSeqIntQueue(size, producers int) *seqIntQueue {
-	q := &seqIntQueue{items: make(chan pipegen.Item[iter.Seq[int]], size)}
-	q.producers.Add(producers)
-	return q
-}
-
-// put sends it, or reports false if the run stops first.
-func (q *seqIntQueue) put(done <-chan struct{}, it pipegen.Item[iter.Seq[int]]) bool {
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
-	}
-}
-
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *seqIntQueue) get(done <-chan struct{}) (it pipegen.Item[iter.Seq[int]], ok bool) {
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
-}
-
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *seqIntQueue) producerDone() {
 	if q.producers.Done() {
 		close(q.items)
 	}

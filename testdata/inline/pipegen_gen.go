@@ -11,9 +11,8 @@ import (
 
 // Both runs the pipeline Step | Double | Step (//pipegen:pipeline at
 // main.go:17) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Inc, Double, Inc#2 run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// first error fails the pipeline. The stage Inc runs with its own workers
+// and bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -64,18 +63,16 @@ func BothWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 // bothStages are the stages of Both with the settings of their directives.
 var bothStages = []pipegen.StageConfig{
 	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Inc#2", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Inc"},
+	{Name: "Inc#2", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Inc"},
 }
 
 // bothRun is one run of Both: the queues between its stages, and the
 // pipegen.Run that tracks its goroutines.
 type bothRun struct {
 	*pipegen.Run
-	incIn    *intQueue // input of Inc
-	doubleIn *intQueue // input of Double
-	incIn2   *intQueue // input of Inc#2
-	out      *intQueue // output, read by the caller
+	incIn *intQueue // input of Inc
+	out   *intQueue // output, read by the caller
 }
 
 // startBoth starts one run of Both: a goroutine per input that feeds it to
@@ -86,11 +83,9 @@ func startBoth[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 		return nil, err
 	}
 	r := &bothRun{
-		Run:      run,
-		incIn:    newIntQueue(run.MaxSize("Inc"), 1),
-		doubleIn: newIntQueue(run.MaxSize("Double"), run.Workers("Inc")),
-		incIn2:   newIntQueue(run.MaxSize("Inc#2"), run.Workers("Double")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Inc#2")),
+		Run:   run,
+		incIn: newIntQueue(run.MaxSize("Inc"), 1),
+		out:   newIntQueue(pipegen.DefaultMaxSize, run.Workers("Inc")),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -113,16 +108,6 @@ func startBoth[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 	for w := range run.Workers("Inc") {
 		r.Go(func() {
 			r.incWorker(w)
-		})
-	}
-	for w := range run.Workers("Double") {
-		r.Go(func() {
-			r.doubleWorker(w)
-		})
-	}
-	for w := range run.Workers("Inc#2") {
-		r.Go(func() {
-			r.incWorker2(w)
 		})
 	}
 	return r, nil
@@ -165,12 +150,17 @@ func (r *bothRun) feedSeq2(in iter.Seq2[int, error]) {
 	}
 }
 
-// incWorker runs one worker of stage Inc (//pipegen:map at main.go:11): it
-// calls Inc on each element of its input and sends the result on.
+// incWorker runs one worker of stage Inc (//pipegen:map at main.go:11) and
+// of the stages fused into it, Double (//pipegen:map at main.go:14), Inc#2
+// (//pipegen:map at main.go:11): each element of its input goes through Inc
+// and then through each of them in turn, in this goroutine, with no queue
+// between them.
 func (r *bothRun) incWorker(worker int) {
-	defer r.doubleIn.producerDone()
+	defer r.out.producerDone()
 	var index pipegen.Index
-	defer r.Recover("Inc", worker, &index)
+	stage := "Inc"
+	var at pipegen.Index
+	defer r.RecoverAt(&stage, worker, &at)
 	done := r.Done()
 	for {
 		it, ok := r.incIn.get(done)
@@ -178,49 +168,13 @@ func (r *bothRun) incWorker(worker int) {
 			return
 		}
 		index = it.Index
+		stage, at = "Inc", index
 		v := Inc(it.Value)
-		if !r.doubleIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// doubleWorker runs one worker of stage Double (//pipegen:map at
-// main.go:14): it calls Double on each element of its input and sends the
-// result on.
-func (r *bothRun) doubleWorker(worker int) {
-	defer r.incIn2.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Double", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.doubleIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v := Double(it.Value)
-		if !r.incIn2.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// incWorker2 runs one worker of stage Inc#2 (//pipegen:map at main.go:11):
-// it calls Inc on each element of its input and sends the result on.
-func (r *bothRun) incWorker2(worker int) {
-	defer r.out.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Inc#2", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.incIn2.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v := Inc(it.Value)
-		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		stage, at = "Double", index
+		v2 := Double(v)
+		stage, at = "Inc#2", index
+		v3 := Inc(v2)
+		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v3}) {
 			return
 		}
 	}

@@ -556,9 +556,8 @@ func (r *withCtxRun) formatWorker(worker int) {
 
 // WithBoth runs the pipeline Check | Double (//pipegen:pipeline at
 // main.go:31) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Check, Double run concurrently,
-// each with its own workers and bounded input queue; opts may change their
-// settings.
+// first error fails the pipeline. The stage Check runs with its own workers
+// and bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -610,16 +609,15 @@ func WithBothWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 // directives.
 var withBothStages = []pipegen.StageConfig{
 	{Name: "Check", Workers: 1, MaxSize: 0},
-	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Check"},
 }
 
 // withBothRun is one run of WithBoth: the queues between its stages, and the
 // pipegen.Run that tracks its goroutines.
 type withBothRun struct {
 	*pipegen.Run
-	checkIn  *intQueue // input of Check
-	doubleIn *intQueue // input of Double
-	out      *intQueue // output, read by the caller
+	checkIn *intQueue // input of Check
+	out     *intQueue // output, read by the caller
 }
 
 // startWithBoth starts one run of WithBoth: a goroutine per input that feeds
@@ -630,10 +628,9 @@ func startWithBoth[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 		return nil, err
 	}
 	r := &withBothRun{
-		Run:      run,
-		checkIn:  newIntQueue(run.MaxSize("Check"), 1),
-		doubleIn: newIntQueue(run.MaxSize("Double"), run.Workers("Check")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Double")),
+		Run:     run,
+		checkIn: newIntQueue(run.MaxSize("Check"), 1),
+		out:     newIntQueue(pipegen.DefaultMaxSize, run.Workers("Check")),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -656,11 +653,6 @@ func startWithBoth[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 	for w := range run.Workers("Check") {
 		r.Go(func() {
 			r.checkWorker(w)
-		})
-	}
-	for w := range run.Workers("Double") {
-		r.Go(func() {
-			r.doubleWorker(w)
 		})
 	}
 	return r, nil
@@ -703,12 +695,16 @@ func (r *withBothRun) feedSeq2(in iter.Seq2[int, error]) {
 	}
 }
 
-// checkWorker runs one worker of stage Check (//pipegen:map at main.go:20):
-// it calls Check on each element of its input and sends the result on.
+// checkWorker runs one worker of stage Check (//pipegen:map at main.go:20)
+// and of the stages fused into it, Double (//pipegen:map at main.go:11):
+// each element of its input goes through Check and then through each of them
+// in turn, in this goroutine, with no queue between them.
 func (r *withBothRun) checkWorker(worker int) {
-	defer r.doubleIn.producerDone()
+	defer r.out.producerDone()
 	var index pipegen.Index
-	defer r.Recover("Check", worker, &index)
+	stage := "Check"
+	var at pipegen.Index
+	defer r.RecoverAt(&stage, worker, &at)
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.checkIn.get(done)
@@ -716,33 +712,15 @@ func (r *withBothRun) checkWorker(worker int) {
 			return
 		}
 		index = it.Index
+		stage, at = "Check", index
 		v, err := Check(ctx, it.Value)
 		if err != nil {
 			r.Fail("Check", worker, index, err)
 			return
 		}
-		if !r.doubleIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// doubleWorker runs one worker of stage Double (//pipegen:map at
-// main.go:11): it calls Double on each element of its input and sends the
-// result on.
-func (r *withBothRun) doubleWorker(worker int) {
-	defer r.out.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Double", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.doubleIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v := Double(it.Value)
-		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		stage, at = "Double", index
+		v2 := Double(v)
+		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v2}) {
 			return
 		}
 	}

@@ -12,8 +12,8 @@ import (
 // Kinds runs the pipeline ToCelsius | Warm | Items | Count | AsTally
 // (//pipegen:pipeline at main.go:44) over the elements of in, an iter.Seq,
 // or an iter.Seq2 whose first error fails the pipeline. The stages
-// ToCelsius, Warm, Items, Count, AsTally run concurrently, each with its own
-// workers and bounded input queue; opts may change their settings.
+// ToCelsius, Items, Count run concurrently, each with its own workers and
+// bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -64,22 +64,20 @@ func KindsWithIndex[In pipegen.Input[float64]](ctx context.Context, in In, opts 
 // kindsStages are the stages of Kinds with the settings of their directives.
 var kindsStages = []pipegen.StageConfig{
 	{Name: "ToCelsius", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Warm", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Warm", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "ToCelsius"},
 	{Name: "Items", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Count", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "AsTally", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "AsTally", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Count"},
 }
 
 // kindsRun is one run of Kinds: the queues between its stages, and the
 // pipegen.Run that tracks its goroutines.
 type kindsRun struct {
 	*pipegen.Run
-	toCelsiusIn *float64Queue      // input of ToCelsius
-	warmIn      *celsiusQueue      // input of Warm
-	itemsIn     *orderPtrQueue     // input of Items
-	countIn     *stringSliceQueue  // input of Count
-	asTallyIn   *stringIntMapQueue // input of AsTally
-	out         *tallyQueue        // output, read by the caller
+	toCelsiusIn *float64Queue     // input of ToCelsius
+	itemsIn     *orderPtrQueue    // input of Items
+	countIn     *stringSliceQueue // input of Count
+	out         *tallyQueue       // output, read by the caller
 }
 
 // startKinds starts one run of Kinds: a goroutine per input that feeds it to
@@ -92,11 +90,9 @@ func startKinds[In pipegen.Input[float64]](ctx context.Context, in In, opts []pi
 	r := &kindsRun{
 		Run:         run,
 		toCelsiusIn: newFloat64Queue(run.MaxSize("ToCelsius"), 1),
-		warmIn:      newCelsiusQueue(run.MaxSize("Warm"), run.Workers("ToCelsius")),
-		itemsIn:     newOrderPtrQueue(run.MaxSize("Items"), run.Workers("Warm")),
+		itemsIn:     newOrderPtrQueue(run.MaxSize("Items"), run.Workers("ToCelsius")),
 		countIn:     newStringSliceQueue(run.MaxSize("Count"), run.Workers("Items")),
-		asTallyIn:   newStringIntMapQueue(run.MaxSize("AsTally"), run.Workers("Count")),
-		out:         newTallyQueue(pipegen.DefaultMaxSize, run.Workers("AsTally")),
+		out:         newTallyQueue(pipegen.DefaultMaxSize, run.Workers("Count")),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[float64]:
@@ -121,11 +117,6 @@ func startKinds[In pipegen.Input[float64]](ctx context.Context, in In, opts []pi
 			r.toCelsiusWorker(w)
 		})
 	}
-	for w := range run.Workers("Warm") {
-		r.Go(func() {
-			r.warmWorker(w)
-		})
-	}
 	for w := range run.Workers("Items") {
 		r.Go(func() {
 			r.itemsWorker(w)
@@ -134,11 +125,6 @@ func startKinds[In pipegen.Input[float64]](ctx context.Context, in In, opts []pi
 	for w := range run.Workers("Count") {
 		r.Go(func() {
 			r.countWorker(w)
-		})
-	}
-	for w := range run.Workers("AsTally") {
-		r.Go(func() {
-			r.asTallyWorker(w)
 		})
 	}
 	return r, nil
@@ -182,12 +168,16 @@ func (r *kindsRun) feedSeq2(in iter.Seq2[float64, error]) {
 }
 
 // toCelsiusWorker runs one worker of stage ToCelsius (//pipegen:map at
-// main.go:23): it calls ToCelsius on each element of its input and sends the
-// result on.
+// main.go:23) and of the stages fused into it, Warm (//pipegen:map at
+// main.go:26): each element of its input goes through ToCelsius and then
+// through each of them in turn, in this goroutine, with no queue between
+// them.
 func (r *kindsRun) toCelsiusWorker(worker int) {
-	defer r.warmIn.producerDone()
+	defer r.itemsIn.producerDone()
 	var index pipegen.Index
-	defer r.Recover("ToCelsius", worker, &index)
+	stage := "ToCelsius"
+	var at pipegen.Index
+	defer r.RecoverAt(&stage, worker, &at)
 	done := r.Done()
 	for {
 		it, ok := r.toCelsiusIn.get(done)
@@ -195,28 +185,11 @@ func (r *kindsRun) toCelsiusWorker(worker int) {
 			return
 		}
 		index = it.Index
+		stage, at = "ToCelsius", index
 		v := ToCelsius(it.Value)
-		if !r.warmIn.put(done, pipegen.Item[Celsius]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// warmWorker runs one worker of stage Warm (//pipegen:map at main.go:26): it
-// calls Warm on each element of its input and sends the result on.
-func (r *kindsRun) warmWorker(worker int) {
-	defer r.itemsIn.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Warm", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.warmIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v := Warm(it.Value)
-		if !r.itemsIn.put(done, pipegen.Item[*Order]{Index: index, Value: v}) {
+		stage, at = "Warm", index
+		v2 := Warm(v)
+		if !r.itemsIn.put(done, pipegen.Item[*Order]{Index: index, Value: v2}) {
 			return
 		}
 	}
@@ -242,12 +215,16 @@ func (r *kindsRun) itemsWorker(worker int) {
 	}
 }
 
-// countWorker runs one worker of stage Count (//pipegen:map at main.go:32):
-// it calls Count on each element of its input and sends the result on.
+// countWorker runs one worker of stage Count (//pipegen:map at main.go:32)
+// and of the stages fused into it, AsTally (//pipegen:map at main.go:41):
+// each element of its input goes through Count and then through each of them
+// in turn, in this goroutine, with no queue between them.
 func (r *kindsRun) countWorker(worker int) {
-	defer r.asTallyIn.producerDone()
+	defer r.out.producerDone()
 	var index pipegen.Index
-	defer r.Recover("Count", worker, &index)
+	stage := "Count"
+	var at pipegen.Index
+	defer r.RecoverAt(&stage, worker, &at)
 	done := r.Done()
 	for {
 		it, ok := r.countIn.get(done)
@@ -255,29 +232,11 @@ func (r *kindsRun) countWorker(worker int) {
 			return
 		}
 		index = it.Index
+		stage, at = "Count", index
 		v := Count(it.Value)
-		if !r.asTallyIn.put(done, pipegen.Item[map[string]int]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// asTallyWorker runs one worker of stage AsTally (//pipegen:map at
-// main.go:41): it calls AsTally on each element of its input and sends the
-// result on.
-func (r *kindsRun) asTallyWorker(worker int) {
-	defer r.out.producerDone()
-	var index pipegen.Index
-	defer r.Recover("AsTally", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.asTallyIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v := AsTally(it.Value)
-		if !r.out.put(done, pipegen.Item[Tally]{Index: index, Value: v}) {
+		stage, at = "AsTally", index
+		v2 := AsTally(v)
+		if !r.out.put(done, pipegen.Item[Tally]{Index: index, Value: v2}) {
 			return
 		}
 	}
@@ -322,50 +281,6 @@ func (q *float64Queue) get(done <-chan struct{}) (it pipegen.Item[float64], ok b
 // producerDone records that one producer has finished; the last one closes
 // the queue.
 func (q *float64Queue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// celsiusQueue is a bounded queue of Celsius elements between stages. It is
-// closed by the last of its producers to finish, so that its consumers see
-// its end.
-type celsiusQueue struct {
-	items     chan pipegen.Item[Celsius]
-	producers pipegen.Producers
-}
-
-// newCelsiusQueue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newCelsiusQueue(size, producers int) *celsiusQueue {
-	q := &celsiusQueue{items: make(chan pipegen.Item[Celsius], size)}
-	q.producers.Add(producers)
-	return q
-}
-
-// put sends it, or reports false if the run stops first.
-func (q *celsiusQueue) put(done <-chan struct{}, it pipegen.Item[Celsius]) bool {
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
-	}
-}
-
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *celsiusQueue) get(done <-chan struct{}) (it pipegen.Item[Celsius], ok bool) {
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
-}
-
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *celsiusQueue) producerDone() {
 	if q.producers.Done() {
 		close(q.items)
 	}
@@ -454,50 +369,6 @@ func (q *stringSliceQueue) get(done <-chan struct{}) (it pipegen.Item[[]string],
 // producerDone records that one producer has finished; the last one closes
 // the queue.
 func (q *stringSliceQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// stringIntMapQueue is a bounded queue of map[string]int elements between
-// stages. It is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type stringIntMapQueue struct {
-	items     chan pipegen.Item[map[string]int]
-	producers pipegen.Producers
-}
-
-// newStringIntMapQueue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newStringIntMapQueue(size, producers int) *stringIntMapQueue {
-	q := &stringIntMapQueue{items: make(chan pipegen.Item[map[string]int], size)}
-	q.producers.Add(producers)
-	return q
-}
-
-// put sends it, or reports false if the run stops first.
-func (q *stringIntMapQueue) put(done <-chan struct{}, it pipegen.Item[map[string]int]) bool {
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
-	}
-}
-
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *stringIntMapQueue) get(done <-chan struct{}) (it pipegen.Item[map[string]int], ok bool) {
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
-}
-
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *stringIntMapQueue) producerDone() {
 	if q.producers.Done() {
 		close(q.items)
 	}

@@ -4,20 +4,16 @@ package main
 
 import (
 	"context"
-	"image"
 	"iter"
-	"math/rand/v2"
-	"net/url"
-	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
 // Links runs the pipeline Parse | Host | Wait | Seeded | Draw
 // (//pipegen:pipeline at main.go:30) over the elements of in, an iter.Seq,
-// or an iter.Seq2 whose first error fails the pipeline. The stages Parse,
-// Host, Wait, Seeded, Draw run concurrently, each with its own workers and
-// bounded input queue; opts may change their settings.
+// or an iter.Seq2 whose first error fails the pipeline. The stage Parse runs
+// with its own workers and bounded input queue; opts may change its
+// settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -68,22 +64,18 @@ func LinksWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts .
 // linksStages are the stages of Links with the settings of their directives.
 var linksStages = []pipegen.StageConfig{
 	{Name: "Parse", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Host", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Wait", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Seeded", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Draw", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Host", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Parse"},
+	{Name: "Wait", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Parse"},
+	{Name: "Seeded", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Parse"},
+	{Name: "Draw", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Parse"},
 }
 
 // linksRun is one run of Links: the queues between its stages, and the
 // pipegen.Run that tracks its goroutines.
 type linksRun struct {
 	*pipegen.Run
-	parseIn  *stringQueue   // input of Parse
-	hostIn   *urlPtrQueue   // input of Host
-	waitIn   *pointQueue    // input of Wait
-	seededIn *durationQueue // input of Seeded
-	drawIn   *randPtrQueue  // input of Draw
-	out      *uint64Queue   // output, read by the caller
+	parseIn *stringQueue // input of Parse
+	out     *uint64Queue // output, read by the caller
 }
 
 // startLinks starts one run of Links: a goroutine per input that feeds it to
@@ -94,13 +86,9 @@ func startLinks[In pipegen.Input[string]](ctx context.Context, in In, opts []pip
 		return nil, err
 	}
 	r := &linksRun{
-		Run:      run,
-		parseIn:  newStringQueue(run.MaxSize("Parse"), 1),
-		hostIn:   newUrlPtrQueue(run.MaxSize("Host"), run.Workers("Parse")),
-		waitIn:   newPointQueue(run.MaxSize("Wait"), run.Workers("Host")),
-		seededIn: newDurationQueue(run.MaxSize("Seeded"), run.Workers("Wait")),
-		drawIn:   newRandPtrQueue(run.MaxSize("Draw"), run.Workers("Seeded")),
-		out:      newUint64Queue(pipegen.DefaultMaxSize, run.Workers("Draw")),
+		Run:     run,
+		parseIn: newStringQueue(run.MaxSize("Parse"), 1),
+		out:     newUint64Queue(pipegen.DefaultMaxSize, run.Workers("Parse")),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[string]:
@@ -123,26 +111,6 @@ func startLinks[In pipegen.Input[string]](ctx context.Context, in In, opts []pip
 	for w := range run.Workers("Parse") {
 		r.Go(func() {
 			r.parseWorker(w)
-		})
-	}
-	for w := range run.Workers("Host") {
-		r.Go(func() {
-			r.hostWorker(w)
-		})
-	}
-	for w := range run.Workers("Wait") {
-		r.Go(func() {
-			r.waitWorker(w)
-		})
-	}
-	for w := range run.Workers("Seeded") {
-		r.Go(func() {
-			r.seededWorker(w)
-		})
-	}
-	for w := range run.Workers("Draw") {
-		r.Go(func() {
-			r.drawWorker(w)
 		})
 	}
 	return r, nil
@@ -185,12 +153,18 @@ func (r *linksRun) feedSeq2(in iter.Seq2[string, error]) {
 	}
 }
 
-// parseWorker runs one worker of stage Parse (//pipegen:map at main.go:15):
-// it calls Parse on each element of its input and sends the result on.
+// parseWorker runs one worker of stage Parse (//pipegen:map at main.go:15)
+// and of the stages fused into it, Host (//pipegen:map at main.go:18), Wait
+// (//pipegen:map at main.go:21), Seeded (//pipegen:map at main.go:24), Draw
+// (//pipegen:map at main.go:27): each element of its input goes through
+// Parse and then through each of them in turn, in this goroutine, with no
+// queue between them.
 func (r *linksRun) parseWorker(worker int) {
-	defer r.hostIn.producerDone()
+	defer r.out.producerDone()
 	var index pipegen.Index
-	defer r.Recover("Parse", worker, &index)
+	stage := "Parse"
+	var at pipegen.Index
+	defer r.RecoverAt(&stage, worker, &at)
 	done := r.Done()
 	for {
 		it, ok := r.parseIn.get(done)
@@ -198,93 +172,21 @@ func (r *linksRun) parseWorker(worker int) {
 			return
 		}
 		index = it.Index
+		stage, at = "Parse", index
 		v, err := Parse(it.Value)
 		if err != nil {
 			r.Fail("Parse", worker, index, err)
 			return
 		}
-		if !r.hostIn.put(done, pipegen.Item[*url.URL]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// hostWorker runs one worker of stage Host (//pipegen:map at main.go:18): it
-// calls Host on each element of its input and sends the result on.
-func (r *linksRun) hostWorker(worker int) {
-	defer r.waitIn.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Host", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.hostIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v := Host(it.Value)
-		if !r.waitIn.put(done, pipegen.Item[image.Point]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// waitWorker runs one worker of stage Wait (//pipegen:map at main.go:21): it
-// calls Wait on each element of its input and sends the result on.
-func (r *linksRun) waitWorker(worker int) {
-	defer r.seededIn.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Wait", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.waitIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v := Wait(it.Value)
-		if !r.seededIn.put(done, pipegen.Item[time.Duration]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// seededWorker runs one worker of stage Seeded (//pipegen:map at
-// main.go:24): it calls Seeded on each element of its input and sends the
-// result on.
-func (r *linksRun) seededWorker(worker int) {
-	defer r.drawIn.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Seeded", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.seededIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v := Seeded(it.Value)
-		if !r.drawIn.put(done, pipegen.Item[*rand.Rand]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// drawWorker runs one worker of stage Draw (//pipegen:map at main.go:27): it
-// calls Draw on each element of its input and sends the result on.
-func (r *linksRun) drawWorker(worker int) {
-	defer r.out.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Draw", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.drawIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		v := Draw(it.Value)
-		if !r.out.put(done, pipegen.Item[uint64]{Index: index, Value: v}) {
+		stage, at = "Host", index
+		v2 := Host(v)
+		stage, at = "Wait", index
+		v3 := Wait(v2)
+		stage, at = "Seeded", index
+		v4 := Seeded(v3)
+		stage, at = "Draw", index
+		v5 := Draw(v4)
+		if !r.out.put(done, pipegen.Item[uint64]{Index: index, Value: v5}) {
 			return
 		}
 	}
@@ -329,182 +231,6 @@ func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok boo
 // producerDone records that one producer has finished; the last one closes
 // the queue.
 func (q *stringQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// urlPtrQueue is a bounded queue of *url.URL elements between stages. It is
-// closed by the last of its producers to finish, so that its consumers see
-// its end.
-type urlPtrQueue struct {
-	items     chan pipegen.Item[*url.URL]
-	producers pipegen.Producers
-}
-
-// newUrlPtrQueue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newUrlPtrQueue(size, producers int) *urlPtrQueue {
-	q := &urlPtrQueue{items: make(chan pipegen.Item[*url.URL], size)}
-	q.producers.Add(producers)
-	return q
-}
-
-// put sends it, or reports false if the run stops first.
-func (q *urlPtrQueue) put(done <-chan struct{}, it pipegen.Item[*url.URL]) bool {
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
-	}
-}
-
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *urlPtrQueue) get(done <-chan struct{}) (it pipegen.Item[*url.URL], ok bool) {
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
-}
-
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *urlPtrQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// pointQueue is a bounded queue of image.Point elements between stages. It
-// is closed by the last of its producers to finish, so that its consumers
-// see its end.
-type pointQueue struct {
-	items     chan pipegen.Item[image.Point]
-	producers pipegen.Producers
-}
-
-// newPointQueue returns a queue that holds up to size elements and is closed
-// once producers producers are done.
-func newPointQueue(size, producers int) *pointQueue {
-	q := &pointQueue{items: make(chan pipegen.Item[image.Point], size)}
-	q.producers.Add(producers)
-	return q
-}
-
-// put sends it, or reports false if the run stops first.
-func (q *pointQueue) put(done <-chan struct{}, it pipegen.Item[image.Point]) bool {
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
-	}
-}
-
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *pointQueue) get(done <-chan struct{}) (it pipegen.Item[image.Point], ok bool) {
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
-}
-
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *pointQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// durationQueue is a bounded queue of time.Duration elements between stages.
-// It is closed by the last of its producers to finish, so that its consumers
-// see its end.
-type durationQueue struct {
-	items     chan pipegen.Item[time.Duration]
-	producers pipegen.Producers
-}
-
-// newDurationQueue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newDurationQueue(size, producers int) *durationQueue {
-	q := &durationQueue{items: make(chan pipegen.Item[time.Duration], size)}
-	q.producers.Add(producers)
-	return q
-}
-
-// put sends it, or reports false if the run stops first.
-func (q *durationQueue) put(done <-chan struct{}, it pipegen.Item[time.Duration]) bool {
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
-	}
-}
-
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *durationQueue) get(done <-chan struct{}) (it pipegen.Item[time.Duration], ok bool) {
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
-}
-
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *durationQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// randPtrQueue is a bounded queue of *rand.Rand elements between stages. It
-// is closed by the last of its producers to finish, so that its consumers
-// see its end.
-type randPtrQueue struct {
-	items     chan pipegen.Item[*rand.Rand]
-	producers pipegen.Producers
-}
-
-// newRandPtrQueue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newRandPtrQueue(size, producers int) *randPtrQueue {
-	q := &randPtrQueue{items: make(chan pipegen.Item[*rand.Rand], size)}
-	q.producers.Add(producers)
-	return q
-}
-
-// put sends it, or reports false if the run stops first.
-func (q *randPtrQueue) put(done <-chan struct{}, it pipegen.Item[*rand.Rand]) bool {
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
-	}
-}
-
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *randPtrQueue) get(done <-chan struct{}) (it pipegen.Item[*rand.Rand], ok bool) {
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
-}
-
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *randPtrQueue) producerDone() {
 	if q.producers.Done() {
 		close(q.items)
 	}

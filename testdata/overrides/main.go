@@ -34,6 +34,8 @@ func main() {
 	in := slices.Values([]int{-3, -1, 0, 1, 2})
 	fmt.Println("Twice", sum(Twice(ctx, in)))
 	fmt.Println("once", sum(once(ctx, in)))
-	fmt.Println("Twice with options", sum(Twice(ctx, in, pipegen.Workers("Inc#2", 3), pipegen.MaxSize("Positive", 0))))
+	fmt.Println("Twice with options", sum(Twice(ctx, in, pipegen.Workers("Inc#2", 3), pipegen.MaxSize("Inc#2", 0))))
+	// Positive runs fused into Inc#2 (same workers, nothing between them).
+	fmt.Println("option on a fused stage", sum(Twice(ctx, in, pipegen.MaxSize("Positive", 0))))
 	fmt.Println("bad option", sum(Twice(ctx, in, pipegen.Workers("Nope", 1))))
 }

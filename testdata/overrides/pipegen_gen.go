@@ -12,8 +12,8 @@ import (
 // Twice runs the pipeline Inc(workers=4) | Inc(maxsize=1, workers=1) |
 // Positive (//pipegen:pipeline at main.go:19) over the elements of in, an
 // iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
-// Inc, Inc#2, Positive run concurrently, each with its own workers and
-// bounded input queue; opts may change their settings.
+// Inc, Inc#2 run concurrently, each with its own workers and bounded input
+// queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements as they come, in no
 // particular order, each with a nil error. If a stage or the input fails or
@@ -65,17 +65,16 @@ func TwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 var twiceStages = []pipegen.StageConfig{
 	{Name: "Inc", Workers: 4, MaxSize: 8},
 	{Name: "Inc#2", Workers: 1, MaxSize: 1},
-	{Name: "Positive", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Positive", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Inc#2"},
 }
 
 // twiceRun is one run of Twice: the queues between its stages, and the
 // pipegen.Run that tracks its goroutines.
 type twiceRun struct {
 	*pipegen.Run
-	incIn      *intQueue // input of Inc
-	incIn2     *intQueue // input of Inc#2
-	positiveIn *intQueue // input of Positive
-	out        *intQueue // output, read by the caller
+	incIn  *intQueue // input of Inc
+	incIn2 *intQueue // input of Inc#2
+	out    *intQueue // output, read by the caller
 }
 
 // startTwice starts one run of Twice: a goroutine per input that feeds it to
@@ -86,11 +85,10 @@ func startTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 		return nil, err
 	}
 	r := &twiceRun{
-		Run:        run,
-		incIn:      newIntQueue(run.MaxSize("Inc"), 1),
-		incIn2:     newIntQueue(run.MaxSize("Inc#2"), run.Workers("Inc")),
-		positiveIn: newIntQueue(run.MaxSize("Positive"), run.Workers("Inc#2")),
-		out:        newIntQueue(pipegen.DefaultMaxSize, run.Workers("Positive")),
+		Run:    run,
+		incIn:  newIntQueue(run.MaxSize("Inc"), 1),
+		incIn2: newIntQueue(run.MaxSize("Inc#2"), run.Workers("Inc")),
+		out:    newIntQueue(pipegen.DefaultMaxSize, run.Workers("Inc#2")),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -118,11 +116,6 @@ func startTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 	for w := range run.Workers("Inc#2") {
 		r.Go(func() {
 			r.incWorker2(w)
-		})
-	}
-	for w := range run.Workers("Positive") {
-		r.Go(func() {
-			r.positiveWorker(w)
 		})
 	}
 	return r, nil
@@ -185,12 +178,16 @@ func (r *twiceRun) incWorker(worker int) {
 	}
 }
 
-// incWorker2 runs one worker of stage Inc#2 (//pipegen:map at main.go:13):
-// it calls Inc on each element of its input and sends the result on.
+// incWorker2 runs one worker of stage Inc#2 (//pipegen:map at main.go:13)
+// and of the stages fused into it, Positive (//pipegen:filter at
+// main.go:16): each element of its input goes through Inc and then through
+// each of them in turn, in this goroutine, with no queue between them.
 func (r *twiceRun) incWorker2(worker int) {
-	defer r.positiveIn.producerDone()
+	defer r.out.producerDone()
 	var index pipegen.Index
-	defer r.Recover("Inc#2", worker, &index)
+	stage := "Inc#2"
+	var at pipegen.Index
+	defer r.RecoverAt(&stage, worker, &at)
 	done := r.Done()
 	for {
 		it, ok := r.incIn2.get(done)
@@ -198,32 +195,14 @@ func (r *twiceRun) incWorker2(worker int) {
 			return
 		}
 		index = it.Index
+		stage, at = "Inc#2", index
 		v := Inc(it.Value)
-		if !r.positiveIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
-		}
-	}
-}
-
-// positiveWorker runs one worker of stage Positive (//pipegen:filter at
-// main.go:16): it sends on the elements of its input for which Positive
-// reports true.
-func (r *twiceRun) positiveWorker(worker int) {
-	defer r.out.producerDone()
-	var index pipegen.Index
-	defer r.Recover("Positive", worker, &index)
-	done := r.Done()
-	for {
-		it, ok := r.positiveIn.get(done)
-		if !ok {
-			return
-		}
-		index = it.Index
-		keep := Positive(it.Value)
-		if !keep {
+		stage, at = "Positive", index
+		keep2 := Positive(v)
+		if !keep2 {
 			continue
 		}
-		if !r.out.put(done, it) {
+		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
