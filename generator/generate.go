@@ -23,6 +23,9 @@ type Output struct {
 	// Content is what the file must hold, or nil when the package has no
 	// directives left and an earlier generated file must go.
 	Content []byte
+	// Model is what the file was generated from, for other renderings
+	// (pipegen graph); nil when Content is nil.
+	Model *templates.Package
 	// previous is what the file held when the package was loaded, nil when
 	// there was no file.
 	previous []byte
@@ -122,7 +125,7 @@ func generatePackage(fset *token.FileSet, l *loaded, cfg Config) (*Output, Error
 	if err != nil {
 		return nil, Errors{{Pos: token.Position{Filename: l.output}, Msg: fmt.Sprintf("internal error: generated code is not valid Go: %v", err)}}
 	}
-	return &Output{PkgPath: l.pkg.PkgPath, Path: l.output, Content: formatted, previous: l.previous}, nil
+	return &Output{PkgPath: l.pkg.PkgPath, Path: l.output, Content: formatted, Model: model, previous: l.previous}, nil
 }
 
 // Check computes the generated files of the packages matched by patterns

@@ -92,6 +92,7 @@ func TestGolden(t *testing.T) {
 			if len(outs) != 1 {
 				t.Fatalf("got %d outputs, want 1", len(outs))
 			}
+			checkGraph(t, c, outs[0])
 			got := outs[0].Content
 			goldenPath := filepath.Join(c.dir, generator.OutputName)
 			if *update {
@@ -117,6 +118,30 @@ func TestGolden(t *testing.T) {
 	}
 	if nSuccess < 12 || nError < 15 {
 		t.Errorf("testdata has %d success and %d error cases; want at least 12 and 15", nSuccess, nError)
+	}
+}
+
+// checkGraph compares the pipegen graph rendering of the case with
+// want/graph.md.
+func checkGraph(t *testing.T, c goldenCase, out *generator.Output) {
+	t.Helper()
+	got := generator.Mermaid(out.Model)
+	path := filepath.Join(c.dir, "want", "graph.md")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./generator -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("graph differs from want/graph.md:\n%s", lineDiff(string(want), got))
 	}
 }
 

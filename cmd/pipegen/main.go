@@ -5,6 +5,8 @@
 //
 //	pipegen [gen] [flags] [packages]    write each package's pipegen_gen.go
 //	pipegen check [flags] [packages]    exit 1 if any generated file is missing or stale
+//	pipegen diff [flags] [packages]     print what gen would change, as a unified diff; exit 1 if anything
+//	pipegen graph [flags] [packages]    print each pipeline as a Mermaid flowchart, in Markdown
 //	pipegen version                     print the version
 //
 // Packages are go command patterns (default "."). The usual way to run it
@@ -19,6 +21,7 @@
 //	--nofuse      give every stage its own workers and queue (by default,
 //	              adjacent stages with the same workers and nothing between
 //	              them run fused, in one worker loop)
+//	-o file       graph: write to file instead of standard output
 //	-v            report every file written, removed or up to date
 //
 // gen computes every package's file before writing any. If any package has
@@ -27,11 +30,14 @@
 // stale or broken pipegen_gen.go from an earlier run does not get in the
 // way; a file of that name that pipegen did not write is never touched.
 //
-// check computes the same files and compares them with the disk, for CI.
+// check computes the same files and compares them with the disk, for CI;
+// diff shows the differences. graph draws each pipeline: inputs, stages
+// with their settings, fused stages boxed together, concat and broadcast
+// edges, ordered terms, element types; -o writes it to a file.
 //
-// Exit status: 0 on success; 1 when the packages have problems, or (check)
-// generated code is stale; 2 for a bad command line or a failure to load or
-// write.
+// Exit status: 0 on success; 1 when the packages have problems, or (check,
+// diff) generated code is stale; 2 for a bad command line or a failure to
+// load or write.
 package main
 
 import (
@@ -42,8 +48,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 
 	"github.com/pipegen/pipegen/generator"
+	"github.com/pipegen/pipegen/generator/diff"
 	"github.com/spf13/pflag"
 )
 
@@ -59,6 +67,8 @@ const usage = `pipegen generates typed, concurrent pipeline code from //pipegen:
 Usage:
   pipegen [gen] [flags] [packages]    write each package's pipegen_gen.go
   pipegen check [flags] [packages]    exit 1 if any generated file is missing or stale
+  pipegen diff [flags] [packages]     print what gen would change; exit 1 if anything
+  pipegen graph [flags] [packages]    print each pipeline as a Mermaid flowchart
   pipegen version                     print the version
 
 Packages are go command patterns; the default is ".".
@@ -71,7 +81,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd := "gen"
 	if len(args) > 0 {
 		switch args[0] {
-		case "gen", "check", "version", "help":
+		case "gen", "check", "diff", "graph", "version", "help":
 			cmd, args = args[0], args[1:]
 		}
 	}
@@ -79,6 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	flags.SetOutput(stderr)
 	tags := flags.StringSlice("tags", nil, "build tags to load the packages with (comma-separated)")
 	verbose := flags.BoolP("verbose", "v", false, "report every file written, removed or up to date")
+	output := flags.StringP("output", "o", "", "graph: write the flowcharts to this file")
 	noFuse := flags.Bool("nofuse", false, "give every stage its own workers and queue, even where adjacent stages could share them")
 	flags.Usage = func() {
 		fmt.Fprint(stderr, usage)
@@ -121,6 +132,47 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return r
 		}
 		return path
+	}
+
+	switch cmd {
+	case "diff":
+		changed := 0
+		for _, o := range outs {
+			current, err := os.ReadFile(o.Path)
+			if err != nil && !os.IsNotExist(err) {
+				fmt.Fprintln(stderr, "pipegen:", err)
+				return 2
+			}
+			name := filepath.ToSlash(rel(o.Path))
+			if d := diff.Unified("a/"+name, "b/"+name, current, o.Content); d != "" {
+				changed++
+				fmt.Fprint(stdout, d)
+			}
+		}
+		if changed > 0 {
+			return 1
+		}
+		return 0
+	case "graph":
+		var b strings.Builder
+		for _, o := range outs {
+			if o.Model == nil {
+				continue
+			}
+			if len(outs) > 1 {
+				fmt.Fprintf(&b, "## %s\n\n", o.PkgPath)
+			}
+			b.WriteString(generator.Mermaid(o.Model))
+		}
+		if *output == "" {
+			fmt.Fprint(stdout, b.String())
+			return 0
+		}
+		if err := os.WriteFile(*output, []byte(b.String()), 0o644); err != nil {
+			fmt.Fprintln(stderr, "pipegen:", err)
+			return 2
+		}
+		return 0
 	}
 
 	if cmd == "check" {

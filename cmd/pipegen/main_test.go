@@ -262,3 +262,33 @@ func B(x int) int { return x }
 		t.Fatalf("gen --nofuse: exit %d, %q; or B has no worker of its own", code, stderr)
 	}
 }
+
+func TestDiff(t *testing.T) {
+	dir := module(t, map[string]string{"p/stages.go": stages, "p/uses.go": uses})
+	if code, stdout, _ := pipegen(t, "diff", "./p"); code != 1 || !strings.HasPrefix(stdout, "--- a/p/pipegen_gen.go\n+++ b/p/pipegen_gen.go\n@@ -0,0 +1,") {
+		t.Fatalf("diff before gen: exit %d, %q", code, stdout[:min(len(stdout), 200)])
+	}
+	if code, _, stderr := pipegen(t, "./p"); code != 0 {
+		t.Fatalf("gen: exit %d, %q", code, stderr)
+	}
+	if code, stdout, _ := pipegen(t, "diff", "./p"); code != 0 || stdout != "" {
+		t.Fatalf("diff after gen: exit %d, %q", code, stdout)
+	}
+	write(t, filepath.Join(dir, "p", "stages.go"), strings.Replace(stages, "workers=2", "workers=3", 1))
+	code, stdout, _ := pipegen(t, "diff", "./p")
+	if code != 1 || !strings.Contains(stdout, "-\t{Name: \"Double\", Workers: 2,") || !strings.Contains(stdout, "+\t{Name: \"Double\", Workers: 3,") {
+		t.Fatalf("diff after a change: exit %d:\n%s", code, stdout)
+	}
+}
+
+func TestGraph(t *testing.T) {
+	dir := module(t, map[string]string{"p/stages.go": stages})
+	code, stdout, stderr := pipegen(t, "graph", "./p")
+	if code != 0 || !strings.Contains(stdout, "```mermaid\nflowchart LR\n") || !strings.Contains(stdout, "### Pipe") {
+		t.Fatalf("graph: exit %d, %q\n%s", code, stderr, stdout)
+	}
+	out := filepath.Join(dir, "graph.md")
+	if code, _, stderr := pipegen(t, "graph", "-o", out, "./p"); code != 0 || read(t, out) != stdout {
+		t.Fatalf("graph -o: exit %d, %q; or the file differs from stdout", code, stderr)
+	}
+}
