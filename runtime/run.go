@@ -32,6 +32,11 @@ type Run struct {
 	mu      sync.Mutex
 	err     error // the first failure
 	stopped bool  // stopped: later failures are consequences, not causes
+
+	// halted is set as soon as the run stops, for the cheap check of
+	// [Run.Stopped]; unwatch stops watching the caller's context.
+	halted  atomic.Bool
+	unwatch func() bool
 }
 
 // NewRun starts the bookkeeping of one call of the pipeline named pipeline,
@@ -44,6 +49,7 @@ func NewRun(ctx context.Context, pipeline string, stages []StageConfig, opts []O
 	}
 	r := &Run{pipeline: pipeline, stages: resolved, parent: ctx, onTimeout: o.onTimeout, active: make([]atomic.Int64, len(resolved))}
 	r.ctx, r.cancel = context.WithCancel(ctx)
+	r.unwatch = context.AfterFunc(ctx, func() { r.halted.Store(true) })
 	return r, nil
 }
 
@@ -68,6 +74,13 @@ func (r *Run) Workers(stage string) int {
 // MaxSize returns the input queue capacity of the named stage for this run.
 func (r *Run) MaxSize(stage string) int {
 	return r.stages[stageIndex(r.stages, stage)].MaxSize
+}
+
+// Stopped reports whether the run has stopped, for whatever reason. It is
+// an atomic load: generated workers check it for every element, so that a
+// stopped run does not go on with elements that are already queued.
+func (r *Run) Stopped() bool {
+	return r.halted.Load()
 }
 
 // Go runs f in a new goroutine that [Run.Wait] waits for. f must end when
@@ -152,6 +165,7 @@ func (r *Run) fail(err error) {
 	}
 	r.stopped = true
 	r.mu.Unlock()
+	r.halted.Store(true)
 	r.cancel()
 }
 
@@ -162,8 +176,10 @@ func (r *Run) Stop() {
 	r.mu.Lock()
 	r.stopped = true
 	r.mu.Unlock()
+	r.halted.Store(true)
 	r.cancel()
 	r.wg.Wait()
+	r.unwatch()
 }
 
 // Wait waits for every goroutine of the run to end and returns the run's
@@ -173,10 +189,12 @@ func (r *Run) Stop() {
 // nil.
 func (r *Run) Wait() error {
 	r.wg.Wait()
+	r.unwatch()
 	r.mu.Lock()
 	err := r.err
 	r.stopped = true
 	r.mu.Unlock()
+	r.halted.Store(true)
 	r.cancel()
 	if err == nil {
 		// Goroutines that saw the caller's cancellation just ended: the

@@ -33,5 +33,7 @@ func (r *Run) WorkerStarted(stage string) {
 // the status to pass to its done method.
 func (r *Run) WorkerDone(stage string) StageStatus {
 	left := r.active[stageIndex(r.stages, stage)].Add(-1)
-	return StageStatus{Stage: stage, Done: r.ctx.Err() == nil, ActiveWorkers: int(left)}
+	// A run stopped by a failure is marked halted before its context is
+	// cancelled; one stopped by the caller's context, the other way round.
+	return StageStatus{Stage: stage, Done: !r.Stopped() && r.ctx.Err() == nil, ActiveWorkers: int(left)}
 }

@@ -140,7 +140,7 @@ level. On failure the last pair carries a zero Item and the error.`, withIndex, 
 			jen.Id("done").Op(":=").Id("r").Dot("Done").Call(),
 			jen.For().Block(
 				jen.List(jen.Id("it"), jen.Id("ok")).Op(":=").Id("r").Dot(p.Out.Field).Dot("get").Call(jen.Id("done")),
-				jen.If(jen.Op("!").Id("ok")).Block(jen.Break()),
+				jen.If(jen.Op("!").Id("ok").Op("||").Id("r").Dot("Stopped").Call()).Block(jen.Break()),
 				jen.If(jen.Op("!").Id("yield").Call(jen.Id("it"), jen.Nil())).Block(jen.Return()),
 			),
 			jen.If(jen.Err().Op(":=").Id("r").Dot("Wait").Call(), jen.Err().Op("!=").Nil()).Block(
@@ -331,6 +331,7 @@ func (e *emitter) feeders(p *Pipeline, in *Input) {
 			g.Id("done").Op(":=").Id("r").Dot("Done").Call()
 			g.Var().Id("i").Uint64()
 			g.For(loopVars.Op(":=").Range().Id(in.Name)).BlockFunc(func(g *jen.Group) {
+				g.If(jen.Id("r").Dot("Stopped").Call()).Block(jen.Return())
 				g.Id("index").Op("=").Qual(RuntimePath, "SourceIndex").Call(jen.Id("i"))
 				if seq2 {
 					g.If(jen.Err().Op("!=").Nil()).Block(

@@ -77,7 +77,7 @@ func (e *emitter) stage(p *Pipeline, s *Stage) {
 		}
 		g.For().BlockFunc(func(g *jen.Group) {
 			g.List(jen.Id("it"), jen.Id("ok")).Op(":=").Id("r").Dot(s.In.Field).Dot("get").Call(jen.Id("done"))
-			g.If(jen.Op("!").Id("ok")).Block(jen.Return())
+			g.If(jen.Op("!").Id("ok").Op("||").Id("r").Dot("Stopped").Call()).Block(jen.Return())
 			g.Id("index").Op("=").Id("it").Dot("Index")
 			b := &body{e: e, head: s, s: s, in: jen.Id("it").Dot("Value"), idx: jen.Id("index")}
 			if len(s.Orders) > 0 {

@@ -48,7 +48,7 @@ func WordFreqWithIndex[In pipegen.Input[string]](ctx context.Context, files In, 
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -130,6 +130,9 @@ func (r *wordFreqRun) feed(files iter.Seq[string]) {
 	done := r.Done()
 	var i uint64
 	for v := range files {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.readLinesIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
@@ -147,6 +150,9 @@ func (r *wordFreqRun) feedSeq2(files iter.Seq2[string, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range files {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("files", -1, index, err)
@@ -169,7 +175,7 @@ func (r *wordFreqRun) readLinesWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.readLinesIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -201,7 +207,7 @@ func (r *wordFreqRun) wordsWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.wordsIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -238,6 +244,12 @@ func newStringQueue(size, producers int) *stringQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -249,6 +261,11 @@ func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:

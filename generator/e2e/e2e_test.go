@@ -657,8 +657,11 @@ func TestWorkerHooks(t *testing.T) {
 		}
 		active = append(active, s.ActiveWorkers)
 	}
-	if !slices.Equal(sorted(active), []int{0, 1, 2}) {
-		t.Errorf("active workers seen by done: %v, want 0 1 2", active)
+	// Workers start and end at their own pace, so a worker may end before
+	// another starts; but the counts are of other live workers, and the
+	// last to end sees none.
+	if a := sorted(active); a[0] != 0 || a[2] > 2 {
+		t.Errorf("active workers seen by done: %v, want values in 0..2, one 0", active)
 	}
 	noLeaks(t)
 }

@@ -48,7 +48,7 @@ func SquaresWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -121,6 +121,9 @@ func (r *squaresRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -138,6 +141,9 @@ func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -160,7 +166,7 @@ func (r *squaresRun) squareWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.squareIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -210,7 +216,7 @@ func EvenSquaresWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opt
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -291,6 +297,9 @@ func (r *evenSquaresRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -308,6 +317,9 @@ func (r *evenSquaresRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -330,7 +342,7 @@ func (r *evenSquaresRun) squareWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.squareIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -351,7 +363,7 @@ func (r *evenSquaresRun) evenWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.evenIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -404,7 +416,7 @@ func CheckedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -485,6 +497,9 @@ func (r *checkedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.checkIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -502,6 +517,9 @@ func (r *checkedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -524,7 +542,7 @@ func (r *checkedRun) checkWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.checkIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -549,7 +567,7 @@ func (r *checkedRun) squareWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.squareIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -598,7 +616,7 @@ func TwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -678,6 +696,9 @@ func (r *twiceRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.dupIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -695,6 +716,9 @@ func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -717,7 +741,7 @@ func (r *twiceRun) dupWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.dupIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -740,7 +764,7 @@ func (r *twiceRun) squareWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.squareIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -789,7 +813,7 @@ func ExpandedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -862,6 +886,9 @@ func (r *expandedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.expandIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -879,6 +906,9 @@ func (r *expandedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -901,7 +931,7 @@ func (r *expandedRun) expandWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.expandIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -993,6 +1023,9 @@ func (r *sumRun) feed(jobs iter.Seq[*Job]) {
 	done := r.Done()
 	var i uint64
 	for v := range jobs {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.addIn.put(done, pipegen.Item[*Job]{Index: index, Value: v}) {
 			return
@@ -1010,6 +1043,9 @@ func (r *sumRun) feedSeq2(jobs iter.Seq2[*Job, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range jobs {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("jobs", -1, index, err)
@@ -1030,7 +1066,7 @@ func (r *sumRun) addWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.addIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -1081,7 +1117,7 @@ func ordered1WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -1156,6 +1192,9 @@ func (r *ordered1Run) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.identityIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -1173,6 +1212,9 @@ func (r *ordered1Run) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -1199,7 +1241,7 @@ func (r *ordered1Run) identityWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.identityIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -1254,7 +1296,7 @@ func chainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -1350,6 +1392,9 @@ func (r *chainRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -1367,6 +1412,9 @@ func (r *chainRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -1389,7 +1437,7 @@ func (r *chainRun) squareWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.squareIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -1410,7 +1458,7 @@ func (r *chainRun) evenWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.evenIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -1434,7 +1482,7 @@ func (r *chainRun) dupWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.dupIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -1457,7 +1505,7 @@ func (r *chainRun) checkWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.checkIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -1510,7 +1558,7 @@ func sharedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -1583,6 +1631,9 @@ func (r *sharedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.sharedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -1600,6 +1651,9 @@ func (r *sharedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -1622,7 +1676,7 @@ func (r *sharedRun) sharedWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.sharedIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -1672,7 +1726,7 @@ func thriceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -1745,6 +1799,9 @@ func (r *thriceRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.sharedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -1762,6 +1819,9 @@ func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -1784,7 +1844,7 @@ func (r *thriceRun) sharedWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.sharedIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -1841,7 +1901,7 @@ func mergedWithIndex[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -1966,6 +2026,9 @@ func (r *mergedRun) feedA(a iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range a {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.checkIn.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
 			return
@@ -1983,6 +2046,9 @@ func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range a {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("a", -1, index, err)
@@ -2003,6 +2069,9 @@ func (r *mergedRun) feedB(b iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range b {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -2020,6 +2089,9 @@ func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range b {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("b", -1, index, err)
@@ -2040,6 +2112,9 @@ func (r *mergedRun) feedC(c iter.Seq[string]) {
 	done := r.Done()
 	var i uint64
 	for v := range c {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.lenIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
@@ -2057,6 +2132,9 @@ func (r *mergedRun) feedCSeq2(c iter.Seq2[string, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range c {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("c", -1, index, err)
@@ -2079,7 +2157,7 @@ func (r *mergedRun) squareWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.squareIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -2099,7 +2177,7 @@ func (r *mergedRun) lenWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.lenIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -2120,7 +2198,7 @@ func (r *mergedRun) checkWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.checkIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -2173,7 +2251,7 @@ func taggedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -2254,6 +2332,9 @@ func (r *taggedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.dupIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -2271,6 +2352,9 @@ func (r *taggedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -2293,7 +2377,7 @@ func (r *taggedRun) dupWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.dupIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -2315,7 +2399,7 @@ func (r *taggedRun) tagWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.tagIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -2364,7 +2448,7 @@ func patientWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -2437,6 +2521,9 @@ func (r *patientRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.patientIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -2454,6 +2541,9 @@ func (r *patientRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -2477,7 +2567,7 @@ func (r *patientRun) patientWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.patientIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -2537,7 +2627,7 @@ func strictWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -2610,6 +2700,9 @@ func (r *strictRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.patientIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -2627,6 +2720,9 @@ func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -2649,7 +2745,7 @@ func (r *strictRun) patientWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.patientIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -2709,7 +2805,7 @@ func scaledWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -2782,6 +2878,9 @@ func (r *scaledRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.scaleIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -2799,6 +2898,9 @@ func (r *scaledRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -2835,7 +2937,7 @@ func (r *scaledRun) scaleWorker(worker int) {
 	defer r.Recover("Scale", worker, &index)
 	for {
 		it, ok := r.scaleIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -2891,7 +2993,7 @@ func inOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -2970,6 +3072,9 @@ func (r *inOrderRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i) {
 			return
@@ -2993,6 +3098,9 @@ func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -3020,7 +3128,7 @@ func (r *inOrderRun) jitterWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.jitterIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -3121,7 +3229,7 @@ func orderedTwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, op
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -3229,6 +3337,9 @@ func (r *orderedTwiceRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i) {
 			return
@@ -3252,6 +3363,9 @@ func (r *orderedTwiceRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -3279,7 +3393,7 @@ func (r *orderedTwiceRun) jitterWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.jitterIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -3303,7 +3417,7 @@ func (r *orderedTwiceRun) dupWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.dupIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -3380,7 +3494,7 @@ func (r *orderedTwiceRun) evenWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.evenIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -3408,7 +3522,7 @@ func (r *orderedTwiceRun) jitterWorker2(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.jitterIn2.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -3508,7 +3622,7 @@ func orderedConcatWithIndex[InA pipegen.Input[int], InB pipegen.Input[int]](ctx 
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -3605,6 +3719,9 @@ func (r *orderedConcatRun) feedA(a iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range a {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i) {
 			return
@@ -3628,6 +3745,9 @@ func (r *orderedConcatRun) feedASeq2(a iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range a {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("a", -1, index, err)
@@ -3654,6 +3774,9 @@ func (r *orderedConcatRun) feedB(b iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range b {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 1, i) {
 			return
@@ -3677,6 +3800,9 @@ func (r *orderedConcatRun) feedBSeq2(b iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range b {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("b", -1, index, err)
@@ -3704,7 +3830,7 @@ func (r *orderedConcatRun) jitterWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.jitterIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -3804,7 +3930,7 @@ func orderedSharedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, o
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -3891,6 +4017,9 @@ func (r *orderedSharedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i) {
 			return
@@ -3914,6 +4043,9 @@ func (r *orderedSharedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -3942,7 +4074,7 @@ func (r *orderedSharedRun) sharedWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.sharedIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -3969,7 +4101,7 @@ func (r *orderedSharedRun) jitterWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.jitterIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -4069,7 +4201,7 @@ func checkedInOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, 
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -4148,6 +4280,9 @@ func (r *checkedInOrderRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i) {
 			return
@@ -4171,6 +4306,9 @@ func (r *checkedInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -4198,7 +4336,7 @@ func (r *checkedInOrderRun) checkWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.checkIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -4299,7 +4437,7 @@ func jitteredWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -4372,6 +4510,9 @@ func (r *jitteredRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.jitterIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -4389,6 +4530,9 @@ func (r *jitteredRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -4411,7 +4555,7 @@ func (r *jitteredRun) jitterWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.jitterIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -4463,7 +4607,7 @@ func squaresInOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, 
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -4542,6 +4686,9 @@ func (r *squaresInOrderRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i) {
 			return
@@ -4565,6 +4712,9 @@ func (r *squaresInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -4592,7 +4742,7 @@ func (r *squaresInOrderRun) squareWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.squareIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -4690,7 +4840,7 @@ func noneWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -4770,6 +4920,9 @@ func (r *noneRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -4787,6 +4940,9 @@ func (r *noneRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -4809,7 +4965,7 @@ func (r *noneRun) squareWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.squareIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -4830,7 +4986,7 @@ func (r *noneRun) nothingWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.nothingIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -4884,7 +5040,7 @@ func manyWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -4962,6 +5118,9 @@ func (r *manyRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i) {
 			return
@@ -4985,6 +5144,9 @@ func (r *manyRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -5012,7 +5174,7 @@ func (r *manyRun) manyWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.manyIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -5113,7 +5275,7 @@ func rejectedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -5194,6 +5356,9 @@ func (r *rejectedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -5211,6 +5376,9 @@ func (r *rejectedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -5233,7 +5401,7 @@ func (r *rejectedRun) squareWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.squareIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -5254,7 +5422,7 @@ func (r *rejectedRun) rejectWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.rejectIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -5307,7 +5475,7 @@ func fusedCheckWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -5382,6 +5550,9 @@ func (r *fusedCheckRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.identityIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -5399,6 +5570,9 @@ func (r *fusedCheckRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -5425,7 +5599,7 @@ func (r *fusedCheckRun) identityWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.identityIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -5464,6 +5638,12 @@ func newIntQueue(size, producers int) *intQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -5475,6 +5655,11 @@ func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *intQueue) get(done <-chan struct{}) (it pipegen.Item[int], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:
@@ -5508,6 +5693,12 @@ func newJobPtrQueue(size, producers int) *jobPtrQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *jobPtrQueue) put(done <-chan struct{}, it pipegen.Item[*Job]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -5519,6 +5710,11 @@ func (q *jobPtrQueue) put(done <-chan struct{}, it pipegen.Item[*Job]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *jobPtrQueue) get(done <-chan struct{}) (it pipegen.Item[*Job], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:
@@ -5552,6 +5748,12 @@ func newStringQueue(size, producers int) *stringQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -5563,6 +5765,11 @@ func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:

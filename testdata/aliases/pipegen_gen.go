@@ -47,7 +47,7 @@ func AliasedWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -122,6 +122,9 @@ func (r *aliasedRun) feed(in iter.Seq[string]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.lengthIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
@@ -139,6 +142,9 @@ func (r *aliasedRun) feedSeq2(in iter.Seq2[string, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -165,7 +171,7 @@ func (r *aliasedRun) lengthWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.lengthIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -203,6 +209,12 @@ func newStringQueue(size, producers int) *stringQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -214,6 +226,11 @@ func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:
@@ -247,6 +264,12 @@ func newListStringQueue(size, producers int) *listStringQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *listStringQueue) put(done <-chan struct{}, it pipegen.Item[List[string]]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -258,6 +281,11 @@ func (q *listStringQueue) put(done <-chan struct{}, it pipegen.Item[List[string]
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *listStringQueue) get(done <-chan struct{}) (it pipegen.Item[List[string]], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:

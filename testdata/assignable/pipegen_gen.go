@@ -47,7 +47,7 @@ func RereadWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts 
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -122,6 +122,9 @@ func (r *rereadRun) feed(in iter.Seq[string]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.bufferIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
@@ -139,6 +142,9 @@ func (r *rereadRun) feedSeq2(in iter.Seq2[string, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -165,7 +171,7 @@ func (r *rereadRun) bufferWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.bufferIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -206,6 +212,12 @@ func newStringQueue(size, producers int) *stringQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -217,6 +229,11 @@ func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:

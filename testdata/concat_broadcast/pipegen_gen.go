@@ -48,7 +48,7 @@ func MergeWithIndex[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -172,6 +172,9 @@ func (r *mergeRun) feedA(a iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range a {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.negIn.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
 			return
@@ -189,6 +192,9 @@ func (r *mergeRun) feedASeq2(a iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range a {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("a", -1, index, err)
@@ -209,6 +215,9 @@ func (r *mergeRun) feedB(b iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range b {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -226,6 +235,9 @@ func (r *mergeRun) feedBSeq2(b iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range b {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("b", -1, index, err)
@@ -246,6 +258,9 @@ func (r *mergeRun) feedC(c iter.Seq[string]) {
 	done := r.Done()
 	var i uint64
 	for v := range c {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.lenIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
@@ -263,6 +278,9 @@ func (r *mergeRun) feedCSeq2(c iter.Seq2[string, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range c {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("c", -1, index, err)
@@ -285,7 +303,7 @@ func (r *mergeRun) squareWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.squareIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -305,7 +323,7 @@ func (r *mergeRun) lenWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.lenIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -325,7 +343,7 @@ func (r *mergeRun) negWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.negIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -375,7 +393,7 @@ func NestedWithIndex[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -468,6 +486,9 @@ func (r *nestedRun) feedA(a iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range a {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -489,6 +510,9 @@ func (r *nestedRun) feedASeq2(a iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range a {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("a", -1, index, err)
@@ -512,6 +536,9 @@ func (r *nestedRun) feedB(b iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range b {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.out.put(done, pipegen.Item[int]{Index: index.Branch(1).Branch(0), Value: v}) {
 			return
@@ -529,6 +556,9 @@ func (r *nestedRun) feedBSeq2(b iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range b {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("b", -1, index, err)
@@ -551,7 +581,7 @@ func (r *nestedRun) squareWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.squareIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -600,7 +630,7 @@ func squaresWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -673,6 +703,9 @@ func (r *squaresRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -690,6 +723,9 @@ func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -712,7 +748,7 @@ func (r *squaresRun) squareWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.squareIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -762,7 +798,7 @@ func ThriceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -835,6 +871,9 @@ func (r *thriceRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -852,6 +891,9 @@ func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -874,7 +916,7 @@ func (r *thriceRun) squareWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.squareIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -930,7 +972,7 @@ func DiamondWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -1019,6 +1061,9 @@ func (r *diamondRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -1036,6 +1081,9 @@ func (r *diamondRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -1059,7 +1107,7 @@ func (r *diamondRun) squareWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.squareIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -1082,7 +1130,7 @@ func (r *diamondRun) negWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.negIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -1102,7 +1150,7 @@ func (r *diamondRun) evenWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.evenIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -1133,6 +1181,12 @@ func newIntQueue(size, producers int) *intQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -1144,6 +1198,11 @@ func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *intQueue) get(done <-chan struct{}) (it pipegen.Item[int], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:
@@ -1177,6 +1236,12 @@ func newStringQueue(size, producers int) *stringQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -1188,6 +1253,11 @@ func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:

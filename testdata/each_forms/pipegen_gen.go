@@ -84,6 +84,9 @@ func (r *sumAllRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.addIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -101,6 +104,9 @@ func (r *sumAllRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -121,7 +127,7 @@ func (r *sumAllRun) addWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.addIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -213,6 +219,9 @@ func (r *sumCheckedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.incIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -230,6 +239,9 @@ func (r *sumCheckedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -251,7 +263,7 @@ func (r *sumCheckedRun) incWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.incIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -270,7 +282,7 @@ func (r *sumCheckedRun) addCheckedWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.addCheckedIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -357,6 +369,9 @@ func (r *sumCtxRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.addCtxIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -374,6 +389,9 @@ func (r *sumCtxRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -394,7 +412,7 @@ func (r *sumCtxRun) addCtxWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.addCtxIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -487,6 +505,9 @@ func (r *sumCtxErrRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.incIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -504,6 +525,9 @@ func (r *sumCtxErrRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -529,7 +553,7 @@ func (r *sumCtxErrRun) incWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.incIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -551,7 +575,7 @@ func (r *sumCtxErrRun) addCtxErrWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.addCtxErrIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -580,6 +604,12 @@ func newIntQueue(size, producers int) *intQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -591,6 +621,11 @@ func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *intQueue) get(done <-chan struct{}) (it pipegen.Item[int], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:

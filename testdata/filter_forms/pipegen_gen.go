@@ -48,7 +48,7 @@ func FilteredWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -138,6 +138,9 @@ func (r *filteredRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.notZeroIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -155,6 +158,9 @@ func (r *filteredRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -181,7 +187,7 @@ func (r *filteredRun) notZeroWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.notZeroIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -211,7 +217,7 @@ func (r *filteredRun) smallWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.smallIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -238,7 +244,7 @@ func (r *filteredRun) liveWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.liveIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -294,7 +300,7 @@ func noneWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -366,6 +372,9 @@ func (r *noneRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.oddIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -383,6 +392,9 @@ func (r *noneRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -404,7 +416,7 @@ func (r *noneRun) oddWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.oddIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -435,6 +447,12 @@ func newIntQueue(size, producers int) *intQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -446,6 +464,11 @@ func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *intQueue) get(done <-chan struct{}) (it pipegen.Item[int], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:

@@ -48,7 +48,7 @@ func TriangleWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -129,6 +129,9 @@ func (r *triangleRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.rangeIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -146,6 +149,9 @@ func (r *triangleRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -168,7 +174,7 @@ func (r *triangleRun) rangeWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.rangeIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -192,7 +198,7 @@ func (r *triangleRun) repeatWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.repeatIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -228,6 +234,12 @@ func newIntQueue(size, producers int) *intQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -239,6 +251,11 @@ func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *intQueue) get(done <-chan struct{}) (it pipegen.Item[int], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:

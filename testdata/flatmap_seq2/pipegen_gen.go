@@ -47,7 +47,7 @@ func TokensWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts 
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -121,6 +121,9 @@ func (r *tokensRun) feed(in iter.Seq[string]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.linesIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
@@ -138,6 +141,9 @@ func (r *tokensRun) feedSeq2(in iter.Seq2[string, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -163,7 +169,7 @@ func (r *tokensRun) linesWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.linesIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -214,6 +220,12 @@ func newStringQueue(size, producers int) *stringQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -225,6 +237,11 @@ func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:

@@ -47,7 +47,7 @@ func SplitWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts .
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -127,6 +127,9 @@ func (r *splitRun) feed(in iter.Seq[string]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.wordsIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
@@ -144,6 +147,9 @@ func (r *splitRun) feedSeq2(in iter.Seq2[string, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -166,7 +172,7 @@ func (r *splitRun) wordsWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.wordsIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -189,7 +195,7 @@ func (r *splitRun) lettersWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.lettersIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -245,7 +251,7 @@ func EmptyWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts .
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -326,6 +332,9 @@ func (r *emptyRun) feed(in iter.Seq[string]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.wordsIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
@@ -343,6 +352,9 @@ func (r *emptyRun) feedSeq2(in iter.Seq2[string, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -365,7 +377,7 @@ func (r *emptyRun) wordsWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.wordsIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -392,7 +404,7 @@ func (r *emptyRun) lettersWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.lettersIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -432,6 +444,12 @@ func newStringQueue(size, producers int) *stringQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -443,6 +461,11 @@ func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:
@@ -475,6 +498,12 @@ func newRuneQueue(size, producers int) *runeQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *runeQueue) put(done <-chan struct{}, it pipegen.Item[rune]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -486,6 +515,11 @@ func (q *runeQueue) put(done <-chan struct{}, it pipegen.Item[rune]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *runeQueue) get(done <-chan struct{}) (it pipegen.Item[rune], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:

@@ -49,7 +49,7 @@ func GenericWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -125,6 +125,9 @@ func (r *genericRun) feed(in iter.Seq[string]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.makePairIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
@@ -142,6 +145,9 @@ func (r *genericRun) feedSeq2(in iter.Seq2[string, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -169,7 +175,7 @@ func (r *genericRun) makePairWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.makePairIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -205,6 +211,12 @@ func newStringQueue(size, producers int) *stringQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -216,6 +228,11 @@ func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:
@@ -249,6 +266,12 @@ func newInt64PtrQueue(size, producers int) *int64PtrQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *int64PtrQueue) put(done <-chan struct{}, it pipegen.Item[*atomic.Int64]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -260,6 +283,11 @@ func (q *int64PtrQueue) put(done <-chan struct{}, it pipegen.Item[*atomic.Int64]
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *int64PtrQueue) get(done <-chan struct{}) (it pipegen.Item[*atomic.Int64], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:

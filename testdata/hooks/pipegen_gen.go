@@ -83,6 +83,9 @@ func (r *sumRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.addIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -100,6 +103,9 @@ func (r *sumRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -129,7 +135,7 @@ func (r *sumRun) addWorker(worker int) {
 	defer r.Recover("Add", worker, &index)
 	for {
 		it, ok := r.addIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -175,7 +181,7 @@ func PrefixedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -248,6 +254,9 @@ func (r *prefixedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.prefixIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -265,6 +274,9 @@ func (r *prefixedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -301,7 +313,7 @@ func (r *prefixedRun) prefixWorker(worker int) {
 	defer r.Recover("Prefix", worker, &index)
 	for {
 		it, ok := r.prefixIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -333,6 +345,12 @@ func newIntQueue(size, producers int) *intQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -344,6 +362,11 @@ func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *intQueue) get(done <-chan struct{}) (it pipegen.Item[int], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:
@@ -377,6 +400,12 @@ func newStringQueue(size, producers int) *stringQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -388,6 +417,11 @@ func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:

@@ -47,7 +47,7 @@ func BothWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -121,6 +121,9 @@ func (r *bothRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.incIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -138,6 +141,9 @@ func (r *bothRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -164,7 +170,7 @@ func (r *bothRun) incWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.incIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -218,7 +224,7 @@ func StepWithIndex[In pipegen.Input[int]](ctx context.Context, x In, opts ...pip
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -290,6 +296,9 @@ func (r *stepRun) feed(x iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range x {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.incIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -307,6 +316,9 @@ func (r *stepRun) feedSeq2(x iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range x {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("x", -1, index, err)
@@ -328,7 +340,7 @@ func (r *stepRun) incWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.incIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -356,6 +368,12 @@ func newIntQueue(size, producers int) *intQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -367,6 +385,11 @@ func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *intQueue) get(done <-chan struct{}) (it pipegen.Item[int], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:

@@ -48,7 +48,7 @@ func KindsWithIndex[In pipegen.Input[float64]](ctx context.Context, in In, opts 
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -138,6 +138,9 @@ func (r *kindsRun) feed(in iter.Seq[float64]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.toCelsiusIn.put(done, pipegen.Item[float64]{Index: index, Value: v}) {
 			return
@@ -155,6 +158,9 @@ func (r *kindsRun) feedSeq2(in iter.Seq2[float64, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -181,7 +187,7 @@ func (r *kindsRun) toCelsiusWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.toCelsiusIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -204,7 +210,7 @@ func (r *kindsRun) itemsWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.itemsIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -228,7 +234,7 @@ func (r *kindsRun) countWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.countIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -260,6 +266,12 @@ func newFloat64Queue(size, producers int) *float64Queue {
 
 // put sends it, or reports false if the run stops first.
 func (q *float64Queue) put(done <-chan struct{}, it pipegen.Item[float64]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -271,6 +283,11 @@ func (q *float64Queue) put(done <-chan struct{}, it pipegen.Item[float64]) bool 
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *float64Queue) get(done <-chan struct{}) (it pipegen.Item[float64], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:
@@ -304,6 +321,12 @@ func newOrderPtrQueue(size, producers int) *orderPtrQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *orderPtrQueue) put(done <-chan struct{}, it pipegen.Item[*Order]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -315,6 +338,11 @@ func (q *orderPtrQueue) put(done <-chan struct{}, it pipegen.Item[*Order]) bool 
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *orderPtrQueue) get(done <-chan struct{}) (it pipegen.Item[*Order], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:
@@ -348,6 +376,12 @@ func newStringSliceQueue(size, producers int) *stringSliceQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *stringSliceQueue) put(done <-chan struct{}, it pipegen.Item[[]string]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -359,6 +393,11 @@ func (q *stringSliceQueue) put(done <-chan struct{}, it pipegen.Item[[]string]) 
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *stringSliceQueue) get(done <-chan struct{}) (it pipegen.Item[[]string], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:
@@ -392,6 +431,12 @@ func newTallyQueue(size, producers int) *tallyQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *tallyQueue) put(done <-chan struct{}, it pipegen.Item[Tally]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -403,6 +448,11 @@ func (q *tallyQueue) put(done <-chan struct{}, it pipegen.Item[Tally]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *tallyQueue) get(done <-chan struct{}) (it pipegen.Item[Tally], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:

@@ -50,7 +50,7 @@ func InOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -129,6 +129,9 @@ func (r *inOrderRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i) {
 			return
@@ -152,6 +155,9 @@ func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -178,7 +184,7 @@ func (r *inOrderRun) slowWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.slowIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -278,7 +284,7 @@ func DigitsWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -378,6 +384,9 @@ func (r *digitsRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i) {
 			return
@@ -401,6 +410,9 @@ func (r *digitsRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -427,7 +439,7 @@ func (r *digitsRun) slowWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.slowIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -451,7 +463,7 @@ func (r *digitsRun) spellWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.spellIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -528,7 +540,7 @@ func (r *digitsRun) notZeroWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.notZeroIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -631,7 +643,7 @@ func MergedWithIndex[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -744,6 +756,9 @@ func (r *mergedRun) feedA(a iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range a {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i) {
 			return
@@ -767,6 +782,9 @@ func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range a {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("a", -1, index, err)
@@ -793,6 +811,9 @@ func (r *mergedRun) feedB(b iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range b {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 1, i) {
 			return
@@ -816,6 +837,9 @@ func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range b {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("b", -1, index, err)
@@ -842,7 +866,7 @@ func (r *mergedRun) slowWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.slowIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -865,7 +889,7 @@ func (r *mergedRun) slowWorker2(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.slowIn2.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -933,7 +957,7 @@ func (r *mergedRun) labelWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.labelIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -961,6 +985,12 @@ func newIntQueue(size, producers int) *intQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -972,6 +1002,11 @@ func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *intQueue) get(done <-chan struct{}) (it pipegen.Item[int], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:
@@ -1005,6 +1040,12 @@ func newStringQueue(size, producers int) *stringQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -1016,6 +1057,11 @@ func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:

@@ -48,7 +48,7 @@ func LinksWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts .
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -124,6 +124,9 @@ func (r *linksRun) feed(in iter.Seq[string]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.parseIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
@@ -141,6 +144,9 @@ func (r *linksRun) feedSeq2(in iter.Seq2[string, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -168,7 +174,7 @@ func (r *linksRun) parseWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.parseIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -210,6 +216,12 @@ func newStringQueue(size, producers int) *stringQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -221,6 +233,11 @@ func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:
@@ -254,6 +271,12 @@ func newUint64Queue(size, producers int) *uint64Queue {
 
 // put sends it, or reports false if the run stops first.
 func (q *uint64Queue) put(done <-chan struct{}, it pipegen.Item[uint64]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -265,6 +288,11 @@ func (q *uint64Queue) put(done <-chan struct{}, it pipegen.Item[uint64]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *uint64Queue) get(done <-chan struct{}) (it pipegen.Item[uint64], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:

@@ -48,7 +48,7 @@ func TwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -129,6 +129,9 @@ func (r *twiceRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.incIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -146,6 +149,9 @@ func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -167,7 +173,7 @@ func (r *twiceRun) incWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.incIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -191,7 +197,7 @@ func (r *twiceRun) incWorker2(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.incIn2.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -247,7 +253,7 @@ func onceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -327,6 +333,9 @@ func (r *onceRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.incIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -344,6 +353,9 @@ func (r *onceRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -365,7 +377,7 @@ func (r *onceRun) incWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.incIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -386,7 +398,7 @@ func (r *onceRun) positiveWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.positiveIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -417,6 +429,12 @@ func newIntQueue(size, producers int) *intQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -428,6 +446,11 @@ func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *intQueue) get(done <-chan struct{}) (it pipegen.Item[int], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:

@@ -47,7 +47,7 @@ func ShoutWithIndex[In pipegen.Input[string]](ctx context.Context, lines In, opt
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -119,6 +119,9 @@ func (r *shoutRun) feed(lines iter.Seq[string]) {
 	done := r.Done()
 	var i uint64
 	for v := range lines {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.upperIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
@@ -136,6 +139,9 @@ func (r *shoutRun) feedSeq2(lines iter.Seq2[string, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range lines {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("lines", -1, index, err)
@@ -157,7 +163,7 @@ func (r *shoutRun) upperWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.upperIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -206,7 +212,7 @@ func ExplicitWithIndex[In pipegen.Input[string]](ctx context.Context, src In, op
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -279,6 +285,9 @@ func (r *explicitRun) feed(src iter.Seq[string]) {
 	done := r.Done()
 	var i uint64
 	for v := range src {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.upperIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
@@ -296,6 +305,9 @@ func (r *explicitRun) feedSeq2(src iter.Seq2[string, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range src {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("src", -1, index, err)
@@ -317,7 +329,7 @@ func (r *explicitRun) upperWorker(worker int) {
 	done := r.Done()
 	for {
 		it, ok := r.upperIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -346,6 +358,12 @@ func newStringQueue(size, producers int) *stringQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -357,6 +375,11 @@ func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:

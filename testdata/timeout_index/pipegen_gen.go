@@ -51,7 +51,7 @@ func FetchedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -146,6 +146,9 @@ func (r *fetchedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i) {
 			return
@@ -169,6 +172,9 @@ func (r *fetchedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -197,7 +203,7 @@ func (r *fetchedRun) fetchWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.fetchIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -234,7 +240,7 @@ func (r *fetchedRun) quickWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.quickIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -271,7 +277,7 @@ func (r *fetchedRun) stepsWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.stepsIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -387,7 +393,7 @@ func StrictWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -460,6 +466,9 @@ func (r *strictRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.fetchIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -477,6 +486,9 @@ func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -499,7 +511,7 @@ func (r *strictRun) fetchWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.fetchIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -603,6 +615,9 @@ func (r *savedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.stepsIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -620,6 +635,9 @@ func (r *savedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -643,7 +661,7 @@ func (r *savedRun) stepsWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.stepsIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -682,7 +700,7 @@ func (r *savedRun) saveWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.saveIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -739,7 +757,7 @@ func SlowWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 		done := r.Done()
 		for {
 			it, ok := r.out.get(done)
-			if !ok {
+			if !ok || r.Stopped() {
 				break
 			}
 			if !yield(it, nil) {
@@ -811,6 +829,9 @@ func (r *slowRun) feed(in iter.Seq[int]) {
 	done := r.Done()
 	var i uint64
 	for v := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if !r.slowlyIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
@@ -828,6 +849,9 @@ func (r *slowRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
 	var i uint64
 	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
 		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
@@ -851,7 +875,7 @@ func (r *slowRun) slowlyWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	for {
 		it, ok := r.slowlyIn.get(done)
-		if !ok {
+		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
@@ -898,6 +922,12 @@ func newIntQueue(size, producers int) *intQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -909,6 +939,11 @@ func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *intQueue) get(done <-chan struct{}) (it pipegen.Item[int], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:
@@ -942,6 +977,12 @@ func newStringQueue(size, producers int) *stringQueue {
 
 // put sends it, or reports false if the run stops first.
 func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	// Most sends find room: try without the cost of watching done.
+	select {
+	case q.items <- it:
+		return true
+	default:
+	}
 	select {
 	case q.items <- it:
 		return true
@@ -953,6 +994,11 @@ func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
 // get receives the next element. ok is false once the queue is closed and
 // drained, or if the run stops first.
 func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok bool) {
+	select {
+	case it, ok = <-q.items:
+		return it, ok
+	default:
+	}
 	select {
 	case it, ok = <-q.items:
 	case <-done:
