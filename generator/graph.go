@@ -144,10 +144,11 @@ type builder struct {
 // returns nil after reporting errors.
 func (a *analyzer) pipeline(p *directive.Pipeline) *pipelineDef {
 	b := &builder{a: a, p: p, def: &pipelineDef{dir: p}, ok: true, shared: map[sharedKey]*stream{}, uses: map[string]int{}, path: []string{p.Name.Name}, reported: map[token.Pos]bool{}}
-	for _, name := range []string{p.Name.Name, p.Name.Name + "WithIndex"} {
-		if obj := a.pkg.Scope().Lookup(name); obj != nil {
-			b.errorf(p.Name.Pos, "pipeline %s needs the name %s, which conflicts with %s declared at %s", p.Name.Name, name, objectKind(obj), a.where(obj.Pos()))
-		}
+	if obj := a.pkg.Scope().Lookup(p.Name.Name); obj != nil {
+		b.errorf(p.Name.Pos, "pipeline %s conflicts with %s declared at %s", p.Name.Name, objectKind(obj), a.where(obj.Pos()))
+	}
+	if obj := a.pkg.Scope().Lookup(p.Name.Name + "WithIndex"); obj != nil {
+		b.errorf(p.Name.Pos, "pipeline %s also generates %sWithIndex, which conflicts with %s declared at %s", p.Name.Name, p.Name.Name, objectKind(obj), a.where(obj.Pos()))
 	}
 
 	// The inputs: declared, or the one implicit input "in".

@@ -11,3 +11,8 @@ type Q struct{}
 //pipegen:pipeline P = A
 //pipegen:pipeline Q = A
 //pipegen:pipeline A = A
+
+//pipegen:pipeline W = A
+
+// WWithIndex is taken too.
+func WWithIndex() {}
