@@ -162,24 +162,33 @@ func (o *Order) signal() {
 }
 
 // Reorder holds the elements an ordered term has received until their
-// position is complete.
+// position is complete. Positions live in a ring of [DefaultWindow] slots,
+// whose slices are reused: the window guarantees that the positions held
+// at once fit.
 type Reorder[T any] struct {
-	byPos map[uint64][]Item[T]
+	slots [][]Item[T]
 }
 
 // Put keeps it until its position is taken.
 func (b *Reorder[T]) Put(it Item[T]) {
-	if b.byPos == nil {
-		b.byPos = map[uint64][]Item[T]{}
+	if b.slots == nil {
+		b.slots = make([][]Item[T], DefaultWindow)
 	}
-	pos := it.Index.Source()
-	b.byPos[pos] = append(b.byPos[pos], it)
+	i := it.Index.Source() % DefaultWindow
+	b.slots[i] = append(b.slots[i], it)
 }
 
 // Take removes and returns the elements of position pos, in index order.
+// The slice is valid until the next Put.
 func (b *Reorder[T]) Take(pos uint64) []Item[T] {
-	items := b.byPos[pos]
-	delete(b.byPos, pos)
-	slices.SortFunc(items, func(x, y Item[T]) int { return Compare(x.Index, y.Index) })
+	if b.slots == nil {
+		return nil
+	}
+	i := pos % DefaultWindow
+	items := b.slots[i]
+	b.slots[i] = items[:0]
+	if len(items) > 1 {
+		slices.SortFunc(items, func(x, y Item[T]) int { return Compare(x.Index, y.Index) })
+	}
 	return items
 }
