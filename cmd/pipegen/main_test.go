@@ -292,3 +292,73 @@ func TestGraph(t *testing.T) {
 		t.Fatalf("graph -o: exit %d, %q; or the file differs from stdout", code, stderr)
 	}
 }
+
+// TestGoToolWorkflow runs the workflow of the README in a fresh module:
+// pipegen added as a tool of the module, a //go:generate go tool pipegen
+// line, go generate, go vet, go tool pipegen check. (Until pipegen is on
+// the module proxy the module points at this checkout with a replace
+// directive, as the README's quick start says.)
+func TestGoToolWorkflow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds pipegen as a tool")
+	}
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "main.go"), `package main
+
+//go:generate go tool pipegen
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+//pipegen:flatmap workers=2
+func Words(line string) []string { return strings.Fields(line) }
+
+//pipegen:map workers=4
+func Shout(w string) string { return strings.ToUpper(w) }
+
+//pipegen:pipeline Loud = Words | Shout | ordered
+
+func main() {
+	for w, err := range Loud(context.Background(), slices.Values([]string{"a b", "c"})) {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Print(w)
+	}
+	fmt.Println()
+}
+`)
+	gosum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(dir, "go.sum"), string(gosum))
+	goCmd := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command("go", args...)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	goCmd("mod", "init", "example.com/hello")
+	goCmd("mod", "edit", "-go=1.26.0", "-require=github.com/pipegen/pipegen@v0.0.0",
+		"-replace=github.com/pipegen/pipegen="+root, "-tool=github.com/pipegen/pipegen/cmd/pipegen")
+	goCmd("mod", "tidy")
+	goCmd("generate", "./...")
+	goCmd("vet", "./...")
+	if out := goCmd("run", "."); out != "ABC\n" {
+		t.Fatalf("the program printed %q, want ABC", out)
+	}
+	goCmd("tool", "pipegen", "check")
+}
