@@ -262,15 +262,8 @@ func (a *analyzer) startHook(k directive.Key, recv types.Type) *templates.Hook {
 		return nil
 	}
 	sig := fn.Type().(*types.Signature)
-	h := &templates.Hook{Name: k.Value}
-	params, i := sig.Params(), 0
-	if i < params.Len() && isContext(params.At(i).Type()) {
-		h.Ctx, i = true, i+1
-	}
-	if i < params.Len() && isRuntimeType(params.At(i).Type(), "Worker") {
-		h.Info, i = true, i+1
-	}
-	results := sig.Results()
+	h, i := hookParams(k.Value, sig, "Worker")
+	params, results := sig.Params(), sig.Results()
 	if results.Len() == 2 && isError(results.At(1).Type()) {
 		h.Err = true
 	}
@@ -280,6 +273,21 @@ func (a *analyzer) startHook(k directive.Key, recv types.Type) *templates.Hook {
 		return nil
 	}
 	return h
+}
+
+// hookParams reads the optional leading parameters of a hook: a
+// context.Context, then the runtime type info (Worker or StageStatus). It
+// returns how many it read.
+func hookParams(name string, sig *types.Signature, info string) (*templates.Hook, int) {
+	h := &templates.Hook{Name: name}
+	params, i := sig.Params(), 0
+	if i < params.Len() && isContext(params.At(i).Type()) {
+		h.Ctx, i = true, i+1
+	}
+	if i < params.Len() && isRuntimeType(params.At(i).Type(), info) {
+		h.Info, i = true, i+1
+	}
+	return h, i
 }
 
 // doneHook checks done=M for a method stage with receiver type recv: M is
@@ -294,15 +302,8 @@ func (a *analyzer) doneHook(k directive.Key, recv types.Type) *templates.Hook {
 		return nil
 	}
 	sig := fn.Type().(*types.Signature)
-	h := &templates.Hook{Name: k.Value}
-	params, i := sig.Params(), 0
-	if i < params.Len() && isContext(params.At(i).Type()) {
-		h.Ctx, i = true, i+1
-	}
-	if i < params.Len() && isRuntimeType(params.At(i).Type(), "StageStatus") {
-		h.Info, i = true, i+1
-	}
-	results := sig.Results()
+	h, i := hookParams(k.Value, sig, "StageStatus")
+	params, results := sig.Params(), sig.Results()
 	h.Err = results.Len() == 1 && isError(results.At(0).Type())
 	if i != params.Len() || sig.Variadic() || !(results.Len() == 0 || h.Err) {
 		a.errorf(k.ValuePos, "done=%s has type %s; %s", k.Value, a.typeString(sig), want)

@@ -62,33 +62,27 @@ type setting struct {
 // Workers sets the number of goroutines of the named stage (1 to
 // [MaxWorkers]).
 func Workers(stage string, n int) Option {
-	return func(o *options) {
-		o.settings = append(o.settings, setting{
-			option: fmt.Sprintf("Workers(%q, %d)", stage, n),
-			stage:  stage,
-			apply: func(c *StageConfig) error {
-				if n < 1 || n > MaxWorkers {
-					return fmt.Errorf("workers must be from 1 to %d", MaxWorkers)
-				}
-				c.Workers = n
-				return nil
-			},
-		})
-	}
+	return intSetting("Workers", "workers", stage, n, 1, MaxWorkers, func(c *StageConfig) { c.Workers = n })
 }
 
 // MaxSize sets the capacity of the named stage's input queue, in elements
 // (0 to [MaxQueueSize]; 0 makes every hand-over synchronous).
 func MaxSize(stage string, n int) Option {
+	return intSetting("MaxSize", "maxsize", stage, n, 0, MaxQueueSize, func(c *StageConfig) { c.MaxSize = n })
+}
+
+// intSetting is an Option that sets one integer setting of a stage, within
+// [lo, hi].
+func intSetting(option, key, stage string, n, lo, hi int, set func(*StageConfig)) Option {
 	return func(o *options) {
 		o.settings = append(o.settings, setting{
-			option: fmt.Sprintf("MaxSize(%q, %d)", stage, n),
+			option: fmt.Sprintf("%s(%q, %d)", option, stage, n),
 			stage:  stage,
 			apply: func(c *StageConfig) error {
-				if n < 0 || n > MaxQueueSize {
-					return fmt.Errorf("maxsize must be from 0 to %d", MaxQueueSize)
+				if n < lo || n > hi {
+					return fmt.Errorf("%s must be from %d to %d", key, lo, hi)
 				}
-				c.MaxSize = n
+				set(c)
 				return nil
 			},
 		})

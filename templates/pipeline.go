@@ -2,6 +2,7 @@ package templates
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -361,7 +362,7 @@ func targetNames(targets []*Target) string {
 		if t.Edge.Consumer == "" {
 			name = "the output"
 		}
-		if !contains(names, name) {
+		if !slices.Contains(names, name) {
 			names = append(names, name)
 		}
 	}
@@ -374,25 +375,12 @@ func targetNames(targets []*Target) string {
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // distinctEdges returns the queues of targets, each once: a goroutine is
 // one producer of a queue however many times it sends each element there.
 func distinctEdges(targets []*Target) []*Edge {
 	var list []*Edge
 	for _, t := range targets {
-		found := false
-		for _, e := range list {
-			found = found || e == t.Edge
-		}
-		if !found {
+		if !slices.Contains(list, t.Edge) {
 			list = append(list, t.Edge)
 		}
 	}
