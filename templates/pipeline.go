@@ -64,8 +64,10 @@ func (e *emitter) entryPoint(p *Pipeline) {
 	start := jen.List(jen.Id("r"), jen.Err()).Op(":=").Id(p.StartFunc).Call(startArgs...)
 
 	var stages []string
-	for _, s := range p.Stages {
-		stages = append(stages, s.Name)
+	for _, s := range userStages(p) {
+		for _, step := range steps(s) {
+			stages = append(stages, step.Name)
+		}
 	}
 	what := "an iter.Seq, or an iter.Seq2 whose first error fails the pipeline"
 	if len(p.Inputs) > 1 {
@@ -102,13 +104,13 @@ goroutine of the pipeline has ended when it returns.`)
 	item := e.item(p.Out.Queue)
 	order := "as they come, in no particular order"
 	if p.Ordered {
-		order = "in the order of their indices (input position, then concat branch, then position among a flatmap's children), each as soon as every element before it has been yielded"
+		order = "in the order of their indices (input position, then concat branch, then position among a flatmap's children), streamed: an element leaves as soon as every element before it has"
 	}
 	withIndex := p.Name + "WithIndex"
 	doc(e.file, intro+`
 
-Ranging over the result yields the output elements `+order+`, each with a
-nil error. If a stage or the input fails or
+Ranging over the result yields the output elements, each with a nil
+error, `+order+`. If a stage or the input fails or
 panics, the pipeline stops and the last pair carries the error, a
 *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 loop stops the pipeline; the loop ends only after every goroutine of the

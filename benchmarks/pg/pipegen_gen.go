@@ -11,12 +11,12 @@ import (
 
 // W1w1 runs the pipeline Mul(workers=1) | Even(workers=1) | Pair(workers=1)
 // (//pipegen:pipeline at stages.go:91) over the elements of in, an iter.Seq,
-// or an iter.Seq2 whose first error fails the pipeline. The stage Mul runs
-// with its own workers and bounded input queue; opts may change its
-// settings.
+// or an iter.Seq2 whose first error fails the pipeline. The stages Mul,
+// Even, Pair run concurrently, each with its own workers and bounded input
+// queue; opts may change their settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -194,12 +194,12 @@ func (r *w1w1Run) mulWorker(worker int) {
 
 // W1w4 runs the pipeline Mul(workers=4) | Even(workers=4) | Pair(workers=4)
 // (//pipegen:pipeline at stages.go:92) over the elements of in, an iter.Seq,
-// or an iter.Seq2 whose first error fails the pipeline. The stage Mul runs
-// with its own workers and bounded input queue; opts may change its
-// settings.
+// or an iter.Seq2 whose first error fails the pipeline. The stages Mul,
+// Even, Pair run concurrently, each with its own workers and bounded input
+// queue; opts may change their settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -377,11 +377,11 @@ func (r *w1w4Run) mulWorker(worker int) {
 
 // W2 runs the pipeline Hash | Low (//pipegen:pipeline at stages.go:93) over
 // the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
-// the pipeline. The stage Hash runs with its own workers and bounded input
-// queue; opts may change its settings.
+// the pipeline. The stages Hash, Low run concurrently, each with its own
+// workers and bounded input queue; opts may change their settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -556,8 +556,8 @@ func (r *w2Run) hashWorker(worker int) {
 // fails the pipeline. The stages Sleep, NotDiv3 run concurrently, each with
 // its own workers and bounded input queue; opts may change their settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -752,13 +752,13 @@ func (r *w3Run) notDiv3Worker(worker int) {
 // W4 runs the pipeline Mul(workers=4) | Even(workers=4) | Pair(workers=4) |
 // ordered (//pipegen:pipeline at stages.go:95) over the elements of in, an
 // iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
-// Mul, Even, Pair, ordered#1 run concurrently, each with its own workers and
-// bounded input queue; opts may change their settings.
+// Mul, Even, Pair run concurrently, each with its own workers and bounded
+// input queue; opts may change their settings.
 //
-// Ranging over the result yields the output elements in the order of their
-// indices (input position, then concat branch, then position among a
-// flatmap's children), each as soon as every element before it has been
-// yielded, each with a nil error. If a stage or the input fails or panics,
+// Ranging over the result yields the output elements, each with a nil error,
+// in the order of their indices (input position, then concat branch, then
+// position among a flatmap's children), streamed: an element leaves as soon
+// as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -1058,8 +1058,8 @@ func (r *w4Run) orderedWorker() {
 // concurrently, each with its own workers and bounded input queue; opts may
 // change their settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the

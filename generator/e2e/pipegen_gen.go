@@ -15,8 +15,8 @@ import (
 // fails the pipeline. The stage Square runs with its own workers and bounded
 // input queue; opts may change its settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -183,8 +183,8 @@ func (r *squaresRun) squareWorker(worker int) {
 // each with its own workers and bounded input queue; opts may change their
 // settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -383,8 +383,8 @@ func (r *evenSquaresRun) evenWorker(worker int) {
 // each with its own workers and bounded input queue; opts may change their
 // settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -583,8 +583,8 @@ func (r *checkedRun) squareWorker(worker int) {
 // fails the pipeline. The stages Dup, Square run concurrently, each with its
 // own workers and bounded input queue; opts may change their settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -780,8 +780,8 @@ func (r *twiceRun) squareWorker(worker int) {
 // fails the pipeline. The stage Expand runs with its own workers and bounded
 // input queue; opts may change its settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -1080,12 +1080,12 @@ func (r *sumRun) addWorker(worker int) {
 
 // ordered1 runs the pipeline Identity | Identity | Identity
 // (//pipegen:pipeline at stages.go:107) over the elements of in, an
-// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stage
-// Identity runs with its own workers and bounded input queue; opts may
-// change its settings.
+// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
+// Identity, Identity#2, Identity#3 run concurrently, each with its own
+// workers and bounded input queue; opts may change their settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -1263,8 +1263,8 @@ func (r *ordered1Run) identityWorker(worker int) {
 // Square, Even, Dup, Check run concurrently, each with its own workers and
 // bounded input queue; opts may change their settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -1525,8 +1525,8 @@ func (r *chainRun) checkWorker(worker int) {
 // the pipeline. The stage Shared runs with its own workers and bounded input
 // queue; opts may change its settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -1693,8 +1693,8 @@ func (r *sharedRun) sharedWorker(worker int) {
 // Shared runs with its own workers and bounded input queue; opts may change
 // its settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -1868,8 +1868,8 @@ func (r *thriceRun) sharedWorker(worker int) {
 // with its own workers and bounded input queue; opts may change their
 // settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -2218,8 +2218,8 @@ func (r *mergedRun) checkWorker(worker int) {
 // fails the pipeline. The stages Dup, Tag run concurrently, each with its
 // own workers and bounded input queue; opts may change their settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -2415,8 +2415,8 @@ func (r *taggedRun) tagWorker(worker int) {
 // fails the pipeline. The stage Patient runs with its own workers and
 // bounded input queue; opts may change its settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -2594,8 +2594,8 @@ func (r *patientRun) patientWorker(worker int) {
 // first error fails the pipeline. The stage Patient runs with its own
 // workers and bounded input queue; opts may change its settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -2772,8 +2772,8 @@ func (r *strictRun) patientWorker(worker int) {
 // the pipeline. The stage Scale runs with its own workers and bounded input
 // queue; opts may change its settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -2954,14 +2954,13 @@ func (r *scaledRun) scaleWorker(worker int) {
 
 // inOrder runs the pipeline Jitter | ordered (//pipegen:pipeline at
 // stages.go:219) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Jitter, ordered#1 run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// first error fails the pipeline. The stage Jitter runs with its own workers
+// and bounded input queue; opts may change its settings.
 //
-// Ranging over the result yields the output elements in the order of their
-// indices (input position, then concat branch, then position among a
-// flatmap's children), each as soon as every element before it has been
-// yielded, each with a nil error. If a stage or the input fails or panics,
+// Ranging over the result yields the output elements, each with a nil error,
+// in the order of their indices (input position, then concat branch, then
+// position among a flatmap's children), streamed: an element leaves as soon
+// as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -3190,14 +3189,13 @@ func (r *inOrderRun) orderedWorker() {
 // orderedTwice runs the pipeline Jitter | Dup | ordered | Even | Jitter |
 // ordered (//pipegen:pipeline at stages.go:220) over the elements of in, an
 // iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
-// Jitter, Dup, ordered#1, Even, Jitter#2, ordered#2 run concurrently, each
-// with its own workers and bounded input queue; opts may change their
-// settings.
+// Jitter, Dup, Even, Jitter#2 run concurrently, each with its own workers
+// and bounded input queue; opts may change their settings.
 //
-// Ranging over the result yields the output elements in the order of their
-// indices (input position, then concat branch, then position among a
-// flatmap's children), each as soon as every element before it has been
-// yielded, each with a nil error. If a stage or the input fails or panics,
+// Ranging over the result yields the output elements, each with a nil error,
+// in the order of their indices (input position, then concat branch, then
+// position among a flatmap's children), streamed: an element leaves as soon
+// as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -3584,13 +3582,13 @@ func (r *orderedTwiceRun) orderedWorker2() {
 // orderedConcat runs the pipeline concat(a | Jitter, b) | ordered
 // (//pipegen:pipeline at stages.go:221) over the elements of a and b, each
 // an iter.Seq, or an iter.Seq2 whose first error fails the pipeline, read
-// concurrently. The stages Jitter, ordered#1 run concurrently, each with its
-// own workers and bounded input queue; opts may change their settings.
+// concurrently. The stage Jitter runs with its own workers and bounded input
+// queue; opts may change its settings.
 //
-// Ranging over the result yields the output elements in the order of their
-// indices (input position, then concat branch, then position among a
-// flatmap's children), each as soon as every element before it has been
-// yielded, each with a nil error. If a stage or the input fails or panics,
+// Ranging over the result yields the output elements, each with a nil error,
+// in the order of their indices (input position, then concat branch, then
+// position among a flatmap's children), streamed: an element leaves as soon
+// as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -3892,13 +3890,13 @@ func (r *orderedConcatRun) orderedWorker() {
 // orderedShared runs the pipeline concat(shared, shared | Jitter) | ordered
 // (//pipegen:pipeline at stages.go:222) over the elements of in, an
 // iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
-// Shared, Jitter, ordered#1 run concurrently, each with its own workers and
-// bounded input queue; opts may change their settings.
+// Shared, Jitter run concurrently, each with its own workers and bounded
+// input queue; opts may change their settings.
 //
-// Ranging over the result yields the output elements in the order of their
-// indices (input position, then concat branch, then position among a
-// flatmap's children), each as soon as every element before it has been
-// yielded, each with a nil error. If a stage or the input fails or panics,
+// Ranging over the result yields the output elements, each with a nil error,
+// in the order of their indices (input position, then concat branch, then
+// position among a flatmap's children), streamed: an element leaves as soon
+// as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -4162,14 +4160,13 @@ func (r *orderedSharedRun) orderedWorker() {
 
 // checkedInOrder runs the pipeline Check | ordered (//pipegen:pipeline at
 // stages.go:223) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Check, ordered#1 run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// first error fails the pipeline. The stage Check runs with its own workers
+// and bounded input queue; opts may change its settings.
 //
-// Ranging over the result yields the output elements in the order of their
-// indices (input position, then concat branch, then position among a
-// flatmap's children), each as soon as every element before it has been
-// yielded, each with a nil error. If a stage or the input fails or panics,
+// Ranging over the result yields the output elements, each with a nil error,
+// in the order of their indices (input position, then concat branch, then
+// position among a flatmap's children), streamed: an element leaves as soon
+// as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -4404,8 +4401,8 @@ func (r *checkedInOrderRun) orderedWorker() {
 // fails the pipeline. The stage Jitter runs with its own workers and bounded
 // input queue; opts may change its settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -4568,14 +4565,13 @@ func (r *jitteredRun) jitterWorker(worker int) {
 
 // squaresInOrder runs the pipeline Square | ordered (//pipegen:pipeline at
 // stages.go:249) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Square, ordered#1 run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// first error fails the pipeline. The stage Square runs with its own workers
+// and bounded input queue; opts may change its settings.
 //
-// Ranging over the result yields the output elements in the order of their
-// indices (input position, then concat branch, then position among a
-// flatmap's children), each as soon as every element before it has been
-// yielded, each with a nil error. If a stage or the input fails or panics,
+// Ranging over the result yields the output elements, each with a nil error,
+// in the order of their indices (input position, then concat branch, then
+// position among a flatmap's children), streamed: an element leaves as soon
+// as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -4807,8 +4803,8 @@ func (r *squaresInOrderRun) orderedWorker() {
 // concurrently, each with its own workers and bounded input queue; opts may
 // change their settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -5001,14 +4997,13 @@ func (r *noneRun) nothingWorker(worker int) {
 
 // many runs the pipeline Many | ordered (//pipegen:pipeline at
 // stages.go:251) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Many, ordered#1 run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// first error fails the pipeline. The stage Many runs with its own workers
+// and bounded input queue; opts may change its settings.
 //
-// Ranging over the result yields the output elements in the order of their
-// indices (input position, then concat branch, then position among a
-// flatmap's children), each as soon as every element before it has been
-// yielded, each with a nil error. If a stage or the input fails or panics,
+// Ranging over the result yields the output elements, each with a nil error,
+// in the order of their indices (input position, then concat branch, then
+// position among a flatmap's children), streamed: an element leaves as soon
+// as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -5242,8 +5237,8 @@ func (r *manyRun) orderedWorker() {
 // concurrently, each with its own workers and bounded input queue; opts may
 // change their settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -5438,12 +5433,12 @@ func (r *rejectedRun) rejectWorker(worker int) {
 
 // fusedCheck runs the pipeline Identity | Dup(workers=1) | Check(workers=1)
 // (//pipegen:pipeline at stages.go:257) over the elements of in, an
-// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stage
-// Identity runs with its own workers and bounded input queue; opts may
-// change its settings.
+// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
+// Identity, Dup, Check run concurrently, each with its own workers and
+// bounded input queue; opts may change their settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the

@@ -11,11 +11,12 @@ import (
 
 // Aliased runs the pipeline Length | ToLink | Parts (//pipegen:pipeline at
 // main.go:30) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stage Length runs with its own workers
-// and bounded input queue; opts may change its settings.
+// first error fails the pipeline. The stages Length, ToLink, Parts run
+// concurrently, each with its own workers and bounded input queue; opts may
+// change their settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the

@@ -422,7 +422,7 @@ func (r *sumCtxRun) addCtxWorker(worker int) {
 
 // SumCtxErr runs the pipeline Inc | Inc | AddCtxErr (//pipegen:pipeline at
 // main.go:42) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Inc, AddCtxErr run
+// first error fails the pipeline. The stages Inc, Inc#2, AddCtxErr run
 // concurrently, each with its own workers and bounded input queue; opts may
 // change their settings.
 //

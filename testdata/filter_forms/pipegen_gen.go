@@ -12,11 +12,11 @@ import (
 // Filtered runs the pipeline NotZero | Odd | Small | Live
 // (//pipegen:pipeline at main.go:28) over the elements of in, an iter.Seq,
 // or an iter.Seq2 whose first error fails the pipeline. The stages NotZero,
-// Small, Live run concurrently, each with its own workers and bounded input
-// queue; opts may change their settings.
+// Odd, Small, Live run concurrently, each with its own workers and bounded
+// input queue; opts may change their settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -267,8 +267,8 @@ func (r *filteredRun) liveWorker(worker int) {
 // pipeline. The stage Odd runs with its own workers and bounded input queue;
 // opts may change its settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the

@@ -14,8 +14,8 @@ import (
 // pipeline. The stage Double runs with its own workers and bounded input
 // queue; opts may change its settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -181,8 +181,8 @@ func (r *plainRun) doubleWorker(worker int) {
 // each with its own workers and bounded input queue; opts may change their
 // settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -381,8 +381,8 @@ func (r *withErrRun) doubleWorker(worker int) {
 // concurrently, each with its own workers and bounded input queue; opts may
 // change their settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -574,11 +574,12 @@ func (r *withCtxRun) formatWorker(worker int) {
 
 // WithBoth runs the pipeline Check | Double (//pipegen:pipeline at
 // main.go:31) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stage Check runs with its own workers
-// and bounded input queue; opts may change its settings.
+// first error fails the pipeline. The stages Check, Double run concurrently,
+// each with its own workers and bounded input queue; opts may change their
+// settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the

@@ -12,11 +12,11 @@ import (
 // Kinds runs the pipeline ToCelsius | Warm | Items | Count | AsTally
 // (//pipegen:pipeline at main.go:44) over the elements of in, an iter.Seq,
 // or an iter.Seq2 whose first error fails the pipeline. The stages
-// ToCelsius, Items, Count run concurrently, each with its own workers and
-// bounded input queue; opts may change their settings.
+// ToCelsius, Warm, Items, Count, AsTally run concurrently, each with its own
+// workers and bounded input queue; opts may change their settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the

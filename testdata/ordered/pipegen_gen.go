@@ -11,14 +11,13 @@ import (
 
 // InOrder runs the pipeline Slow | ordered (//pipegen:pipeline at
 // main.go:29) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Slow, ordered#1 run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// first error fails the pipeline. The stage Slow runs with its own workers
+// and bounded input queue; opts may change its settings.
 //
-// Ranging over the result yields the output elements in the order of their
-// indices (input position, then concat branch, then position among a
-// flatmap's children), each as soon as every element before it has been
-// yielded, each with a nil error. If a stage or the input fails or panics,
+// Ranging over the result yields the output elements, each with a nil error,
+// in the order of their indices (input position, then concat branch, then
+// position among a flatmap's children), streamed: an element leaves as soon
+// as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -246,13 +245,13 @@ func (r *inOrderRun) orderedWorker() {
 // Digits runs the pipeline Slow | Spell | ordered | NotZero | ordered
 // (//pipegen:pipeline at main.go:30) over the elements of in, an iter.Seq,
 // or an iter.Seq2 whose first error fails the pipeline. The stages Slow,
-// Spell, ordered#1, NotZero, ordered#2 run concurrently, each with its own
-// workers and bounded input queue; opts may change their settings.
+// Spell, NotZero run concurrently, each with its own workers and bounded
+// input queue; opts may change their settings.
 //
-// Ranging over the result yields the output elements in the order of their
-// indices (input position, then concat branch, then position among a
-// flatmap's children), each as soon as every element before it has been
-// yielded, each with a nil error. If a stage or the input fails or panics,
+// Ranging over the result yields the output elements, each with a nil error,
+// in the order of their indices (input position, then concat branch, then
+// position among a flatmap's children), streamed: an element leaves as soon
+// as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -606,12 +605,11 @@ func (r *digitsRun) orderedWorker2() {
 // Merged runs the pipeline concat(a | Slow, b | Slow) | ordered | Label
 // (//pipegen:pipeline at main.go:31) over the elements of a and b, each an
 // iter.Seq, or an iter.Seq2 whose first error fails the pipeline, read
-// concurrently. The stages Slow, Slow#2, ordered#1, Label run concurrently,
-// each with its own workers and bounded input queue; opts may change their
-// settings.
+// concurrently. The stages Slow, Slow#2, Label run concurrently, each with
+// its own workers and bounded input queue; opts may change their settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the

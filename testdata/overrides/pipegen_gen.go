@@ -12,11 +12,11 @@ import (
 // Twice runs the pipeline Inc(workers=4) | Inc(maxsize=1, workers=1) |
 // Positive (//pipegen:pipeline at main.go:19) over the elements of in, an
 // iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
-// Inc, Inc#2 run concurrently, each with its own workers and bounded input
-// queue; opts may change their settings.
+// Inc, Inc#2, Positive run concurrently, each with its own workers and
+// bounded input queue; opts may change their settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -220,8 +220,8 @@ func (r *twiceRun) incWorker2(worker int) {
 // each with its own workers and bounded input queue; opts may change their
 // settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the

@@ -13,13 +13,13 @@ import (
 // Fetched runs the pipeline Fetch | Quick | Steps | ordered
 // (//pipegen:pipeline at main.go:60) over the elements of in, an iter.Seq,
 // or an iter.Seq2 whose first error fails the pipeline. The stages Fetch,
-// Quick, Steps, ordered#1 run concurrently, each with its own workers and
-// bounded input queue; opts may change their settings.
+// Quick, Steps run concurrently, each with its own workers and bounded input
+// queue; opts may change their settings.
 //
-// Ranging over the result yields the output elements in the order of their
-// indices (input position, then concat branch, then position among a
-// flatmap's children), each as soon as every element before it has been
-// yielded, each with a nil error. If a stage or the input fails or panics,
+// Ranging over the result yields the output elements, each with a nil error,
+// in the order of their indices (input position, then concat branch, then
+// position among a flatmap's children), streamed: an element leaves as soon
+// as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -360,8 +360,8 @@ func (r *fetchedRun) orderedWorker() {
 // first error fails the pipeline. The stage Fetch runs with its own workers
 // and bounded input queue; opts may change its settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
@@ -724,8 +724,8 @@ func (r *savedRun) saveWorker(worker int) {
 // pipeline. The stage Slowly runs with its own workers and bounded input
 // queue; opts may change its settings.
 //
-// Ranging over the result yields the output elements as they come, in no
-// particular order, each with a nil error. If a stage or the input fails or
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
 // loop stops the pipeline; the loop ends only after every goroutine of the
