@@ -323,15 +323,7 @@ func (e *emitter) feeders(p *Pipeline, in *Input) {
 			loopVars = jen.List(jen.Id("v"), jen.Err())
 		}
 		e.file.Func().Params(jen.Id("r").Op("*").Id(p.RunType)).Id(name).Params(jen.Id(in.Name).Add(seq)).BlockFunc(func(g *jen.Group) {
-			for _, edge := range distinctEdges(in.Targets) {
-				g.Defer().Id("r").Dot(edge.Field).Dot("producerDone").Call()
-			}
-			for _, o := range in.Orders {
-				g.Defer().Id("r").Dot(o.Field).Dot("End").Call(jen.Lit(o.Source))
-			}
-			g.Var().Id("index").Qual(RuntimePath, "Index")
-			g.Defer().Id("r").Dot("Recover").Call(jen.Lit(in.Name), jen.Lit(-1), jen.Op("&").Id("index"))
-			g.Id("done").Op(":=").Id("r").Dot("Done").Call()
+			sourcePrologue(g, in.Name, in.Targets, in.Orders)
 			g.Var().Id("i").Uint64()
 			g.For(loopVars.Op(":=").Range().Id(in.Name)).BlockFunc(func(g *jen.Group) {
 				g.If(jen.Id("r").Dot("Stopped").Call()).Block(jen.Return())
@@ -354,6 +346,22 @@ func (e *emitter) feeders(p *Pipeline, in *Input) {
 			})
 		})
 	}
+}
+
+// sourcePrologue starts a goroutine that is one of its own, not a stage
+// worker (an input's feeder, an ordered term): on its way out it closes its
+// share of the queues it sends to and ends its part in the ordered terms
+// downstream, and its panics are reported as name's, worker -1.
+func sourcePrologue(g *jen.Group, name string, targets []*Target, orders []*OrderUse) {
+	for _, edge := range distinctEdges(targets) {
+		g.Defer().Id("r").Dot(edge.Field).Dot("producerDone").Call()
+	}
+	for _, o := range orders {
+		g.Defer().Id("r").Dot(o.Field).Dot("End").Call(jen.Lit(o.Source))
+	}
+	g.Var().Id("index").Qual(RuntimePath, "Index")
+	g.Defer().Id("r").Dot("Recover").Call(jen.Lit(name), jen.Lit(-1), jen.Op("&").Id("index"))
+	g.Id("done").Op(":=").Id("r").Dot("Done").Call()
 }
 
 // targetNames describes targets for doc comments.

@@ -389,15 +389,7 @@ func (e *emitter) orderedWorker(p *Pipeline, s *Stage) {
 has arrived, then sends them on sorted by index. The window of
 pipegen.Order keeps the inputs from running too far ahead.`, s.Worker, s.Name, s.Where))
 	e.file.Func().Params(jen.Id("r").Op("*").Id(p.RunType)).Id(s.Worker).Params().BlockFunc(func(g *jen.Group) {
-		for _, edge := range distinctEdges(s.Targets) {
-			g.Defer().Id("r").Dot(edge.Field).Dot("producerDone").Call()
-		}
-		for _, o := range s.Orders {
-			g.Defer().Id("r").Dot(o.Field).Dot("End").Call(jen.Lit(o.Source))
-		}
-		g.Var().Id("index").Qual(RuntimePath, "Index")
-		g.Defer().Id("r").Dot("Recover").Call(jen.Lit(s.Name), jen.Lit(-1), jen.Op("&").Id("index"))
-		g.Id("done").Op(":=").Id("r").Dot("Done").Call()
+		sourcePrologue(g, s.Name, s.Targets, s.Orders)
 		g.Var().Id("held").Qual(RuntimePath, "Reorder").Types(e.typ(s.In.Queue.Type))
 		order := jen.Id("r").Dot(s.OrderField)
 		// release sends on every complete position.
