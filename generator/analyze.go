@@ -2,12 +2,15 @@ package generator
 
 import (
 	"fmt"
+	"go/ast"
 	"go/token"
 	"go/types"
 	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	"golang.org/x/tools/go/packages"
 
 	"github.com/pipegen/pipegen/generator/directive"
 	"github.com/pipegen/pipegen/templates"
@@ -61,6 +64,12 @@ type analyzer struct {
 	// badStages are functions whose directive had errors: pipelines naming
 	// them are not checked further, to avoid cascades.
 	badStages map[string]bool
+	// typeErrors is set when the package does not type-check: invalid
+	// types are then the type checker's to report.
+	typeErrors bool
+	// excluded describes the stages and pipelines of files that the build
+	// excludes.
+	excluded map[string]string
 }
 
 // analyze checks the directives of l against its types.
@@ -73,6 +82,12 @@ func analyze(fset *token.FileSet, l *loaded, files []*directive.File) (*analysis
 		stages:    map[string]*stageFunc{},
 		pipelines: map[string]*directive.Pipeline{},
 		badStages: map[string]bool{},
+		excluded:  l.excluded,
+	}
+	for _, e := range l.pkg.Errors {
+		if e.Kind == packages.TypeError {
+			a.typeErrors = true
+		}
 	}
 	res := &analysis{stages: a.stages, pending: map[string]bool{}}
 	for _, name := range predeclaredUsed {
@@ -123,7 +138,15 @@ func (a *analyzer) stage(d *directive.Stage) {
 	}
 	startKey, hasStart := d.Key("start")
 	doneKey, hasDone := d.Key("done")
+	if recv := genericReceiver(fd); recv != "" {
+		bad(fd.Recv.Pos(), "stage directive on method %s of generic type %s: the worker state of a method stage must be a concrete type; declare the stage on a method of a non-generic type (a struct with a %s[...] field, say)", name, recv, recv)
+		return
+	}
 	switch {
+	case fd.Recv != nil && !hasStart && slices.Contains(d.Rejected, "start"):
+		// start has a bad value, already reported.
+		a.badStages[name] = true
+		return
 	case fd.Recv != nil && !hasStart:
 		bad(d.KindPos, "stage directive on method %s needs start=F: F makes each worker's receiver (pypeln's on_start)", name)
 		return
@@ -198,7 +221,7 @@ func (a *analyzer) stage(d *directive.Stage) {
 		bad(fd.Type.Params.Pos(), "%s stage %s cannot be variadic; want %s", d.Kind, name, want)
 		return
 	case np-i != 1 || isContext(params.At(np-1).Type()) || isIndex(params.At(np-1).Type()):
-		bad(fd.Type.Params.Pos(), "%s stage %s takes %s; want %s", d.Kind, name, tupleString(params, a.pkg), want)
+		bad(fd.Type.Params.Pos(), "%s stage %s takes %s: %s; want %s", d.Kind, name, tupleString(params, a.pkg), paramProblem(params), want)
 		return
 	}
 	s.in = params.At(np - 1).Type()
@@ -236,15 +259,24 @@ func (a *analyzer) stage(d *directive.Stage) {
 		if fd.Type.Results != nil {
 			pos = fd.Type.Results.Pos()
 		}
-		bad(pos, "%s stage %s returns %s; want %s", d.Kind, name, tupleString(results, a.pkg), want)
+		why := resultProblem(d.Kind, results)
+		if why != "" {
+			why = ": " + why
+		}
+		bad(pos, "%s stage %s returns %s%s; want %s", d.Kind, name, tupleString(results, a.pkg), why, want)
 		return
 	}
 	for _, t := range []types.Type{s.in, s.out} {
 		if t == nil {
 			continue
 		}
+		if a.typeErrors && hasInvalid(t) {
+			// The type checker says what is wrong with the type.
+			a.badStages[name] = true
+			return
+		}
 		if err := a.namer.Nameable(t); err != nil {
-			bad(fd.Type.Pos(), "stage %s: element type %s cannot be used in generated code: %v", name, types.TypeString(t, types.RelativeTo(a.pkg)), err)
+			bad(fd.Type.Pos(), "stage %s: element type %s cannot be used in generated code: %v", name, a.typeString(t), err)
 			return
 		}
 	}
@@ -312,6 +344,114 @@ func (a *analyzer) doneHook(k directive.Key, recv types.Type) *templates.Hook {
 	return h
 }
 
+// paramProblem says what is wrong with the parameters of a stage
+// function, which do not have the shape [ctx,] [index,] element.
+func paramProblem(params *types.Tuple) string {
+	np := params.Len()
+	if np == 0 {
+		return "it has no parameter for the element, which comes last"
+	}
+	if last := params.At(np - 1).Type(); isContext(last) || isIndex(last) {
+		return "the element must be the last parameter"
+	}
+	for j := range np - 1 {
+		t := params.At(j).Type()
+		switch {
+		case isContext(t) && j != 0:
+			return "a context.Context must be the first parameter"
+		case isIndex(t) && j != np-2:
+			return "a pipegen.Index must come just before the element"
+		}
+	}
+	return "only a context.Context and a pipegen.Index may come before the element"
+}
+
+// resultProblem says what is wrong with the results of a stage function
+// when it is their number or order, or "" when it is their types.
+func resultProblem(kind directive.Kind, results *types.Tuple) string {
+	n := results.Len()
+	most := 2
+	if kind == directive.Each {
+		most = 1
+	}
+	if n > most {
+		return "too many results"
+	}
+	for j := range n - 1 {
+		if isError(results.At(j).Type()) {
+			return "the error must be the last result"
+		}
+	}
+	switch {
+	case n == 2 && !isError(results.At(1).Type()):
+		return "a second result must be an error"
+	}
+	return ""
+}
+
+// genericReceiver returns the name of the receiver's type when fd is a
+// method of a generic type, else "".
+func genericReceiver(fd *ast.FuncDecl) string {
+	if fd.Recv == nil || len(fd.Recv.List) == 0 {
+		return ""
+	}
+	x := fd.Recv.List[0].Type
+	for {
+		switch t := x.(type) {
+		case *ast.StarExpr:
+			x = t.X
+		case *ast.ParenExpr:
+			x = t.X
+		case *ast.IndexExpr:
+			return types.ExprString(t.X)
+		case *ast.IndexListExpr:
+			return types.ExprString(t.X)
+		default:
+			return ""
+		}
+	}
+}
+
+// hasInvalid reports whether t is, or is made of, the invalid type that
+// the type checker gives to expressions it could not type.
+func hasInvalid(t types.Type) bool {
+	switch t := types.Unalias(t).(type) {
+	case *types.Basic:
+		return t.Kind() == types.Invalid
+	case *types.Pointer:
+		return hasInvalid(t.Elem())
+	case *types.Slice:
+		return hasInvalid(t.Elem())
+	case *types.Array:
+		return hasInvalid(t.Elem())
+	case *types.Chan:
+		return hasInvalid(t.Elem())
+	case *types.Map:
+		return hasInvalid(t.Key()) || hasInvalid(t.Elem())
+	case *types.Named:
+		for at := range t.TypeArgs().Types() {
+			if hasInvalid(at) {
+				return true
+			}
+		}
+	case *types.Struct:
+		for f := range t.Fields() {
+			if hasInvalid(f.Type()) {
+				return true
+			}
+		}
+	case *types.Signature:
+		for _, tuple := range []*types.Tuple{t.Params(), t.Results()} {
+			for v := range tuple.Variables() {
+				if hasInvalid(v.Type()) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // forms describes the accepted signatures of each stage kind, for errors.
 var forms = map[directive.Kind]string{
 	directive.Map:     "func([ctx context.Context,] [i pipegen.Index,] x T) U or (U, error)",
@@ -362,12 +502,24 @@ func isError(t types.Type) bool {
 	return types.Identical(t, types.Universe.Lookup("error").Type())
 }
 
+// qualifier writes the types of pkg unqualified and those of other
+// packages with their package name, as the user's code would:
+// pipegen.Index, not github.com/pipegen/pipegen/runtime.Index.
+func qualifier(pkg *types.Package) types.Qualifier {
+	return func(other *types.Package) string {
+		if other == pkg {
+			return ""
+		}
+		return other.Name()
+	}
+}
+
 // tupleString writes a parameter or result list the way a user would,
 // with the package's own types unqualified.
 func tupleString(t *types.Tuple, pkg *types.Package) string {
 	parts := make([]string, t.Len())
 	for i := range parts {
-		parts[i] = types.TypeString(t.At(i).Type(), types.RelativeTo(pkg))
+		parts[i] = types.TypeString(t.At(i).Type(), qualifier(pkg))
 	}
 	switch len(parts) {
 	case 0:
@@ -380,7 +532,25 @@ func tupleString(t *types.Tuple, pkg *types.Package) string {
 
 // typeString writes t relative to the package being analyzed.
 func (a *analyzer) typeString(t types.Type) string {
-	return types.TypeString(t, types.RelativeTo(a.pkg))
+	return types.TypeString(t, qualifier(a.pkg))
+}
+
+// unknownName is the message for a name in a pipeline expression that is
+// no stage, input or pipeline: it says what the name is, if anything, and
+// what it might have been meant to be.
+func (a *analyzer) unknownName(name string, inputs []string) string {
+	msg := "unknown name " + name + ": "
+	if where, ok := a.excluded[name]; ok {
+		return msg + fmt.Sprintf("it is declared in %s; run pipegen with the build tags (--tags) or GOOS/GOARCH that include the file, or move %s to a file of this build", where, name)
+	}
+	switch obj := a.pkg.Scope().Lookup(name).(type) {
+	case *types.Func:
+		return msg + fmt.Sprintf("function %s (%s) has no stage directive; write //pipegen:map (or filter, flatmap, each) on the line directly above it, with no space after //", name, a.where(obj.Pos()))
+	case nil:
+	default:
+		return msg + fmt.Sprintf("it is %s (%s), not a stage, input or pipeline%s", objectKind(obj), a.where(obj.Pos()), a.suggest(name, inputs...))
+	}
+	return msg + "not a stage, input or pipeline" + a.suggest(name, inputs...)
 }
 
 // suggest returns ` (did you mean X?)` for the known name (stage,
@@ -401,7 +571,8 @@ func (a *analyzer) suggest(name string, inputs ...string) string {
 		return "; the package has no stage directives"
 	}
 	sort.Strings(names)
-	best, bestDist := "", 3
+	// A short name is close to too many others: allow fewer edits.
+	best, bestDist := "", min(3, max(2, len(name)/3+1))
 	for _, n := range names {
 		if d := editDistance(strings.ToLower(name), strings.ToLower(n)); d < bestDist {
 			best, bestDist = n, d

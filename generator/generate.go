@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/imports"
 
 	"github.com/pipegen/pipegen/generator/directive"
@@ -87,11 +88,16 @@ func generatePackage(fset *token.FileSet, l *loaded, cfg Config) (*Output, Error
 		files = append(files, df)
 	}
 	if !hasDirectives {
-		if l.previous != nil && !l.foreign {
-			// The directives are gone: so must their generated code.
-			return &Output{PkgPath: l.pkg.PkgPath, Path: l.output, previous: l.previous}, nil
+		if l.previous == nil || l.foreign {
+			return nil, nil
 		}
-		return nil, nil
+		if unreadable(l) {
+			// Part of the package could not be read: its directives may
+			// be there. Keep the generated file, and say why.
+			return nil, packageErrors(fset, l, nil)
+		}
+		// The directives are gone: so must their generated code.
+		return &Output{PkgPath: l.pkg.PkgPath, Path: l.output, previous: l.previous}, nil
 	}
 	if l.foreign {
 		rep.errs = append(rep.errs, &Error{
@@ -108,7 +114,7 @@ func generatePackage(fset *token.FileSet, l *loaded, cfg Config) (*Output, Error
 	errs := append(rep.errs, aerrs...)
 	// Type errors are reported after directive errors: a directive error
 	// often explains them, and the positions sort everything anyway.
-	errs = append(errs, packageErrors(l, res.pending)...)
+	errs = append(errs, packageErrors(fset, l, res.pending)...)
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -126,6 +132,17 @@ func generatePackage(fset *token.FileSet, l *loaded, cfg Config) (*Output, Error
 		return nil, Errors{{Pos: token.Position{Filename: l.output}, Msg: fmt.Sprintf("internal error: generated code is not valid Go: %v", err)}}
 	}
 	return &Output{PkgPath: l.pkg.PkgPath, Path: l.output, Content: formatted, Model: model, previous: l.previous}, nil
+}
+
+// unreadable reports whether some file of l could not be parsed, or the go
+// command could not list the package properly: directives may hide there.
+func unreadable(l *loaded) bool {
+	for _, e := range l.pkg.Errors {
+		if e.Kind != packages.TypeError {
+			return true
+		}
+	}
+	return false
 }
 
 // Check computes the generated files of the packages matched by patterns

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -19,8 +20,8 @@ func TestTreeIsGofmtClean(t *testing.T) {
 			return err
 		}
 		if d.IsDir() {
-			if name := d.Name(); name == ".git" || path == filepath.Join(root, "testdata", "err_syntax") {
-				return filepath.SkipDir // err_syntax is broken on purpose
+			if name := d.Name(); name == ".git" || filepath.Dir(path) == filepath.Join(root, "testdata") && strings.HasPrefix(name, "err_syntax") {
+				return filepath.SkipDir // testdata/err_syntax* are broken on purpose
 			}
 			return nil
 		}

@@ -170,9 +170,33 @@ func checkErrors(t *testing.T, c goldenCase, outs []*generator.Output, err error
 		t.Errorf("errors differ from want/errors.txt (run go test ./generator -update to accept):\n%s", lineDiff(string(want), got))
 	}
 	for _, e := range errs {
-		if !e.Pos.IsValid() {
-			t.Errorf("error without a line: %v", e)
-		}
+		checkPosition(t, c.dir, e)
+	}
+}
+
+// checkPosition checks that e is at an existing line and column of a Go
+// file of the case, with a one-line message: file:line:col: message.
+func checkPosition(t *testing.T, dir string, e *generator.Error) {
+	t.Helper()
+	if strings.ContainsAny(e.Msg, "\n\r") || e.Msg == "" {
+		t.Errorf("error %v: empty message or more than one line", e)
+	}
+	if filepath.Dir(e.Pos.Filename) != dir || filepath.Ext(e.Pos.Filename) != ".go" {
+		t.Errorf("error %v: not in a Go file of %s", e, dir)
+		return
+	}
+	src, err := os.ReadFile(e.Pos.Filename)
+	if err != nil {
+		t.Errorf("error %v: %v", e, err)
+		return
+	}
+	lines := strings.Split(string(src), "\n")
+	if e.Pos.Line < 1 || e.Pos.Line > len(lines) {
+		t.Errorf("error %v: no line %d in the file", e, e.Pos.Line)
+		return
+	}
+	if n := len(lines[e.Pos.Line-1]); e.Pos.Column < 1 || e.Pos.Column > n+1 {
+		t.Errorf("error %v: no column %d on line %d (%d bytes)", e, e.Pos.Column, e.Pos.Line, n)
 	}
 }
 

@@ -271,7 +271,7 @@ func (b *builder) reportUnknown(terms []directive.Term) {
 		case *directive.Ref:
 			if b.a.stages[t.Name] == nil && b.a.pipelines[t.Name] == nil && !b.a.badStages[t.Name] &&
 				!b.reported[t.Pos] && !b.isInput(t.Name) {
-				b.errorf(t.Pos, "unknown name %s: not a stage, input or pipeline%s", t.Name, b.a.suggest(t.Name, b.inputNames()...))
+				b.errorf(t.Pos, "%s", b.a.unknownName(t.Name, b.inputNames()))
 			}
 		case *directive.Concat:
 			for _, br := range t.Branches {
@@ -303,7 +303,7 @@ func (b *builder) ref(t *directive.Ref, cur *stream, env map[string]*stream) *st
 			return nil
 		}
 		if t.Lparen.IsValid() {
-			b.errorf(t.Lparen, "input %s takes no settings", t.Name)
+			b.errorf(t.Lparen, "input %s takes no settings; set them on the stage it feeds", t.Name)
 			return nil
 		}
 		for _, p := range in.parts {
@@ -322,7 +322,7 @@ func (b *builder) ref(t *directive.Ref, cur *stream, env map[string]*stream) *st
 		return b.inline(sub, t, cur, env)
 	}
 	if !b.a.badStages[t.Name] {
-		b.errorf(t.Pos, "unknown name %s: not a stage, input or pipeline%s", t.Name, b.a.suggest(t.Name, b.inputNames()...))
+		b.errorf(t.Pos, "%s", b.a.unknownName(t.Name, b.inputNames()))
 	} else {
 		b.ok = false
 	}
@@ -389,6 +389,10 @@ func (b *builder) stage(fn *stageFunc, t *directive.Ref, cur *stream) *stream {
 func (b *builder) ordered(t *directive.Ordered, cur *stream) *stream {
 	if cur == nil {
 		b.errorf(t.Pos, "ordered has nothing to order: put it after an input or a stage")
+		return nil
+	}
+	if len(cur.parts) == 1 && len(cur.parts[0].branches) == 0 && cur.parts[0].n.kind == orderedNode {
+		b.errorf(t.Pos, "ordered right after another ordered (at %s) does nothing: the elements are in source order already; remove one", b.a.where(cur.parts[0].n.pos))
 		return nil
 	}
 	b.orders++
@@ -506,7 +510,7 @@ func (b *builder) concat(t *directive.Concat, cur *stream, env map[string]*strea
 			return nil
 		}
 		if s.each != nil {
-			b.errorf(br.Pos, "concat branch %d ends in each stage %s, which yields no elements", i+1, s.each.name)
+			b.errorf(br.Pos, "concat branch %d ends in each stage %s, which yields no elements: each must be the last stage of the pipeline, after the concat", i+1, s.each.name)
 			return nil
 		}
 		branches = append(branches, s)

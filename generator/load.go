@@ -4,14 +4,22 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"go/build/constraint"
+	"go/parser"
 	"go/token"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
+
+	"github.com/pipegen/pipegen/generator/directive"
 )
+
+// directivePrefix starts every pipegen directive.
+const directivePrefix = "//pipegen:"
 
 // OutputName is the name of the file pipegen writes into each package.
 const OutputName = "pipegen_gen.go"
@@ -46,6 +54,13 @@ type loaded struct {
 	// foreign is set when a file named OutputName exists that pipegen did
 	// not write.
 	foreign bool
+	// goDir is the directory the go command ran in: positions in its
+	// errors are relative to it.
+	goDir string
+	// excluded describes the stages and pipelines declared in files of the
+	// package that the build excludes, by name, for messages about names
+	// that are unknown in this build.
+	excluded map[string]string
 }
 
 // load loads the packages matched by patterns, type-checked from source.
@@ -108,6 +123,12 @@ func load(ctx context.Context, cfg Config, patterns []string) (*token.FileSet, [
 	if err != nil {
 		return nil, nil, fmt.Errorf("loading %s: %w", strings.Join(patterns, " "), err)
 	}
+	goDir := cfg.Dir
+	if goDir == "" {
+		if goDir, err = os.Getwd(); err != nil {
+			return nil, nil, err
+		}
+	}
 	var out []*loaded
 	var missing Errors
 	for _, p := range pkgs {
@@ -117,13 +138,15 @@ func load(ctx context.Context, cfg Config, patterns []string) (*token.FileSet, [
 			if dir == "" {
 				// A pattern that matched no files: the go command says why.
 				for _, e := range p.Errors {
-					missing = append(missing, &Error{Pos: parsePosition(e.Pos), Msg: e.Msg})
+					missing = append(missing, &Error{Pos: parsePosition(e.Pos), Msg: oneLine(e.Msg)})
 				}
 				continue
 			}
 			l = &loaded{dir: dir, output: filepath.Join(dir, OutputName)}
 		}
 		l.pkg = p
+		l.goDir = goDir
+		l.excluded = excludedNames(p.IgnoredFiles)
 		out = append(out, l)
 	}
 	if len(missing) > 0 {
@@ -153,9 +176,15 @@ func IsGenerated(data []byte) bool {
 // positioned errors. Errors about using a pipeline function before it is
 // generated are expected (the generated file is blanked while loading) and
 // dropped: pending names the pipelines this run will generate.
-func packageErrors(l *loaded, pending map[string]bool) Errors {
-	var errs Errors
+//
+// Every error comes out at an existing line and column of a file of the
+// package, with a one-line message: the go command's errors without a
+// position are kept only when nothing else explains the failure, and then
+// placed at the package clause.
+func packageErrors(fset *token.FileSet, l *loaded, pending map[string]bool) Errors {
+	var errs, listed, unpositioned Errors
 	compileReport := "# " + l.pkg.PkgPath + "\n"
+	lines := lineLengths{}
 	for _, e := range l.pkg.Errors {
 		if e.Kind == packages.TypeError && pending[undefinedName(e.Msg)] {
 			continue
@@ -166,20 +195,142 @@ func packageErrors(l *loaded, pending map[string]bool) Errors {
 			// problems, one error each, and knows which to expect.
 			continue
 		}
-		pos := parsePosition(e.Pos)
 		msg := e.Msg
 		switch e.Kind {
 		case packages.TypeError:
-			msg = "package does not type-check: " + msg
+			if why := l.importProblem(msg); why != "" {
+				msg = why
+			} else {
+				msg = "package does not type-check: " + msg
+			}
 		case packages.ParseError:
 			msg = "syntax error: " + msg
 		}
-		if !pos.IsValid() {
-			pos = token.Position{Filename: l.dir}
+		err := &Error{Pos: parsePosition(e.Pos), Msg: oneLine(msg)}
+		if err.Pos.Filename != "" && !filepath.IsAbs(err.Pos.Filename) {
+			err.Pos.Filename = filepath.Join(l.goDir, err.Pos.Filename)
 		}
-		errs = append(errs, &Error{Pos: pos, Msg: msg})
+		if err.Pos.Line <= 0 {
+			unpositioned = append(unpositioned, err)
+			continue
+		}
+		err.Pos = lines.clamp(err.Pos)
+		if e.Kind == packages.ListError {
+			listed = append(listed, err)
+			continue
+		}
+		errs = append(errs, err)
+	}
+	// The go command reports some syntax errors too: keep those only
+	// where the parser said nothing.
+	for _, e := range listed {
+		if !slices.ContainsFunc(errs, func(o *Error) bool { return o.Pos == e.Pos }) {
+			errs = append(errs, e)
+		}
+	}
+	if len(errs) == 0 && len(unpositioned) > 0 {
+		pos := token.Position{Filename: l.dir}
+		if len(l.pkg.Syntax) > 0 {
+			pos = fset.Position(l.pkg.Syntax[0].Name.Pos())
+		} else if len(l.pkg.GoFiles) > 0 {
+			pos = token.Position{Filename: l.pkg.GoFiles[0], Line: 1, Column: 1}
+		}
+		for _, e := range unpositioned {
+			e.Pos = pos
+			errs = append(errs, e)
+		}
 	}
 	return errs
+}
+
+// importProblem explains the type checker's "could not import P (...)"
+// with the go command's error about P, such as "no required module
+// provides package P; to add it: go get P". It returns "" for other
+// messages, or when the go command said nothing about P.
+func (l *loaded) importProblem(msg string) string {
+	rest, ok := strings.CutPrefix(msg, "could not import ")
+	if !ok {
+		return ""
+	}
+	path, _, _ := strings.Cut(rest, " ")
+	imp := l.pkg.Imports[path]
+	if imp == nil || len(imp.Errors) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("cannot import %s: %s", path, imp.Errors[0].Msg)
+}
+
+// oneLine puts a multi-line message of the go command on one line: every
+// error is one line of pipegen's output.
+func oneLine(msg string) string {
+	return strings.Join(strings.Fields(msg), " ")
+}
+
+// lineLengths reads files to keep error positions on their lines.
+type lineLengths map[string][]int
+
+// clamp moves a column past the end of its line to just after the last
+// character: go/parser puts errors at the end of a file there.
+func (ll lineLengths) clamp(pos token.Position) token.Position {
+	lens, ok := ll[pos.Filename]
+	if !ok {
+		if data, err := os.ReadFile(pos.Filename); err == nil {
+			for line := range strings.SplitSeq(string(data), "\n") {
+				lens = append(lens, len(line))
+			}
+		}
+		ll[pos.Filename] = lens
+	}
+	switch {
+	case pos.Line > len(lens):
+		// Not a line of the file as it is on disk: leave it alone.
+	case pos.Column > lens[pos.Line-1]+1:
+		pos.Column = lens[pos.Line-1] + 1
+	case pos.Column <= 0:
+		pos.Column = 1
+	}
+	return pos
+}
+
+// excludedNames finds the stage and pipeline directives in files, the Go
+// files of a package that the build excludes, and describes where each
+// name is declared: "b.go, which the build excludes (//go:build special)".
+func excludedNames(files []string) map[string]string {
+	names := map[string]string{}
+	for _, path := range files {
+		if filepath.Ext(path) != ".go" {
+			continue
+		}
+		src, err := os.ReadFile(path)
+		if err != nil || !bytes.Contains(src, []byte(directivePrefix)) {
+			continue
+		}
+		fset := token.NewFileSet()
+		f, _ := parser.ParseFile(fset, path, src, parser.ParseComments)
+		if f == nil {
+			continue
+		}
+		why := "by a _GOOS or _GOARCH suffix of its name"
+		for _, g := range f.Comments {
+			if g.Pos() > f.Package {
+				break
+			}
+			for _, c := range g.List {
+				if constraint.IsGoBuild(c.Text) {
+					why = c.Text
+				}
+			}
+		}
+		where := fmt.Sprintf("%s, which this build excludes (%s)", filepath.Base(path), why)
+		df, _ := directive.Parse(fset, f)
+		for _, s := range df.Stages {
+			names[s.Func.Name.Name] = where
+		}
+		for _, p := range df.Pipelines {
+			names[p.Name.Name] = where
+		}
+	}
+	return names
 }
 
 // undefinedName returns X for go/types' "undefined: X", else "".

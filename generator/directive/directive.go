@@ -50,6 +50,9 @@ type Stage struct {
 	KindPos token.Pos // position of the kind word
 	Func    *ast.FuncDecl
 	Keys    []Key // in source order, validated
+	// Rejected are the known keys that the directive sets to a bad value:
+	// they are reported, and left out of Keys.
+	Rejected []string
 }
 
 // Key returns the setting called name, if the directive has it.
@@ -214,12 +217,18 @@ func (p *fileParser) stage(g *ast.CommentGroup, c *ast.Comment, kind Kind, kindE
 			continue
 		}
 		start := off
+		if strings.HasPrefix(text[start:], "//") {
+			// Go directives take no trailing comment: the rest of the
+			// line would be read as settings, one error per word.
+			p.errorf(c.Slash+token.Pos(start), "want key=value, got a comment: a directive line cannot hold a comment; put it on a line of its own")
+			break
+		}
 		for off < len(text) && !isBlank(text[off]) {
 			off++
 		}
 		items = append(items, item{text: text[start:off], pos: c.Slash + token.Pos(start)})
 	}
-	s.Keys = p.keys(items, false)
+	s.Keys, s.Rejected = p.keys(items, false)
 
 	if first := p.stageOf[fn]; first != nil {
 		p.errorf(c.Slash, "%s has more than one stage directive (first at %s)", funcName(fn), p.lineCol(first.Pos))

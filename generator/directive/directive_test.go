@@ -270,9 +270,15 @@ func TestStageErrors(t *testing.T) {
 		},
 		{
 			name: "trailing comment",
-			src:  "//pipegen:map workers=4 ‸// ‸four ‸workers\nfunc F() {}\n",
-			want: []string{`want key=value, got "//"`, `want key=value, got "four"`, `want key=value, got "workers"`},
+			src:  "//pipegen:map workers=4 ‸// four workers=8\nfunc F() {}\n",
+			want: []string{"want key=value, got a comment: a directive line cannot hold a comment; put it on a line of its own"},
 			keep: "map F{workers=4}",
+		},
+		{
+			name: "commas",
+			src:  "//pipegen:map workers=‸2,maxsize=3\nfunc F() {}\n",
+			want: []string{`bad value "2,maxsize=3" for workers: want an integer from 1 to 65536; separate the settings of a stage directive with spaces, not commas`},
+			keep: "map F{}",
 		},
 		{
 			name: "every problem of a directive",

@@ -23,8 +23,10 @@ const keyNames = "workers, maxsize, timeout, ontimeout, start or done"
 // pipeline override, and returns the valid ones in order. Each bad setting
 // is reported and left out; the others are still checked, so that one run
 // reports every problem.
-func (p *fileParser) keys(items []item, inPipeline bool) []Key {
-	var keys []Key
+//
+// rejected lists the known keys whose value was bad, so that later passes
+// do not also report them as missing.
+func (p *fileParser) keys(items []item, inPipeline bool) (keys []Key, rejected []string) {
 	seen := make(map[string]token.Pos) // key name -> where it first appears
 	for _, it := range items {
 		eq := strings.IndexByte(it.text, '=')
@@ -57,12 +59,17 @@ func (p *fileParser) keys(items []item, inPipeline bool) []Key {
 		}
 		seen[k.Name] = k.NamePos
 		if want := parseValue(&k); want != "" {
+			if !inPipeline && strings.Contains(k.Value, ",") {
+				// "workers=2,maxsize=3": the value runs to the next blank.
+				want += "; separate the settings of a stage directive with spaces, not commas"
+			}
 			p.errorf(k.ValuePos, "bad value %q for %s: want %s", k.Value, k.Name, want)
+			rejected = append(rejected, k.Name)
 			continue
 		}
 		keys = append(keys, k)
 	}
-	return keys
+	return keys, rejected
 }
 
 // parseValue checks k.Value for the known key k.Name and fills in the parsed

@@ -475,7 +475,8 @@ func (p *exprParser) args() []Key {
 			p.off++
 		case p.peek() == ')':
 			p.off++
-			return p.fp.keys(items, true)
+			keys, _ := p.fp.keys(items, true)
+			return keys
 		case p.peek() == '=' && !strings.Contains(v, "=") || strings.HasSuffix(v, "="):
 			// "workers = 8" or "workers= 8": say what is wrong rather
 			// than that the "=" or the value is unexpected.

@@ -1,0 +1,4 @@
+package p
+
+//pipegen:map
+func Windows(x int) int { return x }

@@ -1,0 +1,5 @@
+package p
+
+import "example.com/nope"
+
+var _ = nope.Thing
