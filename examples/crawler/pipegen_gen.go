@@ -740,20 +740,20 @@ func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
 type stringWriter struct {
 	q     *stringQueue
 	batch []pipegen.Item[string]
-	limit int // send the batch at this size
 }
 
 // writer returns the end of the queue for one producer goroutine. Close it
 // when the goroutine ends.
 func (q *stringQueue) writer() stringWriter {
-	return stringWriter{q: q, batch: q.newBatch(), limit: q.pace.Limit()}
+	return stringWriter{q: q, batch: q.newBatch()}
 }
 
 // put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one. It reports false if the run stops first.
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
 func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
 	w.batch = append(w.batch, it)
-	if len(w.batch) < w.limit && !w.q.pace.Idle() {
+	if len(w.batch) < w.q.pace.SendAt() {
 		return true
 	}
 	return w.flush(done)
@@ -775,7 +775,8 @@ func (w *stringWriter) flush(done <-chan struct{}) bool {
 			return false
 		}
 	}
-	w.batch, w.limit = w.q.newBatch(), w.q.pace.Limit()
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
 	return true
 }
 
@@ -807,9 +808,9 @@ func (q *stringQueue) reader() stringReader {
 // flush, if not nil, so that the goroutine does not sit on what it made
 // while it waits.
 func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
-	if rd.next < len(rd.batch) {
-		rd.next++
-		return rd.batch[rd.next-1], true
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
 	}
 	return rd.fetch(done, flush)
 }
@@ -898,20 +899,20 @@ func (q *pageQueue) recycle(batch []pipegen.Item[Page]) {
 type pageWriter struct {
 	q     *pageQueue
 	batch []pipegen.Item[Page]
-	limit int // send the batch at this size
 }
 
 // writer returns the end of the queue for one producer goroutine. Close it
 // when the goroutine ends.
 func (q *pageQueue) writer() pageWriter {
-	return pageWriter{q: q, batch: q.newBatch(), limit: q.pace.Limit()}
+	return pageWriter{q: q, batch: q.newBatch()}
 }
 
 // put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one. It reports false if the run stops first.
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
 func (w *pageWriter) put(done <-chan struct{}, it pipegen.Item[Page]) bool {
 	w.batch = append(w.batch, it)
-	if len(w.batch) < w.limit && !w.q.pace.Idle() {
+	if len(w.batch) < w.q.pace.SendAt() {
 		return true
 	}
 	return w.flush(done)
@@ -933,7 +934,8 @@ func (w *pageWriter) flush(done <-chan struct{}) bool {
 			return false
 		}
 	}
-	w.batch, w.limit = w.q.newBatch(), w.q.pace.Limit()
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
 	return true
 }
 
@@ -965,9 +967,9 @@ func (q *pageQueue) reader() pageReader {
 // flush, if not nil, so that the goroutine does not sit on what it made
 // while it waits.
 func (rd *pageReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[Page], bool) {
-	if rd.next < len(rd.batch) {
-		rd.next++
-		return rd.batch[rd.next-1], true
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
 	}
 	return rd.fetch(done, flush)
 }
