@@ -68,7 +68,8 @@ func plan(fset *token.FileSet, pkg *types.Package, res *analysis) *templates.Pac
 		}
 		base := templates.Ident(t)
 		name := n.get(base + "Queue")
-		q := &templates.Queue{Type: t, Name: name, New: n.get("new" + upperFirst(name))}
+		q := &templates.Queue{Type: t, Name: name, New: n.get("new" + upperFirst(name)),
+			Writer: n.get(base + "Writer"), Reader: n.get(base + "Reader")}
 		out.Queues = append(out.Queues, q)
 		return q
 	}

@@ -42,6 +42,7 @@ type Option func(*options)
 type options struct {
 	settings  []setting
 	onTimeout func(stage string, index Index)
+	maxBatch  int
 }
 
 // OnTimeout makes the pipeline call f for every element that a stage with
@@ -52,10 +53,32 @@ func OnTimeout(f func(stage string, index Index)) Option {
 	return func(o *options) { o.onTimeout = f }
 }
 
+// MaxBatch sets the largest number of elements that the call's queues
+// move at once (1 to [MaxQueueSize]; the default is [DefaultMaxBatch]).
+// MaxBatch(1) hands every element over on its own: the lowest latency,
+// at a higher cost per element. It matters for an input that yields
+// elements slowly, when the first stage is busy: an element the input
+// yields then waits in its batch until the batch is full, a worker of the
+// first stage asks for more, or the input yields again.
+func MaxBatch(n int) Option {
+	return func(o *options) {
+		if n < 1 || n > MaxQueueSize {
+			o.settings = append(o.settings, setting{
+				option: fmt.Sprintf("MaxBatch(%d)", n),
+				call:   true,
+				apply:  func(*StageConfig) error { return fmt.Errorf("must be from 1 to %d", MaxQueueSize) },
+			})
+			return
+		}
+		o.maxBatch = n
+	}
+}
+
 // setting is one override asked for by an Option.
 type setting struct {
 	option string // as the caller wrote it, for error messages
 	stage  string
+	call   bool // a setting of the whole call, not of a stage
 	apply  func(*StageConfig) error
 }
 
@@ -102,6 +125,11 @@ func configure(pipeline string, stages []StageConfig, opts []Option) ([]StageCon
 	resolved := append([]StageConfig(nil), stages...)
 	var problems []string
 	for _, s := range o.settings {
+		if s.call {
+			// A setting of the whole call, rejected when it was made.
+			problems = append(problems, fmt.Sprintf("%s: %v", s.option, s.apply(nil)))
+			continue
+		}
 		i := stageIndex(resolved, s.stage)
 		if i < 0 {
 			problems = append(problems, fmt.Sprintf("%s: no stage named %q (stages: %s)", s.option, s.stage, stageNames(stages)))
@@ -117,6 +145,9 @@ func configure(pipeline string, stages []StageConfig, opts []Option) ([]StageCon
 	}
 	if problems != nil {
 		return nil, nil, fmt.Errorf("pipeline %s: bad option: %s", pipeline, strings.Join(problems, "; "))
+	}
+	if o.maxBatch == 0 {
+		o.maxBatch = DefaultMaxBatch
 	}
 	return resolved, &o, nil
 }

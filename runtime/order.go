@@ -57,8 +57,11 @@ func NewOrder(sources int) *Order {
 
 // Open waits until source may send the elements of position pos: until pos
 // is inside the window. It also records that the source has nothing more
-// for earlier positions. It reports false if done is closed first.
-func (o *Order) Open(done <-chan struct{}, source int, pos uint64) bool {
+// for earlier positions. Before it waits, it calls flush (if not nil),
+// which must send on every element the source holds: the window moves only
+// once they arrive. It reports false if done is closed first, or if flush
+// reports false.
+func (o *Order) Open(done <-chan struct{}, source int, pos uint64, flush func() bool) bool {
 	o.mu.Lock()
 	if pos > o.next[source] {
 		o.next[source] = pos
@@ -68,6 +71,9 @@ func (o *Order) Open(done <-chan struct{}, source int, pos uint64) bool {
 		o.waiting = true
 		moved := o.moved
 		o.mu.Unlock()
+		if flush != nil && !flush() {
+			return false
+		}
 		select {
 		case <-moved:
 		case <-done:

@@ -56,7 +56,7 @@ func woken(o *Order) bool {
 // receives its result.
 func openAsync(o *Order, done <-chan struct{}, source int, pos uint64) <-chan bool {
 	res := make(chan bool, 1)
-	go func() { res <- o.Open(done, source, pos) }()
+	go func() { res <- o.Open(done, source, pos, nil) }()
 	return res
 }
 
@@ -435,8 +435,8 @@ func TestOrderWakeNeverBlocks(t *testing.T) {
 	go func() {
 		done := make(chan struct{})
 		for pos := range uint64(100) {
-			o.Open(done, 0, pos)
-			o.Open(done, 1, pos+1) // a jump each time
+			o.Open(done, 0, pos, nil)
+			o.Open(done, 1, pos+1, nil) // a jump each time
 			o.Add(pos, 1)
 			o.Emitted(0, pos)
 			o.Emitted(1, pos)
@@ -592,7 +592,7 @@ func simulateOrder(t *testing.T, seed uint64, maxSources, maxLen int, fill bool)
 			defer o.End(s)
 			r := rand.New(rand.NewPCG(seed, uint64(s)+1))
 			for k, pos := range p.positions {
-				if !o.Open(done, s, pos) {
+				if !o.Open(done, s, pos, nil) {
 					return
 				}
 				o.mu.Lock()

@@ -20,6 +20,7 @@ type Run struct {
 	pipeline  string
 	stages    []StageConfig
 	onTimeout func(stage string, index Index)
+	maxBatch  int
 	// active counts the started workers of each stage, for StageStatus.
 	active []atomic.Int64
 
@@ -47,10 +48,16 @@ func NewRun(ctx context.Context, pipeline string, stages []StageConfig, opts []O
 	if err != nil {
 		return nil, err
 	}
-	r := &Run{pipeline: pipeline, stages: resolved, parent: ctx, onTimeout: o.onTimeout, active: make([]atomic.Int64, len(resolved))}
+	r := &Run{pipeline: pipeline, stages: resolved, parent: ctx, onTimeout: o.onTimeout, maxBatch: o.maxBatch, active: make([]atomic.Int64, len(resolved))}
 	r.ctx, r.cancel = context.WithCancel(ctx)
 	r.unwatch = context.AfterFunc(ctx, func() { r.halted.Store(true) })
 	return r, nil
+}
+
+// MaxBatch is the largest batch the run's queues move at once (see the
+// [MaxBatch] option).
+func (r *Run) MaxBatch() int {
+	return r.maxBatch
 }
 
 // Context returns the run's context, passed to stage functions. It is

@@ -29,6 +29,10 @@ type Queue struct {
 	// constructor's, e.g. newStringQueue.
 	Name string
 	New  string
+	// Writer and Reader name the types through which one goroutine sends
+	// to and receives from such a queue, batch by batch.
+	Writer string
+	Reader string
 }
 
 // Pipeline is one generated entry point and the code behind it.

@@ -140,9 +140,9 @@ level. On failure the last pair carries a zero Item and the error.`, withIndex, 
 			),
 			jen.Comment("Stop on every way out: the end, a break, a panic in the loop body."),
 			jen.Defer().Id("r").Dot("Stop").Call(),
-			jen.Id("done").Op(":=").Id("r").Dot("Done").Call(),
+			jen.List(jen.Id("done"), jen.Id("out")).Op(":=").List(jen.Id("r").Dot("Done").Call(), jen.Id("r").Dot(p.Out.Field).Dot("reader").Call()),
 			jen.For().Block(
-				jen.List(jen.Id("it"), jen.Id("ok")).Op(":=").Id("r").Dot(p.Out.Field).Dot("get").Call(jen.Id("done")),
+				jen.List(jen.Id("it"), jen.Id("ok")).Op(":=").Id("out").Dot("get").Call(jen.Id("done"), jen.Nil()),
 				jen.If(jen.Op("!").Id("ok").Op("||").Id("r").Dot("Stopped").Call()).Block(jen.Break()),
 				jen.If(jen.Op("!").Id("yield").Call(jen.Id("it"), jen.Nil())).Block(jen.Return()),
 			),
@@ -268,7 +268,11 @@ stages, and the workers of every stage.`, p.StartFunc, p.Name))
 			if edge.Consumer != "" && !edge.Ordered {
 				size = jen.Id("run").Dot("MaxSize").Call(jen.Lit(edge.Consumer))
 			}
-			init = append(init, jen.Line().Id(edge.Field).Op(":").Id(edge.Queue.New).Call(size, producers(edge)))
+			consumers := jen.Lit(1)
+			if edge.Consumer != "" && !edge.Ordered {
+				consumers = jen.Id("run").Dot("Workers").Call(jen.Lit(edge.Consumer))
+			}
+			init = append(init, jen.Line().Id(edge.Field).Op(":").Id(edge.Queue.New).Call(size, jen.Id("run").Dot("MaxBatch").Call(), producers(edge), consumers))
 		}
 		for _, s := range p.Stages {
 			if s.Kind == Ordered {
@@ -324,6 +328,9 @@ func (e *emitter) feeders(p *Pipeline, in *Input) {
 		}
 		e.file.Func().Params(jen.Id("r").Op("*").Id(p.RunType)).Id(name).Params(jen.Id(in.Name).Add(seq)).BlockFunc(func(g *jen.Group) {
 			sourcePrologue(g, in.Name, in.Targets, in.Orders)
+			if len(in.Orders) > 0 {
+				declareFlush(g, in.Targets)
+			}
 			g.Var().Id("i").Uint64()
 			g.For(loopVars.Op(":=").Range().Id(in.Name)).BlockFunc(func(g *jen.Group) {
 				g.If(jen.Id("r").Dot("Stopped").Call()).Block(jen.Return())
@@ -335,7 +342,7 @@ func (e *emitter) feeders(p *Pipeline, in *Input) {
 					)
 				}
 				for _, o := range in.Orders {
-					g.If(jen.Op("!").Id("r").Dot(o.Field).Dot("Open").Call(jen.Id("done"), jen.Lit(o.Source), jen.Id("i"))).Block(jen.Return())
+					g.If(jen.Op("!").Id("r").Dot(o.Field).Dot("Open").Call(jen.Id("done"), jen.Lit(o.Source), jen.Id("i"), jen.Id("flush"))).Block(jen.Return())
 					g.Id("r").Dot(o.Field).Dot("Add").Call(jen.Id("i"), jen.Lit(o.Copies))
 				}
 				e.puts(g, in.Targets, jen.Id("index"), jen.Id("v"), []jen.Code{jen.Return()})
@@ -353,15 +360,60 @@ func (e *emitter) feeders(p *Pipeline, in *Input) {
 // share of the queues it sends to and ends its part in the ordered terms
 // downstream, and its panics are reported as name's, worker -1.
 func sourcePrologue(g *jen.Group, name string, targets []*Target, orders []*OrderUse) {
-	for _, edge := range distinctEdges(targets) {
-		g.Defer().Id("r").Dot(edge.Field).Dot("producerDone").Call()
-	}
+	g.Id("done").Op(":=").Id("r").Dot("Done").Call()
+	openWriters(g, targets)
 	for _, o := range orders {
 		g.Defer().Id("r").Dot(o.Field).Dot("End").Call(jen.Lit(o.Source))
 	}
 	g.Var().Id("index").Qual(RuntimePath, "Index")
 	g.Defer().Id("r").Dot("Recover").Call(jen.Lit(name), jen.Lit(-1), jen.Op("&").Id("index"))
-	g.Id("done").Op(":=").Id("r").Dot("Done").Call()
+}
+
+// openWriters declares a writer for each queue the goroutine sends to, and
+// defers closing it: a goroutine is one producer of a queue however many
+// times it sends each element there. done must be declared.
+func openWriters(g *jen.Group, targets []*Target) {
+	for i, edge := range distinctEdges(targets) {
+		w := writerName(i)
+		g.Id(w).Op(":=").Id("r").Dot(edge.Field).Dot("writer").Call()
+		g.Defer().Id(w).Dot("close").Call(jen.Id("done"))
+	}
+}
+
+// writerName is the name of a goroutine's writer to its i-th distinct
+// queue: out, out2, out3…
+func writerName(i int) string {
+	if i == 0 {
+		return "out"
+	}
+	return fmt.Sprintf("out%d", i+1)
+}
+
+// writerOf is the name of the writer that sends to edge.
+func writerOf(targets []*Target, edge *Edge) string {
+	return writerName(slices.Index(distinctEdges(targets), edge))
+}
+
+// declareFlush declares flush, which sends on what the goroutine's writers
+// hold; it reports whether flush was declared (a goroutine with no queues
+// to send to has nothing to flush).
+func declareFlush(g *jen.Group, targets []*Target) bool {
+	list := distinctEdges(targets)
+	if len(list) == 0 {
+		return false
+	}
+	var all *jen.Statement
+	for i := range list {
+		call := jen.Id(writerName(i)).Dot("flush").Call(jen.Id("done"))
+		if all == nil {
+			all = call
+		} else {
+			all = all.Op("&&").Add(call)
+		}
+	}
+	g.Comment("flush sends on what this goroutine holds, before it waits.")
+	g.Id("flush").Op(":=").Func().Params().Bool().Block(jen.Return(all))
+	return true
 }
 
 // targetNames describes targets for doc comments.
@@ -407,7 +459,7 @@ func (e *emitter) puts(g *jen.Group, targets []*Target, index *jen.Statement, va
 		for _, b := range t.Branches {
 			idx = idx.Dot("Branch").Call(jen.Lit(b))
 		}
-		g.If(jen.Op("!").Id("r").Dot(t.Edge.Field).Dot("put").Call(
+		g.If(jen.Op("!").Id(writerOf(targets, t.Edge)).Dot("put").Call(
 			jen.Id("done"),
 			e.item(t.Edge.Queue).Add(fields(jen.Id("Index"), idx, jen.Id("Value"), value)),
 		)).Block(exit...)

@@ -23,6 +23,7 @@ var localNames = []string{
 	"ctx", "opts", "yield", "r", "run", "err", "it", "ok", "done", "index", "v", "vs",
 	"worker", "child", "zero", "i", "w", "q", "size", "producers", "keep", "out", "In",
 	"state", "cancel", "pos", "held", "release", "stage", "at",
+	"queue", "flush", "batch", "slots", "maxBatch", "consumers", "now", "rd",
 }
 
 // Reserved reports whether generated functions use name for a local or an
@@ -30,7 +31,11 @@ var localNames = []string{
 // generated code must refer to (a stage function, an input) cannot be it.
 func Reserved(name string) bool {
 	switch name {
-	case "context", "iter", "pipegen":
+	case "context", "iter", "pipegen", "time":
+		return true
+	}
+	// Writers are out, out2, out3…
+	if rest, ok := strings.CutPrefix(name, "out"); ok && rest != "" && strings.Trim(rest, "0123456789") == "" {
 		return true
 	}
 	return slices.Contains(localNames, name)
@@ -71,7 +76,7 @@ type emitter struct {
 // gopkg.in/yaml.v3 and friends), renaming any import that a local variable
 // of the generated code would hide.
 func (e *emitter) registerImports(p *Package) {
-	taken := map[string]bool{"pipegen": true, "context": true, "iter": true}
+	taken := map[string]bool{"pipegen": true, "context": true, "iter": true, "time": true}
 	for _, n := range localNames {
 		taken[n] = true
 	}
@@ -82,7 +87,7 @@ func (e *emitter) registerImports(p *Package) {
 		}
 		seen[path] = true
 		switch path {
-		case "context", "iter", RuntimePath:
+		case "context", "iter", "time", RuntimePath:
 			return
 		}
 		alias := name

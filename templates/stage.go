@@ -46,18 +46,6 @@ func (e *emitter) stage(p *Pipeline, s *Stage) {
 	doc(e.file, intro)
 
 	e.file.Func().Params(jen.Id("r").Op("*").Id(p.RunType)).Id(s.Worker).Params(jen.Id("worker").Int()).BlockFunc(func(g *jen.Group) {
-		for _, edge := range distinctEdges(s.Targets) {
-			g.Defer().Id("r").Dot(edge.Field).Dot("producerDone").Call()
-		}
-		g.Var().Id("index").Qual(RuntimePath, "Index")
-		recoverPanics := jen.Defer().Id("r").Dot("Recover").Call(jen.Lit(s.Name), jen.Id("worker"), jen.Op("&").Id("index"))
-		if len(s.Fused) > 0 {
-			// Which fused stage runs, on which element, for panics.
-			g.Id("stage").Op(":=").Lit(s.Name)
-			g.Var().Id("at").Qual(RuntimePath, "Index")
-			recoverPanics = jen.Defer().Id("r").Dot("RecoverAt").Call(jen.Op("&").Id("stage"), jen.Id("worker"), jen.Op("&").Id("at"))
-		}
-		g.Add(recoverPanics)
 		needCtx := (s.Start != nil && s.Start.Ctx) || (s.Done != nil && s.Done.Ctx)
 		for _, step := range steps(s) {
 			needCtx = needCtx || step.Ctx
@@ -67,6 +55,16 @@ func (e *emitter) stage(p *Pipeline, s *Stage) {
 		} else {
 			g.Id("done").Op(":=").Id("r").Dot("Done").Call()
 		}
+		openWriters(g, s.Targets)
+		g.Var().Id("index").Qual(RuntimePath, "Index")
+		recoverPanics := jen.Defer().Id("r").Dot("Recover").Call(jen.Lit(s.Name), jen.Id("worker"), jen.Op("&").Id("index"))
+		if len(s.Fused) > 0 {
+			// Which fused stage runs, on which element, for panics.
+			g.Id("stage").Op(":=").Lit(s.Name)
+			g.Var().Id("at").Qual(RuntimePath, "Index")
+			recoverPanics = jen.Defer().Id("r").Dot("RecoverAt").Call(jen.Op("&").Id("stage"), jen.Id("worker"), jen.Op("&").Id("at"))
+		}
+		g.Add(recoverPanics)
 		if s.Start != nil {
 			e.hooks(g, p, s)
 			// Deferred after the done hook, so that it runs first: a panic
@@ -75,8 +73,13 @@ func (e *emitter) stage(p *Pipeline, s *Stage) {
 			g.Comment("Recover the stage's panics before the done hook runs.")
 			g.Add(recoverPanics.Clone())
 		}
+		g.Id("queue").Op(":=").Id("r").Dot(s.In.Field).Dot("reader").Call()
+		flush := jen.Nil()
+		if declareFlush(g, s.Targets) {
+			flush = jen.Id("flush")
+		}
 		g.For().BlockFunc(func(g *jen.Group) {
-			g.List(jen.Id("it"), jen.Id("ok")).Op(":=").Id("r").Dot(s.In.Field).Dot("get").Call(jen.Id("done"))
+			g.List(jen.Id("it"), jen.Id("ok")).Op(":=").Id("queue").Dot("get").Call(jen.Id("done"), flush)
 			g.If(jen.Op("!").Id("ok").Op("||").Id("r").Dot("Stopped").Call()).Block(jen.Return())
 			g.Id("index").Op("=").Id("it").Dot("Index")
 			b := &body{e: e, head: s, s: s, in: jen.Id("it").Dot("Value"), idx: jen.Id("index")}
@@ -318,7 +321,7 @@ func (b *body) element(g *jen.Group) {
 		last := b.k == len(b.head.Fused)
 		if b.k == 0 && last && len(s.Targets) == 1 && len(s.Targets[0].Branches) == 0 && len(s.Orders) == 0 {
 			// The element goes on as it came.
-			g.If(jen.Op("!").Id("r").Dot(s.Targets[0].Edge.Field).Dot("put").Call(jen.Id("done"), jen.Id("it"))).Block(jen.Return())
+			g.If(jen.Op("!").Id("out").Dot("put").Call(jen.Id("done"), jen.Id("it"))).Block(jen.Return())
 		} else {
 			b.emit(g, b.idx.Clone(), b.in, b.nested)
 		}
@@ -390,6 +393,7 @@ has arrived, then sends them on sorted by index. The window of
 pipegen.Order keeps the inputs from running too far ahead.`, s.Worker, s.Name, s.Where))
 	e.file.Func().Params(jen.Id("r").Op("*").Id(p.RunType)).Id(s.Worker).Params().BlockFunc(func(g *jen.Group) {
 		sourcePrologue(g, s.Name, s.Targets, s.Orders)
+		declareFlush(g, s.Targets)
 		g.Var().Id("held").Qual(RuntimePath, "Reorder").Types(e.typ(s.In.Queue.Type))
 		order := jen.Id("r").Dot(s.OrderField)
 		// release sends on every complete position.
@@ -398,7 +402,7 @@ pipegen.Order keeps the inputs from running too far ahead.`, s.Worker, s.Name, s
 				g.List(jen.Id("pos"), jen.Id("ok")).Op(":=").Add(order.Clone()).Dot("Ready").Call()
 				g.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.True()))
 				for _, o := range s.Orders {
-					g.If(jen.Op("!").Id("r").Dot(o.Field).Dot("Open").Call(jen.Id("done"), jen.Lit(o.Source), jen.Id("pos"))).Block(jen.Return(jen.False()))
+					g.If(jen.Op("!").Id("r").Dot(o.Field).Dot("Open").Call(jen.Id("done"), jen.Lit(o.Source), jen.Id("pos"), jen.Id("flush"))).Block(jen.Return(jen.False()))
 				}
 				g.For(jen.List(jen.Id("_"), jen.Id("it")).Op(":=").Range().Id("held").Dot("Take").Call(jen.Id("pos"))).BlockFunc(func(g *jen.Group) {
 					g.Id("index").Op("=").Id("it").Dot("Index")
@@ -413,16 +417,22 @@ pipegen.Order keeps the inputs from running too far ahead.`, s.Worker, s.Name, s
 				g.Add(order.Clone()).Dot("Advance").Call()
 			})
 		})
+		in := jen.Id("r").Dot(s.In.Field)
 		g.For().Block(
+			jen.Comment("Send on what was released before waiting for more."),
+			jen.If(jen.Op("!").Id("flush").Call()).Block(jen.Return()),
 			jen.Select().Block(
-				jen.Case(jen.List(jen.Id("it"), jen.Id("ok")).Op(":=").Op("<-").Id("r").Dot(s.In.Field).Dot("items")).Block(
+				jen.Case(jen.List(jen.Id("batch"), jen.Id("ok")).Op(":=").Op("<-").Add(in.Clone()).Dot("batches")).Block(
 					jen.If(jen.Op("!").Id("ok")).Block(
 						jen.Comment("Every element has arrived: what is held is complete."),
 						jen.Id("release").Call(),
 						jen.Return(),
 					),
-					jen.Id("held").Dot("Put").Call(jen.Id("it")),
-					order.Clone().Dot("Done").Call(jen.Id("it").Dot("Index").Dot("Source").Call()),
+					jen.For(jen.List(jen.Id("_"), jen.Id("it")).Op(":=").Range().Id("batch")).Block(
+						jen.Id("held").Dot("Put").Call(jen.Id("it")),
+						order.Clone().Dot("Done").Call(jen.Id("it").Dot("Index").Dot("Source").Call()),
+					),
+					in.Clone().Dot("recycle").Call(jen.Id("batch")),
 				),
 				jen.Case(jen.Op("<-").Add(order.Clone()).Dot("Wake").Call()),
 				jen.Case(jen.Op("<-").Id("done")).Block(jen.Return()),

@@ -5,6 +5,7 @@ package pg
 import (
 	"context"
 	"iter"
+	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
@@ -45,9 +46,9 @@ func W1w1WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -85,8 +86,8 @@ func startW1w1[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 	}
 	r := &w1w1Run{
 		Run:   run,
-		mulIn: newIntQueue(run.MaxSize("Mul"), 1),
-		out:   newIntQueue(pipegen.DefaultMaxSize, run.Workers("Mul")),
+		mulIn: newIntQueue(run.MaxSize("Mul"), run.MaxBatch(), 1, run.Workers("Mul")),
+		out:   newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Mul"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -116,17 +117,18 @@ func startW1w1[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 
 // feed sends the elements of in to stage Mul, numbering them.
 func (r *w1w1Run) feed(in iter.Seq[int]) {
-	defer r.mulIn.producerDone()
+	done := r.Done()
+	out := r.mulIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.mulIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -136,10 +138,11 @@ func (r *w1w1Run) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Mul, numbering them; the first
 // error of in fails the run.
 func (r *w1w1Run) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.mulIn.producerDone()
+	done := r.Done()
+	out := r.mulIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -150,7 +153,7 @@ func (r *w1w1Run) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.mulIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -163,14 +166,20 @@ func (r *w1w1Run) feedSeq2(in iter.Seq2[int, error]) {
 // through Mul and then through each of them in turn, in this goroutine, with
 // no queue between them.
 func (r *w1w1Run) mulWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	stage := "Mul"
 	var at pipegen.Index
 	defer r.RecoverAt(&stage, worker, &at)
-	done := r.Done()
+	queue := r.mulIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.mulIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -185,7 +194,7 @@ func (r *w1w1Run) mulWorker(worker int) {
 		stage, at = "Pair", index
 		vs3 := Pair(v)
 		for child3, v3 := range vs3 {
-			if !r.out.put(done, pipegen.Item[int]{Index: index.Child(child3), Value: v3}) {
+			if !out.put(done, pipegen.Item[int]{Index: index.Child(child3), Value: v3}) {
 				return
 			}
 		}
@@ -228,9 +237,9 @@ func W1w4WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -268,8 +277,8 @@ func startW1w4[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 	}
 	r := &w1w4Run{
 		Run:   run,
-		mulIn: newIntQueue(run.MaxSize("Mul"), 1),
-		out:   newIntQueue(pipegen.DefaultMaxSize, run.Workers("Mul")),
+		mulIn: newIntQueue(run.MaxSize("Mul"), run.MaxBatch(), 1, run.Workers("Mul")),
+		out:   newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Mul"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -299,17 +308,18 @@ func startW1w4[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 
 // feed sends the elements of in to stage Mul, numbering them.
 func (r *w1w4Run) feed(in iter.Seq[int]) {
-	defer r.mulIn.producerDone()
+	done := r.Done()
+	out := r.mulIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.mulIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -319,10 +329,11 @@ func (r *w1w4Run) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Mul, numbering them; the first
 // error of in fails the run.
 func (r *w1w4Run) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.mulIn.producerDone()
+	done := r.Done()
+	out := r.mulIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -333,7 +344,7 @@ func (r *w1w4Run) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.mulIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -346,14 +357,20 @@ func (r *w1w4Run) feedSeq2(in iter.Seq2[int, error]) {
 // through Mul and then through each of them in turn, in this goroutine, with
 // no queue between them.
 func (r *w1w4Run) mulWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	stage := "Mul"
 	var at pipegen.Index
 	defer r.RecoverAt(&stage, worker, &at)
-	done := r.Done()
+	queue := r.mulIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.mulIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -368,7 +385,7 @@ func (r *w1w4Run) mulWorker(worker int) {
 		stage, at = "Pair", index
 		vs3 := Pair(v)
 		for child3, v3 := range vs3 {
-			if !r.out.put(done, pipegen.Item[int]{Index: index.Child(child3), Value: v3}) {
+			if !out.put(done, pipegen.Item[int]{Index: index.Child(child3), Value: v3}) {
 				return
 			}
 		}
@@ -410,9 +427,9 @@ func W2WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipe
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -449,8 +466,8 @@ func startW2[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 	}
 	r := &w2Run{
 		Run:    run,
-		hashIn: newIntQueue(run.MaxSize("Hash"), 1),
-		out:    newDigestQueue(pipegen.DefaultMaxSize, run.Workers("Hash")),
+		hashIn: newIntQueue(run.MaxSize("Hash"), run.MaxBatch(), 1, run.Workers("Hash")),
+		out:    newDigestQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Hash"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -480,17 +497,18 @@ func startW2[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 
 // feed sends the elements of in to stage Hash, numbering them.
 func (r *w2Run) feed(in iter.Seq[int]) {
-	defer r.hashIn.producerDone()
+	done := r.Done()
+	out := r.hashIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.hashIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -500,10 +518,11 @@ func (r *w2Run) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Hash, numbering them; the first
 // error of in fails the run.
 func (r *w2Run) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.hashIn.producerDone()
+	done := r.Done()
+	out := r.hashIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -514,7 +533,7 @@ func (r *w2Run) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.hashIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -526,14 +545,20 @@ func (r *w2Run) feedSeq2(in iter.Seq2[int, error]) {
 // each element of its input goes through Hash and then through each of them
 // in turn, in this goroutine, with no queue between them.
 func (r *w2Run) hashWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	stage := "Hash"
 	var at pipegen.Index
 	defer r.RecoverAt(&stage, worker, &at)
-	done := r.Done()
+	queue := r.hashIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.hashIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -545,7 +570,7 @@ func (r *w2Run) hashWorker(worker int) {
 		if !keep2 {
 			continue
 		}
-		if !r.out.put(done, pipegen.Item[Digest]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[Digest]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -586,9 +611,9 @@ func W3WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipe
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -626,9 +651,9 @@ func startW3[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 	}
 	r := &w3Run{
 		Run:       run,
-		sleepIn:   newIntQueue(run.MaxSize("Sleep"), 1),
-		notDiv3In: newIntQueue(run.MaxSize("NotDiv3"), run.Workers("Sleep")),
-		out:       newIntQueue(pipegen.DefaultMaxSize, run.Workers("NotDiv3")),
+		sleepIn:   newIntQueue(run.MaxSize("Sleep"), run.MaxBatch(), 1, run.Workers("Sleep")),
+		notDiv3In: newIntQueue(run.MaxSize("NotDiv3"), run.MaxBatch(), run.Workers("Sleep"), run.Workers("NotDiv3")),
+		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("NotDiv3"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -663,17 +688,18 @@ func startW3[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 
 // feed sends the elements of in to stage Sleep, numbering them.
 func (r *w3Run) feed(in iter.Seq[int]) {
-	defer r.sleepIn.producerDone()
+	done := r.Done()
+	out := r.sleepIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.sleepIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -683,10 +709,11 @@ func (r *w3Run) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Sleep, numbering them; the
 // first error of in fails the run.
 func (r *w3Run) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.sleepIn.producerDone()
+	done := r.Done()
+	out := r.sleepIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -697,7 +724,7 @@ func (r *w3Run) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.sleepIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -708,18 +735,24 @@ func (r *w3Run) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:70): it calls Sleep on each element of its input and sends the
 // result on.
 func (r *w3Run) sleepWorker(worker int) {
-	defer r.notDiv3In.producerDone()
+	done := r.Done()
+	out := r.notDiv3In.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Sleep", worker, &index)
-	done := r.Done()
+	queue := r.sleepIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.sleepIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Sleep(it.Value)
-		if !r.notDiv3In.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -729,12 +762,18 @@ func (r *w3Run) sleepWorker(worker int) {
 // stages.go:78): it sends on the elements of its input for which NotDiv3
 // reports true.
 func (r *w3Run) notDiv3Worker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("NotDiv3", worker, &index)
-	done := r.Done()
+	queue := r.notDiv3In.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.notDiv3In.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -743,7 +782,7 @@ func (r *w3Run) notDiv3Worker(worker int) {
 		if !keep {
 			continue
 		}
-		if !r.out.put(done, it) {
+		if !out.put(done, it) {
 			return
 		}
 	}
@@ -787,9 +826,9 @@ func W4WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipe
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -831,11 +870,11 @@ func startW4[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 	}
 	r := &w4Run{
 		Run:       run,
-		mulIn:     newIntQueue(run.MaxSize("Mul"), 1),
-		evenIn:    newIntQueue(run.MaxSize("Even"), run.Workers("Mul")),
-		pairIn:    newIntQueue(run.MaxSize("Pair"), run.Workers("Even")),
-		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.Workers("Pair")),
-		out:       newIntQueue(pipegen.DefaultMaxSize, 1),
+		mulIn:     newIntQueue(run.MaxSize("Mul"), run.MaxBatch(), 1, run.Workers("Mul")),
+		evenIn:    newIntQueue(run.MaxSize("Even"), run.MaxBatch(), run.Workers("Mul"), run.Workers("Even")),
+		pairIn:    newIntQueue(run.MaxSize("Pair"), run.MaxBatch(), run.Workers("Even"), run.Workers("Pair")),
+		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Pair"), 1),
+		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:     pipegen.NewOrder(1),
 	}
 	switch in := any(in).(type) {
@@ -877,22 +916,27 @@ func startW4[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 
 // feed sends the elements of in to stage Mul, numbering them.
 func (r *w4Run) feed(in iter.Seq[int]) {
-	defer r.mulIn.producerDone()
+	done := r.Done()
+	out := r.mulIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.mulIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -903,11 +947,16 @@ func (r *w4Run) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Mul, numbering them; the first
 // error of in fails the run.
 func (r *w4Run) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.mulIn.producerDone()
+	done := r.Done()
+	out := r.mulIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -918,11 +967,11 @@ func (r *w4Run) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.mulIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -933,12 +982,18 @@ func (r *w4Run) feedSeq2(in iter.Seq2[int, error]) {
 // mulWorker runs one worker of stage Mul (//pipegen:map at stages.go:25): it
 // calls Mul on each element of its input and sends the result on.
 func (r *w4Run) mulWorker(worker int) {
-	defer r.evenIn.producerDone()
+	done := r.Done()
+	out := r.evenIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Mul", worker, &index)
-	done := r.Done()
+	queue := r.mulIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.mulIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -946,7 +1001,7 @@ func (r *w4Run) mulWorker(worker int) {
 		pos := index.Source()
 		v := Mul(it.Value)
 		r.order.Add(pos, 1)
-		if !r.evenIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Done(pos)
@@ -957,12 +1012,18 @@ func (r *w4Run) mulWorker(worker int) {
 // stages.go:30): it sends on the elements of its input for which Even
 // reports true.
 func (r *w4Run) evenWorker(worker int) {
-	defer r.pairIn.producerDone()
+	done := r.Done()
+	out := r.pairIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Even", worker, &index)
-	done := r.Done()
+	queue := r.evenIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.evenIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -974,7 +1035,7 @@ func (r *w4Run) evenWorker(worker int) {
 			continue
 		}
 		r.order.Add(pos, 1)
-		if !r.pairIn.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
 			return
 		}
 		r.order.Done(pos)
@@ -985,12 +1046,18 @@ func (r *w4Run) evenWorker(worker int) {
 // stages.go:35): it calls Pair on each element of its input and sends on
 // every element of the result.
 func (r *w4Run) pairWorker(worker int) {
-	defer r.orderedIn.producerDone()
+	done := r.Done()
+	out := r.orderedIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Pair", worker, &index)
-	done := r.Done()
+	queue := r.pairIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.pairIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -999,7 +1066,7 @@ func (r *w4Run) pairWorker(worker int) {
 		vs := Pair(it.Value)
 		for child, v := range vs {
 			r.order.Add(pos, 1)
-			if !r.orderedIn.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
+			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
 				return
 			}
 		}
@@ -1012,10 +1079,15 @@ func (r *w4Run) pairWorker(worker int) {
 // its source position has arrived, then sends them on sorted by index. The
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *w4Run) orderedWorker() {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var held pipegen.Reorder[int]
 	release := func() bool {
 		for {
@@ -1025,7 +1097,7 @@ func (r *w4Run) orderedWorker() {
 			}
 			for _, it := range held.Take(pos) {
 				index = it.Index
-				if !r.out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
 					return false
 				}
 			}
@@ -1033,15 +1105,22 @@ func (r *w4Run) orderedWorker() {
 		}
 	}
 	for {
+		// Send on what was released before waiting for more.
+		if !flush() {
+			return
+		}
 		select {
-		case it, ok := <-r.orderedIn.items:
+		case batch, ok := <-r.orderedIn.batches:
 			if !ok {
 				// Every element has arrived: what is held is complete.
 				release()
 				return
 			}
-			held.Put(it)
-			r.order.Done(it.Index.Source())
+			for _, it := range batch {
+				held.Put(it)
+				r.order.Done(it.Index.Source())
+			}
+			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
 			return
@@ -1088,9 +1167,9 @@ func W5WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipe
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -1128,9 +1207,9 @@ func startW5[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 	}
 	r := &w5Run{
 		Run:       run,
-		branchAIn: newIntQueue(run.MaxSize("BranchA"), 1),
-		branchBIn: newIntQueue(run.MaxSize("BranchB"), 1),
-		out:       newIntQueue(pipegen.DefaultMaxSize, run.Workers("BranchA")+run.Workers("BranchB")),
+		branchAIn: newIntQueue(run.MaxSize("BranchA"), run.MaxBatch(), 1, run.Workers("BranchA")),
+		branchBIn: newIntQueue(run.MaxSize("BranchB"), run.MaxBatch(), 1, run.Workers("BranchB")),
+		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("BranchA")+run.Workers("BranchB"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -1166,21 +1245,23 @@ func startW5[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 // feed sends the elements of in to stage BranchA and stage BranchB,
 // numbering them.
 func (r *w5Run) feed(in iter.Seq[int]) {
-	defer r.branchAIn.producerDone()
-	defer r.branchBIn.producerDone()
+	done := r.Done()
+	out := r.branchAIn.writer()
+	defer out.close(done)
+	out2 := r.branchBIn.writer()
+	defer out2.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.branchAIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
-		if !r.branchBIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out2.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1190,11 +1271,13 @@ func (r *w5Run) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage BranchA and stage BranchB,
 // numbering them; the first error of in fails the run.
 func (r *w5Run) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.branchAIn.producerDone()
-	defer r.branchBIn.producerDone()
+	done := r.Done()
+	out := r.branchAIn.writer()
+	defer out.close(done)
+	out2 := r.branchBIn.writer()
+	defer out2.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -1205,10 +1288,10 @@ func (r *w5Run) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.branchAIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
-		if !r.branchBIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out2.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1219,18 +1302,24 @@ func (r *w5Run) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:83): it calls BranchA on each element of its input and sends the
 // result on.
 func (r *w5Run) branchAWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("BranchA", worker, &index)
-	done := r.Done()
+	queue := r.branchAIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.branchAIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := BranchA(it.Value)
-		if !r.out.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
 			return
 		}
 	}
@@ -1240,128 +1329,343 @@ func (r *w5Run) branchAWorker(worker int) {
 // stages.go:88): it calls BranchB on each element of its input and sends the
 // result on.
 func (r *w5Run) branchBWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("BranchB", worker, &index)
-	done := r.Done()
+	queue := r.branchBIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.branchBIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := BranchB(it.Value)
-		if !r.out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
 			return
 		}
 	}
 }
 
-// intQueue is a bounded queue of int elements between stages. It is closed
-// by the last of its producers to finish, so that its consumers see its end.
+// intQueue is a bounded queue of int elements between stages. Elements
+// travel in batches: each producer goroutine fills its own through a
+// intWriter, each consumer takes whole batches through a intReader. The
+// queue is closed by the last of its producers to finish, so that its
+// consumers see its end.
 type intQueue struct {
-	items     chan pipegen.Item[int]
+	batches   chan []pipegen.Item[int]
+	free      chan []pipegen.Item[int] // emptied batches, for reuse
+	size      int                      // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newIntQueue returns a queue that holds up to size elements and is closed
-// once producers producers are done.
-func newIntQueue(size, producers int) *intQueue {
-	q := &intQueue{items: make(chan pipegen.Item[int], size)}
+// newIntQueue returns a queue that holds up to size elements, in batches of
+// up to maxBatch, read by consumers goroutines and closed once producers
+// producers are done.
+func newIntQueue(size, maxBatch, producers, consumers int) *intQueue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &intQueue{
+		batches: make(chan []pipegen.Item[int], slots),
+		free:    make(chan []pipegen.Item[int], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *intQueue) newBatch() []pipegen.Item[int] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[int], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *intQueue) recycle(batch []pipegen.Item[int]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// intWriter is one producer goroutine's end of a intQueue: the batch it
+// fills.
+type intWriter struct {
+	q     *intQueue
+	batch []pipegen.Item[int]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *intQueue) writer() intWriter {
+	return intWriter{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *intWriter) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *intWriter) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *intQueue) get(done <-chan struct{}) (it pipegen.Item[int], ok bool) {
+// intReader is one consumer goroutine's end of a intQueue: the batch it
+// takes elements from.
+type intReader struct {
+	q     *intQueue
+	batch []pipegen.Item[int]
+	next  int
+	start time.Time // when the batch was taken, to time it
+}
+
+// reader returns the end of the queue for one consumer goroutine.
+func (q *intQueue) reader() intReader {
+	return intReader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
+	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
 	select {
-	case it, ok = <-q.items:
-		return it, ok
+	case rd.batch, ok = <-rd.q.batches:
 	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[int]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
 	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
+	if !ok {
+		return pipegen.Item[int]{}, false
 	}
-	return it, ok
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *intQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// digestQueue is a bounded queue of Digest elements between stages. It is
-// closed by the last of its producers to finish, so that its consumers see
-// its end.
+// digestQueue is a bounded queue of Digest elements between stages. Elements
+// travel in batches: each producer goroutine fills its own through a
+// digestWriter, each consumer takes whole batches through a digestReader.
+// The queue is closed by the last of its producers to finish, so that its
+// consumers see its end.
 type digestQueue struct {
-	items     chan pipegen.Item[Digest]
+	batches   chan []pipegen.Item[Digest]
+	free      chan []pipegen.Item[Digest] // emptied batches, for reuse
+	size      int                         // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newDigestQueue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newDigestQueue(size, producers int) *digestQueue {
-	q := &digestQueue{items: make(chan pipegen.Item[Digest], size)}
+// newDigestQueue returns a queue that holds up to size elements, in batches
+// of up to maxBatch, read by consumers goroutines and closed once producers
+// producers are done.
+func newDigestQueue(size, maxBatch, producers, consumers int) *digestQueue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &digestQueue{
+		batches: make(chan []pipegen.Item[Digest], slots),
+		free:    make(chan []pipegen.Item[Digest], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *digestQueue) put(done <-chan struct{}, it pipegen.Item[Digest]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *digestQueue) newBatch() []pipegen.Item[Digest] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[Digest], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *digestQueue) recycle(batch []pipegen.Item[Digest]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// digestWriter is one producer goroutine's end of a digestQueue: the batch
+// it fills.
+type digestWriter struct {
+	q     *digestQueue
+	batch []pipegen.Item[Digest]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *digestQueue) writer() digestWriter {
+	return digestWriter{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *digestWriter) put(done <-chan struct{}, it pipegen.Item[Digest]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *digestWriter) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *digestWriter) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *digestQueue) get(done <-chan struct{}) (it pipegen.Item[Digest], ok bool) {
-	select {
-	case it, ok = <-q.items:
-		return it, ok
-	default:
-	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
+// digestReader is one consumer goroutine's end of a digestQueue: the batch
+// it takes elements from.
+type digestReader struct {
+	q     *digestQueue
+	batch []pipegen.Item[Digest]
+	next  int
+	start time.Time // when the batch was taken, to time it
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *digestQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
+// reader returns the end of the queue for one consumer goroutine.
+func (q *digestQueue) reader() digestReader {
+	return digestReader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *digestReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[Digest], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
 	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *digestReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[Digest], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
+	select {
+	case rd.batch, ok = <-rd.q.batches:
+	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[Digest]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
+	}
+	if !ok {
+		return pipegen.Item[Digest]{}, false
+	}
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }

@@ -45,9 +45,9 @@ func SquaresWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -84,8 +84,8 @@ func startSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 	}
 	r := &squaresRun{
 		Run:      run,
-		squareIn: newIntQueue(run.MaxSize("Square"), 1),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Square")),
+		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -115,17 +115,18 @@ func startSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 
 // feed sends the elements of in to stage Square, numbering them.
 func (r *squaresRun) feed(in iter.Seq[int]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -135,10 +136,11 @@ func (r *squaresRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Square, numbering them; the
 // first error of in fails the run.
 func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -149,7 +151,7 @@ func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -160,18 +162,24 @@ func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:33): it calls Square on each element of its input and sends the
 // result on.
 func (r *squaresRun) squareWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
-	done := r.Done()
+	queue := r.squareIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.squareIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Square(it.Value)
-		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -213,9 +221,9 @@ func EvenSquaresWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opt
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -254,9 +262,9 @@ func startEvenSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []
 	}
 	r := &evenSquaresRun{
 		Run:      run,
-		squareIn: newIntQueue(run.MaxSize("Square"), 1),
-		evenIn:   newIntQueue(run.MaxSize("Even"), run.Workers("Square")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Even")),
+		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		evenIn:   newIntQueue(run.MaxSize("Even"), run.MaxBatch(), run.Workers("Square"), run.Workers("Even")),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Even"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -291,17 +299,18 @@ func startEvenSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []
 
 // feed sends the elements of in to stage Square, numbering them.
 func (r *evenSquaresRun) feed(in iter.Seq[int]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -311,10 +320,11 @@ func (r *evenSquaresRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Square, numbering them; the
 // first error of in fails the run.
 func (r *evenSquaresRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -325,7 +335,7 @@ func (r *evenSquaresRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -336,18 +346,24 @@ func (r *evenSquaresRun) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:33): it calls Square on each element of its input and sends the
 // result on.
 func (r *evenSquaresRun) squareWorker(worker int) {
-	defer r.evenIn.producerDone()
+	done := r.Done()
+	out := r.evenIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
-	done := r.Done()
+	queue := r.squareIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.squareIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Square(it.Value)
-		if !r.evenIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -357,12 +373,18 @@ func (r *evenSquaresRun) squareWorker(worker int) {
 // stages.go:38): it sends on the elements of its input for which Even
 // reports true.
 func (r *evenSquaresRun) evenWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Even", worker, &index)
-	done := r.Done()
+	queue := r.evenIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.evenIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -371,7 +393,7 @@ func (r *evenSquaresRun) evenWorker(worker int) {
 		if !keep {
 			continue
 		}
-		if !r.out.put(done, it) {
+		if !out.put(done, it) {
 			return
 		}
 	}
@@ -413,9 +435,9 @@ func CheckedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -454,9 +476,9 @@ func startChecked[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 	}
 	r := &checkedRun{
 		Run:      run,
-		checkIn:  newIntQueue(run.MaxSize("Check"), 1),
-		squareIn: newIntQueue(run.MaxSize("Square"), run.Workers("Check")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Square")),
+		checkIn:  newIntQueue(run.MaxSize("Check"), run.MaxBatch(), 1, run.Workers("Check")),
+		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), run.Workers("Check"), run.Workers("Square")),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -491,17 +513,18 @@ func startChecked[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 
 // feed sends the elements of in to stage Check, numbering them.
 func (r *checkedRun) feed(in iter.Seq[int]) {
-	defer r.checkIn.producerDone()
+	done := r.Done()
+	out := r.checkIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.checkIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -511,10 +534,11 @@ func (r *checkedRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Check, numbering them; the
 // first error of in fails the run.
 func (r *checkedRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.checkIn.producerDone()
+	done := r.Done()
+	out := r.checkIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -525,7 +549,7 @@ func (r *checkedRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.checkIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -536,12 +560,18 @@ func (r *checkedRun) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:48): it calls Check on each element of its input and sends the
 // result on.
 func (r *checkedRun) checkWorker(worker int) {
-	defer r.squareIn.producerDone()
+	ctx, done := r.Context(), r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Check", worker, &index)
-	ctx, done := r.Context(), r.Done()
+	queue := r.checkIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.checkIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -551,7 +581,7 @@ func (r *checkedRun) checkWorker(worker int) {
 			r.Fail("Check", worker, index, err)
 			return
 		}
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -561,18 +591,24 @@ func (r *checkedRun) checkWorker(worker int) {
 // stages.go:33): it calls Square on each element of its input and sends the
 // result on.
 func (r *checkedRun) squareWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
-	done := r.Done()
+	queue := r.squareIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.squareIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Square(it.Value)
-		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -613,9 +649,9 @@ func TwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -653,9 +689,9 @@ func startTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 	}
 	r := &twiceRun{
 		Run:      run,
-		dupIn:    newIntQueue(run.MaxSize("Dup"), 1),
-		squareIn: newIntQueue(run.MaxSize("Square"), run.Workers("Dup")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Square")),
+		dupIn:    newIntQueue(run.MaxSize("Dup"), run.MaxBatch(), 1, run.Workers("Dup")),
+		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), run.Workers("Dup"), run.Workers("Square")),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -690,17 +726,18 @@ func startTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 
 // feed sends the elements of in to stage Dup, numbering them.
 func (r *twiceRun) feed(in iter.Seq[int]) {
-	defer r.dupIn.producerDone()
+	done := r.Done()
+	out := r.dupIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.dupIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -710,10 +747,11 @@ func (r *twiceRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Dup, numbering them; the first
 // error of in fails the run.
 func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.dupIn.producerDone()
+	done := r.Done()
+	out := r.dupIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -724,7 +762,7 @@ func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.dupIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -735,19 +773,25 @@ func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:43): it calls Dup on each element of its input and sends on
 // every element of the result.
 func (r *twiceRun) dupWorker(worker int) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Dup", worker, &index)
-	done := r.Done()
+	queue := r.dupIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.dupIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		vs := Dup(it.Value)
 		for child, v := range vs {
-			if !r.squareIn.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
+			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
 				return
 			}
 		}
@@ -758,18 +802,24 @@ func (r *twiceRun) dupWorker(worker int) {
 // stages.go:33): it calls Square on each element of its input and sends the
 // result on.
 func (r *twiceRun) squareWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
-	done := r.Done()
+	queue := r.squareIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.squareIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Square(it.Value)
-		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -810,9 +860,9 @@ func ExpandedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -849,8 +899,8 @@ func startExpanded[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 	}
 	r := &expandedRun{
 		Run:      run,
-		expandIn: newIntQueue(run.MaxSize("Expand"), 1),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Expand")),
+		expandIn: newIntQueue(run.MaxSize("Expand"), run.MaxBatch(), 1, run.Workers("Expand")),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Expand"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -880,17 +930,18 @@ func startExpanded[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 
 // feed sends the elements of in to stage Expand, numbering them.
 func (r *expandedRun) feed(in iter.Seq[int]) {
-	defer r.expandIn.producerDone()
+	done := r.Done()
+	out := r.expandIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.expandIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -900,10 +951,11 @@ func (r *expandedRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Expand, numbering them; the
 // first error of in fails the run.
 func (r *expandedRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.expandIn.producerDone()
+	done := r.Done()
+	out := r.expandIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -914,7 +966,7 @@ func (r *expandedRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.expandIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -925,12 +977,18 @@ func (r *expandedRun) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:64): it calls Expand on each element of its input and sends on
 // every element of the result.
 func (r *expandedRun) expandWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Expand", worker, &index)
-	done := r.Done()
+	queue := r.expandIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.expandIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -941,7 +999,7 @@ func (r *expandedRun) expandWorker(worker int) {
 				r.Fail("Expand", worker, index, err)
 				return
 			}
-			if !r.out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
+			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
 				return
 			}
 			child++
@@ -987,7 +1045,7 @@ func startSum[In pipegen.Input[*Job]](ctx context.Context, jobs In, opts []pipeg
 	}
 	r := &sumRun{
 		Run:   run,
-		addIn: newJobPtrQueue(run.MaxSize("Add"), 1),
+		addIn: newJobPtrQueue(run.MaxSize("Add"), run.MaxBatch(), 1, run.Workers("Add")),
 	}
 	switch jobs := any(jobs).(type) {
 	case iter.Seq[*Job]:
@@ -1017,17 +1075,18 @@ func startSum[In pipegen.Input[*Job]](ctx context.Context, jobs In, opts []pipeg
 
 // feed sends the elements of jobs to stage Add, numbering them.
 func (r *sumRun) feed(jobs iter.Seq[*Job]) {
-	defer r.addIn.producerDone()
+	done := r.Done()
+	out := r.addIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("jobs", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range jobs {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.addIn.put(done, pipegen.Item[*Job]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[*Job]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1037,10 +1096,11 @@ func (r *sumRun) feed(jobs iter.Seq[*Job]) {
 // feedSeq2 sends the elements of jobs to stage Add, numbering them; the
 // first error of jobs fails the run.
 func (r *sumRun) feedSeq2(jobs iter.Seq2[*Job, error]) {
-	defer r.addIn.producerDone()
+	done := r.Done()
+	out := r.addIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("jobs", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range jobs {
 		if r.Stopped() {
@@ -1051,7 +1111,7 @@ func (r *sumRun) feedSeq2(jobs iter.Seq2[*Job, error]) {
 			r.Fail("jobs", -1, index, err)
 			return
 		}
-		if !r.addIn.put(done, pipegen.Item[*Job]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[*Job]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1061,11 +1121,12 @@ func (r *sumRun) feedSeq2(jobs iter.Seq2[*Job, error]) {
 // addWorker runs one worker of stage Add (//pipegen:each at stages.go:86):
 // it calls Add on each element of its input.
 func (r *sumRun) addWorker(worker int) {
+	ctx, done := r.Context(), r.Done()
 	var index pipegen.Index
 	defer r.Recover("Add", worker, &index)
-	ctx, done := r.Context(), r.Done()
+	queue := r.addIn.reader()
 	for {
-		it, ok := r.addIn.get(done)
+		it, ok := queue.get(done, nil)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -1114,9 +1175,9 @@ func ordered1WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -1155,8 +1216,8 @@ func startOrdered1[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 	}
 	r := &ordered1Run{
 		Run:        run,
-		identityIn: newIntQueue(run.MaxSize("Identity"), 1),
-		out:        newIntQueue(pipegen.DefaultMaxSize, run.Workers("Identity")),
+		identityIn: newIntQueue(run.MaxSize("Identity"), run.MaxBatch(), 1, run.Workers("Identity")),
+		out:        newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Identity"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -1186,17 +1247,18 @@ func startOrdered1[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 
 // feed sends the elements of in to stage Identity, numbering them.
 func (r *ordered1Run) feed(in iter.Seq[int]) {
-	defer r.identityIn.producerDone()
+	done := r.Done()
+	out := r.identityIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.identityIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1206,10 +1268,11 @@ func (r *ordered1Run) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Identity, numbering them; the
 // first error of in fails the run.
 func (r *ordered1Run) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.identityIn.producerDone()
+	done := r.Done()
+	out := r.identityIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -1220,7 +1283,7 @@ func (r *ordered1Run) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.identityIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1233,14 +1296,20 @@ func (r *ordered1Run) feedSeq2(in iter.Seq2[int, error]) {
 // of its input goes through Identity and then through each of them in turn,
 // in this goroutine, with no queue between them.
 func (r *ordered1Run) identityWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	stage := "Identity"
 	var at pipegen.Index
 	defer r.RecoverAt(&stage, worker, &at)
-	done := r.Done()
+	queue := r.identityIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.identityIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -1251,7 +1320,7 @@ func (r *ordered1Run) identityWorker(worker int) {
 		v2 := Identity(v)
 		stage, at = "Identity#3", index
 		v3 := Identity(v2)
-		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v3}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v3}) {
 			return
 		}
 	}
@@ -1293,9 +1362,9 @@ func chainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -1337,11 +1406,11 @@ func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 	}
 	r := &chainRun{
 		Run:      run,
-		squareIn: newIntQueue(run.MaxSize("Square"), 1),
-		evenIn:   newIntQueue(run.MaxSize("Even"), run.Workers("Square")),
-		dupIn:    newIntQueue(run.MaxSize("Dup"), run.Workers("Even")),
-		checkIn:  newIntQueue(run.MaxSize("Check"), run.Workers("Dup")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Check")),
+		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		evenIn:   newIntQueue(run.MaxSize("Even"), run.MaxBatch(), run.Workers("Square"), run.Workers("Even")),
+		dupIn:    newIntQueue(run.MaxSize("Dup"), run.MaxBatch(), run.Workers("Even"), run.Workers("Dup")),
+		checkIn:  newIntQueue(run.MaxSize("Check"), run.MaxBatch(), run.Workers("Dup"), run.Workers("Check")),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Check"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -1386,17 +1455,18 @@ func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 
 // feed sends the elements of in to stage Square, numbering them.
 func (r *chainRun) feed(in iter.Seq[int]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1406,10 +1476,11 @@ func (r *chainRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Square, numbering them; the
 // first error of in fails the run.
 func (r *chainRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -1420,7 +1491,7 @@ func (r *chainRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1431,18 +1502,24 @@ func (r *chainRun) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:33): it calls Square on each element of its input and sends the
 // result on.
 func (r *chainRun) squareWorker(worker int) {
-	defer r.evenIn.producerDone()
+	done := r.Done()
+	out := r.evenIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
-	done := r.Done()
+	queue := r.squareIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.squareIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Square(it.Value)
-		if !r.evenIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -1452,12 +1529,18 @@ func (r *chainRun) squareWorker(worker int) {
 // stages.go:38): it sends on the elements of its input for which Even
 // reports true.
 func (r *chainRun) evenWorker(worker int) {
-	defer r.dupIn.producerDone()
+	done := r.Done()
+	out := r.dupIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Even", worker, &index)
-	done := r.Done()
+	queue := r.evenIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.evenIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -1466,7 +1549,7 @@ func (r *chainRun) evenWorker(worker int) {
 		if !keep {
 			continue
 		}
-		if !r.dupIn.put(done, it) {
+		if !out.put(done, it) {
 			return
 		}
 	}
@@ -1476,19 +1559,25 @@ func (r *chainRun) evenWorker(worker int) {
 // stages.go:43): it calls Dup on each element of its input and sends on
 // every element of the result.
 func (r *chainRun) dupWorker(worker int) {
-	defer r.checkIn.producerDone()
+	done := r.Done()
+	out := r.checkIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Dup", worker, &index)
-	done := r.Done()
+	queue := r.dupIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.dupIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		vs := Dup(it.Value)
 		for child, v := range vs {
-			if !r.checkIn.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
+			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
 				return
 			}
 		}
@@ -1499,12 +1588,18 @@ func (r *chainRun) dupWorker(worker int) {
 // stages.go:48): it calls Check on each element of its input and sends the
 // result on.
 func (r *chainRun) checkWorker(worker int) {
-	defer r.out.producerDone()
+	ctx, done := r.Context(), r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Check", worker, &index)
-	ctx, done := r.Context(), r.Done()
+	queue := r.checkIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.checkIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -1514,7 +1609,7 @@ func (r *chainRun) checkWorker(worker int) {
 			r.Fail("Check", worker, index, err)
 			return
 		}
-		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -1555,9 +1650,9 @@ func sharedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -1594,8 +1689,8 @@ func startShared[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 	}
 	r := &sharedRun{
 		Run:      run,
-		sharedIn: newIntQueue(run.MaxSize("Shared"), 1),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Shared")),
+		sharedIn: newIntQueue(run.MaxSize("Shared"), run.MaxBatch(), 1, run.Workers("Shared")),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Shared"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -1625,17 +1720,18 @@ func startShared[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 
 // feed sends the elements of in to stage Shared, numbering them.
 func (r *sharedRun) feed(in iter.Seq[int]) {
-	defer r.sharedIn.producerDone()
+	done := r.Done()
+	out := r.sharedIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.sharedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1645,10 +1741,11 @@ func (r *sharedRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Shared, numbering them; the
 // first error of in fails the run.
 func (r *sharedRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.sharedIn.producerDone()
+	done := r.Done()
+	out := r.sharedIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -1659,7 +1756,7 @@ func (r *sharedRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.sharedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1670,18 +1767,24 @@ func (r *sharedRun) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:115): it calls Shared on each element of its input and sends the
 // result on.
 func (r *sharedRun) sharedWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Shared", worker, &index)
-	done := r.Done()
+	queue := r.sharedIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.sharedIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Shared(it.Value)
-		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -1723,9 +1826,9 @@ func thriceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -1762,8 +1865,8 @@ func startThrice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 	}
 	r := &thriceRun{
 		Run:      run,
-		sharedIn: newIntQueue(run.MaxSize("Shared"), 1),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Shared")),
+		sharedIn: newIntQueue(run.MaxSize("Shared"), run.MaxBatch(), 1, run.Workers("Shared")),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Shared"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -1793,17 +1896,18 @@ func startThrice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 
 // feed sends the elements of in to stage Shared, numbering them.
 func (r *thriceRun) feed(in iter.Seq[int]) {
-	defer r.sharedIn.producerDone()
+	done := r.Done()
+	out := r.sharedIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.sharedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1813,10 +1917,11 @@ func (r *thriceRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Shared, numbering them; the
 // first error of in fails the run.
 func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.sharedIn.producerDone()
+	done := r.Done()
+	out := r.sharedIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -1827,7 +1932,7 @@ func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.sharedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1838,24 +1943,30 @@ func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:115): it calls Shared on each element of its input and sends the
 // result on.
 func (r *thriceRun) sharedWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Shared", worker, &index)
-	done := r.Done()
+	queue := r.sharedIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.sharedIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Shared(it.Value)
-		if !r.out.put(done, pipegen.Item[int]{Index: index.Branch(0).Branch(0), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0).Branch(0), Value: v}) {
 			return
 		}
-		if !r.out.put(done, pipegen.Item[int]{Index: index.Branch(1).Branch(0), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1).Branch(0), Value: v}) {
 			return
 		}
-		if !r.out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
 			return
 		}
 	}
@@ -1898,9 +2009,9 @@ func mergedWithIndex[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -1941,10 +2052,10 @@ func startMerged[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Inp
 	}
 	r := &mergedRun{
 		Run:      run,
-		squareIn: newIntQueue(run.MaxSize("Square"), 1),
-		lenIn:    newStringQueue(run.MaxSize("Len"), 1),
-		checkIn:  newIntQueue(run.MaxSize("Check"), run.Workers("Square")+run.Workers("Len")+1),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Check")),
+		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		lenIn:    newStringQueue(run.MaxSize("Len"), run.MaxBatch(), 1, run.Workers("Len")),
+		checkIn:  newIntQueue(run.MaxSize("Check"), run.MaxBatch(), run.Workers("Square")+run.Workers("Len")+1, run.Workers("Check")),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Check"), 1),
 	}
 	switch a := any(a).(type) {
 	case iter.Seq[int]:
@@ -2020,17 +2131,18 @@ func startMerged[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Inp
 
 // feedA sends the elements of a to stage Check, numbering them.
 func (r *mergedRun) feedA(a iter.Seq[int]) {
-	defer r.checkIn.producerDone()
+	done := r.Done()
+	out := r.checkIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("a", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range a {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.checkIn.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
 			return
 		}
 		i++
@@ -2040,10 +2152,11 @@ func (r *mergedRun) feedA(a iter.Seq[int]) {
 // feedASeq2 sends the elements of a to stage Check, numbering them; the
 // first error of a fails the run.
 func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
-	defer r.checkIn.producerDone()
+	done := r.Done()
+	out := r.checkIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("a", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range a {
 		if r.Stopped() {
@@ -2054,7 +2167,7 @@ func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
 			r.Fail("a", -1, index, err)
 			return
 		}
-		if !r.checkIn.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
 			return
 		}
 		i++
@@ -2063,17 +2176,18 @@ func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
 
 // feedB sends the elements of b to stage Square, numbering them.
 func (r *mergedRun) feedB(b iter.Seq[int]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("b", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range b {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2083,10 +2197,11 @@ func (r *mergedRun) feedB(b iter.Seq[int]) {
 // feedBSeq2 sends the elements of b to stage Square, numbering them; the
 // first error of b fails the run.
 func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("b", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range b {
 		if r.Stopped() {
@@ -2097,7 +2212,7 @@ func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
 			r.Fail("b", -1, index, err)
 			return
 		}
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2106,17 +2221,18 @@ func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
 
 // feedC sends the elements of c to stage Len, numbering them.
 func (r *mergedRun) feedC(c iter.Seq[string]) {
-	defer r.lenIn.producerDone()
+	done := r.Done()
+	out := r.lenIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("c", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range c {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.lenIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2126,10 +2242,11 @@ func (r *mergedRun) feedC(c iter.Seq[string]) {
 // feedCSeq2 sends the elements of c to stage Len, numbering them; the first
 // error of c fails the run.
 func (r *mergedRun) feedCSeq2(c iter.Seq2[string, error]) {
-	defer r.lenIn.producerDone()
+	done := r.Done()
+	out := r.lenIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("c", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range c {
 		if r.Stopped() {
@@ -2140,7 +2257,7 @@ func (r *mergedRun) feedCSeq2(c iter.Seq2[string, error]) {
 			r.Fail("c", -1, index, err)
 			return
 		}
-		if !r.lenIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2151,18 +2268,24 @@ func (r *mergedRun) feedCSeq2(c iter.Seq2[string, error]) {
 // stages.go:33): it calls Square on each element of its input and sends the
 // result on.
 func (r *mergedRun) squareWorker(worker int) {
-	defer r.checkIn.producerDone()
+	done := r.Done()
+	out := r.checkIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
-	done := r.Done()
+	queue := r.squareIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.squareIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Square(it.Value)
-		if !r.checkIn.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
 			return
 		}
 	}
@@ -2171,18 +2294,24 @@ func (r *mergedRun) squareWorker(worker int) {
 // lenWorker runs one worker of stage Len (//pipegen:map at stages.go:123):
 // it calls Len on each element of its input and sends the result on.
 func (r *mergedRun) lenWorker(worker int) {
-	defer r.checkIn.producerDone()
+	done := r.Done()
+	out := r.checkIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Len", worker, &index)
-	done := r.Done()
+	queue := r.lenIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.lenIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Len(it.Value)
-		if !r.checkIn.put(done, pipegen.Item[int]{Index: index.Branch(2), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(2), Value: v}) {
 			return
 		}
 	}
@@ -2192,12 +2321,18 @@ func (r *mergedRun) lenWorker(worker int) {
 // stages.go:48): it calls Check on each element of its input and sends the
 // result on.
 func (r *mergedRun) checkWorker(worker int) {
-	defer r.out.producerDone()
+	ctx, done := r.Context(), r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Check", worker, &index)
-	ctx, done := r.Context(), r.Done()
+	queue := r.checkIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.checkIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -2207,7 +2342,7 @@ func (r *mergedRun) checkWorker(worker int) {
 			r.Fail("Check", worker, index, err)
 			return
 		}
-		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -2248,9 +2383,9 @@ func taggedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -2289,9 +2424,9 @@ func startTagged[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 	}
 	r := &taggedRun{
 		Run:   run,
-		dupIn: newIntQueue(run.MaxSize("Dup"), 1),
-		tagIn: newIntQueue(run.MaxSize("Tag"), run.Workers("Dup")),
-		out:   newStringQueue(pipegen.DefaultMaxSize, run.Workers("Tag")),
+		dupIn: newIntQueue(run.MaxSize("Dup"), run.MaxBatch(), 1, run.Workers("Dup")),
+		tagIn: newIntQueue(run.MaxSize("Tag"), run.MaxBatch(), run.Workers("Dup"), run.Workers("Tag")),
+		out:   newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Tag"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -2326,17 +2461,18 @@ func startTagged[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 
 // feed sends the elements of in to stage Dup, numbering them.
 func (r *taggedRun) feed(in iter.Seq[int]) {
-	defer r.dupIn.producerDone()
+	done := r.Done()
+	out := r.dupIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.dupIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2346,10 +2482,11 @@ func (r *taggedRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Dup, numbering them; the first
 // error of in fails the run.
 func (r *taggedRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.dupIn.producerDone()
+	done := r.Done()
+	out := r.dupIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -2360,7 +2497,7 @@ func (r *taggedRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.dupIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2371,19 +2508,25 @@ func (r *taggedRun) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:43): it calls Dup on each element of its input and sends on
 // every element of the result.
 func (r *taggedRun) dupWorker(worker int) {
-	defer r.tagIn.producerDone()
+	done := r.Done()
+	out := r.tagIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Dup", worker, &index)
-	done := r.Done()
+	queue := r.dupIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.dupIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		vs := Dup(it.Value)
 		for child, v := range vs {
-			if !r.tagIn.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
+			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
 				return
 			}
 		}
@@ -2393,18 +2536,24 @@ func (r *taggedRun) dupWorker(worker int) {
 // tagWorker runs one worker of stage Tag (//pipegen:map at stages.go:132):
 // it calls Tag on each element of its input and sends the result on.
 func (r *taggedRun) tagWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Tag", worker, &index)
-	done := r.Done()
+	queue := r.tagIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.tagIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Tag(index, it.Value)
-		if !r.out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -2445,9 +2594,9 @@ func patientWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -2484,8 +2633,8 @@ func startPatient[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 	}
 	r := &patientRun{
 		Run:       run,
-		patientIn: newIntQueue(run.MaxSize("Patient"), 1),
-		out:       newIntQueue(pipegen.DefaultMaxSize, run.Workers("Patient")),
+		patientIn: newIntQueue(run.MaxSize("Patient"), run.MaxBatch(), 1, run.Workers("Patient")),
+		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Patient"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -2515,17 +2664,18 @@ func startPatient[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 
 // feed sends the elements of in to stage Patient, numbering them.
 func (r *patientRun) feed(in iter.Seq[int]) {
-	defer r.patientIn.producerDone()
+	done := r.Done()
+	out := r.patientIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.patientIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2535,10 +2685,11 @@ func (r *patientRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Patient, numbering them; the
 // first error of in fails the run.
 func (r *patientRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.patientIn.producerDone()
+	done := r.Done()
+	out := r.patientIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -2549,7 +2700,7 @@ func (r *patientRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.patientIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2561,12 +2712,18 @@ func (r *patientRun) feedSeq2(in iter.Seq2[int, error]) {
 // the result on, giving each element 30ms before dropping the element (and
 // telling the pipegen.OnTimeout callback).
 func (r *patientRun) patientWorker(worker int) {
-	defer r.out.producerDone()
+	ctx, done := r.Context(), r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Patient", worker, &index)
-	ctx, done := r.Context(), r.Done()
+	queue := r.patientIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.patientIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -2583,7 +2740,7 @@ func (r *patientRun) patientWorker(worker int) {
 			r.Fail("Patient", worker, index, err)
 			return
 		}
-		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -2624,9 +2781,9 @@ func strictWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -2663,8 +2820,8 @@ func startStrict[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 	}
 	r := &strictRun{
 		Run:       run,
-		patientIn: newIntQueue(run.MaxSize("Patient"), 1),
-		out:       newIntQueue(pipegen.DefaultMaxSize, run.Workers("Patient")),
+		patientIn: newIntQueue(run.MaxSize("Patient"), run.MaxBatch(), 1, run.Workers("Patient")),
+		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Patient"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -2694,17 +2851,18 @@ func startStrict[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 
 // feed sends the elements of in to stage Patient, numbering them.
 func (r *strictRun) feed(in iter.Seq[int]) {
-	defer r.patientIn.producerDone()
+	done := r.Done()
+	out := r.patientIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.patientIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2714,10 +2872,11 @@ func (r *strictRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Patient, numbering them; the
 // first error of in fails the run.
 func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.patientIn.producerDone()
+	done := r.Done()
+	out := r.patientIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -2728,7 +2887,7 @@ func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.patientIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2739,12 +2898,18 @@ func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:137): it calls Patient on each element of its input and sends
 // the result on, giving each element 30ms before failing the run.
 func (r *strictRun) patientWorker(worker int) {
-	defer r.out.producerDone()
+	ctx, done := r.Context(), r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Patient", worker, &index)
-	ctx, done := r.Context(), r.Done()
+	queue := r.patientIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.patientIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -2761,7 +2926,7 @@ func (r *strictRun) patientWorker(worker int) {
 			r.Fail("Patient", worker, index, err)
 			return
 		}
-		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -2802,9 +2967,9 @@ func scaledWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -2841,8 +3006,8 @@ func startScaled[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 	}
 	r := &scaledRun{
 		Run:     run,
-		scaleIn: newIntQueue(run.MaxSize("Scale"), 1),
-		out:     newIntQueue(pipegen.DefaultMaxSize, run.Workers("Scale")),
+		scaleIn: newIntQueue(run.MaxSize("Scale"), run.MaxBatch(), 1, run.Workers("Scale")),
+		out:     newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Scale"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -2872,17 +3037,18 @@ func startScaled[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 
 // feed sends the elements of in to stage Scale, numbering them.
 func (r *scaledRun) feed(in iter.Seq[int]) {
-	defer r.scaleIn.producerDone()
+	done := r.Done()
+	out := r.scaleIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.scaleIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2892,10 +3058,11 @@ func (r *scaledRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Scale, numbering them; the
 // first error of in fails the run.
 func (r *scaledRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.scaleIn.producerDone()
+	done := r.Done()
+	out := r.scaleIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -2906,7 +3073,7 @@ func (r *scaledRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.scaleIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2917,10 +3084,11 @@ func (r *scaledRun) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:189): it calls Scale on each element of its input and sends the
 // result on.
 func (r *scaledRun) scaleWorker(worker int) {
-	defer r.out.producerDone()
+	ctx, done := r.Context(), r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Scale", worker, &index)
-	ctx, done := r.Context(), r.Done()
 	state, err := newScaler(ctx, pipegen.Worker{Pipeline: "scaled", Stage: "Scale", Index: worker})
 	if err != nil {
 		r.Fail("Scale", worker, index, err)
@@ -2935,8 +3103,13 @@ func (r *scaledRun) scaleWorker(worker int) {
 	}()
 	// Recover the stage's panics before the done hook runs.
 	defer r.Recover("Scale", worker, &index)
+	queue := r.scaleIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.scaleIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -2946,7 +3119,7 @@ func (r *scaledRun) scaleWorker(worker int) {
 			r.Fail("Scale", worker, index, err)
 			return
 		}
-		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -2989,9 +3162,9 @@ func inOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -3030,9 +3203,9 @@ func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 	}
 	r := &inOrderRun{
 		Run:       run,
-		jitterIn:  newIntQueue(run.MaxSize("Jitter"), 1),
-		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.Workers("Jitter")),
-		out:       newIntQueue(pipegen.DefaultMaxSize, 1),
+		jitterIn:  newIntQueue(run.MaxSize("Jitter"), run.MaxBatch(), 1, run.Workers("Jitter")),
+		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter"), 1),
+		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:     pipegen.NewOrder(1),
 	}
 	switch in := any(in).(type) {
@@ -3064,22 +3237,27 @@ func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 
 // feed sends the elements of in to stage Jitter, numbering them.
 func (r *inOrderRun) feed(in iter.Seq[int]) {
-	defer r.jitterIn.producerDone()
+	done := r.Done()
+	out := r.jitterIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.jitterIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -3090,11 +3268,16 @@ func (r *inOrderRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Jitter, numbering them; the
 // first error of in fails the run.
 func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.jitterIn.producerDone()
+	done := r.Done()
+	out := r.jitterIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -3105,11 +3288,11 @@ func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.jitterIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -3121,12 +3304,18 @@ func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:213): it calls Jitter on each element of its input and sends the
 // result on.
 func (r *inOrderRun) jitterWorker(worker int) {
-	defer r.orderedIn.producerDone()
+	done := r.Done()
+	out := r.orderedIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Jitter", worker, &index)
-	done := r.Done()
+	queue := r.jitterIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.jitterIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -3134,7 +3323,7 @@ func (r *inOrderRun) jitterWorker(worker int) {
 		pos := index.Source()
 		v := Jitter(it.Value)
 		r.order.Add(pos, 1)
-		if !r.orderedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Done(pos)
@@ -3146,10 +3335,15 @@ func (r *inOrderRun) jitterWorker(worker int) {
 // its source position has arrived, then sends them on sorted by index. The
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *inOrderRun) orderedWorker() {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var held pipegen.Reorder[int]
 	release := func() bool {
 		for {
@@ -3159,7 +3353,7 @@ func (r *inOrderRun) orderedWorker() {
 			}
 			for _, it := range held.Take(pos) {
 				index = it.Index
-				if !r.out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
 					return false
 				}
 			}
@@ -3167,15 +3361,22 @@ func (r *inOrderRun) orderedWorker() {
 		}
 	}
 	for {
+		// Send on what was released before waiting for more.
+		if !flush() {
+			return
+		}
 		select {
-		case it, ok := <-r.orderedIn.items:
+		case batch, ok := <-r.orderedIn.batches:
 			if !ok {
 				// Every element has arrived: what is held is complete.
 				release()
 				return
 			}
-			held.Put(it)
-			r.order.Done(it.Index.Source())
+			for _, it := range batch {
+				held.Put(it)
+				r.order.Done(it.Index.Source())
+			}
+			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
 			return
@@ -3224,9 +3425,9 @@ func orderedTwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, op
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -3273,13 +3474,13 @@ func startOrderedTwice[In pipegen.Input[int]](ctx context.Context, in In, opts [
 	}
 	r := &orderedTwiceRun{
 		Run:        run,
-		jitterIn:   newIntQueue(run.MaxSize("Jitter"), 1),
-		dupIn:      newIntQueue(run.MaxSize("Dup"), run.Workers("Jitter")),
-		orderedIn:  newIntQueue(pipegen.DefaultMaxSize, run.Workers("Dup")),
-		evenIn:     newIntQueue(run.MaxSize("Even"), 1),
-		jitterIn2:  newIntQueue(run.MaxSize("Jitter#2"), run.Workers("Even")),
-		orderedIn2: newIntQueue(pipegen.DefaultMaxSize, run.Workers("Jitter#2")),
-		out:        newIntQueue(pipegen.DefaultMaxSize, 1),
+		jitterIn:   newIntQueue(run.MaxSize("Jitter"), run.MaxBatch(), 1, run.Workers("Jitter")),
+		dupIn:      newIntQueue(run.MaxSize("Dup"), run.MaxBatch(), run.Workers("Jitter"), run.Workers("Dup")),
+		orderedIn:  newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Dup"), 1),
+		evenIn:     newIntQueue(run.MaxSize("Even"), run.MaxBatch(), 1, run.Workers("Even")),
+		jitterIn2:  newIntQueue(run.MaxSize("Jitter#2"), run.MaxBatch(), run.Workers("Even"), run.Workers("Jitter#2")),
+		orderedIn2: newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter#2"), 1),
+		out:        newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:      pipegen.NewOrder(1),
 		order2:     pipegen.NewOrder(1),
 	}
@@ -3328,22 +3529,27 @@ func startOrderedTwice[In pipegen.Input[int]](ctx context.Context, in In, opts [
 
 // feed sends the elements of in to stage Jitter, numbering them.
 func (r *orderedTwiceRun) feed(in iter.Seq[int]) {
-	defer r.jitterIn.producerDone()
+	done := r.Done()
+	out := r.jitterIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.jitterIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -3354,11 +3560,16 @@ func (r *orderedTwiceRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Jitter, numbering them; the
 // first error of in fails the run.
 func (r *orderedTwiceRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.jitterIn.producerDone()
+	done := r.Done()
+	out := r.jitterIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -3369,11 +3580,11 @@ func (r *orderedTwiceRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.jitterIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -3385,12 +3596,18 @@ func (r *orderedTwiceRun) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:213): it calls Jitter on each element of its input and sends the
 // result on.
 func (r *orderedTwiceRun) jitterWorker(worker int) {
-	defer r.dupIn.producerDone()
+	done := r.Done()
+	out := r.dupIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Jitter", worker, &index)
-	done := r.Done()
+	queue := r.jitterIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.jitterIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -3398,7 +3615,7 @@ func (r *orderedTwiceRun) jitterWorker(worker int) {
 		pos := index.Source()
 		v := Jitter(it.Value)
 		r.order.Add(pos, 1)
-		if !r.dupIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Done(pos)
@@ -3409,12 +3626,18 @@ func (r *orderedTwiceRun) jitterWorker(worker int) {
 // stages.go:43): it calls Dup on each element of its input and sends on
 // every element of the result.
 func (r *orderedTwiceRun) dupWorker(worker int) {
-	defer r.orderedIn.producerDone()
+	done := r.Done()
+	out := r.orderedIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Dup", worker, &index)
-	done := r.Done()
+	queue := r.dupIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.dupIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -3423,7 +3646,7 @@ func (r *orderedTwiceRun) dupWorker(worker int) {
 		vs := Dup(it.Value)
 		for child, v := range vs {
 			r.order.Add(pos, 1)
-			if !r.orderedIn.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
+			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
 				return
 			}
 		}
@@ -3436,11 +3659,16 @@ func (r *orderedTwiceRun) dupWorker(worker int) {
 // its source position has arrived, then sends them on sorted by index. The
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *orderedTwiceRun) orderedWorker() {
-	defer r.evenIn.producerDone()
+	done := r.Done()
+	out := r.evenIn.writer()
+	defer out.close(done)
 	defer r.order2.End(0)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var held pipegen.Reorder[int]
 	release := func() bool {
 		for {
@@ -3448,13 +3676,13 @@ func (r *orderedTwiceRun) orderedWorker() {
 			if !ok {
 				return true
 			}
-			if !r.order2.Open(done, 0, pos) {
+			if !r.order2.Open(done, 0, pos, flush) {
 				return false
 			}
 			for _, it := range held.Take(pos) {
 				index = it.Index
 				r.order2.Add(pos, 1)
-				if !r.evenIn.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
 					return false
 				}
 			}
@@ -3463,15 +3691,22 @@ func (r *orderedTwiceRun) orderedWorker() {
 		}
 	}
 	for {
+		// Send on what was released before waiting for more.
+		if !flush() {
+			return
+		}
 		select {
-		case it, ok := <-r.orderedIn.items:
+		case batch, ok := <-r.orderedIn.batches:
 			if !ok {
 				// Every element has arrived: what is held is complete.
 				release()
 				return
 			}
-			held.Put(it)
-			r.order.Done(it.Index.Source())
+			for _, it := range batch {
+				held.Put(it)
+				r.order.Done(it.Index.Source())
+			}
+			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
 			return
@@ -3486,12 +3721,18 @@ func (r *orderedTwiceRun) orderedWorker() {
 // stages.go:38): it sends on the elements of its input for which Even
 // reports true.
 func (r *orderedTwiceRun) evenWorker(worker int) {
-	defer r.jitterIn2.producerDone()
+	done := r.Done()
+	out := r.jitterIn2.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Even", worker, &index)
-	done := r.Done()
+	queue := r.evenIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.evenIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -3503,7 +3744,7 @@ func (r *orderedTwiceRun) evenWorker(worker int) {
 			continue
 		}
 		r.order2.Add(pos, 1)
-		if !r.jitterIn2.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
 			return
 		}
 		r.order2.Done(pos)
@@ -3514,12 +3755,18 @@ func (r *orderedTwiceRun) evenWorker(worker int) {
 // stages.go:213): it calls Jitter on each element of its input and sends the
 // result on.
 func (r *orderedTwiceRun) jitterWorker2(worker int) {
-	defer r.orderedIn2.producerDone()
+	done := r.Done()
+	out := r.orderedIn2.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Jitter#2", worker, &index)
-	done := r.Done()
+	queue := r.jitterIn2.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.jitterIn2.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -3527,7 +3774,7 @@ func (r *orderedTwiceRun) jitterWorker2(worker int) {
 		pos := index.Source()
 		v := Jitter(it.Value)
 		r.order2.Add(pos, 1)
-		if !r.orderedIn2.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order2.Done(pos)
@@ -3539,10 +3786,15 @@ func (r *orderedTwiceRun) jitterWorker2(worker int) {
 // its source position has arrived, then sends them on sorted by index. The
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *orderedTwiceRun) orderedWorker2() {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#2", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var held pipegen.Reorder[int]
 	release := func() bool {
 		for {
@@ -3552,7 +3804,7 @@ func (r *orderedTwiceRun) orderedWorker2() {
 			}
 			for _, it := range held.Take(pos) {
 				index = it.Index
-				if !r.out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
 					return false
 				}
 			}
@@ -3560,15 +3812,22 @@ func (r *orderedTwiceRun) orderedWorker2() {
 		}
 	}
 	for {
+		// Send on what was released before waiting for more.
+		if !flush() {
+			return
+		}
 		select {
-		case it, ok := <-r.orderedIn2.items:
+		case batch, ok := <-r.orderedIn2.batches:
 			if !ok {
 				// Every element has arrived: what is held is complete.
 				release()
 				return
 			}
-			held.Put(it)
-			r.order2.Done(it.Index.Source())
+			for _, it := range batch {
+				held.Put(it)
+				r.order2.Done(it.Index.Source())
+			}
+			r.orderedIn2.recycle(batch)
 		case <-r.order2.Wake():
 		case <-done:
 			return
@@ -3617,9 +3876,9 @@ func orderedConcatWithIndex[InA pipegen.Input[int], InB pipegen.Input[int]](ctx 
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -3658,9 +3917,9 @@ func startOrderedConcat[InA pipegen.Input[int], InB pipegen.Input[int]](ctx cont
 	}
 	r := &orderedConcatRun{
 		Run:       run,
-		jitterIn:  newIntQueue(run.MaxSize("Jitter"), 1),
-		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.Workers("Jitter")+1),
-		out:       newIntQueue(pipegen.DefaultMaxSize, 1),
+		jitterIn:  newIntQueue(run.MaxSize("Jitter"), run.MaxBatch(), 1, run.Workers("Jitter")),
+		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter")+1, 1),
+		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:     pipegen.NewOrder(2),
 	}
 	switch a := any(a).(type) {
@@ -3710,22 +3969,27 @@ func startOrderedConcat[InA pipegen.Input[int], InB pipegen.Input[int]](ctx cont
 
 // feedA sends the elements of a to stage Jitter, numbering them.
 func (r *orderedConcatRun) feedA(a iter.Seq[int]) {
-	defer r.jitterIn.producerDone()
+	done := r.Done()
+	out := r.jitterIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("a", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v := range a {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.jitterIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -3736,11 +4000,16 @@ func (r *orderedConcatRun) feedA(a iter.Seq[int]) {
 // feedASeq2 sends the elements of a to stage Jitter, numbering them; the
 // first error of a fails the run.
 func (r *orderedConcatRun) feedASeq2(a iter.Seq2[int, error]) {
-	defer r.jitterIn.producerDone()
+	done := r.Done()
+	out := r.jitterIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("a", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v, err := range a {
 		if r.Stopped() {
@@ -3751,11 +4020,11 @@ func (r *orderedConcatRun) feedASeq2(a iter.Seq2[int, error]) {
 			r.Fail("a", -1, index, err)
 			return
 		}
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.jitterIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -3765,22 +4034,27 @@ func (r *orderedConcatRun) feedASeq2(a iter.Seq2[int, error]) {
 
 // feedB sends the elements of b to stage ordered#1, numbering them.
 func (r *orderedConcatRun) feedB(b iter.Seq[int]) {
-	defer r.orderedIn.producerDone()
+	done := r.Done()
+	out := r.orderedIn.writer()
+	defer out.close(done)
 	defer r.order.End(1)
 	var index pipegen.Index
 	defer r.Recover("b", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v := range b {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.order.Open(done, 1, i) {
+		if !r.order.Open(done, 1, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.orderedIn.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
 			return
 		}
 		r.order.Emitted(1, i)
@@ -3791,11 +4065,16 @@ func (r *orderedConcatRun) feedB(b iter.Seq[int]) {
 // feedBSeq2 sends the elements of b to stage ordered#1, numbering them; the
 // first error of b fails the run.
 func (r *orderedConcatRun) feedBSeq2(b iter.Seq2[int, error]) {
-	defer r.orderedIn.producerDone()
+	done := r.Done()
+	out := r.orderedIn.writer()
+	defer out.close(done)
 	defer r.order.End(1)
 	var index pipegen.Index
 	defer r.Recover("b", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v, err := range b {
 		if r.Stopped() {
@@ -3806,11 +4085,11 @@ func (r *orderedConcatRun) feedBSeq2(b iter.Seq2[int, error]) {
 			r.Fail("b", -1, index, err)
 			return
 		}
-		if !r.order.Open(done, 1, i) {
+		if !r.order.Open(done, 1, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.orderedIn.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
 			return
 		}
 		r.order.Emitted(1, i)
@@ -3822,12 +4101,18 @@ func (r *orderedConcatRun) feedBSeq2(b iter.Seq2[int, error]) {
 // stages.go:213): it calls Jitter on each element of its input and sends the
 // result on.
 func (r *orderedConcatRun) jitterWorker(worker int) {
-	defer r.orderedIn.producerDone()
+	done := r.Done()
+	out := r.orderedIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Jitter", worker, &index)
-	done := r.Done()
+	queue := r.jitterIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.jitterIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -3835,7 +4120,7 @@ func (r *orderedConcatRun) jitterWorker(worker int) {
 		pos := index.Source()
 		v := Jitter(it.Value)
 		r.order.Add(pos, 1)
-		if !r.orderedIn.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
 			return
 		}
 		r.order.Done(pos)
@@ -3847,10 +4132,15 @@ func (r *orderedConcatRun) jitterWorker(worker int) {
 // its source position has arrived, then sends them on sorted by index. The
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *orderedConcatRun) orderedWorker() {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var held pipegen.Reorder[int]
 	release := func() bool {
 		for {
@@ -3860,7 +4150,7 @@ func (r *orderedConcatRun) orderedWorker() {
 			}
 			for _, it := range held.Take(pos) {
 				index = it.Index
-				if !r.out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
 					return false
 				}
 			}
@@ -3868,15 +4158,22 @@ func (r *orderedConcatRun) orderedWorker() {
 		}
 	}
 	for {
+		// Send on what was released before waiting for more.
+		if !flush() {
+			return
+		}
 		select {
-		case it, ok := <-r.orderedIn.items:
+		case batch, ok := <-r.orderedIn.batches:
 			if !ok {
 				// Every element has arrived: what is held is complete.
 				release()
 				return
 			}
-			held.Put(it)
-			r.order.Done(it.Index.Source())
+			for _, it := range batch {
+				held.Put(it)
+				r.order.Done(it.Index.Source())
+			}
+			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
 			return
@@ -3925,9 +4222,9 @@ func orderedSharedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, o
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -3968,10 +4265,10 @@ func startOrderedShared[In pipegen.Input[int]](ctx context.Context, in In, opts 
 	}
 	r := &orderedSharedRun{
 		Run:       run,
-		sharedIn:  newIntQueue(run.MaxSize("Shared"), 1),
-		jitterIn:  newIntQueue(run.MaxSize("Jitter"), run.Workers("Shared")),
-		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.Workers("Shared")+run.Workers("Jitter")),
-		out:       newIntQueue(pipegen.DefaultMaxSize, 1),
+		sharedIn:  newIntQueue(run.MaxSize("Shared"), run.MaxBatch(), 1, run.Workers("Shared")),
+		jitterIn:  newIntQueue(run.MaxSize("Jitter"), run.MaxBatch(), run.Workers("Shared"), run.Workers("Jitter")),
+		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Shared")+run.Workers("Jitter"), 1),
+		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:     pipegen.NewOrder(1),
 	}
 	switch in := any(in).(type) {
@@ -4008,22 +4305,27 @@ func startOrderedShared[In pipegen.Input[int]](ctx context.Context, in In, opts 
 
 // feed sends the elements of in to stage Shared, numbering them.
 func (r *orderedSharedRun) feed(in iter.Seq[int]) {
-	defer r.sharedIn.producerDone()
+	done := r.Done()
+	out := r.sharedIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.sharedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -4034,11 +4336,16 @@ func (r *orderedSharedRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Shared, numbering them; the
 // first error of in fails the run.
 func (r *orderedSharedRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.sharedIn.producerDone()
+	done := r.Done()
+	out := r.sharedIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -4049,11 +4356,11 @@ func (r *orderedSharedRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.sharedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -4065,13 +4372,20 @@ func (r *orderedSharedRun) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:115): it calls Shared on each element of its input and sends the
 // result on.
 func (r *orderedSharedRun) sharedWorker(worker int) {
-	defer r.jitterIn.producerDone()
-	defer r.orderedIn.producerDone()
+	done := r.Done()
+	out := r.jitterIn.writer()
+	defer out.close(done)
+	out2 := r.orderedIn.writer()
+	defer out2.close(done)
 	var index pipegen.Index
 	defer r.Recover("Shared", worker, &index)
-	done := r.Done()
+	queue := r.sharedIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done) && out2.flush(done)
+	}
 	for {
-		it, ok := r.sharedIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -4079,10 +4393,10 @@ func (r *orderedSharedRun) sharedWorker(worker int) {
 		pos := index.Source()
 		v := Shared(it.Value)
 		r.order.Add(pos, 2)
-		if !r.jitterIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
-		if !r.orderedIn.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
+		if !out2.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
 			return
 		}
 		r.order.Done(pos)
@@ -4093,12 +4407,18 @@ func (r *orderedSharedRun) sharedWorker(worker int) {
 // stages.go:213): it calls Jitter on each element of its input and sends the
 // result on.
 func (r *orderedSharedRun) jitterWorker(worker int) {
-	defer r.orderedIn.producerDone()
+	done := r.Done()
+	out := r.orderedIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Jitter", worker, &index)
-	done := r.Done()
+	queue := r.jitterIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.jitterIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -4106,7 +4426,7 @@ func (r *orderedSharedRun) jitterWorker(worker int) {
 		pos := index.Source()
 		v := Jitter(it.Value)
 		r.order.Add(pos, 1)
-		if !r.orderedIn.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
 			return
 		}
 		r.order.Done(pos)
@@ -4118,10 +4438,15 @@ func (r *orderedSharedRun) jitterWorker(worker int) {
 // its source position has arrived, then sends them on sorted by index. The
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *orderedSharedRun) orderedWorker() {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var held pipegen.Reorder[int]
 	release := func() bool {
 		for {
@@ -4131,7 +4456,7 @@ func (r *orderedSharedRun) orderedWorker() {
 			}
 			for _, it := range held.Take(pos) {
 				index = it.Index
-				if !r.out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
 					return false
 				}
 			}
@@ -4139,15 +4464,22 @@ func (r *orderedSharedRun) orderedWorker() {
 		}
 	}
 	for {
+		// Send on what was released before waiting for more.
+		if !flush() {
+			return
+		}
 		select {
-		case it, ok := <-r.orderedIn.items:
+		case batch, ok := <-r.orderedIn.batches:
 			if !ok {
 				// Every element has arrived: what is held is complete.
 				release()
 				return
 			}
-			held.Put(it)
-			r.order.Done(it.Index.Source())
+			for _, it := range batch {
+				held.Put(it)
+				r.order.Done(it.Index.Source())
+			}
+			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
 			return
@@ -4195,9 +4527,9 @@ func checkedInOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, 
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -4236,9 +4568,9 @@ func startCheckedInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts
 	}
 	r := &checkedInOrderRun{
 		Run:       run,
-		checkIn:   newIntQueue(run.MaxSize("Check"), 1),
-		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.Workers("Check")),
-		out:       newIntQueue(pipegen.DefaultMaxSize, 1),
+		checkIn:   newIntQueue(run.MaxSize("Check"), run.MaxBatch(), 1, run.Workers("Check")),
+		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Check"), 1),
+		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:     pipegen.NewOrder(1),
 	}
 	switch in := any(in).(type) {
@@ -4270,22 +4602,27 @@ func startCheckedInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts
 
 // feed sends the elements of in to stage Check, numbering them.
 func (r *checkedInOrderRun) feed(in iter.Seq[int]) {
-	defer r.checkIn.producerDone()
+	done := r.Done()
+	out := r.checkIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.checkIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -4296,11 +4633,16 @@ func (r *checkedInOrderRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Check, numbering them; the
 // first error of in fails the run.
 func (r *checkedInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.checkIn.producerDone()
+	done := r.Done()
+	out := r.checkIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -4311,11 +4653,11 @@ func (r *checkedInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.checkIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -4327,12 +4669,18 @@ func (r *checkedInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:48): it calls Check on each element of its input and sends the
 // result on.
 func (r *checkedInOrderRun) checkWorker(worker int) {
-	defer r.orderedIn.producerDone()
+	ctx, done := r.Context(), r.Done()
+	out := r.orderedIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Check", worker, &index)
-	ctx, done := r.Context(), r.Done()
+	queue := r.checkIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.checkIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -4344,7 +4692,7 @@ func (r *checkedInOrderRun) checkWorker(worker int) {
 			return
 		}
 		r.order.Add(pos, 1)
-		if !r.orderedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Done(pos)
@@ -4356,10 +4704,15 @@ func (r *checkedInOrderRun) checkWorker(worker int) {
 // its source position has arrived, then sends them on sorted by index. The
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *checkedInOrderRun) orderedWorker() {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var held pipegen.Reorder[int]
 	release := func() bool {
 		for {
@@ -4369,7 +4722,7 @@ func (r *checkedInOrderRun) orderedWorker() {
 			}
 			for _, it := range held.Take(pos) {
 				index = it.Index
-				if !r.out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
 					return false
 				}
 			}
@@ -4377,15 +4730,22 @@ func (r *checkedInOrderRun) orderedWorker() {
 		}
 	}
 	for {
+		// Send on what was released before waiting for more.
+		if !flush() {
+			return
+		}
 		select {
-		case it, ok := <-r.orderedIn.items:
+		case batch, ok := <-r.orderedIn.batches:
 			if !ok {
 				// Every element has arrived: what is held is complete.
 				release()
 				return
 			}
-			held.Put(it)
-			r.order.Done(it.Index.Source())
+			for _, it := range batch {
+				held.Put(it)
+				r.order.Done(it.Index.Source())
+			}
+			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
 			return
@@ -4431,9 +4791,9 @@ func jitteredWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -4470,8 +4830,8 @@ func startJittered[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 	}
 	r := &jitteredRun{
 		Run:      run,
-		jitterIn: newIntQueue(run.MaxSize("Jitter"), 1),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Jitter")),
+		jitterIn: newIntQueue(run.MaxSize("Jitter"), run.MaxBatch(), 1, run.Workers("Jitter")),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -4501,17 +4861,18 @@ func startJittered[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 
 // feed sends the elements of in to stage Jitter, numbering them.
 func (r *jitteredRun) feed(in iter.Seq[int]) {
-	defer r.jitterIn.producerDone()
+	done := r.Done()
+	out := r.jitterIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.jitterIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -4521,10 +4882,11 @@ func (r *jitteredRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Jitter, numbering them; the
 // first error of in fails the run.
 func (r *jitteredRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.jitterIn.producerDone()
+	done := r.Done()
+	out := r.jitterIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -4535,7 +4897,7 @@ func (r *jitteredRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.jitterIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -4546,18 +4908,24 @@ func (r *jitteredRun) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:213): it calls Jitter on each element of its input and sends the
 // result on.
 func (r *jitteredRun) jitterWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Jitter", worker, &index)
-	done := r.Done()
+	queue := r.jitterIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.jitterIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Jitter(it.Value)
-		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -4600,9 +4968,9 @@ func squaresInOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, 
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -4641,9 +5009,9 @@ func startSquaresInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts
 	}
 	r := &squaresInOrderRun{
 		Run:       run,
-		squareIn:  newIntQueue(run.MaxSize("Square"), 1),
-		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.Workers("Square")),
-		out:       newIntQueue(pipegen.DefaultMaxSize, 1),
+		squareIn:  newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square"), 1),
+		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:     pipegen.NewOrder(1),
 	}
 	switch in := any(in).(type) {
@@ -4675,22 +5043,27 @@ func startSquaresInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts
 
 // feed sends the elements of in to stage Square, numbering them.
 func (r *squaresInOrderRun) feed(in iter.Seq[int]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -4701,11 +5074,16 @@ func (r *squaresInOrderRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Square, numbering them; the
 // first error of in fails the run.
 func (r *squaresInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -4716,11 +5094,11 @@ func (r *squaresInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -4732,12 +5110,18 @@ func (r *squaresInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:33): it calls Square on each element of its input and sends the
 // result on.
 func (r *squaresInOrderRun) squareWorker(worker int) {
-	defer r.orderedIn.producerDone()
+	done := r.Done()
+	out := r.orderedIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
-	done := r.Done()
+	queue := r.squareIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.squareIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -4745,7 +5129,7 @@ func (r *squaresInOrderRun) squareWorker(worker int) {
 		pos := index.Source()
 		v := Square(it.Value)
 		r.order.Add(pos, 1)
-		if !r.orderedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Done(pos)
@@ -4757,10 +5141,15 @@ func (r *squaresInOrderRun) squareWorker(worker int) {
 // its source position has arrived, then sends them on sorted by index. The
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *squaresInOrderRun) orderedWorker() {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var held pipegen.Reorder[int]
 	release := func() bool {
 		for {
@@ -4770,7 +5159,7 @@ func (r *squaresInOrderRun) orderedWorker() {
 			}
 			for _, it := range held.Take(pos) {
 				index = it.Index
-				if !r.out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
 					return false
 				}
 			}
@@ -4778,15 +5167,22 @@ func (r *squaresInOrderRun) orderedWorker() {
 		}
 	}
 	for {
+		// Send on what was released before waiting for more.
+		if !flush() {
+			return
+		}
 		select {
-		case it, ok := <-r.orderedIn.items:
+		case batch, ok := <-r.orderedIn.batches:
 			if !ok {
 				// Every element has arrived: what is held is complete.
 				release()
 				return
 			}
-			held.Put(it)
-			r.order.Done(it.Index.Source())
+			for _, it := range batch {
+				held.Put(it)
+				r.order.Done(it.Index.Source())
+			}
+			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
 			return
@@ -4833,9 +5229,9 @@ func noneWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -4873,9 +5269,9 @@ func startNone[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 	}
 	r := &noneRun{
 		Run:       run,
-		squareIn:  newIntQueue(run.MaxSize("Square"), 1),
-		nothingIn: newIntQueue(run.MaxSize("Nothing"), run.Workers("Square")),
-		out:       newIntQueue(pipegen.DefaultMaxSize, run.Workers("Nothing")),
+		squareIn:  newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		nothingIn: newIntQueue(run.MaxSize("Nothing"), run.MaxBatch(), run.Workers("Square"), run.Workers("Nothing")),
+		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Nothing"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -4910,17 +5306,18 @@ func startNone[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 
 // feed sends the elements of in to stage Square, numbering them.
 func (r *noneRun) feed(in iter.Seq[int]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -4930,10 +5327,11 @@ func (r *noneRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Square, numbering them; the
 // first error of in fails the run.
 func (r *noneRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -4944,7 +5342,7 @@ func (r *noneRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -4955,18 +5353,24 @@ func (r *noneRun) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:33): it calls Square on each element of its input and sends the
 // result on.
 func (r *noneRun) squareWorker(worker int) {
-	defer r.nothingIn.producerDone()
+	done := r.Done()
+	out := r.nothingIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
-	done := r.Done()
+	queue := r.squareIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.squareIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Square(it.Value)
-		if !r.nothingIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -4976,19 +5380,25 @@ func (r *noneRun) squareWorker(worker int) {
 // stages.go:228): it calls Nothing on each element of its input and sends on
 // every element of the result.
 func (r *noneRun) nothingWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Nothing", worker, &index)
-	done := r.Done()
+	queue := r.nothingIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.nothingIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		vs := Nothing(it.Value)
 		for child, v := range vs {
-			if !r.out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
+			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
 				return
 			}
 		}
@@ -5032,9 +5442,9 @@ func manyWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -5072,9 +5482,9 @@ func startMany[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 	}
 	r := &manyRun{
 		Run:       run,
-		manyIn:    newIntQueue(run.MaxSize("Many"), 1),
-		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.Workers("Many")),
-		out:       newIntQueue(pipegen.DefaultMaxSize, 1),
+		manyIn:    newIntQueue(run.MaxSize("Many"), run.MaxBatch(), 1, run.Workers("Many")),
+		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Many"), 1),
+		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:     pipegen.NewOrder(1),
 	}
 	switch in := any(in).(type) {
@@ -5106,22 +5516,27 @@ func startMany[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 
 // feed sends the elements of in to stage Many, numbering them.
 func (r *manyRun) feed(in iter.Seq[int]) {
-	defer r.manyIn.producerDone()
+	done := r.Done()
+	out := r.manyIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.manyIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -5132,11 +5547,16 @@ func (r *manyRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Many, numbering them; the first
 // error of in fails the run.
 func (r *manyRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.manyIn.producerDone()
+	done := r.Done()
+	out := r.manyIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -5147,11 +5567,11 @@ func (r *manyRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.manyIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -5163,12 +5583,18 @@ func (r *manyRun) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:233): it calls Many on each element of its input and sends on
 // every element of the result.
 func (r *manyRun) manyWorker(worker int) {
-	defer r.orderedIn.producerDone()
+	done := r.Done()
+	out := r.orderedIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Many", worker, &index)
-	done := r.Done()
+	queue := r.manyIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.manyIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -5177,7 +5603,7 @@ func (r *manyRun) manyWorker(worker int) {
 		child := 0
 		for v := range Many(it.Value) {
 			r.order.Add(pos, 1)
-			if !r.orderedIn.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
+			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
 				return
 			}
 			child++
@@ -5191,10 +5617,15 @@ func (r *manyRun) manyWorker(worker int) {
 // its source position has arrived, then sends them on sorted by index. The
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *manyRun) orderedWorker() {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var held pipegen.Reorder[int]
 	release := func() bool {
 		for {
@@ -5204,7 +5635,7 @@ func (r *manyRun) orderedWorker() {
 			}
 			for _, it := range held.Take(pos) {
 				index = it.Index
-				if !r.out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
 					return false
 				}
 			}
@@ -5212,15 +5643,22 @@ func (r *manyRun) orderedWorker() {
 		}
 	}
 	for {
+		// Send on what was released before waiting for more.
+		if !flush() {
+			return
+		}
 		select {
-		case it, ok := <-r.orderedIn.items:
+		case batch, ok := <-r.orderedIn.batches:
 			if !ok {
 				// Every element has arrived: what is held is complete.
 				release()
 				return
 			}
-			held.Put(it)
-			r.order.Done(it.Index.Source())
+			for _, it := range batch {
+				held.Put(it)
+				r.order.Done(it.Index.Source())
+			}
+			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
 			return
@@ -5267,9 +5705,9 @@ func rejectedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -5308,9 +5746,9 @@ func startRejected[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 	}
 	r := &rejectedRun{
 		Run:      run,
-		squareIn: newIntQueue(run.MaxSize("Square"), 1),
-		rejectIn: newIntQueue(run.MaxSize("Reject"), run.Workers("Square")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Reject")),
+		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		rejectIn: newIntQueue(run.MaxSize("Reject"), run.MaxBatch(), run.Workers("Square"), run.Workers("Reject")),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Reject"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -5345,17 +5783,18 @@ func startRejected[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 
 // feed sends the elements of in to stage Square, numbering them.
 func (r *rejectedRun) feed(in iter.Seq[int]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -5365,10 +5804,11 @@ func (r *rejectedRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Square, numbering them; the
 // first error of in fails the run.
 func (r *rejectedRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -5379,7 +5819,7 @@ func (r *rejectedRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -5390,18 +5830,24 @@ func (r *rejectedRun) feedSeq2(in iter.Seq2[int, error]) {
 // stages.go:33): it calls Square on each element of its input and sends the
 // result on.
 func (r *rejectedRun) squareWorker(worker int) {
-	defer r.rejectIn.producerDone()
+	done := r.Done()
+	out := r.rejectIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
-	done := r.Done()
+	queue := r.squareIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.squareIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Square(it.Value)
-		if !r.rejectIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -5411,12 +5857,18 @@ func (r *rejectedRun) squareWorker(worker int) {
 // stages.go:246): it sends on the elements of its input for which Reject
 // reports true.
 func (r *rejectedRun) rejectWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Reject", worker, &index)
-	done := r.Done()
+	queue := r.rejectIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.rejectIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -5425,7 +5877,7 @@ func (r *rejectedRun) rejectWorker(worker int) {
 		if !keep {
 			continue
 		}
-		if !r.out.put(done, it) {
+		if !out.put(done, it) {
 			return
 		}
 	}
@@ -5467,9 +5919,9 @@ func fusedCheckWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -5508,8 +5960,8 @@ func startFusedCheck[In pipegen.Input[int]](ctx context.Context, in In, opts []p
 	}
 	r := &fusedCheckRun{
 		Run:        run,
-		identityIn: newIntQueue(run.MaxSize("Identity"), 1),
-		out:        newIntQueue(pipegen.DefaultMaxSize, run.Workers("Identity")),
+		identityIn: newIntQueue(run.MaxSize("Identity"), run.MaxBatch(), 1, run.Workers("Identity")),
+		out:        newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Identity"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -5539,17 +5991,18 @@ func startFusedCheck[In pipegen.Input[int]](ctx context.Context, in In, opts []p
 
 // feed sends the elements of in to stage Identity, numbering them.
 func (r *fusedCheckRun) feed(in iter.Seq[int]) {
-	defer r.identityIn.producerDone()
+	done := r.Done()
+	out := r.identityIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.identityIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -5559,10 +6012,11 @@ func (r *fusedCheckRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Identity, numbering them; the
 // first error of in fails the run.
 func (r *fusedCheckRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.identityIn.producerDone()
+	done := r.Done()
+	out := r.identityIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -5573,7 +6027,7 @@ func (r *fusedCheckRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.identityIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -5586,14 +6040,20 @@ func (r *fusedCheckRun) feedSeq2(in iter.Seq2[int, error]) {
 // input goes through Identity and then through each of them in turn, in this
 // goroutine, with no queue between them.
 func (r *fusedCheckRun) identityWorker(worker int) {
-	defer r.out.producerDone()
+	ctx, done := r.Context(), r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	stage := "Identity"
 	var at pipegen.Index
 	defer r.RecoverAt(&stage, worker, &at)
-	ctx, done := r.Context(), r.Done()
+	queue := r.identityIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.identityIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -5609,173 +6069,486 @@ func (r *fusedCheckRun) identityWorker(worker int) {
 				r.Fail("Check", worker, index.Child(child2), err)
 				return
 			}
-			if !r.out.put(done, pipegen.Item[int]{Index: index.Child(child2), Value: v3}) {
+			if !out.put(done, pipegen.Item[int]{Index: index.Child(child2), Value: v3}) {
 				return
 			}
 		}
 	}
 }
 
-// intQueue is a bounded queue of int elements between stages. It is closed
-// by the last of its producers to finish, so that its consumers see its end.
+// intQueue is a bounded queue of int elements between stages. Elements
+// travel in batches: each producer goroutine fills its own through a
+// intWriter, each consumer takes whole batches through a intReader. The
+// queue is closed by the last of its producers to finish, so that its
+// consumers see its end.
 type intQueue struct {
-	items     chan pipegen.Item[int]
+	batches   chan []pipegen.Item[int]
+	free      chan []pipegen.Item[int] // emptied batches, for reuse
+	size      int                      // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newIntQueue returns a queue that holds up to size elements and is closed
-// once producers producers are done.
-func newIntQueue(size, producers int) *intQueue {
-	q := &intQueue{items: make(chan pipegen.Item[int], size)}
+// newIntQueue returns a queue that holds up to size elements, in batches of
+// up to maxBatch, read by consumers goroutines and closed once producers
+// producers are done.
+func newIntQueue(size, maxBatch, producers, consumers int) *intQueue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &intQueue{
+		batches: make(chan []pipegen.Item[int], slots),
+		free:    make(chan []pipegen.Item[int], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *intQueue) newBatch() []pipegen.Item[int] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[int], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *intQueue) recycle(batch []pipegen.Item[int]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// intWriter is one producer goroutine's end of a intQueue: the batch it
+// fills.
+type intWriter struct {
+	q     *intQueue
+	batch []pipegen.Item[int]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *intQueue) writer() intWriter {
+	return intWriter{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *intWriter) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *intWriter) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *intQueue) get(done <-chan struct{}) (it pipegen.Item[int], ok bool) {
+// intReader is one consumer goroutine's end of a intQueue: the batch it
+// takes elements from.
+type intReader struct {
+	q     *intQueue
+	batch []pipegen.Item[int]
+	next  int
+	start time.Time // when the batch was taken, to time it
+}
+
+// reader returns the end of the queue for one consumer goroutine.
+func (q *intQueue) reader() intReader {
+	return intReader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
+	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
 	select {
-	case it, ok = <-q.items:
-		return it, ok
+	case rd.batch, ok = <-rd.q.batches:
 	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[int]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
 	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
+	if !ok {
+		return pipegen.Item[int]{}, false
 	}
-	return it, ok
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *intQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// jobPtrQueue is a bounded queue of *Job elements between stages. It is
-// closed by the last of its producers to finish, so that its consumers see
-// its end.
+// jobPtrQueue is a bounded queue of *Job elements between stages. Elements
+// travel in batches: each producer goroutine fills its own through a
+// jobPtrWriter, each consumer takes whole batches through a jobPtrReader.
+// The queue is closed by the last of its producers to finish, so that its
+// consumers see its end.
 type jobPtrQueue struct {
-	items     chan pipegen.Item[*Job]
+	batches   chan []pipegen.Item[*Job]
+	free      chan []pipegen.Item[*Job] // emptied batches, for reuse
+	size      int                       // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newJobPtrQueue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newJobPtrQueue(size, producers int) *jobPtrQueue {
-	q := &jobPtrQueue{items: make(chan pipegen.Item[*Job], size)}
+// newJobPtrQueue returns a queue that holds up to size elements, in batches
+// of up to maxBatch, read by consumers goroutines and closed once producers
+// producers are done.
+func newJobPtrQueue(size, maxBatch, producers, consumers int) *jobPtrQueue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &jobPtrQueue{
+		batches: make(chan []pipegen.Item[*Job], slots),
+		free:    make(chan []pipegen.Item[*Job], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *jobPtrQueue) put(done <-chan struct{}, it pipegen.Item[*Job]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *jobPtrQueue) newBatch() []pipegen.Item[*Job] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[*Job], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *jobPtrQueue) recycle(batch []pipegen.Item[*Job]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// jobPtrWriter is one producer goroutine's end of a jobPtrQueue: the batch
+// it fills.
+type jobPtrWriter struct {
+	q     *jobPtrQueue
+	batch []pipegen.Item[*Job]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *jobPtrQueue) writer() jobPtrWriter {
+	return jobPtrWriter{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *jobPtrWriter) put(done <-chan struct{}, it pipegen.Item[*Job]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *jobPtrWriter) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *jobPtrWriter) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *jobPtrQueue) get(done <-chan struct{}) (it pipegen.Item[*Job], ok bool) {
+// jobPtrReader is one consumer goroutine's end of a jobPtrQueue: the batch
+// it takes elements from.
+type jobPtrReader struct {
+	q     *jobPtrQueue
+	batch []pipegen.Item[*Job]
+	next  int
+	start time.Time // when the batch was taken, to time it
+}
+
+// reader returns the end of the queue for one consumer goroutine.
+func (q *jobPtrQueue) reader() jobPtrReader {
+	return jobPtrReader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *jobPtrReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[*Job], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
+	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *jobPtrReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[*Job], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
 	select {
-	case it, ok = <-q.items:
-		return it, ok
+	case rd.batch, ok = <-rd.q.batches:
 	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[*Job]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
 	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
+	if !ok {
+		return pipegen.Item[*Job]{}, false
 	}
-	return it, ok
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *jobPtrQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// stringQueue is a bounded queue of string elements between stages. It is
-// closed by the last of its producers to finish, so that its consumers see
-// its end.
+// stringQueue is a bounded queue of string elements between stages. Elements
+// travel in batches: each producer goroutine fills its own through a
+// stringWriter, each consumer takes whole batches through a stringReader.
+// The queue is closed by the last of its producers to finish, so that its
+// consumers see its end.
 type stringQueue struct {
-	items     chan pipegen.Item[string]
+	batches   chan []pipegen.Item[string]
+	free      chan []pipegen.Item[string] // emptied batches, for reuse
+	size      int                         // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newStringQueue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newStringQueue(size, producers int) *stringQueue {
-	q := &stringQueue{items: make(chan pipegen.Item[string], size)}
+// newStringQueue returns a queue that holds up to size elements, in batches
+// of up to maxBatch, read by consumers goroutines and closed once producers
+// producers are done.
+func newStringQueue(size, maxBatch, producers, consumers int) *stringQueue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &stringQueue{
+		batches: make(chan []pipegen.Item[string], slots),
+		free:    make(chan []pipegen.Item[string], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *stringQueue) newBatch() []pipegen.Item[string] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[string], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// stringWriter is one producer goroutine's end of a stringQueue: the batch
+// it fills.
+type stringWriter struct {
+	q     *stringQueue
+	batch []pipegen.Item[string]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *stringQueue) writer() stringWriter {
+	return stringWriter{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *stringWriter) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *stringWriter) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok bool) {
-	select {
-	case it, ok = <-q.items:
-		return it, ok
-	default:
-	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
+// stringReader is one consumer goroutine's end of a stringQueue: the batch
+// it takes elements from.
+type stringReader struct {
+	q     *stringQueue
+	batch []pipegen.Item[string]
+	next  int
+	start time.Time // when the batch was taken, to time it
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *stringQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
+// reader returns the end of the queue for one consumer goroutine.
+func (q *stringQueue) reader() stringReader {
+	return stringReader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
 	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
+	select {
+	case rd.batch, ok = <-rd.q.batches:
+	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[string]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
+	}
+	if !ok {
+		return pipegen.Item[string]{}, false
+	}
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }

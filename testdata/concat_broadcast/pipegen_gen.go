@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"iter"
+	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
@@ -45,9 +46,9 @@ func MergeWithIndex[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -87,10 +88,10 @@ func startMerge[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Inpu
 	}
 	r := &mergeRun{
 		Run:      run,
-		squareIn: newIntQueue(run.MaxSize("Square"), 1),
-		lenIn:    newStringQueue(run.MaxSize("Len"), 1),
-		negIn:    newIntQueue(run.MaxSize("Neg"), run.Workers("Square")+run.Workers("Len")+1),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Neg")),
+		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		lenIn:    newStringQueue(run.MaxSize("Len"), run.MaxBatch(), 1, run.Workers("Len")),
+		negIn:    newIntQueue(run.MaxSize("Neg"), run.MaxBatch(), run.Workers("Square")+run.Workers("Len")+1, run.Workers("Neg")),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Neg"), 1),
 	}
 	switch a := any(a).(type) {
 	case iter.Seq[int]:
@@ -166,17 +167,18 @@ func startMerge[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Inpu
 
 // feedA sends the elements of a to stage Neg, numbering them.
 func (r *mergeRun) feedA(a iter.Seq[int]) {
-	defer r.negIn.producerDone()
+	done := r.Done()
+	out := r.negIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("a", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range a {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.negIn.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
 			return
 		}
 		i++
@@ -186,10 +188,11 @@ func (r *mergeRun) feedA(a iter.Seq[int]) {
 // feedASeq2 sends the elements of a to stage Neg, numbering them; the first
 // error of a fails the run.
 func (r *mergeRun) feedASeq2(a iter.Seq2[int, error]) {
-	defer r.negIn.producerDone()
+	done := r.Done()
+	out := r.negIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("a", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range a {
 		if r.Stopped() {
@@ -200,7 +203,7 @@ func (r *mergeRun) feedASeq2(a iter.Seq2[int, error]) {
 			r.Fail("a", -1, index, err)
 			return
 		}
-		if !r.negIn.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
 			return
 		}
 		i++
@@ -209,17 +212,18 @@ func (r *mergeRun) feedASeq2(a iter.Seq2[int, error]) {
 
 // feedB sends the elements of b to stage Square, numbering them.
 func (r *mergeRun) feedB(b iter.Seq[int]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("b", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range b {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -229,10 +233,11 @@ func (r *mergeRun) feedB(b iter.Seq[int]) {
 // feedBSeq2 sends the elements of b to stage Square, numbering them; the
 // first error of b fails the run.
 func (r *mergeRun) feedBSeq2(b iter.Seq2[int, error]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("b", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range b {
 		if r.Stopped() {
@@ -243,7 +248,7 @@ func (r *mergeRun) feedBSeq2(b iter.Seq2[int, error]) {
 			r.Fail("b", -1, index, err)
 			return
 		}
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -252,17 +257,18 @@ func (r *mergeRun) feedBSeq2(b iter.Seq2[int, error]) {
 
 // feedC sends the elements of c to stage Len, numbering them.
 func (r *mergeRun) feedC(c iter.Seq[string]) {
-	defer r.lenIn.producerDone()
+	done := r.Done()
+	out := r.lenIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("c", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range c {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.lenIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -272,10 +278,11 @@ func (r *mergeRun) feedC(c iter.Seq[string]) {
 // feedCSeq2 sends the elements of c to stage Len, numbering them; the first
 // error of c fails the run.
 func (r *mergeRun) feedCSeq2(c iter.Seq2[string, error]) {
-	defer r.lenIn.producerDone()
+	done := r.Done()
+	out := r.lenIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("c", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range c {
 		if r.Stopped() {
@@ -286,7 +293,7 @@ func (r *mergeRun) feedCSeq2(c iter.Seq2[string, error]) {
 			r.Fail("c", -1, index, err)
 			return
 		}
-		if !r.lenIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -297,18 +304,24 @@ func (r *mergeRun) feedCSeq2(c iter.Seq2[string, error]) {
 // main.go:15): it calls Square on each element of its input and sends the
 // result on.
 func (r *mergeRun) squareWorker(worker int) {
-	defer r.negIn.producerDone()
+	done := r.Done()
+	out := r.negIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
-	done := r.Done()
+	queue := r.squareIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.squareIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Square(it.Value)
-		if !r.negIn.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
 			return
 		}
 	}
@@ -317,18 +330,24 @@ func (r *mergeRun) squareWorker(worker int) {
 // lenWorker runs one worker of stage Len (//pipegen:map at main.go:24): it
 // calls Len on each element of its input and sends the result on.
 func (r *mergeRun) lenWorker(worker int) {
-	defer r.negIn.producerDone()
+	done := r.Done()
+	out := r.negIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Len", worker, &index)
-	done := r.Done()
+	queue := r.lenIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.lenIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Len(it.Value)
-		if !r.negIn.put(done, pipegen.Item[int]{Index: index.Branch(2), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(2), Value: v}) {
 			return
 		}
 	}
@@ -337,18 +356,24 @@ func (r *mergeRun) lenWorker(worker int) {
 // negWorker runs one worker of stage Neg (//pipegen:map at main.go:21): it
 // calls Neg on each element of its input and sends the result on.
 func (r *mergeRun) negWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Neg", worker, &index)
-	done := r.Done()
+	queue := r.negIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.negIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Neg(it.Value)
-		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -390,9 +415,9 @@ func NestedWithIndex[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -429,8 +454,8 @@ func startNested[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Con
 	}
 	r := &nestedRun{
 		Run:      run,
-		squareIn: newIntQueue(run.MaxSize("Square"), 1),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Square")+2),
+		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square")+2, 1),
 	}
 	switch a := any(a).(type) {
 	case iter.Seq[int]:
@@ -479,21 +504,23 @@ func startNested[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Con
 // feedA sends the elements of a to stage Square and the output, numbering
 // them.
 func (r *nestedRun) feedA(a iter.Seq[int]) {
-	defer r.squareIn.producerDone()
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
+	out2 := r.out.writer()
+	defer out2.close(done)
 	var index pipegen.Index
 	defer r.Recover("a", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range a {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
-		if !r.out.put(done, pipegen.Item[int]{Index: index.Branch(0).Branch(0), Value: v}) {
+		if !out2.put(done, pipegen.Item[int]{Index: index.Branch(0).Branch(0), Value: v}) {
 			return
 		}
 		i++
@@ -503,11 +530,13 @@ func (r *nestedRun) feedA(a iter.Seq[int]) {
 // feedASeq2 sends the elements of a to stage Square and the output,
 // numbering them; the first error of a fails the run.
 func (r *nestedRun) feedASeq2(a iter.Seq2[int, error]) {
-	defer r.squareIn.producerDone()
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
+	out2 := r.out.writer()
+	defer out2.close(done)
 	var index pipegen.Index
 	defer r.Recover("a", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range a {
 		if r.Stopped() {
@@ -518,10 +547,10 @@ func (r *nestedRun) feedASeq2(a iter.Seq2[int, error]) {
 			r.Fail("a", -1, index, err)
 			return
 		}
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
-		if !r.out.put(done, pipegen.Item[int]{Index: index.Branch(0).Branch(0), Value: v}) {
+		if !out2.put(done, pipegen.Item[int]{Index: index.Branch(0).Branch(0), Value: v}) {
 			return
 		}
 		i++
@@ -530,17 +559,18 @@ func (r *nestedRun) feedASeq2(a iter.Seq2[int, error]) {
 
 // feedB sends the elements of b to the output, numbering them.
 func (r *nestedRun) feedB(b iter.Seq[int]) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("b", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range b {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.out.put(done, pipegen.Item[int]{Index: index.Branch(1).Branch(0), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1).Branch(0), Value: v}) {
 			return
 		}
 		i++
@@ -550,10 +580,11 @@ func (r *nestedRun) feedB(b iter.Seq[int]) {
 // feedBSeq2 sends the elements of b to the output, numbering them; the first
 // error of b fails the run.
 func (r *nestedRun) feedBSeq2(b iter.Seq2[int, error]) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("b", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range b {
 		if r.Stopped() {
@@ -564,7 +595,7 @@ func (r *nestedRun) feedBSeq2(b iter.Seq2[int, error]) {
 			r.Fail("b", -1, index, err)
 			return
 		}
-		if !r.out.put(done, pipegen.Item[int]{Index: index.Branch(1).Branch(0), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1).Branch(0), Value: v}) {
 			return
 		}
 		i++
@@ -575,18 +606,24 @@ func (r *nestedRun) feedBSeq2(b iter.Seq2[int, error]) {
 // main.go:15): it calls Square on each element of its input and sends the
 // result on.
 func (r *nestedRun) squareWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
-	done := r.Done()
+	queue := r.squareIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.squareIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Square(it.Value)
-		if !r.out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
 			return
 		}
 	}
@@ -627,9 +664,9 @@ func squaresWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -666,8 +703,8 @@ func startSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 	}
 	r := &squaresRun{
 		Run:      run,
-		squareIn: newIntQueue(run.MaxSize("Square"), 1),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Square")),
+		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -697,17 +734,18 @@ func startSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 
 // feed sends the elements of in to stage Square, numbering them.
 func (r *squaresRun) feed(in iter.Seq[int]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -717,10 +755,11 @@ func (r *squaresRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Square, numbering them; the
 // first error of in fails the run.
 func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -731,7 +770,7 @@ func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -742,18 +781,24 @@ func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
 // main.go:15): it calls Square on each element of its input and sends the
 // result on.
 func (r *squaresRun) squareWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
-	done := r.Done()
+	queue := r.squareIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.squareIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Square(it.Value)
-		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -795,9 +840,9 @@ func ThriceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -834,8 +879,8 @@ func startThrice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 	}
 	r := &thriceRun{
 		Run:      run,
-		squareIn: newIntQueue(run.MaxSize("Square"), 1),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Square")),
+		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -865,17 +910,18 @@ func startThrice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 
 // feed sends the elements of in to stage Square, numbering them.
 func (r *thriceRun) feed(in iter.Seq[int]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -885,10 +931,11 @@ func (r *thriceRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Square, numbering them; the
 // first error of in fails the run.
 func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -899,7 +946,7 @@ func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -910,24 +957,30 @@ func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
 // main.go:15): it calls Square on each element of its input and sends the
 // result on.
 func (r *thriceRun) squareWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
-	done := r.Done()
+	queue := r.squareIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.squareIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Square(it.Value)
-		if !r.out.put(done, pipegen.Item[int]{Index: index.Branch(0).Branch(0), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0).Branch(0), Value: v}) {
 			return
 		}
-		if !r.out.put(done, pipegen.Item[int]{Index: index.Branch(1).Branch(0), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1).Branch(0), Value: v}) {
 			return
 		}
-		if !r.out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
 			return
 		}
 	}
@@ -969,9 +1022,9 @@ func DiamondWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -1012,10 +1065,10 @@ func startDiamond[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 	}
 	r := &diamondRun{
 		Run:      run,
-		squareIn: newIntQueue(run.MaxSize("Square"), 1),
-		negIn:    newIntQueue(run.MaxSize("Neg"), run.Workers("Square")),
-		evenIn:   newIntQueue(run.MaxSize("Even"), run.Workers("Square")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Neg")+run.Workers("Even")),
+		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		negIn:    newIntQueue(run.MaxSize("Neg"), run.MaxBatch(), run.Workers("Square"), run.Workers("Neg")),
+		evenIn:   newIntQueue(run.MaxSize("Even"), run.MaxBatch(), run.Workers("Square"), run.Workers("Even")),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Neg")+run.Workers("Even"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -1055,17 +1108,18 @@ func startDiamond[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 
 // feed sends the elements of in to stage Square, numbering them.
 func (r *diamondRun) feed(in iter.Seq[int]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1075,10 +1129,11 @@ func (r *diamondRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Square, numbering them; the
 // first error of in fails the run.
 func (r *diamondRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.squareIn.producerDone()
+	done := r.Done()
+	out := r.squareIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -1089,7 +1144,7 @@ func (r *diamondRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.squareIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1100,22 +1155,29 @@ func (r *diamondRun) feedSeq2(in iter.Seq2[int, error]) {
 // main.go:15): it calls Square on each element of its input and sends the
 // result on.
 func (r *diamondRun) squareWorker(worker int) {
-	defer r.negIn.producerDone()
-	defer r.evenIn.producerDone()
+	done := r.Done()
+	out := r.negIn.writer()
+	defer out.close(done)
+	out2 := r.evenIn.writer()
+	defer out2.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
-	done := r.Done()
+	queue := r.squareIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done) && out2.flush(done)
+	}
 	for {
-		it, ok := r.squareIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Square(it.Value)
-		if !r.negIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
-		if !r.evenIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out2.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -1124,18 +1186,24 @@ func (r *diamondRun) squareWorker(worker int) {
 // negWorker runs one worker of stage Neg (//pipegen:map at main.go:21): it
 // calls Neg on each element of its input and sends the result on.
 func (r *diamondRun) negWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Neg", worker, &index)
-	done := r.Done()
+	queue := r.negIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.negIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Neg(it.Value)
-		if !r.out.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
 			return
 		}
 	}
@@ -1144,12 +1212,18 @@ func (r *diamondRun) negWorker(worker int) {
 // evenWorker runs one worker of stage Even (//pipegen:filter at main.go:27):
 // it sends on the elements of its input for which Even reports true.
 func (r *diamondRun) evenWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Even", worker, &index)
-	done := r.Done()
+	queue := r.evenIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.evenIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -1158,117 +1232,326 @@ func (r *diamondRun) evenWorker(worker int) {
 		if !keep {
 			continue
 		}
-		if !r.out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: it.Value}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: it.Value}) {
 			return
 		}
 	}
 }
 
-// intQueue is a bounded queue of int elements between stages. It is closed
-// by the last of its producers to finish, so that its consumers see its end.
+// intQueue is a bounded queue of int elements between stages. Elements
+// travel in batches: each producer goroutine fills its own through a
+// intWriter, each consumer takes whole batches through a intReader. The
+// queue is closed by the last of its producers to finish, so that its
+// consumers see its end.
 type intQueue struct {
-	items     chan pipegen.Item[int]
+	batches   chan []pipegen.Item[int]
+	free      chan []pipegen.Item[int] // emptied batches, for reuse
+	size      int                      // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newIntQueue returns a queue that holds up to size elements and is closed
-// once producers producers are done.
-func newIntQueue(size, producers int) *intQueue {
-	q := &intQueue{items: make(chan pipegen.Item[int], size)}
+// newIntQueue returns a queue that holds up to size elements, in batches of
+// up to maxBatch, read by consumers goroutines and closed once producers
+// producers are done.
+func newIntQueue(size, maxBatch, producers, consumers int) *intQueue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &intQueue{
+		batches: make(chan []pipegen.Item[int], slots),
+		free:    make(chan []pipegen.Item[int], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *intQueue) newBatch() []pipegen.Item[int] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[int], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *intQueue) recycle(batch []pipegen.Item[int]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// intWriter is one producer goroutine's end of a intQueue: the batch it
+// fills.
+type intWriter struct {
+	q     *intQueue
+	batch []pipegen.Item[int]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *intQueue) writer() intWriter {
+	return intWriter{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *intWriter) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *intWriter) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *intQueue) get(done <-chan struct{}) (it pipegen.Item[int], ok bool) {
+// intReader is one consumer goroutine's end of a intQueue: the batch it
+// takes elements from.
+type intReader struct {
+	q     *intQueue
+	batch []pipegen.Item[int]
+	next  int
+	start time.Time // when the batch was taken, to time it
+}
+
+// reader returns the end of the queue for one consumer goroutine.
+func (q *intQueue) reader() intReader {
+	return intReader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
+	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
 	select {
-	case it, ok = <-q.items:
-		return it, ok
+	case rd.batch, ok = <-rd.q.batches:
 	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[int]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
 	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
+	if !ok {
+		return pipegen.Item[int]{}, false
 	}
-	return it, ok
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *intQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// stringQueue is a bounded queue of string elements between stages. It is
-// closed by the last of its producers to finish, so that its consumers see
-// its end.
+// stringQueue is a bounded queue of string elements between stages. Elements
+// travel in batches: each producer goroutine fills its own through a
+// stringWriter, each consumer takes whole batches through a stringReader.
+// The queue is closed by the last of its producers to finish, so that its
+// consumers see its end.
 type stringQueue struct {
-	items     chan pipegen.Item[string]
+	batches   chan []pipegen.Item[string]
+	free      chan []pipegen.Item[string] // emptied batches, for reuse
+	size      int                         // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newStringQueue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newStringQueue(size, producers int) *stringQueue {
-	q := &stringQueue{items: make(chan pipegen.Item[string], size)}
+// newStringQueue returns a queue that holds up to size elements, in batches
+// of up to maxBatch, read by consumers goroutines and closed once producers
+// producers are done.
+func newStringQueue(size, maxBatch, producers, consumers int) *stringQueue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &stringQueue{
+		batches: make(chan []pipegen.Item[string], slots),
+		free:    make(chan []pipegen.Item[string], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *stringQueue) newBatch() []pipegen.Item[string] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[string], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// stringWriter is one producer goroutine's end of a stringQueue: the batch
+// it fills.
+type stringWriter struct {
+	q     *stringQueue
+	batch []pipegen.Item[string]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *stringQueue) writer() stringWriter {
+	return stringWriter{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *stringWriter) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *stringWriter) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok bool) {
-	select {
-	case it, ok = <-q.items:
-		return it, ok
-	default:
-	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
+// stringReader is one consumer goroutine's end of a stringQueue: the batch
+// it takes elements from.
+type stringReader struct {
+	q     *stringQueue
+	batch []pipegen.Item[string]
+	next  int
+	start time.Time // when the batch was taken, to time it
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *stringQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
+// reader returns the end of the queue for one consumer goroutine.
+func (q *stringQueue) reader() stringReader {
+	return stringReader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
 	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
+	select {
+	case rd.batch, ok = <-rd.q.batches:
+	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[string]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
+	}
+	if !ok {
+		return pipegen.Item[string]{}, false
+	}
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"iter"
+	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
@@ -48,7 +49,7 @@ func startSumAll[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 	}
 	r := &sumAllRun{
 		Run:   run,
-		addIn: newIntQueue(run.MaxSize("Add"), 1),
+		addIn: newIntQueue(run.MaxSize("Add"), run.MaxBatch(), 1, run.Workers("Add")),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -78,17 +79,18 @@ func startSumAll[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 
 // feed sends the elements of in to stage Add, numbering them.
 func (r *sumAllRun) feed(in iter.Seq[int]) {
-	defer r.addIn.producerDone()
+	done := r.Done()
+	out := r.addIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.addIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -98,10 +100,11 @@ func (r *sumAllRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Add, numbering them; the first
 // error of in fails the run.
 func (r *sumAllRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.addIn.producerDone()
+	done := r.Done()
+	out := r.addIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -112,7 +115,7 @@ func (r *sumAllRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.addIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -122,11 +125,12 @@ func (r *sumAllRun) feedSeq2(in iter.Seq2[int, error]) {
 // addWorker runs one worker of stage Add (//pipegen:each at main.go:15): it
 // calls Add on each element of its input.
 func (r *sumAllRun) addWorker(worker int) {
+	done := r.Done()
 	var index pipegen.Index
 	defer r.Recover("Add", worker, &index)
-	done := r.Done()
+	queue := r.addIn.reader()
 	for {
-		it, ok := r.addIn.get(done)
+		it, ok := queue.get(done, nil)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -177,8 +181,8 @@ func startSumChecked[In pipegen.Input[int]](ctx context.Context, in In, opts []p
 	}
 	r := &sumCheckedRun{
 		Run:          run,
-		incIn:        newIntQueue(run.MaxSize("Inc"), 1),
-		addCheckedIn: newIntQueue(run.MaxSize("AddChecked"), run.Workers("Inc")),
+		incIn:        newIntQueue(run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
+		addCheckedIn: newIntQueue(run.MaxSize("AddChecked"), run.MaxBatch(), run.Workers("Inc"), run.Workers("AddChecked")),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -213,17 +217,18 @@ func startSumChecked[In pipegen.Input[int]](ctx context.Context, in In, opts []p
 
 // feed sends the elements of in to stage Inc, numbering them.
 func (r *sumCheckedRun) feed(in iter.Seq[int]) {
-	defer r.incIn.producerDone()
+	done := r.Done()
+	out := r.incIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.incIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -233,10 +238,11 @@ func (r *sumCheckedRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Inc, numbering them; the first
 // error of in fails the run.
 func (r *sumCheckedRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.incIn.producerDone()
+	done := r.Done()
+	out := r.incIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -247,7 +253,7 @@ func (r *sumCheckedRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.incIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -257,18 +263,24 @@ func (r *sumCheckedRun) feedSeq2(in iter.Seq2[int, error]) {
 // incWorker runs one worker of stage Inc (//pipegen:map at main.go:36): it
 // calls Inc on each element of its input and sends the result on.
 func (r *sumCheckedRun) incWorker(worker int) {
-	defer r.addCheckedIn.producerDone()
+	done := r.Done()
+	out := r.addCheckedIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Inc", worker, &index)
-	done := r.Done()
+	queue := r.incIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.incIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Inc(it.Value)
-		if !r.addCheckedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -277,11 +289,12 @@ func (r *sumCheckedRun) incWorker(worker int) {
 // addCheckedWorker runs one worker of stage AddChecked (//pipegen:each at
 // main.go:18): it calls AddChecked on each element of its input.
 func (r *sumCheckedRun) addCheckedWorker(worker int) {
+	done := r.Done()
 	var index pipegen.Index
 	defer r.Recover("AddChecked", worker, &index)
-	done := r.Done()
+	queue := r.addCheckedIn.reader()
 	for {
-		it, ok := r.addCheckedIn.get(done)
+		it, ok := queue.get(done, nil)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -333,7 +346,7 @@ func startSumCtx[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 	}
 	r := &sumCtxRun{
 		Run:      run,
-		addCtxIn: newIntQueue(run.MaxSize("AddCtx"), 1),
+		addCtxIn: newIntQueue(run.MaxSize("AddCtx"), run.MaxBatch(), 1, run.Workers("AddCtx")),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -363,17 +376,18 @@ func startSumCtx[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 
 // feed sends the elements of in to stage AddCtx, numbering them.
 func (r *sumCtxRun) feed(in iter.Seq[int]) {
-	defer r.addCtxIn.producerDone()
+	done := r.Done()
+	out := r.addCtxIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.addCtxIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -383,10 +397,11 @@ func (r *sumCtxRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage AddCtx, numbering them; the
 // first error of in fails the run.
 func (r *sumCtxRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.addCtxIn.producerDone()
+	done := r.Done()
+	out := r.addCtxIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -397,7 +412,7 @@ func (r *sumCtxRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.addCtxIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -407,11 +422,12 @@ func (r *sumCtxRun) feedSeq2(in iter.Seq2[int, error]) {
 // addCtxWorker runs one worker of stage AddCtx (//pipegen:each at
 // main.go:27): it calls AddCtx on each element of its input.
 func (r *sumCtxRun) addCtxWorker(worker int) {
+	ctx, done := r.Context(), r.Done()
 	var index pipegen.Index
 	defer r.Recover("AddCtx", worker, &index)
-	ctx, done := r.Context(), r.Done()
+	queue := r.addCtxIn.reader()
 	for {
-		it, ok := r.addCtxIn.get(done)
+		it, ok := queue.get(done, nil)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -463,8 +479,8 @@ func startSumCtxErr[In pipegen.Input[int]](ctx context.Context, in In, opts []pi
 	}
 	r := &sumCtxErrRun{
 		Run:         run,
-		incIn:       newIntQueue(run.MaxSize("Inc"), 1),
-		addCtxErrIn: newIntQueue(run.MaxSize("AddCtxErr"), run.Workers("Inc")),
+		incIn:       newIntQueue(run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
+		addCtxErrIn: newIntQueue(run.MaxSize("AddCtxErr"), run.MaxBatch(), run.Workers("Inc"), run.Workers("AddCtxErr")),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -499,17 +515,18 @@ func startSumCtxErr[In pipegen.Input[int]](ctx context.Context, in In, opts []pi
 
 // feed sends the elements of in to stage Inc, numbering them.
 func (r *sumCtxErrRun) feed(in iter.Seq[int]) {
-	defer r.incIn.producerDone()
+	done := r.Done()
+	out := r.incIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.incIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -519,10 +536,11 @@ func (r *sumCtxErrRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Inc, numbering them; the first
 // error of in fails the run.
 func (r *sumCtxErrRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.incIn.producerDone()
+	done := r.Done()
+	out := r.incIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -533,7 +551,7 @@ func (r *sumCtxErrRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.incIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -545,14 +563,20 @@ func (r *sumCtxErrRun) feedSeq2(in iter.Seq2[int, error]) {
 // element of its input goes through Inc and then through each of them in
 // turn, in this goroutine, with no queue between them.
 func (r *sumCtxErrRun) incWorker(worker int) {
-	defer r.addCtxErrIn.producerDone()
+	done := r.Done()
+	out := r.addCtxErrIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	stage := "Inc"
 	var at pipegen.Index
 	defer r.RecoverAt(&stage, worker, &at)
-	done := r.Done()
+	queue := r.incIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.incIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -561,7 +585,7 @@ func (r *sumCtxErrRun) incWorker(worker int) {
 		v := Inc(it.Value)
 		stage, at = "Inc#2", index
 		v2 := Inc(v)
-		if !r.addCtxErrIn.put(done, pipegen.Item[int]{Index: index, Value: v2}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v2}) {
 			return
 		}
 	}
@@ -570,11 +594,12 @@ func (r *sumCtxErrRun) incWorker(worker int) {
 // addCtxErrWorker runs one worker of stage AddCtxErr (//pipegen:each at
 // main.go:30): it calls AddCtxErr on each element of its input.
 func (r *sumCtxErrRun) addCtxErrWorker(worker int) {
+	ctx, done := r.Context(), r.Done()
 	var index pipegen.Index
 	defer r.Recover("AddCtxErr", worker, &index)
-	ctx, done := r.Context(), r.Done()
+	queue := r.addCtxErrIn.reader()
 	for {
-		it, ok := r.addCtxErrIn.get(done)
+		it, ok := queue.get(done, nil)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -587,56 +612,161 @@ func (r *sumCtxErrRun) addCtxErrWorker(worker int) {
 	}
 }
 
-// intQueue is a bounded queue of int elements between stages. It is closed
-// by the last of its producers to finish, so that its consumers see its end.
+// intQueue is a bounded queue of int elements between stages. Elements
+// travel in batches: each producer goroutine fills its own through a
+// intWriter, each consumer takes whole batches through a intReader. The
+// queue is closed by the last of its producers to finish, so that its
+// consumers see its end.
 type intQueue struct {
-	items     chan pipegen.Item[int]
+	batches   chan []pipegen.Item[int]
+	free      chan []pipegen.Item[int] // emptied batches, for reuse
+	size      int                      // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newIntQueue returns a queue that holds up to size elements and is closed
-// once producers producers are done.
-func newIntQueue(size, producers int) *intQueue {
-	q := &intQueue{items: make(chan pipegen.Item[int], size)}
+// newIntQueue returns a queue that holds up to size elements, in batches of
+// up to maxBatch, read by consumers goroutines and closed once producers
+// producers are done.
+func newIntQueue(size, maxBatch, producers, consumers int) *intQueue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &intQueue{
+		batches: make(chan []pipegen.Item[int], slots),
+		free:    make(chan []pipegen.Item[int], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *intQueue) newBatch() []pipegen.Item[int] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[int], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *intQueue) recycle(batch []pipegen.Item[int]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// intWriter is one producer goroutine's end of a intQueue: the batch it
+// fills.
+type intWriter struct {
+	q     *intQueue
+	batch []pipegen.Item[int]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *intQueue) writer() intWriter {
+	return intWriter{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *intWriter) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *intWriter) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *intQueue) get(done <-chan struct{}) (it pipegen.Item[int], ok bool) {
-	select {
-	case it, ok = <-q.items:
-		return it, ok
-	default:
-	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
+// intReader is one consumer goroutine's end of a intQueue: the batch it
+// takes elements from.
+type intReader struct {
+	q     *intQueue
+	batch []pipegen.Item[int]
+	next  int
+	start time.Time // when the batch was taken, to time it
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *intQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
+// reader returns the end of the queue for one consumer goroutine.
+func (q *intQueue) reader() intReader {
+	return intReader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
 	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
+	select {
+	case rd.batch, ok = <-rd.q.batches:
+	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[int]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
+	}
+	if !ok {
+		return pipegen.Item[int]{}, false
+	}
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"iter"
+	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
@@ -45,9 +46,9 @@ func TriangleWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -86,9 +87,9 @@ func startTriangle[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 	}
 	r := &triangleRun{
 		Run:      run,
-		rangeIn:  newIntQueue(run.MaxSize("Range"), 1),
-		repeatIn: newIntQueue(run.MaxSize("Repeat"), run.Workers("Range")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Repeat")),
+		rangeIn:  newIntQueue(run.MaxSize("Range"), run.MaxBatch(), 1, run.Workers("Range")),
+		repeatIn: newIntQueue(run.MaxSize("Repeat"), run.MaxBatch(), run.Workers("Range"), run.Workers("Repeat")),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Repeat"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -123,17 +124,18 @@ func startTriangle[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 
 // feed sends the elements of in to stage Range, numbering them.
 func (r *triangleRun) feed(in iter.Seq[int]) {
-	defer r.rangeIn.producerDone()
+	done := r.Done()
+	out := r.rangeIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.rangeIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -143,10 +145,11 @@ func (r *triangleRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Range, numbering them; the
 // first error of in fails the run.
 func (r *triangleRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.rangeIn.producerDone()
+	done := r.Done()
+	out := r.rangeIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -157,7 +160,7 @@ func (r *triangleRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.rangeIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -168,19 +171,25 @@ func (r *triangleRun) feedSeq2(in iter.Seq2[int, error]) {
 // main.go:12): it calls Range on each element of its input and sends on
 // every element of the result.
 func (r *triangleRun) rangeWorker(worker int) {
-	defer r.repeatIn.producerDone()
+	done := r.Done()
+	out := r.repeatIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Range", worker, &index)
-	done := r.Done()
+	queue := r.rangeIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.rangeIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		child := 0
 		for v := range Range(it.Value) {
-			if !r.repeatIn.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
+			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
 				return
 			}
 			child++
@@ -192,12 +201,18 @@ func (r *triangleRun) rangeWorker(worker int) {
 // main.go:23): it calls Repeat on each element of its input and sends on
 // every element of the result.
 func (r *triangleRun) repeatWorker(worker int) {
-	defer r.out.producerDone()
+	ctx, done := r.Context(), r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Repeat", worker, &index)
-	ctx, done := r.Context(), r.Done()
+	queue := r.repeatIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.repeatIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -209,7 +224,7 @@ func (r *triangleRun) repeatWorker(worker int) {
 		}
 		child := 0
 		for v := range vs {
-			if !r.out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
+			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
 				return
 			}
 			child++
@@ -217,56 +232,161 @@ func (r *triangleRun) repeatWorker(worker int) {
 	}
 }
 
-// intQueue is a bounded queue of int elements between stages. It is closed
-// by the last of its producers to finish, so that its consumers see its end.
+// intQueue is a bounded queue of int elements between stages. Elements
+// travel in batches: each producer goroutine fills its own through a
+// intWriter, each consumer takes whole batches through a intReader. The
+// queue is closed by the last of its producers to finish, so that its
+// consumers see its end.
 type intQueue struct {
-	items     chan pipegen.Item[int]
+	batches   chan []pipegen.Item[int]
+	free      chan []pipegen.Item[int] // emptied batches, for reuse
+	size      int                      // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newIntQueue returns a queue that holds up to size elements and is closed
-// once producers producers are done.
-func newIntQueue(size, producers int) *intQueue {
-	q := &intQueue{items: make(chan pipegen.Item[int], size)}
+// newIntQueue returns a queue that holds up to size elements, in batches of
+// up to maxBatch, read by consumers goroutines and closed once producers
+// producers are done.
+func newIntQueue(size, maxBatch, producers, consumers int) *intQueue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &intQueue{
+		batches: make(chan []pipegen.Item[int], slots),
+		free:    make(chan []pipegen.Item[int], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *intQueue) newBatch() []pipegen.Item[int] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[int], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *intQueue) recycle(batch []pipegen.Item[int]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// intWriter is one producer goroutine's end of a intQueue: the batch it
+// fills.
+type intWriter struct {
+	q     *intQueue
+	batch []pipegen.Item[int]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *intQueue) writer() intWriter {
+	return intWriter{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *intWriter) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *intWriter) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *intQueue) get(done <-chan struct{}) (it pipegen.Item[int], ok bool) {
-	select {
-	case it, ok = <-q.items:
-		return it, ok
-	default:
-	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
+// intReader is one consumer goroutine's end of a intQueue: the batch it
+// takes elements from.
+type intReader struct {
+	q     *intQueue
+	batch []pipegen.Item[int]
+	next  int
+	start time.Time // when the batch was taken, to time it
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *intQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
+// reader returns the end of the queue for one consumer goroutine.
+func (q *intQueue) reader() intReader {
+	return intReader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
 	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
+	select {
+	case rd.batch, ok = <-rd.q.batches:
+	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[int]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
+	}
+	if !ok {
+		return pipegen.Item[int]{}, false
+	}
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"iter"
+	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
@@ -44,9 +45,9 @@ func SplitWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts .
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -84,9 +85,9 @@ func startSplit[In pipegen.Input[string]](ctx context.Context, in In, opts []pip
 	}
 	r := &splitRun{
 		Run:       run,
-		wordsIn:   newStringQueue(run.MaxSize("Words"), 1),
-		lettersIn: newStringQueue(run.MaxSize("Letters"), run.Workers("Words")),
-		out:       newRuneQueue(pipegen.DefaultMaxSize, run.Workers("Letters")),
+		wordsIn:   newStringQueue(run.MaxSize("Words"), run.MaxBatch(), 1, run.Workers("Words")),
+		lettersIn: newStringQueue(run.MaxSize("Letters"), run.MaxBatch(), run.Workers("Words"), run.Workers("Letters")),
+		out:       newRuneQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Letters"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[string]:
@@ -121,17 +122,18 @@ func startSplit[In pipegen.Input[string]](ctx context.Context, in In, opts []pip
 
 // feed sends the elements of in to stage Words, numbering them.
 func (r *splitRun) feed(in iter.Seq[string]) {
-	defer r.wordsIn.producerDone()
+	done := r.Done()
+	out := r.wordsIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.wordsIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -141,10 +143,11 @@ func (r *splitRun) feed(in iter.Seq[string]) {
 // feedSeq2 sends the elements of in to stage Words, numbering them; the
 // first error of in fails the run.
 func (r *splitRun) feedSeq2(in iter.Seq2[string, error]) {
-	defer r.wordsIn.producerDone()
+	done := r.Done()
+	out := r.wordsIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -155,7 +158,7 @@ func (r *splitRun) feedSeq2(in iter.Seq2[string, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.wordsIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -166,19 +169,25 @@ func (r *splitRun) feedSeq2(in iter.Seq2[string, error]) {
 // main.go:12): it calls Words on each element of its input and sends on
 // every element of the result.
 func (r *splitRun) wordsWorker(worker int) {
-	defer r.lettersIn.producerDone()
+	done := r.Done()
+	out := r.lettersIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Words", worker, &index)
-	done := r.Done()
+	queue := r.wordsIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.wordsIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		vs := Words(it.Value)
 		for child, v := range vs {
-			if !r.lettersIn.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
+			if !out.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
 				return
 			}
 		}
@@ -189,12 +198,18 @@ func (r *splitRun) wordsWorker(worker int) {
 // main.go:15): it calls Letters on each element of its input and sends on
 // every element of the result.
 func (r *splitRun) lettersWorker(worker int) {
-	defer r.out.producerDone()
+	ctx, done := r.Context(), r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Letters", worker, &index)
-	ctx, done := r.Context(), r.Done()
+	queue := r.lettersIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.lettersIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -205,7 +220,7 @@ func (r *splitRun) lettersWorker(worker int) {
 			return
 		}
 		for child, v := range vs {
-			if !r.out.put(done, pipegen.Item[rune]{Index: index.Child(child), Value: v}) {
+			if !out.put(done, pipegen.Item[rune]{Index: index.Child(child), Value: v}) {
 				return
 			}
 		}
@@ -248,9 +263,9 @@ func EmptyWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts .
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -289,9 +304,9 @@ func startEmpty[In pipegen.Input[string]](ctx context.Context, in In, opts []pip
 	}
 	r := &emptyRun{
 		Run:       run,
-		wordsIn:   newStringQueue(run.MaxSize("Words"), 1),
-		lettersIn: newStringQueue(run.MaxSize("Letters"), run.Workers("Words")),
-		out:       newRuneQueue(pipegen.DefaultMaxSize, run.Workers("Letters")),
+		wordsIn:   newStringQueue(run.MaxSize("Words"), run.MaxBatch(), 1, run.Workers("Words")),
+		lettersIn: newStringQueue(run.MaxSize("Letters"), run.MaxBatch(), run.Workers("Words"), run.Workers("Letters")),
+		out:       newRuneQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Letters"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[string]:
@@ -326,17 +341,18 @@ func startEmpty[In pipegen.Input[string]](ctx context.Context, in In, opts []pip
 
 // feed sends the elements of in to stage Words, numbering them.
 func (r *emptyRun) feed(in iter.Seq[string]) {
-	defer r.wordsIn.producerDone()
+	done := r.Done()
+	out := r.wordsIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.wordsIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -346,10 +362,11 @@ func (r *emptyRun) feed(in iter.Seq[string]) {
 // feedSeq2 sends the elements of in to stage Words, numbering them; the
 // first error of in fails the run.
 func (r *emptyRun) feedSeq2(in iter.Seq2[string, error]) {
-	defer r.wordsIn.producerDone()
+	done := r.Done()
+	out := r.wordsIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -360,7 +377,7 @@ func (r *emptyRun) feedSeq2(in iter.Seq2[string, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.wordsIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -371,19 +388,25 @@ func (r *emptyRun) feedSeq2(in iter.Seq2[string, error]) {
 // main.go:12): it calls Words on each element of its input and sends on
 // every element of the result.
 func (r *emptyRun) wordsWorker(worker int) {
-	defer r.lettersIn.producerDone()
+	done := r.Done()
+	out := r.lettersIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Words", worker, &index)
-	done := r.Done()
+	queue := r.wordsIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.wordsIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		vs := Words(it.Value)
 		for child, v := range vs {
-			if !r.lettersIn.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
+			if !out.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
 				return
 			}
 		}
@@ -396,14 +419,20 @@ func (r *emptyRun) wordsWorker(worker int) {
 // through each of them in turn, in this goroutine, with no queue between
 // them.
 func (r *emptyRun) lettersWorker(worker int) {
-	defer r.out.producerDone()
+	ctx, done := r.Context(), r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	stage := "Letters"
 	var at pipegen.Index
 	defer r.RecoverAt(&stage, worker, &at)
-	ctx, done := r.Context(), r.Done()
+	queue := r.lettersIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.lettersIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -418,7 +447,7 @@ func (r *emptyRun) lettersWorker(worker int) {
 			stage, at = "Nothing", index.Child(child)
 			vs2 := Nothing(v)
 			for child2, v2 := range vs2 {
-				if !r.out.put(done, pipegen.Item[rune]{Index: index.Child(child).Child(child2), Value: v2}) {
+				if !out.put(done, pipegen.Item[rune]{Index: index.Child(child).Child(child2), Value: v2}) {
 					return
 				}
 			}
@@ -426,111 +455,320 @@ func (r *emptyRun) lettersWorker(worker int) {
 	}
 }
 
-// stringQueue is a bounded queue of string elements between stages. It is
-// closed by the last of its producers to finish, so that its consumers see
-// its end.
+// stringQueue is a bounded queue of string elements between stages. Elements
+// travel in batches: each producer goroutine fills its own through a
+// stringWriter, each consumer takes whole batches through a stringReader.
+// The queue is closed by the last of its producers to finish, so that its
+// consumers see its end.
 type stringQueue struct {
-	items     chan pipegen.Item[string]
+	batches   chan []pipegen.Item[string]
+	free      chan []pipegen.Item[string] // emptied batches, for reuse
+	size      int                         // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newStringQueue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newStringQueue(size, producers int) *stringQueue {
-	q := &stringQueue{items: make(chan pipegen.Item[string], size)}
+// newStringQueue returns a queue that holds up to size elements, in batches
+// of up to maxBatch, read by consumers goroutines and closed once producers
+// producers are done.
+func newStringQueue(size, maxBatch, producers, consumers int) *stringQueue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &stringQueue{
+		batches: make(chan []pipegen.Item[string], slots),
+		free:    make(chan []pipegen.Item[string], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *stringQueue) newBatch() []pipegen.Item[string] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[string], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// stringWriter is one producer goroutine's end of a stringQueue: the batch
+// it fills.
+type stringWriter struct {
+	q     *stringQueue
+	batch []pipegen.Item[string]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *stringQueue) writer() stringWriter {
+	return stringWriter{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *stringWriter) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *stringWriter) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok bool) {
+// stringReader is one consumer goroutine's end of a stringQueue: the batch
+// it takes elements from.
+type stringReader struct {
+	q     *stringQueue
+	batch []pipegen.Item[string]
+	next  int
+	start time.Time // when the batch was taken, to time it
+}
+
+// reader returns the end of the queue for one consumer goroutine.
+func (q *stringQueue) reader() stringReader {
+	return stringReader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
+	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
 	select {
-	case it, ok = <-q.items:
-		return it, ok
+	case rd.batch, ok = <-rd.q.batches:
 	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[string]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
 	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
+	if !ok {
+		return pipegen.Item[string]{}, false
 	}
-	return it, ok
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *stringQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// runeQueue is a bounded queue of rune elements between stages. It is closed
-// by the last of its producers to finish, so that its consumers see its end.
+// runeQueue is a bounded queue of rune elements between stages. Elements
+// travel in batches: each producer goroutine fills its own through a
+// runeWriter, each consumer takes whole batches through a runeReader. The
+// queue is closed by the last of its producers to finish, so that its
+// consumers see its end.
 type runeQueue struct {
-	items     chan pipegen.Item[rune]
+	batches   chan []pipegen.Item[rune]
+	free      chan []pipegen.Item[rune] // emptied batches, for reuse
+	size      int                       // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newRuneQueue returns a queue that holds up to size elements and is closed
-// once producers producers are done.
-func newRuneQueue(size, producers int) *runeQueue {
-	q := &runeQueue{items: make(chan pipegen.Item[rune], size)}
+// newRuneQueue returns a queue that holds up to size elements, in batches of
+// up to maxBatch, read by consumers goroutines and closed once producers
+// producers are done.
+func newRuneQueue(size, maxBatch, producers, consumers int) *runeQueue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &runeQueue{
+		batches: make(chan []pipegen.Item[rune], slots),
+		free:    make(chan []pipegen.Item[rune], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *runeQueue) put(done <-chan struct{}, it pipegen.Item[rune]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *runeQueue) newBatch() []pipegen.Item[rune] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[rune], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *runeQueue) recycle(batch []pipegen.Item[rune]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// runeWriter is one producer goroutine's end of a runeQueue: the batch it
+// fills.
+type runeWriter struct {
+	q     *runeQueue
+	batch []pipegen.Item[rune]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *runeQueue) writer() runeWriter {
+	return runeWriter{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *runeWriter) put(done <-chan struct{}, it pipegen.Item[rune]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *runeWriter) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *runeWriter) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *runeQueue) get(done <-chan struct{}) (it pipegen.Item[rune], ok bool) {
-	select {
-	case it, ok = <-q.items:
-		return it, ok
-	default:
-	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
+// runeReader is one consumer goroutine's end of a runeQueue: the batch it
+// takes elements from.
+type runeReader struct {
+	q     *runeQueue
+	batch []pipegen.Item[rune]
+	next  int
+	start time.Time // when the batch was taken, to time it
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *runeQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
+// reader returns the end of the queue for one consumer goroutine.
+func (q *runeQueue) reader() runeReader {
+	return runeReader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *runeReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[rune], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
 	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *runeReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[rune], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
+	select {
+	case rd.batch, ok = <-rd.q.batches:
+	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[rune]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
+	}
+	if !ok {
+		return pipegen.Item[rune]{}, false
+	}
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }

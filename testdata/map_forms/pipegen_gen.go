@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"iter"
+	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
@@ -44,9 +45,9 @@ func PlainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -82,8 +83,8 @@ func startPlain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 	}
 	r := &plainRun{
 		Run:      run,
-		doubleIn: newIntQueue(run.MaxSize("Double"), 1),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Double")),
+		doubleIn: newIntQueue(run.MaxSize("Double"), run.MaxBatch(), 1, run.Workers("Double")),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Double"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -113,17 +114,18 @@ func startPlain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 
 // feed sends the elements of in to stage Double, numbering them.
 func (r *plainRun) feed(in iter.Seq[int]) {
-	defer r.doubleIn.producerDone()
+	done := r.Done()
+	out := r.doubleIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.doubleIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -133,10 +135,11 @@ func (r *plainRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Double, numbering them; the
 // first error of in fails the run.
 func (r *plainRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.doubleIn.producerDone()
+	done := r.Done()
+	out := r.doubleIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -147,7 +150,7 @@ func (r *plainRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.doubleIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -158,18 +161,24 @@ func (r *plainRun) feedSeq2(in iter.Seq2[int, error]) {
 // main.go:11): it calls Double on each element of its input and sends the
 // result on.
 func (r *plainRun) doubleWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Double", worker, &index)
-	done := r.Done()
+	queue := r.doubleIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.doubleIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Double(it.Value)
-		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -211,9 +220,9 @@ func WithErrWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -252,9 +261,9 @@ func startWithErr[In pipegen.Input[string]](ctx context.Context, in In, opts []p
 	}
 	r := &withErrRun{
 		Run:      run,
-		parseIn:  newStringQueue(run.MaxSize("Parse"), 1),
-		doubleIn: newIntQueue(run.MaxSize("Double"), run.Workers("Parse")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Double")),
+		parseIn:  newStringQueue(run.MaxSize("Parse"), run.MaxBatch(), 1, run.Workers("Parse")),
+		doubleIn: newIntQueue(run.MaxSize("Double"), run.MaxBatch(), run.Workers("Parse"), run.Workers("Double")),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Double"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[string]:
@@ -289,17 +298,18 @@ func startWithErr[In pipegen.Input[string]](ctx context.Context, in In, opts []p
 
 // feed sends the elements of in to stage Parse, numbering them.
 func (r *withErrRun) feed(in iter.Seq[string]) {
-	defer r.parseIn.producerDone()
+	done := r.Done()
+	out := r.parseIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.parseIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -309,10 +319,11 @@ func (r *withErrRun) feed(in iter.Seq[string]) {
 // feedSeq2 sends the elements of in to stage Parse, numbering them; the
 // first error of in fails the run.
 func (r *withErrRun) feedSeq2(in iter.Seq2[string, error]) {
-	defer r.parseIn.producerDone()
+	done := r.Done()
+	out := r.parseIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -323,7 +334,7 @@ func (r *withErrRun) feedSeq2(in iter.Seq2[string, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.parseIn.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -333,12 +344,18 @@ func (r *withErrRun) feedSeq2(in iter.Seq2[string, error]) {
 // parseWorker runs one worker of stage Parse (//pipegen:map at main.go:14):
 // it calls Parse on each element of its input and sends the result on.
 func (r *withErrRun) parseWorker(worker int) {
-	defer r.doubleIn.producerDone()
+	done := r.Done()
+	out := r.doubleIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Parse", worker, &index)
-	done := r.Done()
+	queue := r.parseIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.parseIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -348,7 +365,7 @@ func (r *withErrRun) parseWorker(worker int) {
 			r.Fail("Parse", worker, index, err)
 			return
 		}
-		if !r.doubleIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -358,18 +375,24 @@ func (r *withErrRun) parseWorker(worker int) {
 // main.go:11): it calls Double on each element of its input and sends the
 // result on.
 func (r *withErrRun) doubleWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Double", worker, &index)
-	done := r.Done()
+	queue := r.doubleIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.doubleIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Double(it.Value)
-		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -411,9 +434,9 @@ func WithCtxWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -452,9 +475,9 @@ func startWithCtx[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 	}
 	r := &withCtxRun{
 		Run:      run,
-		doubleIn: newIntQueue(run.MaxSize("Double"), 1),
-		formatIn: newIntQueue(run.MaxSize("Format"), run.Workers("Double")),
-		out:      newStringQueue(pipegen.DefaultMaxSize, run.Workers("Format")),
+		doubleIn: newIntQueue(run.MaxSize("Double"), run.MaxBatch(), 1, run.Workers("Double")),
+		formatIn: newIntQueue(run.MaxSize("Format"), run.MaxBatch(), run.Workers("Double"), run.Workers("Format")),
+		out:      newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Format"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -489,17 +512,18 @@ func startWithCtx[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 
 // feed sends the elements of in to stage Double, numbering them.
 func (r *withCtxRun) feed(in iter.Seq[int]) {
-	defer r.doubleIn.producerDone()
+	done := r.Done()
+	out := r.doubleIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.doubleIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -509,10 +533,11 @@ func (r *withCtxRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Double, numbering them; the
 // first error of in fails the run.
 func (r *withCtxRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.doubleIn.producerDone()
+	done := r.Done()
+	out := r.doubleIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -523,7 +548,7 @@ func (r *withCtxRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.doubleIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -534,18 +559,24 @@ func (r *withCtxRun) feedSeq2(in iter.Seq2[int, error]) {
 // main.go:11): it calls Double on each element of its input and sends the
 // result on.
 func (r *withCtxRun) doubleWorker(worker int) {
-	defer r.formatIn.producerDone()
+	done := r.Done()
+	out := r.formatIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Double", worker, &index)
-	done := r.Done()
+	queue := r.doubleIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.doubleIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Double(it.Value)
-		if !r.formatIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -555,18 +586,24 @@ func (r *withCtxRun) doubleWorker(worker int) {
 // main.go:17): it calls Format on each element of its input and sends the
 // result on.
 func (r *withCtxRun) formatWorker(worker int) {
-	defer r.out.producerDone()
+	ctx, done := r.Context(), r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Format", worker, &index)
-	ctx, done := r.Context(), r.Done()
+	queue := r.formatIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.formatIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Format(ctx, it.Value)
-		if !r.out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -608,9 +645,9 @@ func WithBothWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -648,8 +685,8 @@ func startWithBoth[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 	}
 	r := &withBothRun{
 		Run:     run,
-		checkIn: newIntQueue(run.MaxSize("Check"), 1),
-		out:     newIntQueue(pipegen.DefaultMaxSize, run.Workers("Check")),
+		checkIn: newIntQueue(run.MaxSize("Check"), run.MaxBatch(), 1, run.Workers("Check")),
+		out:     newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Check"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -679,17 +716,18 @@ func startWithBoth[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 
 // feed sends the elements of in to stage Check, numbering them.
 func (r *withBothRun) feed(in iter.Seq[int]) {
-	defer r.checkIn.producerDone()
+	done := r.Done()
+	out := r.checkIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.checkIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -699,10 +737,11 @@ func (r *withBothRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Check, numbering them; the
 // first error of in fails the run.
 func (r *withBothRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.checkIn.producerDone()
+	done := r.Done()
+	out := r.checkIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -713,7 +752,7 @@ func (r *withBothRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.checkIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -725,14 +764,20 @@ func (r *withBothRun) feedSeq2(in iter.Seq2[int, error]) {
 // each element of its input goes through Check and then through each of them
 // in turn, in this goroutine, with no queue between them.
 func (r *withBothRun) checkWorker(worker int) {
-	defer r.out.producerDone()
+	ctx, done := r.Context(), r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	stage := "Check"
 	var at pipegen.Index
 	defer r.RecoverAt(&stage, worker, &at)
-	ctx, done := r.Context(), r.Done()
+	queue := r.checkIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.checkIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -745,117 +790,326 @@ func (r *withBothRun) checkWorker(worker int) {
 		}
 		stage, at = "Double", index
 		v2 := Double(v)
-		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v2}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v2}) {
 			return
 		}
 	}
 }
 
-// intQueue is a bounded queue of int elements between stages. It is closed
-// by the last of its producers to finish, so that its consumers see its end.
+// intQueue is a bounded queue of int elements between stages. Elements
+// travel in batches: each producer goroutine fills its own through a
+// intWriter, each consumer takes whole batches through a intReader. The
+// queue is closed by the last of its producers to finish, so that its
+// consumers see its end.
 type intQueue struct {
-	items     chan pipegen.Item[int]
+	batches   chan []pipegen.Item[int]
+	free      chan []pipegen.Item[int] // emptied batches, for reuse
+	size      int                      // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newIntQueue returns a queue that holds up to size elements and is closed
-// once producers producers are done.
-func newIntQueue(size, producers int) *intQueue {
-	q := &intQueue{items: make(chan pipegen.Item[int], size)}
+// newIntQueue returns a queue that holds up to size elements, in batches of
+// up to maxBatch, read by consumers goroutines and closed once producers
+// producers are done.
+func newIntQueue(size, maxBatch, producers, consumers int) *intQueue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &intQueue{
+		batches: make(chan []pipegen.Item[int], slots),
+		free:    make(chan []pipegen.Item[int], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *intQueue) newBatch() []pipegen.Item[int] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[int], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *intQueue) recycle(batch []pipegen.Item[int]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// intWriter is one producer goroutine's end of a intQueue: the batch it
+// fills.
+type intWriter struct {
+	q     *intQueue
+	batch []pipegen.Item[int]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *intQueue) writer() intWriter {
+	return intWriter{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *intWriter) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *intWriter) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *intQueue) get(done <-chan struct{}) (it pipegen.Item[int], ok bool) {
+// intReader is one consumer goroutine's end of a intQueue: the batch it
+// takes elements from.
+type intReader struct {
+	q     *intQueue
+	batch []pipegen.Item[int]
+	next  int
+	start time.Time // when the batch was taken, to time it
+}
+
+// reader returns the end of the queue for one consumer goroutine.
+func (q *intQueue) reader() intReader {
+	return intReader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
+	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
 	select {
-	case it, ok = <-q.items:
-		return it, ok
+	case rd.batch, ok = <-rd.q.batches:
 	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[int]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
 	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
+	if !ok {
+		return pipegen.Item[int]{}, false
 	}
-	return it, ok
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *intQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// stringQueue is a bounded queue of string elements between stages. It is
-// closed by the last of its producers to finish, so that its consumers see
-// its end.
+// stringQueue is a bounded queue of string elements between stages. Elements
+// travel in batches: each producer goroutine fills its own through a
+// stringWriter, each consumer takes whole batches through a stringReader.
+// The queue is closed by the last of its producers to finish, so that its
+// consumers see its end.
 type stringQueue struct {
-	items     chan pipegen.Item[string]
+	batches   chan []pipegen.Item[string]
+	free      chan []pipegen.Item[string] // emptied batches, for reuse
+	size      int                         // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newStringQueue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newStringQueue(size, producers int) *stringQueue {
-	q := &stringQueue{items: make(chan pipegen.Item[string], size)}
+// newStringQueue returns a queue that holds up to size elements, in batches
+// of up to maxBatch, read by consumers goroutines and closed once producers
+// producers are done.
+func newStringQueue(size, maxBatch, producers, consumers int) *stringQueue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &stringQueue{
+		batches: make(chan []pipegen.Item[string], slots),
+		free:    make(chan []pipegen.Item[string], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *stringQueue) newBatch() []pipegen.Item[string] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[string], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// stringWriter is one producer goroutine's end of a stringQueue: the batch
+// it fills.
+type stringWriter struct {
+	q     *stringQueue
+	batch []pipegen.Item[string]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *stringQueue) writer() stringWriter {
+	return stringWriter{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *stringWriter) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *stringWriter) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok bool) {
-	select {
-	case it, ok = <-q.items:
-		return it, ok
-	default:
-	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
+// stringReader is one consumer goroutine's end of a stringQueue: the batch
+// it takes elements from.
+type stringReader struct {
+	q     *stringQueue
+	batch []pipegen.Item[string]
+	next  int
+	start time.Time // when the batch was taken, to time it
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *stringQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
+// reader returns the end of the queue for one consumer goroutine.
+func (q *stringQueue) reader() stringReader {
+	return stringReader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
 	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
+	select {
+	case rd.batch, ok = <-rd.q.batches:
+	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[string]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
+	}
+	if !ok {
+		return pipegen.Item[string]{}, false
+	}
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"iter"
+	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
@@ -45,9 +46,9 @@ func KindsWithIndex[In pipegen.Input[float64]](ctx context.Context, in In, opts 
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -89,10 +90,10 @@ func startKinds[In pipegen.Input[float64]](ctx context.Context, in In, opts []pi
 	}
 	r := &kindsRun{
 		Run:         run,
-		toCelsiusIn: newFloat64Queue(run.MaxSize("ToCelsius"), 1),
-		itemsIn:     newOrderPtrQueue(run.MaxSize("Items"), run.Workers("ToCelsius")),
-		countIn:     newStringSliceQueue(run.MaxSize("Count"), run.Workers("Items")),
-		out:         newTallyQueue(pipegen.DefaultMaxSize, run.Workers("Count")),
+		toCelsiusIn: newFloat64Queue(run.MaxSize("ToCelsius"), run.MaxBatch(), 1, run.Workers("ToCelsius")),
+		itemsIn:     newOrderPtrQueue(run.MaxSize("Items"), run.MaxBatch(), run.Workers("ToCelsius"), run.Workers("Items")),
+		countIn:     newStringSliceQueue(run.MaxSize("Count"), run.MaxBatch(), run.Workers("Items"), run.Workers("Count")),
+		out:         newTallyQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Count"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[float64]:
@@ -132,17 +133,18 @@ func startKinds[In pipegen.Input[float64]](ctx context.Context, in In, opts []pi
 
 // feed sends the elements of in to stage ToCelsius, numbering them.
 func (r *kindsRun) feed(in iter.Seq[float64]) {
-	defer r.toCelsiusIn.producerDone()
+	done := r.Done()
+	out := r.toCelsiusIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.toCelsiusIn.put(done, pipegen.Item[float64]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[float64]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -152,10 +154,11 @@ func (r *kindsRun) feed(in iter.Seq[float64]) {
 // feedSeq2 sends the elements of in to stage ToCelsius, numbering them; the
 // first error of in fails the run.
 func (r *kindsRun) feedSeq2(in iter.Seq2[float64, error]) {
-	defer r.toCelsiusIn.producerDone()
+	done := r.Done()
+	out := r.toCelsiusIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -166,7 +169,7 @@ func (r *kindsRun) feedSeq2(in iter.Seq2[float64, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.toCelsiusIn.put(done, pipegen.Item[float64]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[float64]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -179,14 +182,20 @@ func (r *kindsRun) feedSeq2(in iter.Seq2[float64, error]) {
 // through each of them in turn, in this goroutine, with no queue between
 // them.
 func (r *kindsRun) toCelsiusWorker(worker int) {
-	defer r.itemsIn.producerDone()
+	done := r.Done()
+	out := r.itemsIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	stage := "ToCelsius"
 	var at pipegen.Index
 	defer r.RecoverAt(&stage, worker, &at)
-	done := r.Done()
+	queue := r.toCelsiusIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.toCelsiusIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -195,7 +204,7 @@ func (r *kindsRun) toCelsiusWorker(worker int) {
 		v := ToCelsius(it.Value)
 		stage, at = "Warm", index
 		v2 := Warm(v)
-		if !r.itemsIn.put(done, pipegen.Item[*Order]{Index: index, Value: v2}) {
+		if !out.put(done, pipegen.Item[*Order]{Index: index, Value: v2}) {
 			return
 		}
 	}
@@ -204,18 +213,24 @@ func (r *kindsRun) toCelsiusWorker(worker int) {
 // itemsWorker runs one worker of stage Items (//pipegen:map at main.go:29):
 // it calls Items on each element of its input and sends the result on.
 func (r *kindsRun) itemsWorker(worker int) {
-	defer r.countIn.producerDone()
+	done := r.Done()
+	out := r.countIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Items", worker, &index)
-	done := r.Done()
+	queue := r.itemsIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.itemsIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Items(it.Value)
-		if !r.countIn.put(done, pipegen.Item[[]string]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[[]string]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -226,14 +241,20 @@ func (r *kindsRun) itemsWorker(worker int) {
 // each element of its input goes through Count and then through each of them
 // in turn, in this goroutine, with no queue between them.
 func (r *kindsRun) countWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	stage := "Count"
 	var at pipegen.Index
 	defer r.RecoverAt(&stage, worker, &at)
-	done := r.Done()
+	queue := r.countIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.countIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -242,228 +263,644 @@ func (r *kindsRun) countWorker(worker int) {
 		v := Count(it.Value)
 		stage, at = "AsTally", index
 		v2 := AsTally(v)
-		if !r.out.put(done, pipegen.Item[Tally]{Index: index, Value: v2}) {
+		if !out.put(done, pipegen.Item[Tally]{Index: index, Value: v2}) {
 			return
 		}
 	}
 }
 
-// float64Queue is a bounded queue of float64 elements between stages. It is
-// closed by the last of its producers to finish, so that its consumers see
-// its end.
+// float64Queue is a bounded queue of float64 elements between stages.
+// Elements travel in batches: each producer goroutine fills its own through
+// a float64Writer, each consumer takes whole batches through a
+// float64Reader. The queue is closed by the last of its producers to finish,
+// so that its consumers see its end.
 type float64Queue struct {
-	items     chan pipegen.Item[float64]
+	batches   chan []pipegen.Item[float64]
+	free      chan []pipegen.Item[float64] // emptied batches, for reuse
+	size      int                          // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newFloat64Queue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newFloat64Queue(size, producers int) *float64Queue {
-	q := &float64Queue{items: make(chan pipegen.Item[float64], size)}
+// newFloat64Queue returns a queue that holds up to size elements, in batches
+// of up to maxBatch, read by consumers goroutines and closed once producers
+// producers are done.
+func newFloat64Queue(size, maxBatch, producers, consumers int) *float64Queue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &float64Queue{
+		batches: make(chan []pipegen.Item[float64], slots),
+		free:    make(chan []pipegen.Item[float64], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *float64Queue) put(done <-chan struct{}, it pipegen.Item[float64]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *float64Queue) newBatch() []pipegen.Item[float64] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[float64], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *float64Queue) recycle(batch []pipegen.Item[float64]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// float64Writer is one producer goroutine's end of a float64Queue: the batch
+// it fills.
+type float64Writer struct {
+	q     *float64Queue
+	batch []pipegen.Item[float64]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *float64Queue) writer() float64Writer {
+	return float64Writer{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *float64Writer) put(done <-chan struct{}, it pipegen.Item[float64]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *float64Writer) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *float64Writer) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *float64Queue) get(done <-chan struct{}) (it pipegen.Item[float64], ok bool) {
+// float64Reader is one consumer goroutine's end of a float64Queue: the batch
+// it takes elements from.
+type float64Reader struct {
+	q     *float64Queue
+	batch []pipegen.Item[float64]
+	next  int
+	start time.Time // when the batch was taken, to time it
+}
+
+// reader returns the end of the queue for one consumer goroutine.
+func (q *float64Queue) reader() float64Reader {
+	return float64Reader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *float64Reader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[float64], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
+	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *float64Reader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[float64], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
 	select {
-	case it, ok = <-q.items:
-		return it, ok
+	case rd.batch, ok = <-rd.q.batches:
 	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[float64]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
 	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
+	if !ok {
+		return pipegen.Item[float64]{}, false
 	}
-	return it, ok
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *float64Queue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// orderPtrQueue is a bounded queue of *Order elements between stages. It is
-// closed by the last of its producers to finish, so that its consumers see
-// its end.
+// orderPtrQueue is a bounded queue of *Order elements between stages.
+// Elements travel in batches: each producer goroutine fills its own through
+// a orderPtrWriter, each consumer takes whole batches through a
+// orderPtrReader. The queue is closed by the last of its producers to
+// finish, so that its consumers see its end.
 type orderPtrQueue struct {
-	items     chan pipegen.Item[*Order]
+	batches   chan []pipegen.Item[*Order]
+	free      chan []pipegen.Item[*Order] // emptied batches, for reuse
+	size      int                         // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newOrderPtrQueue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newOrderPtrQueue(size, producers int) *orderPtrQueue {
-	q := &orderPtrQueue{items: make(chan pipegen.Item[*Order], size)}
+// newOrderPtrQueue returns a queue that holds up to size elements, in
+// batches of up to maxBatch, read by consumers goroutines and closed once
+// producers producers are done.
+func newOrderPtrQueue(size, maxBatch, producers, consumers int) *orderPtrQueue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &orderPtrQueue{
+		batches: make(chan []pipegen.Item[*Order], slots),
+		free:    make(chan []pipegen.Item[*Order], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *orderPtrQueue) put(done <-chan struct{}, it pipegen.Item[*Order]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *orderPtrQueue) newBatch() []pipegen.Item[*Order] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[*Order], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *orderPtrQueue) recycle(batch []pipegen.Item[*Order]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// orderPtrWriter is one producer goroutine's end of a orderPtrQueue: the
+// batch it fills.
+type orderPtrWriter struct {
+	q     *orderPtrQueue
+	batch []pipegen.Item[*Order]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *orderPtrQueue) writer() orderPtrWriter {
+	return orderPtrWriter{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *orderPtrWriter) put(done <-chan struct{}, it pipegen.Item[*Order]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *orderPtrWriter) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *orderPtrWriter) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *orderPtrQueue) get(done <-chan struct{}) (it pipegen.Item[*Order], ok bool) {
-	select {
-	case it, ok = <-q.items:
-		return it, ok
-	default:
-	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
+// orderPtrReader is one consumer goroutine's end of a orderPtrQueue: the
+// batch it takes elements from.
+type orderPtrReader struct {
+	q     *orderPtrQueue
+	batch []pipegen.Item[*Order]
+	next  int
+	start time.Time // when the batch was taken, to time it
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *orderPtrQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
+// reader returns the end of the queue for one consumer goroutine.
+func (q *orderPtrQueue) reader() orderPtrReader {
+	return orderPtrReader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *orderPtrReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[*Order], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
 	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *orderPtrReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[*Order], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
+	select {
+	case rd.batch, ok = <-rd.q.batches:
+	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[*Order]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
+	}
+	if !ok {
+		return pipegen.Item[*Order]{}, false
+	}
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }
 
 // stringSliceQueue is a bounded queue of []string elements between stages.
-// It is closed by the last of its producers to finish, so that its consumers
-// see its end.
+// Elements travel in batches: each producer goroutine fills its own through
+// a stringSliceWriter, each consumer takes whole batches through a
+// stringSliceReader. The queue is closed by the last of its producers to
+// finish, so that its consumers see its end.
 type stringSliceQueue struct {
-	items     chan pipegen.Item[[]string]
+	batches   chan []pipegen.Item[[]string]
+	free      chan []pipegen.Item[[]string] // emptied batches, for reuse
+	size      int                           // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newStringSliceQueue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newStringSliceQueue(size, producers int) *stringSliceQueue {
-	q := &stringSliceQueue{items: make(chan pipegen.Item[[]string], size)}
+// newStringSliceQueue returns a queue that holds up to size elements, in
+// batches of up to maxBatch, read by consumers goroutines and closed once
+// producers producers are done.
+func newStringSliceQueue(size, maxBatch, producers, consumers int) *stringSliceQueue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &stringSliceQueue{
+		batches: make(chan []pipegen.Item[[]string], slots),
+		free:    make(chan []pipegen.Item[[]string], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *stringSliceQueue) put(done <-chan struct{}, it pipegen.Item[[]string]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *stringSliceQueue) newBatch() []pipegen.Item[[]string] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[[]string], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *stringSliceQueue) recycle(batch []pipegen.Item[[]string]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// stringSliceWriter is one producer goroutine's end of a stringSliceQueue:
+// the batch it fills.
+type stringSliceWriter struct {
+	q     *stringSliceQueue
+	batch []pipegen.Item[[]string]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *stringSliceQueue) writer() stringSliceWriter {
+	return stringSliceWriter{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *stringSliceWriter) put(done <-chan struct{}, it pipegen.Item[[]string]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *stringSliceWriter) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *stringSliceWriter) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *stringSliceQueue) get(done <-chan struct{}) (it pipegen.Item[[]string], ok bool) {
+// stringSliceReader is one consumer goroutine's end of a stringSliceQueue:
+// the batch it takes elements from.
+type stringSliceReader struct {
+	q     *stringSliceQueue
+	batch []pipegen.Item[[]string]
+	next  int
+	start time.Time // when the batch was taken, to time it
+}
+
+// reader returns the end of the queue for one consumer goroutine.
+func (q *stringSliceQueue) reader() stringSliceReader {
+	return stringSliceReader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *stringSliceReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[[]string], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
+	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *stringSliceReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[[]string], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
 	select {
-	case it, ok = <-q.items:
-		return it, ok
+	case rd.batch, ok = <-rd.q.batches:
 	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[[]string]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
 	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
+	if !ok {
+		return pipegen.Item[[]string]{}, false
 	}
-	return it, ok
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *stringSliceQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// tallyQueue is a bounded queue of Tally elements between stages. It is
-// closed by the last of its producers to finish, so that its consumers see
-// its end.
+// tallyQueue is a bounded queue of Tally elements between stages. Elements
+// travel in batches: each producer goroutine fills its own through a
+// tallyWriter, each consumer takes whole batches through a tallyReader. The
+// queue is closed by the last of its producers to finish, so that its
+// consumers see its end.
 type tallyQueue struct {
-	items     chan pipegen.Item[Tally]
+	batches   chan []pipegen.Item[Tally]
+	free      chan []pipegen.Item[Tally] // emptied batches, for reuse
+	size      int                        // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newTallyQueue returns a queue that holds up to size elements and is closed
-// once producers producers are done.
-func newTallyQueue(size, producers int) *tallyQueue {
-	q := &tallyQueue{items: make(chan pipegen.Item[Tally], size)}
+// newTallyQueue returns a queue that holds up to size elements, in batches
+// of up to maxBatch, read by consumers goroutines and closed once producers
+// producers are done.
+func newTallyQueue(size, maxBatch, producers, consumers int) *tallyQueue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &tallyQueue{
+		batches: make(chan []pipegen.Item[Tally], slots),
+		free:    make(chan []pipegen.Item[Tally], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *tallyQueue) put(done <-chan struct{}, it pipegen.Item[Tally]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *tallyQueue) newBatch() []pipegen.Item[Tally] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[Tally], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *tallyQueue) recycle(batch []pipegen.Item[Tally]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// tallyWriter is one producer goroutine's end of a tallyQueue: the batch it
+// fills.
+type tallyWriter struct {
+	q     *tallyQueue
+	batch []pipegen.Item[Tally]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *tallyQueue) writer() tallyWriter {
+	return tallyWriter{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *tallyWriter) put(done <-chan struct{}, it pipegen.Item[Tally]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *tallyWriter) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *tallyWriter) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *tallyQueue) get(done <-chan struct{}) (it pipegen.Item[Tally], ok bool) {
-	select {
-	case it, ok = <-q.items:
-		return it, ok
-	default:
-	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
+// tallyReader is one consumer goroutine's end of a tallyQueue: the batch it
+// takes elements from.
+type tallyReader struct {
+	q     *tallyQueue
+	batch []pipegen.Item[Tally]
+	next  int
+	start time.Time // when the batch was taken, to time it
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *tallyQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
+// reader returns the end of the queue for one consumer goroutine.
+func (q *tallyQueue) reader() tallyReader {
+	return tallyReader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *tallyReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[Tally], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
 	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *tallyReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[Tally], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
+	select {
+	case rd.batch, ok = <-rd.q.batches:
+	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[Tally]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
+	}
+	if !ok {
+		return pipegen.Item[Tally]{}, false
+	}
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }

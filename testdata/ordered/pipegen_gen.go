@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"iter"
+	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
@@ -46,9 +47,9 @@ func InOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -87,9 +88,9 @@ func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 	}
 	r := &inOrderRun{
 		Run:       run,
-		slowIn:    newIntQueue(run.MaxSize("Slow"), 1),
-		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.Workers("Slow")),
-		out:       newIntQueue(pipegen.DefaultMaxSize, 1),
+		slowIn:    newIntQueue(run.MaxSize("Slow"), run.MaxBatch(), 1, run.Workers("Slow")),
+		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Slow"), 1),
+		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:     pipegen.NewOrder(1),
 	}
 	switch in := any(in).(type) {
@@ -121,22 +122,27 @@ func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 
 // feed sends the elements of in to stage Slow, numbering them.
 func (r *inOrderRun) feed(in iter.Seq[int]) {
-	defer r.slowIn.producerDone()
+	done := r.Done()
+	out := r.slowIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.slowIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -147,11 +153,16 @@ func (r *inOrderRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Slow, numbering them; the first
 // error of in fails the run.
 func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.slowIn.producerDone()
+	done := r.Done()
+	out := r.slowIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -162,11 +173,11 @@ func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.slowIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -177,12 +188,18 @@ func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 // slowWorker runs one worker of stage Slow (//pipegen:map at main.go:14): it
 // calls Slow on each element of its input and sends the result on.
 func (r *inOrderRun) slowWorker(worker int) {
-	defer r.orderedIn.producerDone()
+	done := r.Done()
+	out := r.orderedIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Slow", worker, &index)
-	done := r.Done()
+	queue := r.slowIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.slowIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -190,7 +207,7 @@ func (r *inOrderRun) slowWorker(worker int) {
 		pos := index.Source()
 		v := Slow(it.Value)
 		r.order.Add(pos, 1)
-		if !r.orderedIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Done(pos)
@@ -202,10 +219,15 @@ func (r *inOrderRun) slowWorker(worker int) {
 // source position has arrived, then sends them on sorted by index. The
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *inOrderRun) orderedWorker() {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var held pipegen.Reorder[int]
 	release := func() bool {
 		for {
@@ -215,7 +237,7 @@ func (r *inOrderRun) orderedWorker() {
 			}
 			for _, it := range held.Take(pos) {
 				index = it.Index
-				if !r.out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
 					return false
 				}
 			}
@@ -223,15 +245,22 @@ func (r *inOrderRun) orderedWorker() {
 		}
 	}
 	for {
+		// Send on what was released before waiting for more.
+		if !flush() {
+			return
+		}
 		select {
-		case it, ok := <-r.orderedIn.items:
+		case batch, ok := <-r.orderedIn.batches:
 			if !ok {
 				// Every element has arrived: what is held is complete.
 				release()
 				return
 			}
-			held.Put(it)
-			r.order.Done(it.Index.Source())
+			for _, it := range batch {
+				held.Put(it)
+				r.order.Done(it.Index.Source())
+			}
+			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
 			return
@@ -280,9 +309,9 @@ func DigitsWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -327,12 +356,12 @@ func startDigits[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 	}
 	r := &digitsRun{
 		Run:        run,
-		slowIn:     newIntQueue(run.MaxSize("Slow"), 1),
-		spellIn:    newIntQueue(run.MaxSize("Spell"), run.Workers("Slow")),
-		orderedIn:  newStringQueue(pipegen.DefaultMaxSize, run.Workers("Spell")),
-		notZeroIn:  newStringQueue(run.MaxSize("NotZero"), 1),
-		orderedIn2: newStringQueue(pipegen.DefaultMaxSize, run.Workers("NotZero")),
-		out:        newStringQueue(pipegen.DefaultMaxSize, 1),
+		slowIn:     newIntQueue(run.MaxSize("Slow"), run.MaxBatch(), 1, run.Workers("Slow")),
+		spellIn:    newIntQueue(run.MaxSize("Spell"), run.MaxBatch(), run.Workers("Slow"), run.Workers("Spell")),
+		orderedIn:  newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Spell"), 1),
+		notZeroIn:  newStringQueue(run.MaxSize("NotZero"), run.MaxBatch(), 1, run.Workers("NotZero")),
+		orderedIn2: newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("NotZero"), 1),
+		out:        newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:      pipegen.NewOrder(1),
 		order2:     pipegen.NewOrder(1),
 	}
@@ -376,22 +405,27 @@ func startDigits[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 
 // feed sends the elements of in to stage Slow, numbering them.
 func (r *digitsRun) feed(in iter.Seq[int]) {
-	defer r.slowIn.producerDone()
+	done := r.Done()
+	out := r.slowIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.slowIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -402,11 +436,16 @@ func (r *digitsRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Slow, numbering them; the first
 // error of in fails the run.
 func (r *digitsRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.slowIn.producerDone()
+	done := r.Done()
+	out := r.slowIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -417,11 +456,11 @@ func (r *digitsRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.slowIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -432,12 +471,18 @@ func (r *digitsRun) feedSeq2(in iter.Seq2[int, error]) {
 // slowWorker runs one worker of stage Slow (//pipegen:map at main.go:14): it
 // calls Slow on each element of its input and sends the result on.
 func (r *digitsRun) slowWorker(worker int) {
-	defer r.spellIn.producerDone()
+	done := r.Done()
+	out := r.spellIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Slow", worker, &index)
-	done := r.Done()
+	queue := r.slowIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.slowIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -445,7 +490,7 @@ func (r *digitsRun) slowWorker(worker int) {
 		pos := index.Source()
 		v := Slow(it.Value)
 		r.order.Add(pos, 1)
-		if !r.spellIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Done(pos)
@@ -456,12 +501,18 @@ func (r *digitsRun) slowWorker(worker int) {
 // main.go:20): it calls Spell on each element of its input and sends on
 // every element of the result.
 func (r *digitsRun) spellWorker(worker int) {
-	defer r.orderedIn.producerDone()
+	done := r.Done()
+	out := r.orderedIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Spell", worker, &index)
-	done := r.Done()
+	queue := r.spellIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.spellIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -470,7 +521,7 @@ func (r *digitsRun) spellWorker(worker int) {
 		vs := Spell(it.Value)
 		for child, v := range vs {
 			r.order.Add(pos, 1)
-			if !r.orderedIn.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
+			if !out.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
 				return
 			}
 		}
@@ -483,11 +534,16 @@ func (r *digitsRun) spellWorker(worker int) {
 // source position has arrived, then sends them on sorted by index. The
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *digitsRun) orderedWorker() {
-	defer r.notZeroIn.producerDone()
+	done := r.Done()
+	out := r.notZeroIn.writer()
+	defer out.close(done)
 	defer r.order2.End(0)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var held pipegen.Reorder[string]
 	release := func() bool {
 		for {
@@ -495,13 +551,13 @@ func (r *digitsRun) orderedWorker() {
 			if !ok {
 				return true
 			}
-			if !r.order2.Open(done, 0, pos) {
+			if !r.order2.Open(done, 0, pos, flush) {
 				return false
 			}
 			for _, it := range held.Take(pos) {
 				index = it.Index
 				r.order2.Add(pos, 1)
-				if !r.notZeroIn.put(done, pipegen.Item[string]{Index: index, Value: it.Value}) {
+				if !out.put(done, pipegen.Item[string]{Index: index, Value: it.Value}) {
 					return false
 				}
 			}
@@ -510,15 +566,22 @@ func (r *digitsRun) orderedWorker() {
 		}
 	}
 	for {
+		// Send on what was released before waiting for more.
+		if !flush() {
+			return
+		}
 		select {
-		case it, ok := <-r.orderedIn.items:
+		case batch, ok := <-r.orderedIn.batches:
 			if !ok {
 				// Every element has arrived: what is held is complete.
 				release()
 				return
 			}
-			held.Put(it)
-			r.order.Done(it.Index.Source())
+			for _, it := range batch {
+				held.Put(it)
+				r.order.Done(it.Index.Source())
+			}
+			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
 			return
@@ -533,12 +596,18 @@ func (r *digitsRun) orderedWorker() {
 // main.go:23): it sends on the elements of its input for which NotZero
 // reports true.
 func (r *digitsRun) notZeroWorker(worker int) {
-	defer r.orderedIn2.producerDone()
+	done := r.Done()
+	out := r.orderedIn2.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("NotZero", worker, &index)
-	done := r.Done()
+	queue := r.notZeroIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.notZeroIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -550,7 +619,7 @@ func (r *digitsRun) notZeroWorker(worker int) {
 			continue
 		}
 		r.order2.Add(pos, 1)
-		if !r.orderedIn2.put(done, pipegen.Item[string]{Index: index, Value: it.Value}) {
+		if !out.put(done, pipegen.Item[string]{Index: index, Value: it.Value}) {
 			return
 		}
 		r.order2.Done(pos)
@@ -562,10 +631,15 @@ func (r *digitsRun) notZeroWorker(worker int) {
 // source position has arrived, then sends them on sorted by index. The
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *digitsRun) orderedWorker2() {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#2", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var held pipegen.Reorder[string]
 	release := func() bool {
 		for {
@@ -575,7 +649,7 @@ func (r *digitsRun) orderedWorker2() {
 			}
 			for _, it := range held.Take(pos) {
 				index = it.Index
-				if !r.out.put(done, pipegen.Item[string]{Index: index, Value: it.Value}) {
+				if !out.put(done, pipegen.Item[string]{Index: index, Value: it.Value}) {
 					return false
 				}
 			}
@@ -583,15 +657,22 @@ func (r *digitsRun) orderedWorker2() {
 		}
 	}
 	for {
+		// Send on what was released before waiting for more.
+		if !flush() {
+			return
+		}
 		select {
-		case it, ok := <-r.orderedIn2.items:
+		case batch, ok := <-r.orderedIn2.batches:
 			if !ok {
 				// Every element has arrived: what is held is complete.
 				release()
 				return
 			}
-			held.Put(it)
-			r.order2.Done(it.Index.Source())
+			for _, it := range batch {
+				held.Put(it)
+				r.order2.Done(it.Index.Source())
+			}
+			r.orderedIn2.recycle(batch)
 		case <-r.order2.Wake():
 		case <-done:
 			return
@@ -638,9 +719,9 @@ func MergedWithIndex[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -683,11 +764,11 @@ func startMerged[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Con
 	}
 	r := &mergedRun{
 		Run:       run,
-		slowIn:    newIntQueue(run.MaxSize("Slow"), 1),
-		slowIn2:   newIntQueue(run.MaxSize("Slow#2"), 1),
-		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.Workers("Slow")+run.Workers("Slow#2")),
-		labelIn:   newIntQueue(run.MaxSize("Label"), 1),
-		out:       newStringQueue(pipegen.DefaultMaxSize, run.Workers("Label")),
+		slowIn:    newIntQueue(run.MaxSize("Slow"), run.MaxBatch(), 1, run.Workers("Slow")),
+		slowIn2:   newIntQueue(run.MaxSize("Slow#2"), run.MaxBatch(), 1, run.Workers("Slow#2")),
+		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Slow")+run.Workers("Slow#2"), 1),
+		labelIn:   newIntQueue(run.MaxSize("Label"), run.MaxBatch(), 1, run.Workers("Label")),
+		out:       newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Label"), 1),
 		order:     pipegen.NewOrder(2),
 	}
 	switch a := any(a).(type) {
@@ -747,22 +828,27 @@ func startMerged[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Con
 
 // feedA sends the elements of a to stage Slow, numbering them.
 func (r *mergedRun) feedA(a iter.Seq[int]) {
-	defer r.slowIn.producerDone()
+	done := r.Done()
+	out := r.slowIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("a", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v := range a {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.slowIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -773,11 +859,16 @@ func (r *mergedRun) feedA(a iter.Seq[int]) {
 // feedASeq2 sends the elements of a to stage Slow, numbering them; the first
 // error of a fails the run.
 func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
-	defer r.slowIn.producerDone()
+	done := r.Done()
+	out := r.slowIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("a", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v, err := range a {
 		if r.Stopped() {
@@ -788,11 +879,11 @@ func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
 			r.Fail("a", -1, index, err)
 			return
 		}
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.slowIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -802,22 +893,27 @@ func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
 
 // feedB sends the elements of b to stage Slow#2, numbering them.
 func (r *mergedRun) feedB(b iter.Seq[int]) {
-	defer r.slowIn2.producerDone()
+	done := r.Done()
+	out := r.slowIn2.writer()
+	defer out.close(done)
 	defer r.order.End(1)
 	var index pipegen.Index
 	defer r.Recover("b", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v := range b {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.order.Open(done, 1, i) {
+		if !r.order.Open(done, 1, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.slowIn2.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(1, i)
@@ -828,11 +924,16 @@ func (r *mergedRun) feedB(b iter.Seq[int]) {
 // feedBSeq2 sends the elements of b to stage Slow#2, numbering them; the
 // first error of b fails the run.
 func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
-	defer r.slowIn2.producerDone()
+	done := r.Done()
+	out := r.slowIn2.writer()
+	defer out.close(done)
 	defer r.order.End(1)
 	var index pipegen.Index
 	defer r.Recover("b", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v, err := range b {
 		if r.Stopped() {
@@ -843,11 +944,11 @@ func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
 			r.Fail("b", -1, index, err)
 			return
 		}
-		if !r.order.Open(done, 1, i) {
+		if !r.order.Open(done, 1, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.slowIn2.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(1, i)
@@ -858,12 +959,18 @@ func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
 // slowWorker runs one worker of stage Slow (//pipegen:map at main.go:14): it
 // calls Slow on each element of its input and sends the result on.
 func (r *mergedRun) slowWorker(worker int) {
-	defer r.orderedIn.producerDone()
+	done := r.Done()
+	out := r.orderedIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Slow", worker, &index)
-	done := r.Done()
+	queue := r.slowIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.slowIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -871,7 +978,7 @@ func (r *mergedRun) slowWorker(worker int) {
 		pos := index.Source()
 		v := Slow(it.Value)
 		r.order.Add(pos, 1)
-		if !r.orderedIn.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
 			return
 		}
 		r.order.Done(pos)
@@ -881,12 +988,18 @@ func (r *mergedRun) slowWorker(worker int) {
 // slowWorker2 runs one worker of stage Slow#2 (//pipegen:map at main.go:14):
 // it calls Slow on each element of its input and sends the result on.
 func (r *mergedRun) slowWorker2(worker int) {
-	defer r.orderedIn.producerDone()
+	done := r.Done()
+	out := r.orderedIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Slow#2", worker, &index)
-	done := r.Done()
+	queue := r.slowIn2.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.slowIn2.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -894,7 +1007,7 @@ func (r *mergedRun) slowWorker2(worker int) {
 		pos := index.Source()
 		v := Slow(it.Value)
 		r.order.Add(pos, 1)
-		if !r.orderedIn.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
 			return
 		}
 		r.order.Done(pos)
@@ -906,10 +1019,15 @@ func (r *mergedRun) slowWorker2(worker int) {
 // source position has arrived, then sends them on sorted by index. The
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *mergedRun) orderedWorker() {
-	defer r.labelIn.producerDone()
+	done := r.Done()
+	out := r.labelIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var held pipegen.Reorder[int]
 	release := func() bool {
 		for {
@@ -919,7 +1037,7 @@ func (r *mergedRun) orderedWorker() {
 			}
 			for _, it := range held.Take(pos) {
 				index = it.Index
-				if !r.labelIn.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
 					return false
 				}
 			}
@@ -927,15 +1045,22 @@ func (r *mergedRun) orderedWorker() {
 		}
 	}
 	for {
+		// Send on what was released before waiting for more.
+		if !flush() {
+			return
+		}
 		select {
-		case it, ok := <-r.orderedIn.items:
+		case batch, ok := <-r.orderedIn.batches:
 			if !ok {
 				// Every element has arrived: what is held is complete.
 				release()
 				return
 			}
-			held.Put(it)
-			r.order.Done(it.Index.Source())
+			for _, it := range batch {
+				held.Put(it)
+				r.order.Done(it.Index.Source())
+			}
+			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
 			return
@@ -949,128 +1074,343 @@ func (r *mergedRun) orderedWorker() {
 // labelWorker runs one worker of stage Label (//pipegen:map at main.go:26):
 // it calls Label on each element of its input and sends the result on.
 func (r *mergedRun) labelWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Label", worker, &index)
-	done := r.Done()
+	queue := r.labelIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.labelIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Label(it.Value)
-		if !r.out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 	}
 }
 
-// intQueue is a bounded queue of int elements between stages. It is closed
-// by the last of its producers to finish, so that its consumers see its end.
+// intQueue is a bounded queue of int elements between stages. Elements
+// travel in batches: each producer goroutine fills its own through a
+// intWriter, each consumer takes whole batches through a intReader. The
+// queue is closed by the last of its producers to finish, so that its
+// consumers see its end.
 type intQueue struct {
-	items     chan pipegen.Item[int]
+	batches   chan []pipegen.Item[int]
+	free      chan []pipegen.Item[int] // emptied batches, for reuse
+	size      int                      // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newIntQueue returns a queue that holds up to size elements and is closed
-// once producers producers are done.
-func newIntQueue(size, producers int) *intQueue {
-	q := &intQueue{items: make(chan pipegen.Item[int], size)}
+// newIntQueue returns a queue that holds up to size elements, in batches of
+// up to maxBatch, read by consumers goroutines and closed once producers
+// producers are done.
+func newIntQueue(size, maxBatch, producers, consumers int) *intQueue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &intQueue{
+		batches: make(chan []pipegen.Item[int], slots),
+		free:    make(chan []pipegen.Item[int], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *intQueue) newBatch() []pipegen.Item[int] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[int], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *intQueue) recycle(batch []pipegen.Item[int]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// intWriter is one producer goroutine's end of a intQueue: the batch it
+// fills.
+type intWriter struct {
+	q     *intQueue
+	batch []pipegen.Item[int]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *intQueue) writer() intWriter {
+	return intWriter{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *intWriter) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *intWriter) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *intQueue) get(done <-chan struct{}) (it pipegen.Item[int], ok bool) {
+// intReader is one consumer goroutine's end of a intQueue: the batch it
+// takes elements from.
+type intReader struct {
+	q     *intQueue
+	batch []pipegen.Item[int]
+	next  int
+	start time.Time // when the batch was taken, to time it
+}
+
+// reader returns the end of the queue for one consumer goroutine.
+func (q *intQueue) reader() intReader {
+	return intReader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
+	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
 	select {
-	case it, ok = <-q.items:
-		return it, ok
+	case rd.batch, ok = <-rd.q.batches:
 	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[int]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
 	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
+	if !ok {
+		return pipegen.Item[int]{}, false
 	}
-	return it, ok
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *intQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// stringQueue is a bounded queue of string elements between stages. It is
-// closed by the last of its producers to finish, so that its consumers see
-// its end.
+// stringQueue is a bounded queue of string elements between stages. Elements
+// travel in batches: each producer goroutine fills its own through a
+// stringWriter, each consumer takes whole batches through a stringReader.
+// The queue is closed by the last of its producers to finish, so that its
+// consumers see its end.
 type stringQueue struct {
-	items     chan pipegen.Item[string]
+	batches   chan []pipegen.Item[string]
+	free      chan []pipegen.Item[string] // emptied batches, for reuse
+	size      int                         // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newStringQueue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newStringQueue(size, producers int) *stringQueue {
-	q := &stringQueue{items: make(chan pipegen.Item[string], size)}
+// newStringQueue returns a queue that holds up to size elements, in batches
+// of up to maxBatch, read by consumers goroutines and closed once producers
+// producers are done.
+func newStringQueue(size, maxBatch, producers, consumers int) *stringQueue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &stringQueue{
+		batches: make(chan []pipegen.Item[string], slots),
+		free:    make(chan []pipegen.Item[string], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *stringQueue) newBatch() []pipegen.Item[string] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[string], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// stringWriter is one producer goroutine's end of a stringQueue: the batch
+// it fills.
+type stringWriter struct {
+	q     *stringQueue
+	batch []pipegen.Item[string]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *stringQueue) writer() stringWriter {
+	return stringWriter{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *stringWriter) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *stringWriter) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok bool) {
-	select {
-	case it, ok = <-q.items:
-		return it, ok
-	default:
-	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
+// stringReader is one consumer goroutine's end of a stringQueue: the batch
+// it takes elements from.
+type stringReader struct {
+	q     *stringQueue
+	batch []pipegen.Item[string]
+	next  int
+	start time.Time // when the batch was taken, to time it
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *stringQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
+// reader returns the end of the queue for one consumer goroutine.
+func (q *stringQueue) reader() stringReader {
+	return stringReader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
 	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
+	select {
+	case rd.batch, ok = <-rd.q.batches:
+	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[string]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
+	}
+	if !ok {
+		return pipegen.Item[string]{}, false
+	}
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }

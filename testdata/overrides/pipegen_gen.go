@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"iter"
+	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
@@ -45,9 +46,9 @@ func TwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -86,9 +87,9 @@ func startTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 	}
 	r := &twiceRun{
 		Run:    run,
-		incIn:  newIntQueue(run.MaxSize("Inc"), 1),
-		incIn2: newIntQueue(run.MaxSize("Inc#2"), run.Workers("Inc")),
-		out:    newIntQueue(pipegen.DefaultMaxSize, run.Workers("Inc#2")),
+		incIn:  newIntQueue(run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
+		incIn2: newIntQueue(run.MaxSize("Inc#2"), run.MaxBatch(), run.Workers("Inc"), run.Workers("Inc#2")),
+		out:    newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Inc#2"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -123,17 +124,18 @@ func startTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 
 // feed sends the elements of in to stage Inc, numbering them.
 func (r *twiceRun) feed(in iter.Seq[int]) {
-	defer r.incIn.producerDone()
+	done := r.Done()
+	out := r.incIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.incIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -143,10 +145,11 @@ func (r *twiceRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Inc, numbering them; the first
 // error of in fails the run.
 func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.incIn.producerDone()
+	done := r.Done()
+	out := r.incIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -157,7 +160,7 @@ func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.incIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -167,18 +170,24 @@ func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
 // incWorker runs one worker of stage Inc (//pipegen:map at main.go:13): it
 // calls Inc on each element of its input and sends the result on.
 func (r *twiceRun) incWorker(worker int) {
-	defer r.incIn2.producerDone()
+	done := r.Done()
+	out := r.incIn2.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Inc", worker, &index)
-	done := r.Done()
+	queue := r.incIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.incIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Inc(it.Value)
-		if !r.incIn2.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -189,14 +198,20 @@ func (r *twiceRun) incWorker(worker int) {
 // main.go:16): each element of its input goes through Inc and then through
 // each of them in turn, in this goroutine, with no queue between them.
 func (r *twiceRun) incWorker2(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	stage := "Inc#2"
 	var at pipegen.Index
 	defer r.RecoverAt(&stage, worker, &at)
-	done := r.Done()
+	queue := r.incIn2.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.incIn2.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -208,7 +223,7 @@ func (r *twiceRun) incWorker2(worker int) {
 		if !keep2 {
 			continue
 		}
-		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -250,9 +265,9 @@ func onceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -290,9 +305,9 @@ func startOnce[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 	}
 	r := &onceRun{
 		Run:        run,
-		incIn:      newIntQueue(run.MaxSize("Inc"), 1),
-		positiveIn: newIntQueue(run.MaxSize("Positive"), run.Workers("Inc")),
-		out:        newIntQueue(pipegen.DefaultMaxSize, run.Workers("Positive")),
+		incIn:      newIntQueue(run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
+		positiveIn: newIntQueue(run.MaxSize("Positive"), run.MaxBatch(), run.Workers("Inc"), run.Workers("Positive")),
+		out:        newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Positive"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -327,17 +342,18 @@ func startOnce[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 
 // feed sends the elements of in to stage Inc, numbering them.
 func (r *onceRun) feed(in iter.Seq[int]) {
-	defer r.incIn.producerDone()
+	done := r.Done()
+	out := r.incIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.incIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -347,10 +363,11 @@ func (r *onceRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Inc, numbering them; the first
 // error of in fails the run.
 func (r *onceRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.incIn.producerDone()
+	done := r.Done()
+	out := r.incIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -361,7 +378,7 @@ func (r *onceRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.incIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -371,18 +388,24 @@ func (r *onceRun) feedSeq2(in iter.Seq2[int, error]) {
 // incWorker runs one worker of stage Inc (//pipegen:map at main.go:13): it
 // calls Inc on each element of its input and sends the result on.
 func (r *onceRun) incWorker(worker int) {
-	defer r.positiveIn.producerDone()
+	done := r.Done()
+	out := r.positiveIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Inc", worker, &index)
-	done := r.Done()
+	queue := r.incIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.incIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
 		index = it.Index
 		v := Inc(it.Value)
-		if !r.positiveIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -392,12 +415,18 @@ func (r *onceRun) incWorker(worker int) {
 // main.go:16): it sends on the elements of its input for which Positive
 // reports true.
 func (r *onceRun) positiveWorker(worker int) {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Positive", worker, &index)
-	done := r.Done()
+	queue := r.positiveIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.positiveIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -406,62 +435,167 @@ func (r *onceRun) positiveWorker(worker int) {
 		if !keep {
 			continue
 		}
-		if !r.out.put(done, it) {
+		if !out.put(done, it) {
 			return
 		}
 	}
 }
 
-// intQueue is a bounded queue of int elements between stages. It is closed
-// by the last of its producers to finish, so that its consumers see its end.
+// intQueue is a bounded queue of int elements between stages. Elements
+// travel in batches: each producer goroutine fills its own through a
+// intWriter, each consumer takes whole batches through a intReader. The
+// queue is closed by the last of its producers to finish, so that its
+// consumers see its end.
 type intQueue struct {
-	items     chan pipegen.Item[int]
+	batches   chan []pipegen.Item[int]
+	free      chan []pipegen.Item[int] // emptied batches, for reuse
+	size      int                      // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newIntQueue returns a queue that holds up to size elements and is closed
-// once producers producers are done.
-func newIntQueue(size, producers int) *intQueue {
-	q := &intQueue{items: make(chan pipegen.Item[int], size)}
+// newIntQueue returns a queue that holds up to size elements, in batches of
+// up to maxBatch, read by consumers goroutines and closed once producers
+// producers are done.
+func newIntQueue(size, maxBatch, producers, consumers int) *intQueue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &intQueue{
+		batches: make(chan []pipegen.Item[int], slots),
+		free:    make(chan []pipegen.Item[int], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *intQueue) newBatch() []pipegen.Item[int] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[int], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *intQueue) recycle(batch []pipegen.Item[int]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// intWriter is one producer goroutine's end of a intQueue: the batch it
+// fills.
+type intWriter struct {
+	q     *intQueue
+	batch []pipegen.Item[int]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *intQueue) writer() intWriter {
+	return intWriter{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *intWriter) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *intWriter) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *intQueue) get(done <-chan struct{}) (it pipegen.Item[int], ok bool) {
-	select {
-	case it, ok = <-q.items:
-		return it, ok
-	default:
-	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
+// intReader is one consumer goroutine's end of a intQueue: the batch it
+// takes elements from.
+type intReader struct {
+	q     *intQueue
+	batch []pipegen.Item[int]
+	next  int
+	start time.Time // when the batch was taken, to time it
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *intQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
+// reader returns the end of the queue for one consumer goroutine.
+func (q *intQueue) reader() intReader {
+	return intReader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
 	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
+	select {
+	case rd.batch, ok = <-rd.q.batches:
+	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[int]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
+	}
+	if !ok {
+		return pipegen.Item[int]{}, false
+	}
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }

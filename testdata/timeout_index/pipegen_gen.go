@@ -48,9 +48,9 @@ func FetchedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -93,11 +93,11 @@ func startFetched[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 	}
 	r := &fetchedRun{
 		Run:       run,
-		fetchIn:   newIntQueue(run.MaxSize("Fetch"), 1),
-		quickIn:   newIntQueue(run.MaxSize("Quick"), run.Workers("Fetch")),
-		stepsIn:   newIntQueue(run.MaxSize("Steps"), run.Workers("Quick")),
-		orderedIn: newStringQueue(pipegen.DefaultMaxSize, run.Workers("Steps")),
-		out:       newStringQueue(pipegen.DefaultMaxSize, 1),
+		fetchIn:   newIntQueue(run.MaxSize("Fetch"), run.MaxBatch(), 1, run.Workers("Fetch")),
+		quickIn:   newIntQueue(run.MaxSize("Quick"), run.MaxBatch(), run.Workers("Fetch"), run.Workers("Quick")),
+		stepsIn:   newIntQueue(run.MaxSize("Steps"), run.MaxBatch(), run.Workers("Quick"), run.Workers("Steps")),
+		orderedIn: newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Steps"), 1),
+		out:       newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:     pipegen.NewOrder(1),
 	}
 	switch in := any(in).(type) {
@@ -139,22 +139,27 @@ func startFetched[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 
 // feed sends the elements of in to stage Fetch, numbering them.
 func (r *fetchedRun) feed(in iter.Seq[int]) {
-	defer r.fetchIn.producerDone()
+	done := r.Done()
+	out := r.fetchIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.fetchIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -165,11 +170,16 @@ func (r *fetchedRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Fetch, numbering them; the
 // first error of in fails the run.
 func (r *fetchedRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.fetchIn.producerDone()
+	done := r.Done()
+	out := r.fetchIn.writer()
+	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -180,11 +190,11 @@ func (r *fetchedRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.order.Open(done, 0, i) {
+		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !r.fetchIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -197,12 +207,18 @@ func (r *fetchedRun) feedSeq2(in iter.Seq2[int, error]) {
 // giving each element 20ms before dropping the element (and telling the
 // pipegen.OnTimeout callback).
 func (r *fetchedRun) fetchWorker(worker int) {
-	defer r.quickIn.producerDone()
+	ctx, done := r.Context(), r.Done()
+	out := r.quickIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Fetch", worker, &index)
-	ctx, done := r.Context(), r.Done()
+	queue := r.fetchIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.fetchIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -222,7 +238,7 @@ func (r *fetchedRun) fetchWorker(worker int) {
 			return
 		}
 		r.order.Add(pos, 1)
-		if !r.quickIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Done(pos)
@@ -234,12 +250,18 @@ func (r *fetchedRun) fetchWorker(worker int) {
 // true, giving each element 1.5ms before dropping the element (and telling
 // the pipegen.OnTimeout callback).
 func (r *fetchedRun) quickWorker(worker int) {
-	defer r.stepsIn.producerDone()
+	ctx, done := r.Context(), r.Done()
+	out := r.stepsIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Quick", worker, &index)
-	ctx, done := r.Context(), r.Done()
+	queue := r.quickIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.quickIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -259,7 +281,7 @@ func (r *fetchedRun) quickWorker(worker int) {
 			continue
 		}
 		r.order.Add(pos, 1)
-		if !r.stepsIn.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
 			return
 		}
 		r.order.Done(pos)
@@ -271,12 +293,18 @@ func (r *fetchedRun) quickWorker(worker int) {
 // every element of the result, giving each element 1s before failing the
 // run.
 func (r *fetchedRun) stepsWorker(worker int) {
-	defer r.orderedIn.producerDone()
+	ctx, done := r.Context(), r.Done()
+	out := r.orderedIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Steps", worker, &index)
-	ctx, done := r.Context(), r.Done()
+	queue := r.stepsIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.stepsIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -294,7 +322,7 @@ func (r *fetchedRun) stepsWorker(worker int) {
 				return
 			}
 			r.order.Add(pos, 1)
-			if !r.orderedIn.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
+			if !out.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
 				cancel()
 				return
 			}
@@ -315,10 +343,15 @@ func (r *fetchedRun) stepsWorker(worker int) {
 // source position has arrived, then sends them on sorted by index. The
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *fetchedRun) orderedWorker() {
-	defer r.out.producerDone()
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
-	done := r.Done()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	var held pipegen.Reorder[string]
 	release := func() bool {
 		for {
@@ -328,7 +361,7 @@ func (r *fetchedRun) orderedWorker() {
 			}
 			for _, it := range held.Take(pos) {
 				index = it.Index
-				if !r.out.put(done, pipegen.Item[string]{Index: index, Value: it.Value}) {
+				if !out.put(done, pipegen.Item[string]{Index: index, Value: it.Value}) {
 					return false
 				}
 			}
@@ -336,15 +369,22 @@ func (r *fetchedRun) orderedWorker() {
 		}
 	}
 	for {
+		// Send on what was released before waiting for more.
+		if !flush() {
+			return
+		}
 		select {
-		case it, ok := <-r.orderedIn.items:
+		case batch, ok := <-r.orderedIn.batches:
 			if !ok {
 				// Every element has arrived: what is held is complete.
 				release()
 				return
 			}
-			held.Put(it)
-			r.order.Done(it.Index.Source())
+			for _, it := range batch {
+				held.Put(it)
+				r.order.Done(it.Index.Source())
+			}
+			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
 			return
@@ -390,9 +430,9 @@ func StrictWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -429,8 +469,8 @@ func startStrict[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 	}
 	r := &strictRun{
 		Run:     run,
-		fetchIn: newIntQueue(run.MaxSize("Fetch"), 1),
-		out:     newIntQueue(pipegen.DefaultMaxSize, run.Workers("Fetch")),
+		fetchIn: newIntQueue(run.MaxSize("Fetch"), run.MaxBatch(), 1, run.Workers("Fetch")),
+		out:     newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Fetch"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -460,17 +500,18 @@ func startStrict[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 
 // feed sends the elements of in to stage Fetch, numbering them.
 func (r *strictRun) feed(in iter.Seq[int]) {
-	defer r.fetchIn.producerDone()
+	done := r.Done()
+	out := r.fetchIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.fetchIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -480,10 +521,11 @@ func (r *strictRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Fetch, numbering them; the
 // first error of in fails the run.
 func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.fetchIn.producerDone()
+	done := r.Done()
+	out := r.fetchIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -494,7 +536,7 @@ func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.fetchIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -505,12 +547,18 @@ func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 // it calls Fetch on each element of its input and sends the result on,
 // giving each element 20ms before failing the run.
 func (r *strictRun) fetchWorker(worker int) {
-	defer r.out.producerDone()
+	ctx, done := r.Context(), r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Fetch", worker, &index)
-	ctx, done := r.Context(), r.Done()
+	queue := r.fetchIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.fetchIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -527,7 +575,7 @@ func (r *strictRun) fetchWorker(worker int) {
 			r.Fail("Fetch", worker, index, err)
 			return
 		}
-		if !r.out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 	}
@@ -573,8 +621,8 @@ func startSaved[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 	}
 	r := &savedRun{
 		Run:     run,
-		stepsIn: newIntQueue(run.MaxSize("Steps"), 1),
-		saveIn:  newStringQueue(run.MaxSize("Save"), run.Workers("Steps")),
+		stepsIn: newIntQueue(run.MaxSize("Steps"), run.MaxBatch(), 1, run.Workers("Steps")),
+		saveIn:  newStringQueue(run.MaxSize("Save"), run.MaxBatch(), run.Workers("Steps"), run.Workers("Save")),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -609,17 +657,18 @@ func startSaved[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 
 // feed sends the elements of in to stage Steps, numbering them.
 func (r *savedRun) feed(in iter.Seq[int]) {
-	defer r.stepsIn.producerDone()
+	done := r.Done()
+	out := r.stepsIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.stepsIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -629,10 +678,11 @@ func (r *savedRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Steps, numbering them; the
 // first error of in fails the run.
 func (r *savedRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.stepsIn.producerDone()
+	done := r.Done()
+	out := r.stepsIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -643,7 +693,7 @@ func (r *savedRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.stepsIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -655,12 +705,18 @@ func (r *savedRun) feedSeq2(in iter.Seq2[int, error]) {
 // every element of the result, giving each element 1s before failing the
 // run.
 func (r *savedRun) stepsWorker(worker int) {
-	defer r.saveIn.producerDone()
+	ctx, done := r.Context(), r.Done()
+	out := r.saveIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Steps", worker, &index)
-	ctx, done := r.Context(), r.Done()
+	queue := r.stepsIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.stepsIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -676,7 +732,7 @@ func (r *savedRun) stepsWorker(worker int) {
 				cancel()
 				return
 			}
-			if !r.saveIn.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
+			if !out.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
 				cancel()
 				return
 			}
@@ -695,11 +751,12 @@ func (r *savedRun) stepsWorker(worker int) {
 // it calls Save on each element of its input, giving each element 2m0s
 // before dropping the element (and telling the pipegen.OnTimeout callback).
 func (r *savedRun) saveWorker(worker int) {
+	ctx, done := r.Context(), r.Done()
 	var index pipegen.Index
 	defer r.Recover("Save", worker, &index)
-	ctx, done := r.Context(), r.Done()
+	queue := r.saveIn.reader()
 	for {
-		it, ok := r.saveIn.get(done)
+		it, ok := queue.get(done, nil)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -754,9 +811,9 @@ func SlowWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done := r.Done()
+		done, out := r.Done(), r.out.reader()
 		for {
-			it, ok := r.out.get(done)
+			it, ok := out.get(done, nil)
 			if !ok || r.Stopped() {
 				break
 			}
@@ -792,8 +849,8 @@ func startSlow[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 	}
 	r := &slowRun{
 		Run:      run,
-		slowlyIn: newIntQueue(run.MaxSize("Slowly"), 1),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.Workers("Slowly")),
+		slowlyIn: newIntQueue(run.MaxSize("Slowly"), run.MaxBatch(), 1, run.Workers("Slowly")),
+		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Slowly"), 1),
 	}
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
@@ -823,17 +880,18 @@ func startSlow[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 
 // feed sends the elements of in to stage Slowly, numbering them.
 func (r *slowRun) feed(in iter.Seq[int]) {
-	defer r.slowlyIn.producerDone()
+	done := r.Done()
+	out := r.slowlyIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v := range in {
 		if r.Stopped() {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !r.slowlyIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -843,10 +901,11 @@ func (r *slowRun) feed(in iter.Seq[int]) {
 // feedSeq2 sends the elements of in to stage Slowly, numbering them; the
 // first error of in fails the run.
 func (r *slowRun) feedSeq2(in iter.Seq2[int, error]) {
-	defer r.slowlyIn.producerDone()
+	done := r.Done()
+	out := r.slowlyIn.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
-	done := r.Done()
 	var i uint64
 	for v, err := range in {
 		if r.Stopped() {
@@ -857,7 +916,7 @@ func (r *slowRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !r.slowlyIn.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -869,12 +928,18 @@ func (r *slowRun) feedSeq2(in iter.Seq2[int, error]) {
 // every element of the result, giving each element 5ms before dropping the
 // element (and telling the pipegen.OnTimeout callback).
 func (r *slowRun) slowlyWorker(worker int) {
-	defer r.out.producerDone()
+	ctx, done := r.Context(), r.Done()
+	out := r.out.writer()
+	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Slowly", worker, &index)
-	ctx, done := r.Context(), r.Done()
+	queue := r.slowlyIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
 	for {
-		it, ok := r.slowlyIn.get(done)
+		it, ok := queue.get(done, flush)
 		if !ok || r.Stopped() {
 			return
 		}
@@ -890,7 +955,7 @@ func (r *slowRun) slowlyWorker(worker int) {
 				cancel()
 				return
 			}
-			if !r.out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
+			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
 				cancel()
 				return
 			}
@@ -905,111 +970,320 @@ func (r *slowRun) slowlyWorker(worker int) {
 	}
 }
 
-// intQueue is a bounded queue of int elements between stages. It is closed
-// by the last of its producers to finish, so that its consumers see its end.
+// intQueue is a bounded queue of int elements between stages. Elements
+// travel in batches: each producer goroutine fills its own through a
+// intWriter, each consumer takes whole batches through a intReader. The
+// queue is closed by the last of its producers to finish, so that its
+// consumers see its end.
 type intQueue struct {
-	items     chan pipegen.Item[int]
+	batches   chan []pipegen.Item[int]
+	free      chan []pipegen.Item[int] // emptied batches, for reuse
+	size      int                      // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newIntQueue returns a queue that holds up to size elements and is closed
-// once producers producers are done.
-func newIntQueue(size, producers int) *intQueue {
-	q := &intQueue{items: make(chan pipegen.Item[int], size)}
+// newIntQueue returns a queue that holds up to size elements, in batches of
+// up to maxBatch, read by consumers goroutines and closed once producers
+// producers are done.
+func newIntQueue(size, maxBatch, producers, consumers int) *intQueue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &intQueue{
+		batches: make(chan []pipegen.Item[int], slots),
+		free:    make(chan []pipegen.Item[int], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *intQueue) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *intQueue) newBatch() []pipegen.Item[int] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[int], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *intQueue) recycle(batch []pipegen.Item[int]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// intWriter is one producer goroutine's end of a intQueue: the batch it
+// fills.
+type intWriter struct {
+	q     *intQueue
+	batch []pipegen.Item[int]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *intQueue) writer() intWriter {
+	return intWriter{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *intWriter) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *intWriter) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *intQueue) get(done <-chan struct{}) (it pipegen.Item[int], ok bool) {
+// intReader is one consumer goroutine's end of a intQueue: the batch it
+// takes elements from.
+type intReader struct {
+	q     *intQueue
+	batch []pipegen.Item[int]
+	next  int
+	start time.Time // when the batch was taken, to time it
+}
+
+// reader returns the end of the queue for one consumer goroutine.
+func (q *intQueue) reader() intReader {
+	return intReader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
+	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
 	select {
-	case it, ok = <-q.items:
-		return it, ok
+	case rd.batch, ok = <-rd.q.batches:
 	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[int]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
 	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
+	if !ok {
+		return pipegen.Item[int]{}, false
 	}
-	return it, ok
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *intQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
-	}
-}
-
-// stringQueue is a bounded queue of string elements between stages. It is
-// closed by the last of its producers to finish, so that its consumers see
-// its end.
+// stringQueue is a bounded queue of string elements between stages. Elements
+// travel in batches: each producer goroutine fills its own through a
+// stringWriter, each consumer takes whole batches through a stringReader.
+// The queue is closed by the last of its producers to finish, so that its
+// consumers see its end.
 type stringQueue struct {
-	items     chan pipegen.Item[string]
+	batches   chan []pipegen.Item[string]
+	free      chan []pipegen.Item[string] // emptied batches, for reuse
+	size      int                         // the largest batch
+	pace      pipegen.Batching
 	producers pipegen.Producers
 }
 
-// newStringQueue returns a queue that holds up to size elements and is
-// closed once producers producers are done.
-func newStringQueue(size, producers int) *stringQueue {
-	q := &stringQueue{items: make(chan pipegen.Item[string], size)}
+// newStringQueue returns a queue that holds up to size elements, in batches
+// of up to maxBatch, read by consumers goroutines and closed once producers
+// producers are done.
+func newStringQueue(size, maxBatch, producers, consumers int) *stringQueue {
+	batch, slots := pipegen.QueueBatches(size, maxBatch)
+	q := &stringQueue{
+		batches: make(chan []pipegen.Item[string], slots),
+		free:    make(chan []pipegen.Item[string], slots+producers+consumers),
+		size:    batch,
+	}
+	q.pace.Init(batch, consumers)
 	q.producers.Add(producers)
 	return q
 }
 
-// put sends it, or reports false if the run stops first.
-func (q *stringQueue) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+// newBatch returns an empty batch, reusing one a consumer is done with.
+func (q *stringQueue) newBatch() []pipegen.Item[string] {
+	select {
+	case batch := <-q.free:
+		return batch
+	default:
+		return make([]pipegen.Item[string], 0, q.size)
+	}
+}
+
+// recycle keeps an emptied batch for reuse, without what its elements
+// referred to.
+func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
+	clear(batch)
+	select {
+	case q.free <- batch[:0]:
+	default:
+	}
+}
+
+// stringWriter is one producer goroutine's end of a stringQueue: the batch
+// it fills.
+type stringWriter struct {
+	q     *stringQueue
+	batch []pipegen.Item[string]
+}
+
+// writer returns the end of the queue for one producer goroutine. Close it
+// when the goroutine ends.
+func (q *stringQueue) writer() stringWriter {
+	return stringWriter{q: q, batch: q.newBatch()}
+}
+
+// put adds it to the batch, and sends the batch if it is full or if every
+// consumer waits for one (see pipegen.Batching). It reports false if the run
+// stops first.
+func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.SendAt() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// flush sends the batch, if it has elements, or reports false if the run
+// stops first.
+func (w *stringWriter) flush(done <-chan struct{}) bool {
+	if len(w.batch) == 0 {
+		return true
+	}
 	// Most sends find room: try without the cost of watching done.
 	select {
-	case q.items <- it:
-		return true
+	case w.q.batches <- w.batch:
 	default:
+		select {
+		case w.q.batches <- w.batch:
+		case <-done:
+			return false
+		}
 	}
-	select {
-	case q.items <- it:
-		return true
-	case <-done:
-		return false
+	w.batch = w.q.newBatch()
+	w.q.pace.Sent()
+	return true
+}
+
+// close sends what is left and records that the producer is done; the last
+// one closes the queue.
+func (w *stringWriter) close(done <-chan struct{}) {
+	w.flush(done)
+	if w.q.producers.Done() {
+		close(w.q.batches)
 	}
 }
 
-// get receives the next element. ok is false once the queue is closed and
-// drained, or if the run stops first.
-func (q *stringQueue) get(done <-chan struct{}) (it pipegen.Item[string], ok bool) {
-	select {
-	case it, ok = <-q.items:
-		return it, ok
-	default:
-	}
-	select {
-	case it, ok = <-q.items:
-	case <-done:
-	}
-	return it, ok
+// stringReader is one consumer goroutine's end of a stringQueue: the batch
+// it takes elements from.
+type stringReader struct {
+	q     *stringQueue
+	batch []pipegen.Item[string]
+	next  int
+	start time.Time // when the batch was taken, to time it
 }
 
-// producerDone records that one producer has finished; the last one closes
-// the queue.
-func (q *stringQueue) producerDone() {
-	if q.producers.Done() {
-		close(q.items)
+// reader returns the end of the queue for one consumer goroutine.
+func (q *stringQueue) reader() stringReader {
+	return stringReader{q: q}
+}
+
+// get returns the next element. ok is false once the queue is closed and
+// drained, or if the run stops first. Before it waits for a batch, it calls
+// flush, if not nil, so that the goroutine does not sit on what it made
+// while it waits.
+func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
+	if i := rd.next; i < len(rd.batch) {
+		rd.next = i + 1
+		return rd.batch[i], true
 	}
+	return rd.fetch(done, flush)
+}
+
+// fetch takes the next batch and returns its first element; see get. It
+// tells the queue how long the last batch took, which sizes the batches.
+func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
+	now := time.Now()
+	if rd.batch != nil {
+		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
+		rd.q.recycle(rd.batch)
+		rd.batch = nil
+	}
+	var ok bool
+	select {
+	case rd.batch, ok = <-rd.q.batches:
+	default:
+		if flush != nil && !flush() {
+			return pipegen.Item[string]{}, false
+		}
+		rd.q.pace.Wait()
+		select {
+		case rd.batch, ok = <-rd.q.batches:
+		case <-done:
+		}
+		rd.q.pace.Woken()
+		now = time.Now()
+	}
+	if !ok {
+		return pipegen.Item[string]{}, false
+	}
+	rd.start, rd.next = now, 1
+	return rd.batch[0], true
 }
