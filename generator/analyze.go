@@ -171,7 +171,13 @@ func (a *analyzer) stage(d *directive.Stage) {
 	}
 	obj, _ := a.info.Defs[fd.Name].(*types.Func)
 	if obj == nil {
-		bad(fd.Name.Pos(), "cannot type-check function %s", name)
+		if a.typeErrors {
+			// Its file was left out of the type check: the type
+			// checker says why.
+			a.badStages[name] = true
+			return
+		}
+		bad(fd.Name.Pos(), "cannot type-check function %s; fix the package so that it compiles", name)
 		return
 	}
 	sig := obj.Type().(*types.Signature)

@@ -52,8 +52,11 @@ func writeAtomic(path string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	return rename(tmp.Name(), path)
 }
+
+// rename is os.Rename; tests make it fail.
+var rename = os.Rename
 
 // Stale reports whether the file on disk differs from what o says it
 // should be: missing, different, or still there although it should not be.
