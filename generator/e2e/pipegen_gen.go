@@ -6076,6 +6076,179 @@ func (r *fusedCheckRun) identityWorker(worker int) {
 	}
 }
 
+// gated runs the pipeline Gate (//pipegen:pipeline at stages.go:267) over
+// the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
+// the pipeline. The stage Gate runs with its own workers and bounded input
+// queue; opts may change its settings.
+//
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew. gatedWithIndex also
+// yields each element's index.
+func gated[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		for it, err := range gatedWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// gatedWithIndex is gated yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func gatedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startGated(ctx, in, opts)
+		if err != nil {
+			yield(pipegen.Item[int]{}, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.reader()
+		for {
+			it, ok := out.get(done, nil)
+			if !ok || r.Stopped() {
+				break
+			}
+			if !yield(it, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			yield(pipegen.Item[int]{}, err)
+		}
+	}
+}
+
+// gatedStages are the stages of gated with the settings of their directives.
+var gatedStages = []pipegen.StageConfig{
+	{Name: "Gate", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// gatedRun is one run of gated: the queues between its stages, and the
+// pipegen.Run that tracks its goroutines.
+type gatedRun struct {
+	*pipegen.Run
+	gateIn *intQueue // input of Gate
+	out    *intQueue // output, read by the caller
+}
+
+// startGated starts one run of gated: a goroutine per input that feeds it to
+// the stages, and the workers of every stage.
+func startGated[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*gatedRun, error) {
+	run, err := pipegen.NewRun(ctx, "gated", gatedStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &gatedRun{
+		Run:    run,
+		gateIn: newIntQueue(run.MaxSize("Gate"), run.MaxBatch(), 1, run.Workers("Gate")),
+		out:    newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Gate"), 1),
+	}
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Gate") {
+		r.Go(func() {
+			r.gateWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Gate, numbering them.
+func (r *gatedRun) feed(in iter.Seq[int]) {
+	done := r.Done()
+	out := r.gateIn.writer()
+	defer out.close(done)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	var i uint64
+	for v := range in {
+		if r.Stopped() {
+			return
+		}
+		index = pipegen.SourceIndex(i)
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Gate, numbering them; the first
+// error of in fails the run.
+func (r *gatedRun) feedSeq2(in iter.Seq2[int, error]) {
+	done := r.Done()
+	out := r.gateIn.writer()
+	defer out.close(done)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	var i uint64
+	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
+		index = pipegen.SourceIndex(i)
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+	}
+}
+
+// gateWorker runs one worker of stage Gate (//pipegen:map at stages.go:264):
+// it calls Gate on each element of its input and sends the result on.
+func (r *gatedRun) gateWorker(worker int) {
+	done := r.Done()
+	out := r.out.writer()
+	defer out.close(done)
+	var index pipegen.Index
+	defer r.Recover("Gate", worker, &index)
+	queue := r.gateIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
+	for {
+		it, ok := queue.get(done, flush)
+		if !ok || r.Stopped() {
+			return
+		}
+		index = it.Index
+		v := Gate(it.Value)
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+	}
+}
+
 // intQueue is a bounded queue of int elements between stages. Elements
 // travel in batches: each producer goroutine fills its own through a
 // intWriter, each consumer takes whole batches through a intReader. The

@@ -255,3 +255,13 @@ func Reject(x int) bool { return false }
 // worker loop.
 //
 //pipegen:pipeline fusedCheck = Identity | Dup(workers=1) | Check(workers=1)
+
+// gateHook is what Gate does with each element; tests set it.
+var gateHook = func(x int) int { return x }
+
+// Gate hands its element to gateHook, with four workers.
+//
+//pipegen:map workers=4
+func Gate(x int) int { return gateHook(x) }
+
+//pipegen:pipeline gated = Gate
