@@ -29,6 +29,18 @@ var KnownFusedIterPanic = true
 // KnownFusedPanic names that deviation in Summary.Known.
 const KnownFusedPanic = "fused-iter-panic-stage"
 
+// KnownFilterIndex tolerates a known bug of pipegen: in a worker running
+// fused stages, a filter after a streaming flatmap (iter.Seq or
+// iter.Seq2) that rejects a child skips the count of the flatmap's
+// children, so the later children of the element get the indices of
+// earlier ones. When set, the checks of a pipeline where that may happen
+// compare values without indices when indices differ, and count it under
+// KnownFilterIdx.
+var KnownFilterIndex = true
+
+// KnownFilterIdx names that deviation in Summary.Known.
+const KnownFilterIdx = "fused-filter-child-index"
+
 // fusedAfter reports whether use may run fused after a use of function
 // id, in the same worker.
 func fusedAfter(use *Node, id int) bool {
@@ -111,7 +123,7 @@ func (c *checker) check(err error, recovered any) {
 		for _, u := range uses {
 			want = append(want, u.Arrivals(ev)...)
 		}
-		if p := compare(s.calls[id], want, f.Index, complete, false); p != "" {
+		if p := c.compare(s.calls[id], want, f.Index, complete, false); p != "" {
 			c.failf("calls", "calls of %s (uses %s): %s", f.Name(), useNames(uses), p)
 		}
 	}
@@ -119,13 +131,50 @@ func (c *checker) check(err error, recovered any) {
 	// The output.
 	if g.Each != nil {
 		f := g.Each.Func
-		if p := compare(s.calls[f.ID], ev.Out, f.Index, complete, ev.Sorted); p != "" {
+		if p := c.compare(s.calls[f.ID], ev.Out, f.Index, complete, ev.Sorted); p != "" {
 			c.failf("mismatch", "elements reaching the each stage %s: %s", g.Each.Name, p)
 		}
-	} else if p := compare(r.got, ev.Out, plan.WithIndex, complete, ev.Sorted); p != "" {
+	} else if p := c.compare(r.got, ev.Out, plan.WithIndex, complete, ev.Sorted); p != "" {
 		c.failf("mismatch", "output: %s", p)
 	}
 	c.checkHooks(complete)
+}
+
+// compare is [compare], tolerating wrong indices where the known bug of
+// KnownFilterIndex may give them.
+func (c *checker) compare(got []call, want []Elem, withIdx bool, complete, sorted bool) string {
+	p := compare(got, want, withIdx, complete, sorted)
+	if p != "" && withIdx && c.knownIdx() && compare(got, want, false, complete, sorted) == "" {
+		c.sum.Known[KnownFilterIdx]++
+		return ""
+	}
+	return p
+}
+
+// knownIdx reports whether the pipeline may meet the bug of
+// KnownFilterIndex.
+func (c *checker) knownIdx() bool {
+	return KnownFilterIndex && c.g.FilterAfterStream()
+}
+
+// FilterAfterStream reports whether a filter may run fused after a
+// streaming flatmap, with maps only between them.
+func (g *Graph) FilterAfterStream() bool {
+	for _, n := range g.Nodes {
+		if n.Kind != NStage || n.Func.Kind != KFilter {
+			continue
+		}
+		for u := n; u.MayBeFused; {
+			u = u.In[0].N
+			if streaming(u.Func) {
+				return true
+			}
+			if u.Func.Kind != KMap {
+				break
+			}
+		}
+	}
+	return false
 }
 
 // Arrivals returns the elements reaching n in ev.
@@ -245,7 +294,12 @@ func (c *checker) checkError(err error, stopped bool, ev *Eval) {
 			c.failf("error", "fault #%d (start of worker %d): StageError names worker %d", f.ID, f.K, se.Worker)
 		}
 	default:
-		if v, ok := ev.Lookup(se.Stage, se.Index.String()); !ok || v != f.V {
+		v, ok := ev.Lookup(se.Stage, se.Index.String())
+		if (!ok || v != f.V) && c.knownIdx() && slices.ContainsFunc(ev.Arrivals[use], func(e Elem) bool { return e.V == f.V }) {
+			c.sum.Known[KnownFilterIdx]++
+			return
+		}
+		if !ok || v != f.V {
 			c.failf("error", "fault #%d (%s at value %d): StageError names element %v of %s, which is %d (%v)", f.ID, f.Kind, f.V, se.Index, se.Stage, v, ok)
 		}
 	}
@@ -303,6 +357,10 @@ func (c *checker) checkDrops(ev *Eval, complete bool) {
 			continue
 		}
 		v, ok := ev.Lookup(stage, idx)
+		if !ok && c.knownIdx() {
+			c.sum.Known[KnownFilterIdx]++
+			continue
+		}
 		if !ok {
 			c.failf("mismatch", "drop %s reported for an element that does not reach %s", d, stage)
 			continue

@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 )
@@ -110,6 +111,9 @@ func (d *specDrawer) pipeline(name string, helper bool) {
 				d.inlinable = append(d.inlinable, p)
 			}
 			return
+		}
+		if errors.Is(err, ErrDeepOutput) {
+			d.spec.Avoided[KnownDeep]++
 		}
 		d.spec.Pipelines = d.spec.Pipelines[:len(d.spec.Pipelines)-1]
 		d.spec.Funcs = d.spec.Funcs[:nfuncs]

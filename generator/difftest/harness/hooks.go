@@ -107,7 +107,10 @@ func idxString(idx *pipegen.Index) string {
 
 // enter records a call of f on x and acts out the element's fault, if
 // any, but for those of a streaming flatmap's iteration. It returns the
-// fault's error.
+// fault's error: an injected one, or for a hanging element, its
+// context's. (A function without an error result then returns what it
+// would have: the element came late, and pipegen must drop it or discard
+// it.)
 func (s *state) enter(ctx context.Context, f *Func, idx *pipegen.Index, x int) error {
 	is := idxString(idx)
 	s.mu.Lock()
@@ -171,7 +174,7 @@ func Map(ctx context.Context, id int, idx *pipegen.Index, x int) (int, error) {
 	}
 	f := s.spec.Func(id)
 	defer s.leave(ctx, f, x)
-	if err := s.enter(ctx, f, idx, x); err != nil {
+	if err := s.enter(ctx, f, idx, x); err != nil && f.Err {
 		return 0, err
 	}
 	return f.mapOne(x), nil
@@ -185,7 +188,7 @@ func Filter(ctx context.Context, id int, idx *pipegen.Index, x int) (bool, error
 	}
 	f := s.spec.Func(id)
 	defer s.leave(ctx, f, x)
-	if err := s.enter(ctx, f, idx, x); err != nil {
+	if err := s.enter(ctx, f, idx, x); err != nil && f.Err {
 		return false, err
 	}
 	return f.keep(x), nil
@@ -210,7 +213,7 @@ func FlatSlice(ctx context.Context, id int, idx *pipegen.Index, x int) ([]int, e
 	}
 	f := s.spec.Func(id)
 	defer s.leave(ctx, f, x)
-	if err := s.enter(ctx, f, idx, x); err != nil {
+	if err := s.enter(ctx, f, idx, x); err != nil && f.Err {
 		return nil, err
 	}
 	return f.Apply(x), nil

@@ -1,11 +1,27 @@
 package harness
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"slices"
 	"time"
 )
+
+// KnownDeepOutput avoids a known bug of pipegen: it checks the depth of
+// element indices (MaxDepth) at stages only, so concats at the end of a
+// pipeline, or before an ordered term, can give elements more positions
+// than an index holds, and pipegen silently overwrites the deepest. When
+// set, Build rejects such pipelines with ErrDeepOutput, and Draw draws
+// another (counting it in Spec.Avoided).
+var KnownDeepOutput = true
+
+// ErrDeepOutput is Build's error for a pipeline whose output or ordered
+// terms get indices deeper than MaxDepth.
+var ErrDeepOutput = errors.New("elements reaching the output or an ordered term pass more than 7 flatmap and concat levels")
+
+// KnownDeep names that avoidance in Spec.Avoided.
+const KnownDeep = "deep-output-index"
 
 // MaxDepth is pipegen.MaxIndexDepth, which the generator enforces: a
 // pipeline whose elements pass more flatmap and concat levels is an error.
@@ -108,6 +124,13 @@ func Build(spec *Spec, p *Pipeline) (*Graph, error) {
 	if err != nil {
 		return nil, err
 	}
+	if KnownDeepOutput {
+		for _, pt := range out.parts {
+			if pt.N.Depth+len(pt.Branches) > MaxDepth {
+				return nil, ErrDeepOutput
+			}
+		}
+	}
 	if out.each != nil {
 		b.g.Each = out.each
 	} else {
@@ -154,7 +177,7 @@ func (b *builder) expr(e Expr, up *stream, env map[string]*stream) (*stream, err
 			if len(cur.parts) == 1 && len(cur.parts[0].Branches) == 0 && cur.parts[0].N.Kind == NOrdered {
 				return nil, fmt.Errorf("ordered right after another ordered")
 			}
-			cur = b.ordered(cur)
+			cur, err = b.ordered(cur)
 		case OpConcat:
 			cur, err = b.concat(t, cur, env)
 		}
@@ -213,12 +236,15 @@ func (b *builder) connect(n *Node, cur *stream) {
 	}
 }
 
-func (b *builder) ordered(cur *stream) *stream {
+func (b *builder) ordered(cur *stream) (*stream, error) {
 	b.orders++
 	n := &Node{Kind: NOrdered, Name: fmt.Sprintf("ordered#%d", b.orders)}
 	b.connect(n, cur)
+	if KnownDeepOutput && n.Depth > MaxDepth {
+		return nil, ErrDeepOutput
+	}
 	b.g.Nodes = append(b.g.Nodes, n)
-	return &stream{parts: []Part{{N: n}}}
+	return &stream{parts: []Part{{N: n}}}, nil
 }
 
 func (b *builder) concat(t *Term, cur *stream, env map[string]*stream) (*stream, error) {

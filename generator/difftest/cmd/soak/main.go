@@ -32,6 +32,7 @@ func main() {
 	batch := flag.Int("batch", 4, "programs generated and built at once")
 	parallel := flag.Int("parallel", 2, "programs run at once")
 	race := flag.Bool("race", false, "build the programs with the race detector")
+	unopt := flag.Bool("unoptimized", false, "build the generated code with -N -l (three times faster)")
 	keep := flag.Bool("keep", false, "keep the programs (in a directory printed at the end)")
 	root := flag.String("root", ".", "the pipegen repository")
 	verbose := flag.Bool("v", false, "report progress")
@@ -47,7 +48,7 @@ func main() {
 	if !*keep {
 		defer os.RemoveAll(dir)
 	}
-	cfg := difftest.Config{Root: *root, Race: *race, Parallel: *parallel}
+	cfg := difftest.Config{Root: *root, Race: *race, Unoptimized: *unopt, Parallel: *parallel}
 	if *verbose {
 		cfg.Log = func(format string, args ...any) {
 			fmt.Fprintf(os.Stderr, "soak: "+format+"\n", args...)
@@ -84,8 +85,8 @@ func main() {
 		}
 	}
 	t := difftest.Add(all)
-	fmt.Printf("soak of seeds %d..%d (%d pipelines per program, %d runs each, race %v) in %v\n",
-		*seed, next-1, *per, *runs, *race, time.Since(start).Round(time.Second))
+	fmt.Printf("soak of seeds %d..%d (%d pipelines per program, %d runs each, race %v, unoptimized %v) in %v\n",
+		*seed, next-1, *per, *runs, *race, *unopt, time.Since(start).Round(time.Second))
 	fmt.Print(t)
 	if *keep {
 		fmt.Println("programs kept in", dir)
