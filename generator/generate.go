@@ -88,13 +88,13 @@ func generatePackage(fset *token.FileSet, l *loaded, cfg Config) (*Output, Error
 		files = append(files, df)
 	}
 	if !hasDirectives {
+		if unreadable(l) && (l.previous != nil && !l.foreign || mayHideDirectives(l)) {
+			// Part of the package could not be read: directives may be
+			// there. Keep any generated file, and say why.
+			return nil, packageErrors(fset, l, nil)
+		}
 		if l.previous == nil || l.foreign {
 			return nil, nil
-		}
-		if unreadable(l) {
-			// Part of the package could not be read: its directives may
-			// be there. Keep the generated file, and say why.
-			return nil, packageErrors(fset, l, nil)
 		}
 		// The directives are gone: so must their generated code.
 		return &Output{PkgPath: l.pkg.PkgPath, Path: l.output, previous: l.previous}, nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/build/constraint"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"os"
 	"path/filepath"
@@ -138,7 +139,14 @@ func load(ctx context.Context, cfg Config, patterns []string) (*token.FileSet, [
 			if dir == "" {
 				// A pattern that matched no files: the go command says why.
 				for _, e := range p.Errors {
-					missing = append(missing, &Error{Pos: parsePosition(e.Pos), Msg: oneLine(e.Msg)})
+					err := &Error{Pos: parsePosition(e.Pos), Msg: oneLine(e.Msg)}
+					if err.Pos.Line <= 0 {
+						err.Pos, _ = fileInMessage(e.Msg, goDir)
+						if rest, ok := strings.CutPrefix(err.Msg, "read "+err.Pos.Filename+": "); ok && err.Pos.Filename != "" {
+							err.Msg = "the go command cannot read this file: " + rest
+						}
+					}
+					missing = append(missing, err)
 				}
 				continue
 			}
@@ -211,8 +219,15 @@ func packageErrors(fset *token.FileSet, l *loaded, pending map[string]bool) Erro
 			err.Pos.Filename = filepath.Join(l.goDir, err.Pos.Filename)
 		}
 		if err.Pos.Line <= 0 {
-			unpositioned = append(unpositioned, err)
-			continue
+			pos, ok := fileInMessage(e.Msg, l.goDir)
+			if !ok {
+				unpositioned = append(unpositioned, err)
+				continue
+			}
+			err.Pos = pos
+			if rest, ok := strings.CutPrefix(err.Msg, "read "+pos.Filename+": "); ok {
+				err.Msg = "the go command cannot read this file: " + rest
+			}
 		}
 		err.Pos = lines.clamp(err.Pos)
 		if e.Kind == packages.ListError {
@@ -241,6 +256,66 @@ func packageErrors(fset *token.FileSet, l *loaded, pending map[string]bool) Erro
 		}
 	}
 	return errs
+}
+
+// fileInMessage positions an error of the go command that names a Go
+// file but has no position, such as "read /x/a.go: unexpected NUL in
+// input" (the go command then leaves the file out of the package): at the
+// first problem go/parser finds in the file, or else at its start.
+func fileInMessage(msg, goDir string) (token.Position, bool) {
+	for _, word := range strings.Fields(msg) {
+		path := strings.TrimRight(word, ":;,")
+		if filepath.Ext(path) != ".go" {
+			continue
+		}
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(goDir, path)
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		pos := token.Position{Filename: path, Line: 1, Column: 1}
+		_, err = parser.ParseFile(token.NewFileSet(), path, src, parser.ParseComments)
+		if list, ok := err.(scanner.ErrorList); ok && len(list) > 0 {
+			pos = list[0].Pos
+		}
+		return pos, true
+	}
+	return token.Position{}, false
+}
+
+// mayHideDirectives reports whether a Go file of l's directory that the
+// package could not read (the go command left it out, or it does not
+// parse) holds something like a pipegen directive.
+func mayHideDirectives(l *loaded) bool {
+	read := map[string]bool{}
+	for _, path := range slices.Concat(l.pkg.GoFiles, l.pkg.IgnoredFiles) {
+		read[path] = true
+	}
+	for _, e := range l.pkg.Errors {
+		if e.Kind == packages.ParseError {
+			path := parsePosition(e.Pos).Filename
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(l.goDir, path)
+			}
+			delete(read, path)
+		}
+	}
+	entries, err := os.ReadDir(l.dir)
+	if err != nil {
+		return true
+	}
+	for _, e := range entries {
+		path := filepath.Join(l.dir, e.Name())
+		if e.IsDir() || filepath.Ext(path) != ".go" || strings.HasSuffix(path, "_test.go") || path == l.output || read[path] {
+			continue
+		}
+		if src, err := os.ReadFile(path); err == nil && bytes.Contains(src, []byte(directivePrefix)) {
+			return true
+		}
+	}
+	return false
 }
 
 // importProblem explains the type checker's "could not import P (...)"
