@@ -4,7 +4,8 @@
 //	go run ./generator/difftest/cmd/soak -n 10000
 //
 // It draws programs of -per pipelines from consecutive seeds starting at
-// -seed, generates, builds and runs them -batch programs at a time, and
+// -seed, generates, builds and runs them -batch programs at a time (-jobs
+// batches at once), and
 // prints the pipelines run, runs, faults injected by kind, mismatches,
 // wrong errors, leaks and hangs. It exits 1 if anything went wrong, after
 // describing each failure with the command that reruns it (-keep keeps
@@ -18,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/pipegen/pipegen/generator/difftest"
@@ -30,7 +32,8 @@ func main() {
 	runs := flag.Int("runs", 4, "runs of each pipeline")
 	seed := flag.Int64("seed", 1, "seed of the first program")
 	batch := flag.Int("batch", 4, "programs generated and built at once")
-	parallel := flag.Int("parallel", 2, "programs run at once")
+	parallel := flag.Int("parallel", 2, "programs run at once, per batch")
+	jobs := flag.Int("jobs", 1, "batches in progress at once")
 	race := flag.Bool("race", false, "build the programs with the race detector")
 	unopt := flag.Bool("unoptimized", false, "build the generated code with -N -l (three times faster)")
 	keep := flag.Bool("keep", false, "keep the programs (in a directory printed at the end)")
@@ -55,8 +58,14 @@ func main() {
 		}
 	}
 	start := time.Now()
-	var all []*difftest.Result
-	failed := 0
+	var (
+		mu     sync.Mutex
+		all    []*difftest.Result
+		failed int
+		wg     sync.WaitGroup
+		fatal  error
+	)
+	sem := make(chan struct{}, *jobs)
 	next := *seed
 	for drawn := 0; drawn < *n && ctx.Err() == nil; {
 		var specs []*harness.Spec
@@ -66,23 +75,38 @@ func main() {
 			next++
 			drawn += k
 		}
+		cfg := cfg
 		cfg.Dir = filepath.Join(dir, fmt.Sprintf("batch%d", specs[0].Seed))
-		results, err := difftest.Check(ctx, cfg, specs)
-		if err != nil && ctx.Err() == nil {
-			fmt.Fprintln(os.Stderr, "soak:", err)
-			os.Exit(2)
-		}
-		for _, r := range results {
-			if r.Failed() {
-				failed++
-				fmt.Print(r.Describe())
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			results, err := difftest.Check(ctx, cfg, specs)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil && ctx.Err() == nil {
+				fatal = err
+				stop()
+				return
 			}
-		}
-		all = append(all, results...)
-		if *verbose {
-			t := difftest.Add(all)
-			fmt.Fprintf(os.Stderr, "soak: %d pipelines, %d runs, %d failed programs, %v\n", t.Pipelines, t.Runs, failed, time.Since(start).Round(time.Second))
-		}
+			for _, r := range results {
+				if r.Failed() {
+					failed++
+					fmt.Print(r.Describe())
+				}
+			}
+			all = append(all, results...)
+			if *verbose {
+				t := difftest.Add(all)
+				fmt.Fprintf(os.Stderr, "soak: %d pipelines, %d runs, %d failed programs, %v\n", t.Pipelines, t.Runs, failed, time.Since(start).Round(time.Second))
+			}
+		}()
+	}
+	wg.Wait()
+	if fatal != nil {
+		fmt.Fprintln(os.Stderr, "soak:", fatal)
+		os.Exit(2)
 	}
 	t := difftest.Add(all)
 	fmt.Printf("soak of seeds %d..%d (%d pipelines per program, %d runs each, race %v, unoptimized %v) in %v\n",
