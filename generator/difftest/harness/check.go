@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
@@ -323,18 +324,19 @@ func (c *checker) checkTimeoutError(se *pipegen.StageError, te *pipegen.TimeoutE
 			return
 		}
 	}
-	c.late(use, v, "TimeoutError")
+	c.late(use, v, "TimeoutError", c.returned)
 }
 
 // late accounts for an element of value v that timed out at use without
-// a hang fault: a failure if its function returned with more than half its
-// time left.
-func (c *checker) late(use *Node, v int, what string) {
+// a hang fault, as pipegen saw at time at: legitimate (a loaded machine)
+// if the deadline of a call of the function on v had passed by then, a
+// failure otherwise.
+func (c *checker) late(use *Node, v int, what string, at time.Time) {
 	c.s.mu.Lock()
-	left, seen := c.s.remaining[FV{use.Func.ID, v}]
+	dl, seen := c.s.deadline[FV{use.Func.ID, v}]
 	c.s.mu.Unlock()
-	if seen && left > use.Timeout/2 {
-		c.failf("error", "%s at %s for value %d, whose function returned with %v of its %v left", what, use.Name, v, left, use.Timeout)
+	if !seen || at.Before(dl) {
+		c.failf("error", "%s at %s for value %d before its deadline (%v early, deadline seen %v)", what, use.Name, v, dl.Sub(at), seen)
 		return
 	}
 	c.sum.Spurious++
@@ -366,7 +368,7 @@ func (c *checker) checkDrops(ev *Eval, complete bool) {
 			continue
 		}
 		if _, hangs := ev.G.hangs(c.plan, use, v); !hangs {
-			c.late(use, v, "drop")
+			c.late(use, v, "drop", s.droppedAt[d])
 		}
 	}
 	if complete && c.plan.OnTimeout {

@@ -316,11 +316,12 @@ func (d *specDrawer) concat(cur *dstream, budget int) (*Term, Type) {
 }
 
 // pickInlinable returns a pipeline that may be named after a stream of
-// type t ("" for any), or nil.
+// type t ("" for any), or nil. Its input type must be t itself: what a
+// pipeline yields depends on what it is fed when filters pass it on.
 func (d *specDrawer) pickInlinable(t Type) *Pipeline {
 	var cands []*Pipeline
 	for _, q := range d.inlinable {
-		if t == "" || Assignable(t, q.InTypes[0]) {
+		if t == "" || Identical(t, q.InTypes[0]) {
 			cands = append(cands, q)
 		}
 	}

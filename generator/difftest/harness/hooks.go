@@ -54,8 +54,9 @@ type state struct {
 	workers     []*workerRec
 	startCalls  map[int]int
 	doneCalls   map[int]int
-	remaining   map[FV]time.Duration
+	deadline    map[FV]time.Time // the earliest deadline of an element
 	dropped     []string
+	droppedAt   map[string]time.Time
 	anomalies   []string
 	cancelled   bool // the caller's ctx was cancelled by a fault
 	timerFired  bool
@@ -65,7 +66,7 @@ type state struct {
 func newState(spec *Spec, g *Graph, plan *Plan, cancel context.CancelFunc) *state {
 	s := &state{spec: spec, g: g, plan: plan, cancel: cancel,
 		elem: map[FV]*Fault{}, hooks: map[int][]*Fault{},
-		calls: map[int][]call{}, startCalls: map[int]int{}, doneCalls: map[int]int{}, remaining: map[FV]time.Duration{}}
+		calls: map[int][]call{}, startCalls: map[int]int{}, doneCalls: map[int]int{}, deadline: map[FV]time.Time{}, droppedAt: map[string]time.Time{}}
 	for _, f := range plan.Faults {
 		switch f.Kind {
 		case FError, FPanic, FHang, FIterError, FIterPanic, FCancel, FDelay:
@@ -147,8 +148,8 @@ func (s *state) enter(ctx context.Context, f *Func, idx *pipegen.Index, x int) e
 	return nil
 }
 
-// leave records how much of the element's deadline, if any, was left
-// when f returned on x.
+// leave records the element's deadline, if any, when f returns on x: the
+// earliest of the calls on x.
 func (s *state) leave(ctx context.Context, f *Func, x int) {
 	if ctx == nil {
 		return
@@ -157,10 +158,9 @@ func (s *state) leave(ctx context.Context, f *Func, x int) {
 	if !ok {
 		return
 	}
-	left := time.Until(dl)
 	s.mu.Lock()
-	if old, seen := s.remaining[FV{f.ID, x}]; !seen || left < old {
-		s.remaining[FV{f.ID, x}] = left
+	if old, seen := s.deadline[FV{f.ID, x}]; !seen || dl.Before(old) {
+		s.deadline[FV{f.ID, x}] = dl
 	}
 	s.mu.Unlock()
 }

@@ -40,8 +40,8 @@ type Summary struct {
 	// Failures counts the failures by kind.
 	Failures map[string]int `json:"failures"`
 	// Drops counts the elements dropped by timeouts; Spurious those among
-	// them (and the TimeoutErrors) without a hang fault, whose function
-	// returned late anyway (a loaded machine).
+	// them (and the TimeoutErrors) without a hang fault, whose deadline
+	// had passed anyway (a loaded machine).
 	Drops    int `json:"drops"`
 	Spurious int `json:"spurious"`
 	// Elements counts the elements that reached stages, by the reference.
@@ -145,6 +145,8 @@ type checker struct {
 	s    *state
 	r    *Run
 	fail func(kind, detail string)
+	// returned is when the pipeline call returned.
+	returned time.Time
 }
 
 func (c *checker) failf(kind, format string, args ...any) {
@@ -194,6 +196,7 @@ func (c *checker) execute(entry *Entry, hang time.Duration, fail func(kind, deta
 		defer func() { recovered = recover() }()
 		return entry.Run(r)
 	}()
+	c.returned = time.Now()
 	watchdog.Stop()
 	if timer != nil {
 		timer.Stop()

@@ -6,6 +6,7 @@ import (
 	"iter"
 	"strconv"
 	"sync"
+	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
@@ -180,8 +181,11 @@ func (r *Run) options() []pipegen.Option {
 		opts = append(opts, pipegen.OnTimeout(func(stage string, index pipegen.Index) {
 			mu.Lock()
 			defer mu.Unlock()
+			now := time.Now()
 			r.s.mu.Lock()
-			r.s.dropped = append(r.s.dropped, DropKey(stage, index.String()))
+			k := DropKey(stage, index.String())
+			r.s.dropped = append(r.s.dropped, k)
+			r.s.droppedAt[k] = now
 			r.s.mu.Unlock()
 		}))
 	}
