@@ -3,12 +3,13 @@ package pipegen
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // DefaultMaxSize is the capacity, in elements, of a stage's input queue when
 // its directive sets no maxsize. Queues are never unbounded: this bounds how
 // far a fast stage may run ahead of a slow one.
-const DefaultMaxSize = 64
+const DefaultMaxSize = 1024
 
 // Limits on stage settings, checked when code is generated and when a
 // call starts. They keep a mistyped number from becoming a crash (a
@@ -40,9 +41,11 @@ type Option func(*options)
 
 // options collects what the Options of one call asked for.
 type options struct {
-	settings  []setting
-	onTimeout func(stage string, index Index)
-	maxBatch  int
+	settings    []setting
+	onTimeout   func(stage string, index Index)
+	maxBatch    int
+	statsEvery  time.Duration
+	statsReport func(Snapshot)
 }
 
 // OnTimeout makes the pipeline call f for every element that a stage with

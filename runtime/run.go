@@ -21,6 +21,7 @@ type Run struct {
 	stages    []StageConfig
 	onTimeout func(stage string, index Index)
 	maxBatch  int
+	stats     *stats // nil unless the call asked for statistics
 	// active counts the started workers of each stage, for StageStatus.
 	active []atomic.Int64
 
@@ -51,7 +52,29 @@ func NewRun(ctx context.Context, pipeline string, stages []StageConfig, opts []O
 	r := &Run{pipeline: pipeline, stages: resolved, parent: ctx, onTimeout: o.onTimeout, maxBatch: o.maxBatch, active: make([]atomic.Int64, len(resolved))}
 	r.ctx, r.cancel = context.WithCancel(ctx)
 	r.unwatch = context.AfterFunc(ctx, func() { r.halted.Store(true) })
+	if o.statsReport != nil {
+		r.stats = newStats(r, o.statsEvery, o.statsReport)
+		go r.stats.run()
+	}
 	return r, nil
+}
+
+// Watch tells the statistics, if the call keeps them, that q is the input
+// queue of the named stage ("" for the output queue).
+func (r *Run) Watch(stage string, q *Batching) {
+	if r.stats != nil {
+		q.stats = true
+		r.stats.of(stage).queue = q
+	}
+}
+
+// Counter returns the counter of the elements that the named stage or
+// input sends on, or nil if the call keeps no statistics.
+func (r *Run) Counter(name string) *Counter {
+	if r.stats == nil {
+		return nil
+	}
+	return &r.stats.of(name).out
 }
 
 // MaxBatch is the largest batch the run's queues move at once (see the
@@ -107,6 +130,9 @@ func (r *Run) Go(f func()) {
 // panic, recorded by [Run.Recover], is not: it is a bug wherever it
 // happens, so it is reported as it is.)
 func (r *Run) Fail(stage string, worker int, index Index, err error) {
+	if r.stats != nil {
+		r.stats.of(stage).errors.Add(1)
+	}
 	if r.parent.Err() != nil {
 		r.fail(r.parent.Err())
 		return
@@ -129,6 +155,9 @@ func (r *Run) Recover(stage string, worker int, index *Index) {
 
 // panicked records the panic value v as the run's failure.
 func (r *Run) panicked(stage string, worker int, index Index, v any) {
+	if r.stats != nil {
+		r.stats.of(stage).errors.Add(1)
+	}
 	err, isErr := v.(error)
 	if !isErr {
 		err = panicError{v}
@@ -148,6 +177,9 @@ func (r *Run) panicked(stage string, worker int, index Index, v any) {
 // function ran past the stage's timeout (pypeln's semantics): it tells the
 // [OnTimeout] callback, if any.
 func (r *Run) Dropped(stage string, index Index) {
+	if r.stats != nil {
+		r.stats.of(stage).dropped.Add(1)
+	}
 	if r.onTimeout != nil {
 		r.onTimeout(stage, index)
 	}
@@ -187,6 +219,9 @@ func (r *Run) Stop() {
 	r.cancel()
 	r.wg.Wait()
 	r.unwatch()
+	if r.stats != nil {
+		r.stats.finish()
+	}
 }
 
 // Wait waits for every goroutine of the run to end and returns the run's
@@ -197,6 +232,9 @@ func (r *Run) Stop() {
 func (r *Run) Wait() error {
 	r.wg.Wait()
 	r.unwatch()
+	if r.stats != nil {
+		r.stats.finish()
+	}
 	r.mu.Lock()
 	err := r.err
 	r.stopped = true

@@ -281,6 +281,12 @@ stages, and the workers of every stage.`, p.StartFunc, p.Name))
 		}
 		init = append(init, jen.Line())
 		g.Id("r").Op(":=").Op("&").Id(p.RunType).Values(init...)
+		g.Comment("Show the queues to the statistics, if the call keeps them.")
+		for _, edge := range edges(p) {
+			if !edge.Ordered {
+				g.Id("run").Dot("Watch").Call(jen.Lit(edge.Consumer), jen.Op("&").Id("r").Dot(edge.Field).Dot("pace"))
+			}
+		}
 
 		for _, in := range p.Inputs {
 			// The cases are exactly the types of pipegen.Input.
@@ -327,7 +333,7 @@ func (e *emitter) feeders(p *Pipeline, in *Input) {
 			loopVars = jen.List(jen.Id("v"), jen.Err())
 		}
 		e.file.Func().Params(jen.Id("r").Op("*").Id(p.RunType)).Id(name).Params(jen.Id(in.Name).Add(seq)).BlockFunc(func(g *jen.Group) {
-			sourcePrologue(g, in.Name, in.Targets, in.Orders)
+			sourcePrologue(g, in.Name, in.Targets, in.Orders, jen.Id("r").Dot("Counter").Call(jen.Lit(in.Name)))
 			if len(in.Orders) > 0 {
 				declareFlush(g, in.Targets)
 			}
@@ -345,7 +351,7 @@ func (e *emitter) feeders(p *Pipeline, in *Input) {
 					g.If(jen.Op("!").Id("r").Dot(o.Field).Dot("Open").Call(jen.Id("done"), jen.Lit(o.Source), jen.Id("i"), jen.Id("flush"))).Block(jen.Return())
 					g.Id("r").Dot(o.Field).Dot("Add").Call(jen.Id("i"), jen.Lit(o.Copies))
 				}
-				e.puts(g, in.Targets, jen.Id("index"), jen.Id("v"), []jen.Code{jen.Return()})
+				e.sends(g, "feed", in.Targets, jen.Id("index"), jen.Id("v"), []jen.Code{jen.Return()})
 				for _, o := range in.Orders {
 					g.Id("r").Dot(o.Field).Dot("Emitted").Call(jen.Lit(o.Source), jen.Id("i"))
 				}
@@ -359,9 +365,9 @@ func (e *emitter) feeders(p *Pipeline, in *Input) {
 // worker (an input's feeder, an ordered term): on its way out it closes its
 // share of the queues it sends to and ends its part in the ordered terms
 // downstream, and its panics are reported as name's, worker -1.
-func sourcePrologue(g *jen.Group, name string, targets []*Target, orders []*OrderUse) {
+func sourcePrologue(g *jen.Group, name string, targets []*Target, orders []*OrderUse, counter jen.Code) {
 	g.Id("done").Op(":=").Id("r").Dot("Done").Call()
-	openWriters(g, targets)
+	openWriters(g, targets, counter)
 	for _, o := range orders {
 		g.Defer().Id("r").Dot(o.Field).Dot("End").Call(jen.Lit(o.Source))
 	}
@@ -371,11 +377,22 @@ func sourcePrologue(g *jen.Group, name string, targets []*Target, orders []*Orde
 
 // openWriters declares a writer for each queue the goroutine sends to, and
 // defers closing it: a goroutine is one producer of a queue however many
-// times it sends each element there. done must be declared.
-func openWriters(g *jen.Group, targets []*Target) {
-	for i, edge := range distinctEdges(targets) {
+// times it sends each element there. counter is the statistics counter
+// of what it sends. done must be declared.
+func openWriters(g *jen.Group, targets []*Target, counter jen.Code) {
+	list := distinctEdges(targets)
+	if len(list) > 1 {
+		// One count however many queues each element goes to.
+		g.Id("sent").Op(":=").Add(counter)
+		counter = jen.Id("sent")
+	}
+	for i, edge := range list {
 		w := writerName(i)
-		g.Id(w).Op(":=").Id("r").Dot(edge.Field).Dot("writer").Call()
+		arg := counter
+		if i > 0 {
+			arg = jen.Nil()
+		}
+		g.Id(w).Op(":=").Id("r").Dot(edge.Field).Dot("writer").Call(arg)
 		g.Defer().Id(w).Dot("close").Call(jen.Id("done"))
 	}
 }
@@ -454,12 +471,18 @@ func distinctEdges(targets []*Target) []*Edge {
 // OutputQueues: each send waits for room, so a slow consumer slows the
 // producer instead of letting a queue grow.
 func (e *emitter) puts(g *jen.Group, targets []*Target, index *jen.Statement, value jen.Code, exit []jen.Code) {
+	e.sends(g, "put", targets, index, value, exit)
+}
+
+// sends is puts with the writer method to call: put, or feed for an
+// input's feeder.
+func (e *emitter) sends(g *jen.Group, method string, targets []*Target, index *jen.Statement, value jen.Code, exit []jen.Code) {
 	for _, t := range targets {
 		idx := index.Clone()
 		for _, b := range t.Branches {
 			idx = idx.Dot("Branch").Call(jen.Lit(b))
 		}
-		g.If(jen.Op("!").Id(writerOf(targets, t.Edge)).Dot("put").Call(
+		g.If(jen.Op("!").Id(writerOf(targets, t.Edge)).Dot(method).Call(
 			jen.Id("done"),
 			e.item(t.Edge.Queue).Add(fields(jen.Id("Index"), idx, jen.Id("Value"), value)),
 		)).Block(exit...)

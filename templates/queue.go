@@ -88,24 +88,40 @@ func (e *emitter) writer(q *Queue, batch func() *jen.Statement, done func() jen.
 	e.file.Type().Id(q.Writer).Struct(
 		jen.Id("q").Op("*").Id(q.Name),
 		jen.Id("batch").Add(batch()),
+		jen.Id("sent").Op("*").Qual(RuntimePath, "Counter").Comment("nil without statistics"),
 	)
 
 	doc(e.file, `
-writer returns the end of the queue for one producer goroutine. Close it
-when the goroutine ends.`)
-	e.file.Func().Params(jen.Id("q").Op("*").Id(q.Name)).Id("writer").Params().Id(q.Writer).Block(
+writer returns the end of the queue for one producer goroutine, which
+counts what it sends in sent (if not nil). Close it when the goroutine
+ends.`)
+	e.file.Func().Params(jen.Id("q").Op("*").Id(q.Name)).Id("writer").Params(jen.Id("sent").Op("*").Qual(RuntimePath, "Counter")).Id(q.Writer).Block(
 		jen.Return(jen.Id(q.Writer).Add(fields(
 			jen.Id("q"), jen.Id("q"),
 			jen.Id("batch"), jen.Id("q").Dot("newBatch").Call(),
+			jen.Id("sent"), jen.Id("sent"),
 		))),
 	)
 
 	recv := func() *jen.Statement { return jen.Id("w").Op("*").Id(q.Writer) }
 	doc(e.file, `
-put adds it to the batch, and sends the batch if it is full or if every
-consumer waits for one (see pipegen.Batching). It reports false if the run
-stops first.`)
+put adds it to the batch, and sends the batch once it is full. It reports
+false if the run stops first. A worker sends what it holds each time it
+takes a batch of input (see the reader's get), so a batch never waits for
+more than one batch of its input's work.`)
 	e.file.Func().Params(recv()).Id("put").Params(done(), jen.Id("it").Add(e.item(q))).Bool().Block(
+		jen.Id("w").Dot("batch").Op("=").Append(jen.Id("w").Dot("batch"), jen.Id("it")),
+		jen.If(jen.Len(jen.Id("w").Dot("batch")).Op("<").Id("w").Dot("q").Dot("pace").Dot("Limit").Call()).Block(
+			jen.Return(jen.True()),
+		),
+		jen.Return(jen.Id("w").Dot("flush").Call(jen.Id("done"))),
+	)
+
+	doc(e.file, `
+feed is put for the feeder of an input, which cannot tell when its input
+is about to block: it also sends the batch as soon as every consumer waits
+for one (see pipegen.Batching).`)
+	e.file.Func().Params(recv()).Id("feed").Params(done(), jen.Id("it").Add(e.item(q))).Bool().Block(
 		jen.Id("w").Dot("batch").Op("=").Append(jen.Id("w").Dot("batch"), jen.Id("it")),
 		jen.If(jen.Len(jen.Id("w").Dot("batch")).Op("<").Id("w").Dot("q").Dot("pace").Dot("SendAt").Call()).Block(
 			jen.Return(jen.True()),
@@ -122,14 +138,23 @@ stops first.`)
 		jen.Select().Block(
 			jen.Case(jen.Id("w").Dot("q").Dot("batches").Op("<-").Id("w").Dot("batch")),
 			jen.Default().Block(
+				jen.Comment("The queue is full: the statistics see it."),
+				jen.Id("w").Dot("q").Dot("pace").Dot("WaitRoom").Call(),
 				jen.Select().Block(
-					jen.Case(jen.Id("w").Dot("q").Dot("batches").Op("<-").Id("w").Dot("batch")),
-					jen.Case(jen.Op("<-").Id("done")).Block(jen.Return(jen.False())),
+					jen.Case(jen.Id("w").Dot("q").Dot("batches").Op("<-").Id("w").Dot("batch")).Block(
+						jen.Id("w").Dot("q").Dot("pace").Dot("GotRoom").Call(),
+					),
+					jen.Case(jen.Op("<-").Id("done")).Block(
+						jen.Id("w").Dot("q").Dot("pace").Dot("GotRoom").Call(),
+						jen.Return(jen.False()),
+					),
 				),
 			),
 		),
+		jen.Id("n").Op(":=").Len(jen.Id("w").Dot("batch")),
 		jen.Id("w").Dot("batch").Op("=").Id("w").Dot("q").Dot("newBatch").Call(),
-		jen.Id("w").Dot("q").Dot("pace").Dot("Sent").Call(),
+		jen.Id("w").Dot("q").Dot("pace").Dot("Sent").Call(jen.Id("n")),
+		jen.Id("w").Dot("sent").Dot("Add").Call(jen.Id("n")),
 		jen.Return(jen.True()),
 	)
 
@@ -167,9 +192,10 @@ reader returns the end of the queue for one consumer goroutine.`)
 	result := func() jen.Code { return jen.Params(e.item(q), jen.Bool()) }
 	doc(e.file, `
 get returns the next element. ok is false once the queue is closed and
-drained, or if the run stops first. Before it waits for a batch, it calls
-flush, if not nil, so that the goroutine does not sit on what it made
-while it waits.`)
+drained, or if the run stops first. Before it takes a batch, it calls
+flush, if not nil, so that the goroutine sends on what it made of the last
+batch: it never sits on it while it waits, nor for longer than one batch
+of work.`)
 	e.file.Func().Params(recv()).Id("get").Params(done(), jen.Id("flush").Func().Params().Bool()).Add(result()).Block(
 		jen.If(jen.Id("i").Op(":=").Id("rd").Dot("next"), jen.Id("i").Op("<").Len(jen.Id("rd").Dot("batch"))).Block(
 			jen.Id("rd").Dot("next").Op("=").Id("i").Op("+").Lit(1),
@@ -188,13 +214,13 @@ tells the queue how long the last batch took, which sizes the batches.`)
 			jen.Id("rd").Dot("q").Dot("recycle").Call(jen.Id("rd").Dot("batch")),
 			jen.Id("rd").Dot("batch").Op("=").Nil(),
 		),
+		jen.If(jen.Id("flush").Op("!=").Nil().Op("&&").Op("!").Id("flush").Call()).Block(
+			jen.Return(e.item(q).Values(), jen.False()),
+		),
 		jen.Var().Id("ok").Bool(),
 		jen.Select().Block(
 			jen.Case(jen.List(jen.Id("rd").Dot("batch"), jen.Id("ok")).Op("=").Op("<-").Id("rd").Dot("q").Dot("batches")),
 			jen.Default().Block(
-				jen.If(jen.Id("flush").Op("!=").Nil().Op("&&").Op("!").Id("flush").Call()).Block(
-					jen.Return(e.item(q).Values(), jen.False()),
-				),
 				jen.Id("rd").Dot("q").Dot("pace").Dot("Wait").Call(),
 				jen.Select().Block(
 					jen.Case(jen.List(jen.Id("rd").Dot("batch"), jen.Id("ok")).Op("=").Op("<-").Id("rd").Dot("q").Dot("batches")),
@@ -205,6 +231,7 @@ tells the queue how long the last batch took, which sizes the batches.`)
 			),
 		),
 		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(e.item(q).Values(), jen.False())),
+		jen.Id("rd").Dot("q").Dot("pace").Dot("Took").Call(jen.Len(jen.Id("rd").Dot("batch"))),
 		jen.List(jen.Id("rd").Dot("start"), jen.Id("rd").Dot("next")).Op("=").List(jen.Id("now"), jen.Lit(1)),
 		jen.Return(jen.Id("rd").Dot("batch").Index(jen.Lit(0)), jen.True()),
 	)

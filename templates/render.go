@@ -23,7 +23,7 @@ var localNames = []string{
 	"ctx", "opts", "yield", "r", "run", "err", "it", "ok", "done", "index", "v", "vs",
 	"worker", "child", "zero", "i", "w", "q", "size", "producers", "keep", "out", "In",
 	"state", "cancel", "pos", "held", "release", "stage", "at",
-	"queue", "flush", "batch", "slots", "maxBatch", "consumers", "now", "rd",
+	"queue", "flush", "batch", "slots", "maxBatch", "consumers", "now", "rd", "sent",
 }
 
 // Reserved reports whether generated functions use name for a local or an

@@ -55,7 +55,7 @@ func (e *emitter) stage(p *Pipeline, s *Stage) {
 		} else {
 			g.Id("done").Op(":=").Id("r").Dot("Done").Call()
 		}
-		openWriters(g, s.Targets)
+		openWriters(g, s.Targets, jen.Id("r").Dot("Counter").Call(jen.Lit(s.Name)))
 		g.Var().Id("index").Qual(RuntimePath, "Index")
 		recoverPanics := jen.Defer().Id("r").Dot("Recover").Call(jen.Lit(s.Name), jen.Id("worker"), jen.Op("&").Id("index"))
 		if len(s.Fused) > 0 {
@@ -392,7 +392,7 @@ func (e *emitter) orderedWorker(p *Pipeline, s *Stage) {
 has arrived, then sends them on sorted by index. The window of
 pipegen.Order keeps the inputs from running too far ahead.`, s.Worker, s.Name, s.Where))
 	e.file.Func().Params(jen.Id("r").Op("*").Id(p.RunType)).Id(s.Worker).Params().BlockFunc(func(g *jen.Group) {
-		sourcePrologue(g, s.Name, s.Targets, s.Orders)
+		sourcePrologue(g, s.Name, s.Targets, s.Orders, jen.Nil())
 		declareFlush(g, s.Targets)
 		g.Var().Id("held").Qual(RuntimePath, "Reorder").Types(e.typ(s.In.Queue.Type))
 		order := jen.Id("r").Dot(s.OrderField)
@@ -432,6 +432,7 @@ pipegen.Order keeps the inputs from running too far ahead.`, s.Worker, s.Name, s
 						jen.Id("held").Dot("Put").Call(jen.Id("it")),
 						order.Clone().Dot("Done").Call(jen.Id("it").Dot("Index").Dot("Source").Call()),
 					),
+					in.Clone().Dot("pace").Dot("Took").Call(jen.Len(jen.Id("batch"))),
 					in.Clone().Dot("recycle").Call(jen.Id("batch")),
 				),
 				jen.Case(jen.Op("<-").Add(order.Clone()).Dot("Wake").Call()),

@@ -89,6 +89,9 @@ func startW1w1[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 		mulIn: newIntQueue(run.MaxSize("Mul"), run.MaxBatch(), 1, run.Workers("Mul")),
 		out:   newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Mul"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Mul", &r.mulIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -118,7 +121,7 @@ func startW1w1[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 // feed sends the elements of in to stage Mul, numbering them.
 func (r *w1w1Run) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.mulIn.writer()
+	out := r.mulIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -128,7 +131,7 @@ func (r *w1w1Run) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -139,7 +142,7 @@ func (r *w1w1Run) feed(in iter.Seq[int]) {
 // error of in fails the run.
 func (r *w1w1Run) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.mulIn.writer()
+	out := r.mulIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -153,7 +156,7 @@ func (r *w1w1Run) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -167,7 +170,7 @@ func (r *w1w1Run) feedSeq2(in iter.Seq2[int, error]) {
 // no queue between them.
 func (r *w1w1Run) mulWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Mul"))
 	defer out.close(done)
 	var index pipegen.Index
 	stage := "Mul"
@@ -280,6 +283,9 @@ func startW1w4[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 		mulIn: newIntQueue(run.MaxSize("Mul"), run.MaxBatch(), 1, run.Workers("Mul")),
 		out:   newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Mul"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Mul", &r.mulIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -309,7 +315,7 @@ func startW1w4[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 // feed sends the elements of in to stage Mul, numbering them.
 func (r *w1w4Run) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.mulIn.writer()
+	out := r.mulIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -319,7 +325,7 @@ func (r *w1w4Run) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -330,7 +336,7 @@ func (r *w1w4Run) feed(in iter.Seq[int]) {
 // error of in fails the run.
 func (r *w1w4Run) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.mulIn.writer()
+	out := r.mulIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -344,7 +350,7 @@ func (r *w1w4Run) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -358,7 +364,7 @@ func (r *w1w4Run) feedSeq2(in iter.Seq2[int, error]) {
 // no queue between them.
 func (r *w1w4Run) mulWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Mul"))
 	defer out.close(done)
 	var index pipegen.Index
 	stage := "Mul"
@@ -469,6 +475,9 @@ func startW2[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 		hashIn: newIntQueue(run.MaxSize("Hash"), run.MaxBatch(), 1, run.Workers("Hash")),
 		out:    newDigestQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Hash"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Hash", &r.hashIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -498,7 +507,7 @@ func startW2[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 // feed sends the elements of in to stage Hash, numbering them.
 func (r *w2Run) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.hashIn.writer()
+	out := r.hashIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -508,7 +517,7 @@ func (r *w2Run) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -519,7 +528,7 @@ func (r *w2Run) feed(in iter.Seq[int]) {
 // error of in fails the run.
 func (r *w2Run) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.hashIn.writer()
+	out := r.hashIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -533,7 +542,7 @@ func (r *w2Run) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -546,7 +555,7 @@ func (r *w2Run) feedSeq2(in iter.Seq2[int, error]) {
 // in turn, in this goroutine, with no queue between them.
 func (r *w2Run) hashWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Hash"))
 	defer out.close(done)
 	var index pipegen.Index
 	stage := "Hash"
@@ -655,6 +664,10 @@ func startW3[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 		notDiv3In: newIntQueue(run.MaxSize("NotDiv3"), run.MaxBatch(), run.Workers("Sleep"), run.Workers("NotDiv3")),
 		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("NotDiv3"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Sleep", &r.sleepIn.pace)
+	run.Watch("NotDiv3", &r.notDiv3In.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -689,7 +702,7 @@ func startW3[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 // feed sends the elements of in to stage Sleep, numbering them.
 func (r *w3Run) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.sleepIn.writer()
+	out := r.sleepIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -699,7 +712,7 @@ func (r *w3Run) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -710,7 +723,7 @@ func (r *w3Run) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *w3Run) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.sleepIn.writer()
+	out := r.sleepIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -724,7 +737,7 @@ func (r *w3Run) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -736,7 +749,7 @@ func (r *w3Run) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *w3Run) sleepWorker(worker int) {
 	done := r.Done()
-	out := r.notDiv3In.writer()
+	out := r.notDiv3In.writer(r.Counter("Sleep"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Sleep", worker, &index)
@@ -763,7 +776,7 @@ func (r *w3Run) sleepWorker(worker int) {
 // reports true.
 func (r *w3Run) notDiv3Worker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("NotDiv3"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("NotDiv3", worker, &index)
@@ -877,6 +890,11 @@ func startW4[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:     pipegen.NewOrder(1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Mul", &r.mulIn.pace)
+	run.Watch("Even", &r.evenIn.pace)
+	run.Watch("Pair", &r.pairIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -917,7 +935,7 @@ func startW4[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 // feed sends the elements of in to stage Mul, numbering them.
 func (r *w4Run) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.mulIn.writer()
+	out := r.mulIn.writer(r.Counter("in"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -936,7 +954,7 @@ func (r *w4Run) feed(in iter.Seq[int]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -948,7 +966,7 @@ func (r *w4Run) feed(in iter.Seq[int]) {
 // error of in fails the run.
 func (r *w4Run) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.mulIn.writer()
+	out := r.mulIn.writer(r.Counter("in"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -971,7 +989,7 @@ func (r *w4Run) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -983,7 +1001,7 @@ func (r *w4Run) feedSeq2(in iter.Seq2[int, error]) {
 // calls Mul on each element of its input and sends the result on.
 func (r *w4Run) mulWorker(worker int) {
 	done := r.Done()
-	out := r.evenIn.writer()
+	out := r.evenIn.writer(r.Counter("Mul"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Mul", worker, &index)
@@ -1013,7 +1031,7 @@ func (r *w4Run) mulWorker(worker int) {
 // reports true.
 func (r *w4Run) evenWorker(worker int) {
 	done := r.Done()
-	out := r.pairIn.writer()
+	out := r.pairIn.writer(r.Counter("Even"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Even", worker, &index)
@@ -1047,7 +1065,7 @@ func (r *w4Run) evenWorker(worker int) {
 // every element of the result.
 func (r *w4Run) pairWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer()
+	out := r.orderedIn.writer(r.Counter("Pair"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Pair", worker, &index)
@@ -1080,7 +1098,7 @@ func (r *w4Run) pairWorker(worker int) {
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *w4Run) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(nil)
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
@@ -1120,6 +1138,7 @@ func (r *w4Run) orderedWorker() {
 				held.Put(it)
 				r.order.Done(it.Index.Source())
 			}
+			r.orderedIn.pace.Took(len(batch))
 			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
@@ -1211,6 +1230,10 @@ func startW5[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 		branchBIn: newIntQueue(run.MaxSize("BranchB"), run.MaxBatch(), 1, run.Workers("BranchB")),
 		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("BranchA")+run.Workers("BranchB"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("BranchA", &r.branchAIn.pace)
+	run.Watch("BranchB", &r.branchBIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -1246,9 +1269,10 @@ func startW5[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 // numbering them.
 func (r *w5Run) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.branchAIn.writer()
+	sent := r.Counter("in")
+	out := r.branchAIn.writer(sent)
 	defer out.close(done)
-	out2 := r.branchBIn.writer()
+	out2 := r.branchBIn.writer(nil)
 	defer out2.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -1258,10 +1282,10 @@ func (r *w5Run) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
-		if !out2.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out2.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1272,9 +1296,10 @@ func (r *w5Run) feed(in iter.Seq[int]) {
 // numbering them; the first error of in fails the run.
 func (r *w5Run) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.branchAIn.writer()
+	sent := r.Counter("in")
+	out := r.branchAIn.writer(sent)
 	defer out.close(done)
-	out2 := r.branchBIn.writer()
+	out2 := r.branchBIn.writer(nil)
 	defer out2.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -1288,10 +1313,10 @@ func (r *w5Run) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
-		if !out2.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out2.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1303,7 +1328,7 @@ func (r *w5Run) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *w5Run) branchAWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("BranchA"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("BranchA", worker, &index)
@@ -1330,7 +1355,7 @@ func (r *w5Run) branchAWorker(worker int) {
 // result on.
 func (r *w5Run) branchBWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("BranchB"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("BranchB", worker, &index)
@@ -1405,18 +1430,32 @@ func (q *intQueue) recycle(batch []pipegen.Item[int]) {
 type intWriter struct {
 	q     *intQueue
 	batch []pipegen.Item[int]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *intQueue) writer() intWriter {
-	return intWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *intQueue) writer(sent *pipegen.Counter) intWriter {
+	return intWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *intWriter) feed(done <-chan struct{}, it pipegen.Item[int]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -1434,14 +1473,20 @@ func (w *intWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -1469,9 +1514,10 @@ func (q *intQueue) reader() intReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -1489,13 +1535,13 @@ func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[int]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[int]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -1507,6 +1553,7 @@ func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 	if !ok {
 		return pipegen.Item[int]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }
@@ -1564,18 +1611,32 @@ func (q *digestQueue) recycle(batch []pipegen.Item[Digest]) {
 type digestWriter struct {
 	q     *digestQueue
 	batch []pipegen.Item[Digest]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *digestQueue) writer() digestWriter {
-	return digestWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *digestQueue) writer(sent *pipegen.Counter) digestWriter {
+	return digestWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *digestWriter) put(done <-chan struct{}, it pipegen.Item[Digest]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *digestWriter) feed(done <-chan struct{}, it pipegen.Item[Digest]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -1593,14 +1654,20 @@ func (w *digestWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -1628,9 +1695,10 @@ func (q *digestQueue) reader() digestReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *digestReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[Digest], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -1648,13 +1716,13 @@ func (rd *digestReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[Digest]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[Digest]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -1666,6 +1734,7 @@ func (rd *digestReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 	if !ok {
 		return pipegen.Item[Digest]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }

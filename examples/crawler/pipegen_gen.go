@@ -96,6 +96,10 @@ func startVisit[In pipegen.Input[string]](ctx context.Context, urls In, opts []p
 		out:       newPageQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:     pipegen.NewOrder(1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Fetch", &r.fetchIn.pace)
+	run.Watch("Parse", &r.parseIn.pace)
+	run.Watch("", &r.out.pace)
 	switch urls := any(urls).(type) {
 	case iter.Seq[string]:
 		r.Go(func() {
@@ -131,7 +135,7 @@ func startVisit[In pipegen.Input[string]](ctx context.Context, urls In, opts []p
 // feed sends the elements of urls to stage Fetch, numbering them.
 func (r *visitRun) feed(urls iter.Seq[string]) {
 	done := r.Done()
-	out := r.fetchIn.writer()
+	out := r.fetchIn.writer(r.Counter("urls"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -150,7 +154,7 @@ func (r *visitRun) feed(urls iter.Seq[string]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -162,7 +166,7 @@ func (r *visitRun) feed(urls iter.Seq[string]) {
 // first error of urls fails the run.
 func (r *visitRun) feedSeq2(urls iter.Seq2[string, error]) {
 	done := r.Done()
-	out := r.fetchIn.writer()
+	out := r.fetchIn.writer(r.Counter("urls"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -185,7 +189,7 @@ func (r *visitRun) feedSeq2(urls iter.Seq2[string, error]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -199,7 +203,7 @@ func (r *visitRun) feedSeq2(urls iter.Seq2[string, error]) {
 // pipegen.OnTimeout callback).
 func (r *visitRun) fetchWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.parseIn.writer()
+	out := r.parseIn.writer(r.Counter("Fetch"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Fetch", worker, &index)
@@ -249,7 +253,7 @@ func (r *visitRun) fetchWorker(worker int) {
 // it calls Parse on each element of its input and sends the result on.
 func (r *visitRun) parseWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer()
+	out := r.orderedIn.writer(r.Counter("Parse"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Parse", worker, &index)
@@ -280,7 +284,7 @@ func (r *visitRun) parseWorker(worker int) {
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *visitRun) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(nil)
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
@@ -320,6 +324,7 @@ func (r *visitRun) orderedWorker() {
 				held.Put(it)
 				r.order.Done(it.Index.Source())
 			}
+			r.orderedIn.pace.Took(len(batch))
 			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
@@ -419,6 +424,11 @@ func startVisitStrict[In pipegen.Input[string]](ctx context.Context, urls In, op
 		out:       newPageQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Check"), 1),
 		order:     pipegen.NewOrder(1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Fetch", &r.fetchIn.pace)
+	run.Watch("Parse", &r.parseIn.pace)
+	run.Watch("Check", &r.checkIn.pace)
+	run.Watch("", &r.out.pace)
 	switch urls := any(urls).(type) {
 	case iter.Seq[string]:
 		r.Go(func() {
@@ -459,7 +469,7 @@ func startVisitStrict[In pipegen.Input[string]](ctx context.Context, urls In, op
 // feed sends the elements of urls to stage Fetch, numbering them.
 func (r *visitStrictRun) feed(urls iter.Seq[string]) {
 	done := r.Done()
-	out := r.fetchIn.writer()
+	out := r.fetchIn.writer(r.Counter("urls"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -478,7 +488,7 @@ func (r *visitStrictRun) feed(urls iter.Seq[string]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -490,7 +500,7 @@ func (r *visitStrictRun) feed(urls iter.Seq[string]) {
 // first error of urls fails the run.
 func (r *visitStrictRun) feedSeq2(urls iter.Seq2[string, error]) {
 	done := r.Done()
-	out := r.fetchIn.writer()
+	out := r.fetchIn.writer(r.Counter("urls"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -513,7 +523,7 @@ func (r *visitStrictRun) feedSeq2(urls iter.Seq2[string, error]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -526,7 +536,7 @@ func (r *visitStrictRun) feedSeq2(urls iter.Seq2[string, error]) {
 // giving each element 1s before failing the run.
 func (r *visitStrictRun) fetchWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.parseIn.writer()
+	out := r.parseIn.writer(r.Counter("Fetch"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Fetch", worker, &index)
@@ -575,7 +585,7 @@ func (r *visitStrictRun) fetchWorker(worker int) {
 // it calls Parse on each element of its input and sends the result on.
 func (r *visitStrictRun) parseWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer()
+	out := r.orderedIn.writer(r.Counter("Parse"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Parse", worker, &index)
@@ -606,7 +616,7 @@ func (r *visitStrictRun) parseWorker(worker int) {
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *visitStrictRun) orderedWorker() {
 	done := r.Done()
-	out := r.checkIn.writer()
+	out := r.checkIn.writer(nil)
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
@@ -646,6 +656,7 @@ func (r *visitStrictRun) orderedWorker() {
 				held.Put(it)
 				r.order.Done(it.Index.Source())
 			}
+			r.orderedIn.pace.Took(len(batch))
 			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
@@ -661,7 +672,7 @@ func (r *visitStrictRun) orderedWorker() {
 // it calls Check on each element of its input and sends the result on.
 func (r *visitStrictRun) checkWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Check"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Check", worker, &index)
@@ -740,18 +751,32 @@ func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
 type stringWriter struct {
 	q     *stringQueue
 	batch []pipegen.Item[string]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *stringQueue) writer() stringWriter {
-	return stringWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *stringQueue) writer(sent *pipegen.Counter) stringWriter {
+	return stringWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *stringWriter) feed(done <-chan struct{}, it pipegen.Item[string]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -769,14 +794,20 @@ func (w *stringWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -804,9 +835,10 @@ func (q *stringQueue) reader() stringReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -824,13 +856,13 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[string]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[string]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -842,6 +874,7 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 	if !ok {
 		return pipegen.Item[string]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }
@@ -899,18 +932,32 @@ func (q *pageQueue) recycle(batch []pipegen.Item[Page]) {
 type pageWriter struct {
 	q     *pageQueue
 	batch []pipegen.Item[Page]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *pageQueue) writer() pageWriter {
-	return pageWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *pageQueue) writer(sent *pipegen.Counter) pageWriter {
+	return pageWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *pageWriter) put(done <-chan struct{}, it pipegen.Item[Page]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *pageWriter) feed(done <-chan struct{}, it pipegen.Item[Page]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -928,14 +975,20 @@ func (w *pageWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -963,9 +1016,10 @@ func (q *pageQueue) reader() pageReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *pageReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[Page], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -983,13 +1037,13 @@ func (rd *pageReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.It
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[Page]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[Page]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -1001,6 +1055,7 @@ func (rd *pageReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.It
 	if !ok {
 		return pipegen.Item[Page]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }

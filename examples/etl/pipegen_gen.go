@@ -91,6 +91,9 @@ func startConvert[In pipegen.Input[Row]](ctx context.Context, rows In, opts []pi
 		parseIn: newRowQueue(run.MaxSize("Parse"), run.MaxBatch(), 1, run.Workers("Parse")),
 		out:     newRecordQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Parse"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Parse", &r.parseIn.pace)
+	run.Watch("", &r.out.pace)
 	switch rows := any(rows).(type) {
 	case iter.Seq[Row]:
 		r.Go(func() {
@@ -120,7 +123,7 @@ func startConvert[In pipegen.Input[Row]](ctx context.Context, rows In, opts []pi
 // feed sends the elements of rows to stage Parse, numbering them.
 func (r *convertRun) feed(rows iter.Seq[Row]) {
 	done := r.Done()
-	out := r.parseIn.writer()
+	out := r.parseIn.writer(r.Counter("rows"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("rows", -1, &index)
@@ -130,7 +133,7 @@ func (r *convertRun) feed(rows iter.Seq[Row]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[Row]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[Row]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -141,7 +144,7 @@ func (r *convertRun) feed(rows iter.Seq[Row]) {
 // first error of rows fails the run.
 func (r *convertRun) feedSeq2(rows iter.Seq2[Row, error]) {
 	done := r.Done()
-	out := r.parseIn.writer()
+	out := r.parseIn.writer(r.Counter("rows"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("rows", -1, &index)
@@ -155,7 +158,7 @@ func (r *convertRun) feedSeq2(rows iter.Seq2[Row, error]) {
 			r.Fail("rows", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[Row]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[Row]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -170,7 +173,7 @@ func (r *convertRun) feedSeq2(rows iter.Seq2[Row, error]) {
 // them.
 func (r *convertRun) parseWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Parse"))
 	defer out.close(done)
 	var index pipegen.Index
 	stage := "Parse"
@@ -297,6 +300,12 @@ func startETL[In pipegen.Input[Row]](ctx context.Context, rows In, opts []pipege
 		out:         newRecordQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:       pipegen.NewOrder(1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Parse", &r.parseIn.pace)
+	run.Watch("Validate", &r.validateIn.pace)
+	run.Watch("Transform", &r.transformIn.pace)
+	run.Watch("Encode", &r.encodeIn.pace)
+	run.Watch("", &r.out.pace)
 	switch rows := any(rows).(type) {
 	case iter.Seq[Row]:
 		r.Go(func() {
@@ -342,7 +351,7 @@ func startETL[In pipegen.Input[Row]](ctx context.Context, rows In, opts []pipege
 // feed sends the elements of rows to stage Parse, numbering them.
 func (r *etlRun) feed(rows iter.Seq[Row]) {
 	done := r.Done()
-	out := r.parseIn.writer()
+	out := r.parseIn.writer(r.Counter("rows"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -361,7 +370,7 @@ func (r *etlRun) feed(rows iter.Seq[Row]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[Row]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[Row]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -373,7 +382,7 @@ func (r *etlRun) feed(rows iter.Seq[Row]) {
 // first error of rows fails the run.
 func (r *etlRun) feedSeq2(rows iter.Seq2[Row, error]) {
 	done := r.Done()
-	out := r.parseIn.writer()
+	out := r.parseIn.writer(r.Counter("rows"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -396,7 +405,7 @@ func (r *etlRun) feedSeq2(rows iter.Seq2[Row, error]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[Row]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[Row]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -408,7 +417,7 @@ func (r *etlRun) feedSeq2(rows iter.Seq2[Row, error]) {
 // it calls Parse on each element of its input and sends the result on.
 func (r *etlRun) parseWorker(worker int) {
 	done := r.Done()
-	out := r.validateIn.writer()
+	out := r.validateIn.writer(r.Counter("Parse"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Parse", worker, &index)
@@ -438,7 +447,7 @@ func (r *etlRun) parseWorker(worker int) {
 // result on.
 func (r *etlRun) validateWorker(worker int) {
 	done := r.Done()
-	out := r.transformIn.writer()
+	out := r.transformIn.writer(r.Counter("Validate"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Validate", worker, &index)
@@ -468,7 +477,7 @@ func (r *etlRun) validateWorker(worker int) {
 // the result on.
 func (r *etlRun) transformWorker(worker int) {
 	done := r.Done()
-	out := r.encodeIn.writer()
+	out := r.encodeIn.writer(r.Counter("Transform"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Transform", worker, &index)
@@ -498,7 +507,7 @@ func (r *etlRun) transformWorker(worker int) {
 // result on.
 func (r *etlRun) encodeWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer()
+	out := r.orderedIn.writer(r.Counter("Encode"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Encode", worker, &index)
@@ -533,7 +542,7 @@ func (r *etlRun) encodeWorker(worker int) {
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *etlRun) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(nil)
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
@@ -573,6 +582,7 @@ func (r *etlRun) orderedWorker() {
 				held.Put(it)
 				r.order.Done(it.Index.Source())
 			}
+			r.orderedIn.pace.Took(len(batch))
 			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
@@ -678,6 +688,13 @@ func startETLStrict[In pipegen.Input[Row]](ctx context.Context, rows In, opts []
 		out:         newRecordQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Reject"), 1),
 		order:       pipegen.NewOrder(1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Parse", &r.parseIn.pace)
+	run.Watch("Validate", &r.validateIn.pace)
+	run.Watch("Transform", &r.transformIn.pace)
+	run.Watch("Encode", &r.encodeIn.pace)
+	run.Watch("Reject", &r.rejectIn.pace)
+	run.Watch("", &r.out.pace)
 	switch rows := any(rows).(type) {
 	case iter.Seq[Row]:
 		r.Go(func() {
@@ -728,7 +745,7 @@ func startETLStrict[In pipegen.Input[Row]](ctx context.Context, rows In, opts []
 // feed sends the elements of rows to stage Parse, numbering them.
 func (r *etlStrictRun) feed(rows iter.Seq[Row]) {
 	done := r.Done()
-	out := r.parseIn.writer()
+	out := r.parseIn.writer(r.Counter("rows"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -747,7 +764,7 @@ func (r *etlStrictRun) feed(rows iter.Seq[Row]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[Row]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[Row]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -759,7 +776,7 @@ func (r *etlStrictRun) feed(rows iter.Seq[Row]) {
 // first error of rows fails the run.
 func (r *etlStrictRun) feedSeq2(rows iter.Seq2[Row, error]) {
 	done := r.Done()
-	out := r.parseIn.writer()
+	out := r.parseIn.writer(r.Counter("rows"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -782,7 +799,7 @@ func (r *etlStrictRun) feedSeq2(rows iter.Seq2[Row, error]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[Row]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[Row]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -794,7 +811,7 @@ func (r *etlStrictRun) feedSeq2(rows iter.Seq2[Row, error]) {
 // it calls Parse on each element of its input and sends the result on.
 func (r *etlStrictRun) parseWorker(worker int) {
 	done := r.Done()
-	out := r.validateIn.writer()
+	out := r.validateIn.writer(r.Counter("Parse"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Parse", worker, &index)
@@ -824,7 +841,7 @@ func (r *etlStrictRun) parseWorker(worker int) {
 // result on.
 func (r *etlStrictRun) validateWorker(worker int) {
 	done := r.Done()
-	out := r.transformIn.writer()
+	out := r.transformIn.writer(r.Counter("Validate"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Validate", worker, &index)
@@ -854,7 +871,7 @@ func (r *etlStrictRun) validateWorker(worker int) {
 // the result on.
 func (r *etlStrictRun) transformWorker(worker int) {
 	done := r.Done()
-	out := r.encodeIn.writer()
+	out := r.encodeIn.writer(r.Counter("Transform"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Transform", worker, &index)
@@ -884,7 +901,7 @@ func (r *etlStrictRun) transformWorker(worker int) {
 // result on.
 func (r *etlStrictRun) encodeWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer()
+	out := r.orderedIn.writer(r.Counter("Encode"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Encode", worker, &index)
@@ -919,7 +936,7 @@ func (r *etlStrictRun) encodeWorker(worker int) {
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *etlStrictRun) orderedWorker() {
 	done := r.Done()
-	out := r.rejectIn.writer()
+	out := r.rejectIn.writer(nil)
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
@@ -959,6 +976,7 @@ func (r *etlStrictRun) orderedWorker() {
 				held.Put(it)
 				r.order.Done(it.Index.Source())
 			}
+			r.orderedIn.pace.Took(len(batch))
 			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
@@ -975,7 +993,7 @@ func (r *etlStrictRun) orderedWorker() {
 // result on.
 func (r *etlStrictRun) rejectWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Reject"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Reject", worker, &index)
@@ -1054,18 +1072,32 @@ func (q *rowQueue) recycle(batch []pipegen.Item[Row]) {
 type rowWriter struct {
 	q     *rowQueue
 	batch []pipegen.Item[Row]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *rowQueue) writer() rowWriter {
-	return rowWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *rowQueue) writer(sent *pipegen.Counter) rowWriter {
+	return rowWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *rowWriter) put(done <-chan struct{}, it pipegen.Item[Row]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *rowWriter) feed(done <-chan struct{}, it pipegen.Item[Row]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -1083,14 +1115,20 @@ func (w *rowWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -1118,9 +1156,10 @@ func (q *rowQueue) reader() rowReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *rowReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[Row], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -1138,13 +1177,13 @@ func (rd *rowReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[Row]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[Row]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -1156,6 +1195,7 @@ func (rd *rowReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 	if !ok {
 		return pipegen.Item[Row]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }
@@ -1213,18 +1253,32 @@ func (q *recordQueue) recycle(batch []pipegen.Item[Record]) {
 type recordWriter struct {
 	q     *recordQueue
 	batch []pipegen.Item[Record]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *recordQueue) writer() recordWriter {
-	return recordWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *recordQueue) writer(sent *pipegen.Counter) recordWriter {
+	return recordWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *recordWriter) put(done <-chan struct{}, it pipegen.Item[Record]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *recordWriter) feed(done <-chan struct{}, it pipegen.Item[Record]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -1242,14 +1296,20 @@ func (w *recordWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -1277,9 +1337,10 @@ func (q *recordQueue) reader() recordReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *recordReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[Record], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -1297,13 +1358,13 @@ func (rd *recordReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[Record]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[Record]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -1315,6 +1376,7 @@ func (rd *recordReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 	if !ok {
 		return pipegen.Item[Record]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }

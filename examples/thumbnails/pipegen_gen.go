@@ -57,6 +57,9 @@ func startThumbnails[In pipegen.Input[Job]](ctx context.Context, jobs In, opts [
 		decodeIn: newJobQueue(run.MaxSize("Decode"), run.MaxBatch(), 1, run.Workers("Decode")),
 		writeIn:  newEncodedQueue(run.MaxSize("Write"), run.MaxBatch(), run.Workers("Decode"), run.Workers("Write")),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Decode", &r.decodeIn.pace)
+	run.Watch("Write", &r.writeIn.pace)
 	switch jobs := any(jobs).(type) {
 	case iter.Seq[Job]:
 		r.Go(func() {
@@ -91,7 +94,7 @@ func startThumbnails[In pipegen.Input[Job]](ctx context.Context, jobs In, opts [
 // feed sends the elements of jobs to stage Decode, numbering them.
 func (r *thumbnailsRun) feed(jobs iter.Seq[Job]) {
 	done := r.Done()
-	out := r.decodeIn.writer()
+	out := r.decodeIn.writer(r.Counter("jobs"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("jobs", -1, &index)
@@ -101,7 +104,7 @@ func (r *thumbnailsRun) feed(jobs iter.Seq[Job]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[Job]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[Job]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -112,7 +115,7 @@ func (r *thumbnailsRun) feed(jobs iter.Seq[Job]) {
 // first error of jobs fails the run.
 func (r *thumbnailsRun) feedSeq2(jobs iter.Seq2[Job, error]) {
 	done := r.Done()
-	out := r.decodeIn.writer()
+	out := r.decodeIn.writer(r.Counter("jobs"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("jobs", -1, &index)
@@ -126,7 +129,7 @@ func (r *thumbnailsRun) feedSeq2(jobs iter.Seq2[Job, error]) {
 			r.Fail("jobs", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[Job]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[Job]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -140,7 +143,7 @@ func (r *thumbnailsRun) feedSeq2(jobs iter.Seq2[Job, error]) {
 // with no queue between them.
 func (r *thumbnailsRun) decodeWorker(worker int) {
 	done := r.Done()
-	out := r.writeIn.writer()
+	out := r.writeIn.writer(r.Counter("Decode"))
 	defer out.close(done)
 	var index pipegen.Index
 	stage := "Decode"
@@ -244,6 +247,9 @@ func startSamples[In pipegen.Input[string]](ctx context.Context, paths In, opts 
 		synthesizeIn: newStringQueue(run.MaxSize("Synthesize"), run.MaxBatch(), 1, run.Workers("Synthesize")),
 		writeIn:      newEncodedQueue(run.MaxSize("Write"), run.MaxBatch(), run.Workers("Synthesize"), run.Workers("Write")),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Synthesize", &r.synthesizeIn.pace)
+	run.Watch("Write", &r.writeIn.pace)
 	switch paths := any(paths).(type) {
 	case iter.Seq[string]:
 		r.Go(func() {
@@ -278,7 +284,7 @@ func startSamples[In pipegen.Input[string]](ctx context.Context, paths In, opts 
 // feed sends the elements of paths to stage Synthesize, numbering them.
 func (r *samplesRun) feed(paths iter.Seq[string]) {
 	done := r.Done()
-	out := r.synthesizeIn.writer()
+	out := r.synthesizeIn.writer(r.Counter("paths"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("paths", -1, &index)
@@ -288,7 +294,7 @@ func (r *samplesRun) feed(paths iter.Seq[string]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -299,7 +305,7 @@ func (r *samplesRun) feed(paths iter.Seq[string]) {
 // the first error of paths fails the run.
 func (r *samplesRun) feedSeq2(paths iter.Seq2[string, error]) {
 	done := r.Done()
-	out := r.synthesizeIn.writer()
+	out := r.synthesizeIn.writer(r.Counter("paths"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("paths", -1, &index)
@@ -313,7 +319,7 @@ func (r *samplesRun) feedSeq2(paths iter.Seq2[string, error]) {
 			r.Fail("paths", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -327,7 +333,7 @@ func (r *samplesRun) feedSeq2(paths iter.Seq2[string, error]) {
 // them.
 func (r *samplesRun) synthesizeWorker(worker int) {
 	done := r.Done()
-	out := r.writeIn.writer()
+	out := r.writeIn.writer(r.Counter("Synthesize"))
 	defer out.close(done)
 	var index pipegen.Index
 	stage := "Synthesize"
@@ -432,18 +438,32 @@ func (q *jobQueue) recycle(batch []pipegen.Item[Job]) {
 type jobWriter struct {
 	q     *jobQueue
 	batch []pipegen.Item[Job]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *jobQueue) writer() jobWriter {
-	return jobWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *jobQueue) writer(sent *pipegen.Counter) jobWriter {
+	return jobWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *jobWriter) put(done <-chan struct{}, it pipegen.Item[Job]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *jobWriter) feed(done <-chan struct{}, it pipegen.Item[Job]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -461,14 +481,20 @@ func (w *jobWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -496,9 +522,10 @@ func (q *jobQueue) reader() jobReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *jobReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[Job], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -516,13 +543,13 @@ func (rd *jobReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[Job]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[Job]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -534,6 +561,7 @@ func (rd *jobReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 	if !ok {
 		return pipegen.Item[Job]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }
@@ -591,18 +619,32 @@ func (q *encodedQueue) recycle(batch []pipegen.Item[Encoded]) {
 type encodedWriter struct {
 	q     *encodedQueue
 	batch []pipegen.Item[Encoded]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *encodedQueue) writer() encodedWriter {
-	return encodedWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *encodedQueue) writer(sent *pipegen.Counter) encodedWriter {
+	return encodedWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *encodedWriter) put(done <-chan struct{}, it pipegen.Item[Encoded]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *encodedWriter) feed(done <-chan struct{}, it pipegen.Item[Encoded]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -620,14 +662,20 @@ func (w *encodedWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -655,9 +703,10 @@ func (q *encodedQueue) reader() encodedReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *encodedReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[Encoded], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -675,13 +724,13 @@ func (rd *encodedReader) fetch(done <-chan struct{}, flush func() bool) (pipegen
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[Encoded]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[Encoded]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -693,6 +742,7 @@ func (rd *encodedReader) fetch(done <-chan struct{}, flush func() bool) (pipegen
 	if !ok {
 		return pipegen.Item[Encoded]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }
@@ -750,18 +800,32 @@ func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
 type stringWriter struct {
 	q     *stringQueue
 	batch []pipegen.Item[string]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *stringQueue) writer() stringWriter {
-	return stringWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *stringQueue) writer(sent *pipegen.Counter) stringWriter {
+	return stringWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *stringWriter) feed(done <-chan struct{}, it pipegen.Item[string]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -779,14 +843,20 @@ func (w *stringWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -814,9 +884,10 @@ func (q *stringQueue) reader() stringReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -834,13 +905,13 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[string]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[string]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -852,6 +923,7 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 	if !ok {
 		return pipegen.Item[string]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }

@@ -92,6 +92,10 @@ func startWordFreq[In pipegen.Input[string]](ctx context.Context, files In, opts
 		wordsIn:     newStringQueue(run.MaxSize("Words"), run.MaxBatch(), run.Workers("ReadLines"), run.Workers("Words")),
 		out:         newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Words"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("ReadLines", &r.readLinesIn.pace)
+	run.Watch("Words", &r.wordsIn.pace)
+	run.Watch("", &r.out.pace)
 	switch files := any(files).(type) {
 	case iter.Seq[string]:
 		r.Go(func() {
@@ -126,7 +130,7 @@ func startWordFreq[In pipegen.Input[string]](ctx context.Context, files In, opts
 // feed sends the elements of files to stage ReadLines, numbering them.
 func (r *wordFreqRun) feed(files iter.Seq[string]) {
 	done := r.Done()
-	out := r.readLinesIn.writer()
+	out := r.readLinesIn.writer(r.Counter("files"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("files", -1, &index)
@@ -136,7 +140,7 @@ func (r *wordFreqRun) feed(files iter.Seq[string]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -147,7 +151,7 @@ func (r *wordFreqRun) feed(files iter.Seq[string]) {
 // the first error of files fails the run.
 func (r *wordFreqRun) feedSeq2(files iter.Seq2[string, error]) {
 	done := r.Done()
-	out := r.readLinesIn.writer()
+	out := r.readLinesIn.writer(r.Counter("files"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("files", -1, &index)
@@ -161,7 +165,7 @@ func (r *wordFreqRun) feedSeq2(files iter.Seq2[string, error]) {
 			r.Fail("files", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -173,7 +177,7 @@ func (r *wordFreqRun) feedSeq2(files iter.Seq2[string, error]) {
 // every element of the result.
 func (r *wordFreqRun) readLinesWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.wordsIn.writer()
+	out := r.wordsIn.writer(r.Counter("ReadLines"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ReadLines", worker, &index)
@@ -209,7 +213,7 @@ func (r *wordFreqRun) readLinesWorker(worker int) {
 // them.
 func (r *wordFreqRun) wordsWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Words"))
 	defer out.close(done)
 	var index pipegen.Index
 	stage := "Words"
@@ -294,18 +298,32 @@ func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
 type stringWriter struct {
 	q     *stringQueue
 	batch []pipegen.Item[string]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *stringQueue) writer() stringWriter {
-	return stringWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *stringQueue) writer(sent *pipegen.Counter) stringWriter {
+	return stringWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *stringWriter) feed(done <-chan struct{}, it pipegen.Item[string]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -323,14 +341,20 @@ func (w *stringWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -358,9 +382,10 @@ func (q *stringQueue) reader() stringReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -378,13 +403,13 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[string]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[string]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -396,6 +421,7 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 	if !ok {
 		return pipegen.Item[string]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }

@@ -87,6 +87,9 @@ func startSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
 		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Square", &r.squareIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -116,7 +119,7 @@ func startSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 // feed sends the elements of in to stage Square, numbering them.
 func (r *squaresRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -126,7 +129,7 @@ func (r *squaresRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -137,7 +140,7 @@ func (r *squaresRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -151,7 +154,7 @@ func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -163,7 +166,7 @@ func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *squaresRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Square"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
@@ -266,6 +269,10 @@ func startEvenSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []
 		evenIn:   newIntQueue(run.MaxSize("Even"), run.MaxBatch(), run.Workers("Square"), run.Workers("Even")),
 		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Even"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Square", &r.squareIn.pace)
+	run.Watch("Even", &r.evenIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -300,7 +307,7 @@ func startEvenSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []
 // feed sends the elements of in to stage Square, numbering them.
 func (r *evenSquaresRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -310,7 +317,7 @@ func (r *evenSquaresRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -321,7 +328,7 @@ func (r *evenSquaresRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *evenSquaresRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -335,7 +342,7 @@ func (r *evenSquaresRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -347,7 +354,7 @@ func (r *evenSquaresRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *evenSquaresRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.evenIn.writer()
+	out := r.evenIn.writer(r.Counter("Square"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
@@ -374,7 +381,7 @@ func (r *evenSquaresRun) squareWorker(worker int) {
 // reports true.
 func (r *evenSquaresRun) evenWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Even"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Even", worker, &index)
@@ -480,6 +487,10 @@ func startChecked[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), run.Workers("Check"), run.Workers("Square")),
 		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Check", &r.checkIn.pace)
+	run.Watch("Square", &r.squareIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -514,7 +525,7 @@ func startChecked[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 // feed sends the elements of in to stage Check, numbering them.
 func (r *checkedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.checkIn.writer()
+	out := r.checkIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -524,7 +535,7 @@ func (r *checkedRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -535,7 +546,7 @@ func (r *checkedRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *checkedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.checkIn.writer()
+	out := r.checkIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -549,7 +560,7 @@ func (r *checkedRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -561,7 +572,7 @@ func (r *checkedRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *checkedRun) checkWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("Check"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Check", worker, &index)
@@ -592,7 +603,7 @@ func (r *checkedRun) checkWorker(worker int) {
 // result on.
 func (r *checkedRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Square"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
@@ -693,6 +704,10 @@ func startTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), run.Workers("Dup"), run.Workers("Square")),
 		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Dup", &r.dupIn.pace)
+	run.Watch("Square", &r.squareIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -727,7 +742,7 @@ func startTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 // feed sends the elements of in to stage Dup, numbering them.
 func (r *twiceRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.dupIn.writer()
+	out := r.dupIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -737,7 +752,7 @@ func (r *twiceRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -748,7 +763,7 @@ func (r *twiceRun) feed(in iter.Seq[int]) {
 // error of in fails the run.
 func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.dupIn.writer()
+	out := r.dupIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -762,7 +777,7 @@ func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -774,7 +789,7 @@ func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
 // every element of the result.
 func (r *twiceRun) dupWorker(worker int) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("Dup"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Dup", worker, &index)
@@ -803,7 +818,7 @@ func (r *twiceRun) dupWorker(worker int) {
 // result on.
 func (r *twiceRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Square"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
@@ -902,6 +917,9 @@ func startExpanded[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 		expandIn: newIntQueue(run.MaxSize("Expand"), run.MaxBatch(), 1, run.Workers("Expand")),
 		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Expand"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Expand", &r.expandIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -931,7 +949,7 @@ func startExpanded[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 // feed sends the elements of in to stage Expand, numbering them.
 func (r *expandedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.expandIn.writer()
+	out := r.expandIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -941,7 +959,7 @@ func (r *expandedRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -952,7 +970,7 @@ func (r *expandedRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *expandedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.expandIn.writer()
+	out := r.expandIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -966,7 +984,7 @@ func (r *expandedRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -978,7 +996,7 @@ func (r *expandedRun) feedSeq2(in iter.Seq2[int, error]) {
 // every element of the result.
 func (r *expandedRun) expandWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Expand"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Expand", worker, &index)
@@ -1047,6 +1065,8 @@ func startSum[In pipegen.Input[*Job]](ctx context.Context, jobs In, opts []pipeg
 		Run:   run,
 		addIn: newJobPtrQueue(run.MaxSize("Add"), run.MaxBatch(), 1, run.Workers("Add")),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Add", &r.addIn.pace)
 	switch jobs := any(jobs).(type) {
 	case iter.Seq[*Job]:
 		r.Go(func() {
@@ -1076,7 +1096,7 @@ func startSum[In pipegen.Input[*Job]](ctx context.Context, jobs In, opts []pipeg
 // feed sends the elements of jobs to stage Add, numbering them.
 func (r *sumRun) feed(jobs iter.Seq[*Job]) {
 	done := r.Done()
-	out := r.addIn.writer()
+	out := r.addIn.writer(r.Counter("jobs"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("jobs", -1, &index)
@@ -1086,7 +1106,7 @@ func (r *sumRun) feed(jobs iter.Seq[*Job]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[*Job]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[*Job]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1097,7 +1117,7 @@ func (r *sumRun) feed(jobs iter.Seq[*Job]) {
 // first error of jobs fails the run.
 func (r *sumRun) feedSeq2(jobs iter.Seq2[*Job, error]) {
 	done := r.Done()
-	out := r.addIn.writer()
+	out := r.addIn.writer(r.Counter("jobs"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("jobs", -1, &index)
@@ -1111,7 +1131,7 @@ func (r *sumRun) feedSeq2(jobs iter.Seq2[*Job, error]) {
 			r.Fail("jobs", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[*Job]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[*Job]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1219,6 +1239,9 @@ func startOrdered1[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 		identityIn: newIntQueue(run.MaxSize("Identity"), run.MaxBatch(), 1, run.Workers("Identity")),
 		out:        newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Identity"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Identity", &r.identityIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -1248,7 +1271,7 @@ func startOrdered1[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 // feed sends the elements of in to stage Identity, numbering them.
 func (r *ordered1Run) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.identityIn.writer()
+	out := r.identityIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -1258,7 +1281,7 @@ func (r *ordered1Run) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1269,7 +1292,7 @@ func (r *ordered1Run) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *ordered1Run) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.identityIn.writer()
+	out := r.identityIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -1283,7 +1306,7 @@ func (r *ordered1Run) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1297,7 +1320,7 @@ func (r *ordered1Run) feedSeq2(in iter.Seq2[int, error]) {
 // in this goroutine, with no queue between them.
 func (r *ordered1Run) identityWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Identity"))
 	defer out.close(done)
 	var index pipegen.Index
 	stage := "Identity"
@@ -1412,6 +1435,12 @@ func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 		checkIn:  newIntQueue(run.MaxSize("Check"), run.MaxBatch(), run.Workers("Dup"), run.Workers("Check")),
 		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Check"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Square", &r.squareIn.pace)
+	run.Watch("Even", &r.evenIn.pace)
+	run.Watch("Dup", &r.dupIn.pace)
+	run.Watch("Check", &r.checkIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -1456,7 +1485,7 @@ func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 // feed sends the elements of in to stage Square, numbering them.
 func (r *chainRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -1466,7 +1495,7 @@ func (r *chainRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1477,7 +1506,7 @@ func (r *chainRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *chainRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -1491,7 +1520,7 @@ func (r *chainRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1503,7 +1532,7 @@ func (r *chainRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *chainRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.evenIn.writer()
+	out := r.evenIn.writer(r.Counter("Square"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
@@ -1530,7 +1559,7 @@ func (r *chainRun) squareWorker(worker int) {
 // reports true.
 func (r *chainRun) evenWorker(worker int) {
 	done := r.Done()
-	out := r.dupIn.writer()
+	out := r.dupIn.writer(r.Counter("Even"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Even", worker, &index)
@@ -1560,7 +1589,7 @@ func (r *chainRun) evenWorker(worker int) {
 // every element of the result.
 func (r *chainRun) dupWorker(worker int) {
 	done := r.Done()
-	out := r.checkIn.writer()
+	out := r.checkIn.writer(r.Counter("Dup"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Dup", worker, &index)
@@ -1589,7 +1618,7 @@ func (r *chainRun) dupWorker(worker int) {
 // result on.
 func (r *chainRun) checkWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Check"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Check", worker, &index)
@@ -1692,6 +1721,9 @@ func startShared[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 		sharedIn: newIntQueue(run.MaxSize("Shared"), run.MaxBatch(), 1, run.Workers("Shared")),
 		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Shared"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Shared", &r.sharedIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -1721,7 +1753,7 @@ func startShared[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 // feed sends the elements of in to stage Shared, numbering them.
 func (r *sharedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.sharedIn.writer()
+	out := r.sharedIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -1731,7 +1763,7 @@ func (r *sharedRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1742,7 +1774,7 @@ func (r *sharedRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *sharedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.sharedIn.writer()
+	out := r.sharedIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -1756,7 +1788,7 @@ func (r *sharedRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1768,7 +1800,7 @@ func (r *sharedRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *sharedRun) sharedWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Shared"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Shared", worker, &index)
@@ -1868,6 +1900,9 @@ func startThrice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 		sharedIn: newIntQueue(run.MaxSize("Shared"), run.MaxBatch(), 1, run.Workers("Shared")),
 		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Shared"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Shared", &r.sharedIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -1897,7 +1932,7 @@ func startThrice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 // feed sends the elements of in to stage Shared, numbering them.
 func (r *thriceRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.sharedIn.writer()
+	out := r.sharedIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -1907,7 +1942,7 @@ func (r *thriceRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1918,7 +1953,7 @@ func (r *thriceRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.sharedIn.writer()
+	out := r.sharedIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -1932,7 +1967,7 @@ func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1944,7 +1979,7 @@ func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *thriceRun) sharedWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Shared"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Shared", worker, &index)
@@ -2057,6 +2092,11 @@ func startMerged[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Inp
 		checkIn:  newIntQueue(run.MaxSize("Check"), run.MaxBatch(), run.Workers("Square")+run.Workers("Len")+1, run.Workers("Check")),
 		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Check"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Square", &r.squareIn.pace)
+	run.Watch("Len", &r.lenIn.pace)
+	run.Watch("Check", &r.checkIn.pace)
+	run.Watch("", &r.out.pace)
 	switch a := any(a).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -2132,7 +2172,7 @@ func startMerged[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Inp
 // feedA sends the elements of a to stage Check, numbering them.
 func (r *mergedRun) feedA(a iter.Seq[int]) {
 	done := r.Done()
-	out := r.checkIn.writer()
+	out := r.checkIn.writer(r.Counter("a"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("a", -1, &index)
@@ -2142,7 +2182,7 @@ func (r *mergedRun) feedA(a iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
 			return
 		}
 		i++
@@ -2153,7 +2193,7 @@ func (r *mergedRun) feedA(a iter.Seq[int]) {
 // first error of a fails the run.
 func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.checkIn.writer()
+	out := r.checkIn.writer(r.Counter("a"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("a", -1, &index)
@@ -2167,7 +2207,7 @@ func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
 			r.Fail("a", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
 			return
 		}
 		i++
@@ -2177,7 +2217,7 @@ func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
 // feedB sends the elements of b to stage Square, numbering them.
 func (r *mergedRun) feedB(b iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("b"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("b", -1, &index)
@@ -2187,7 +2227,7 @@ func (r *mergedRun) feedB(b iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2198,7 +2238,7 @@ func (r *mergedRun) feedB(b iter.Seq[int]) {
 // first error of b fails the run.
 func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("b"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("b", -1, &index)
@@ -2212,7 +2252,7 @@ func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
 			r.Fail("b", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2222,7 +2262,7 @@ func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
 // feedC sends the elements of c to stage Len, numbering them.
 func (r *mergedRun) feedC(c iter.Seq[string]) {
 	done := r.Done()
-	out := r.lenIn.writer()
+	out := r.lenIn.writer(r.Counter("c"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("c", -1, &index)
@@ -2232,7 +2272,7 @@ func (r *mergedRun) feedC(c iter.Seq[string]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2243,7 +2283,7 @@ func (r *mergedRun) feedC(c iter.Seq[string]) {
 // error of c fails the run.
 func (r *mergedRun) feedCSeq2(c iter.Seq2[string, error]) {
 	done := r.Done()
-	out := r.lenIn.writer()
+	out := r.lenIn.writer(r.Counter("c"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("c", -1, &index)
@@ -2257,7 +2297,7 @@ func (r *mergedRun) feedCSeq2(c iter.Seq2[string, error]) {
 			r.Fail("c", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2269,7 +2309,7 @@ func (r *mergedRun) feedCSeq2(c iter.Seq2[string, error]) {
 // result on.
 func (r *mergedRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.checkIn.writer()
+	out := r.checkIn.writer(r.Counter("Square"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
@@ -2295,7 +2335,7 @@ func (r *mergedRun) squareWorker(worker int) {
 // it calls Len on each element of its input and sends the result on.
 func (r *mergedRun) lenWorker(worker int) {
 	done := r.Done()
-	out := r.checkIn.writer()
+	out := r.checkIn.writer(r.Counter("Len"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Len", worker, &index)
@@ -2322,7 +2362,7 @@ func (r *mergedRun) lenWorker(worker int) {
 // result on.
 func (r *mergedRun) checkWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Check"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Check", worker, &index)
@@ -2428,6 +2468,10 @@ func startTagged[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 		tagIn: newIntQueue(run.MaxSize("Tag"), run.MaxBatch(), run.Workers("Dup"), run.Workers("Tag")),
 		out:   newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Tag"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Dup", &r.dupIn.pace)
+	run.Watch("Tag", &r.tagIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -2462,7 +2506,7 @@ func startTagged[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 // feed sends the elements of in to stage Dup, numbering them.
 func (r *taggedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.dupIn.writer()
+	out := r.dupIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -2472,7 +2516,7 @@ func (r *taggedRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2483,7 +2527,7 @@ func (r *taggedRun) feed(in iter.Seq[int]) {
 // error of in fails the run.
 func (r *taggedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.dupIn.writer()
+	out := r.dupIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -2497,7 +2541,7 @@ func (r *taggedRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2509,7 +2553,7 @@ func (r *taggedRun) feedSeq2(in iter.Seq2[int, error]) {
 // every element of the result.
 func (r *taggedRun) dupWorker(worker int) {
 	done := r.Done()
-	out := r.tagIn.writer()
+	out := r.tagIn.writer(r.Counter("Dup"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Dup", worker, &index)
@@ -2537,7 +2581,7 @@ func (r *taggedRun) dupWorker(worker int) {
 // it calls Tag on each element of its input and sends the result on.
 func (r *taggedRun) tagWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Tag"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Tag", worker, &index)
@@ -2636,6 +2680,9 @@ func startPatient[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 		patientIn: newIntQueue(run.MaxSize("Patient"), run.MaxBatch(), 1, run.Workers("Patient")),
 		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Patient"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Patient", &r.patientIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -2665,7 +2712,7 @@ func startPatient[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 // feed sends the elements of in to stage Patient, numbering them.
 func (r *patientRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.patientIn.writer()
+	out := r.patientIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -2675,7 +2722,7 @@ func (r *patientRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2686,7 +2733,7 @@ func (r *patientRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *patientRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.patientIn.writer()
+	out := r.patientIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -2700,7 +2747,7 @@ func (r *patientRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2713,7 +2760,7 @@ func (r *patientRun) feedSeq2(in iter.Seq2[int, error]) {
 // telling the pipegen.OnTimeout callback).
 func (r *patientRun) patientWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Patient"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Patient", worker, &index)
@@ -2823,6 +2870,9 @@ func startStrict[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 		patientIn: newIntQueue(run.MaxSize("Patient"), run.MaxBatch(), 1, run.Workers("Patient")),
 		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Patient"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Patient", &r.patientIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -2852,7 +2902,7 @@ func startStrict[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 // feed sends the elements of in to stage Patient, numbering them.
 func (r *strictRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.patientIn.writer()
+	out := r.patientIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -2862,7 +2912,7 @@ func (r *strictRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2873,7 +2923,7 @@ func (r *strictRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.patientIn.writer()
+	out := r.patientIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -2887,7 +2937,7 @@ func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -2899,7 +2949,7 @@ func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 // the result on, giving each element 30ms before failing the run.
 func (r *strictRun) patientWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Patient"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Patient", worker, &index)
@@ -3009,6 +3059,9 @@ func startScaled[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 		scaleIn: newIntQueue(run.MaxSize("Scale"), run.MaxBatch(), 1, run.Workers("Scale")),
 		out:     newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Scale"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Scale", &r.scaleIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -3038,7 +3091,7 @@ func startScaled[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 // feed sends the elements of in to stage Scale, numbering them.
 func (r *scaledRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.scaleIn.writer()
+	out := r.scaleIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -3048,7 +3101,7 @@ func (r *scaledRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -3059,7 +3112,7 @@ func (r *scaledRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *scaledRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.scaleIn.writer()
+	out := r.scaleIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -3073,7 +3126,7 @@ func (r *scaledRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -3085,7 +3138,7 @@ func (r *scaledRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *scaledRun) scaleWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Scale"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Scale", worker, &index)
@@ -3208,6 +3261,9 @@ func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:     pipegen.NewOrder(1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Jitter", &r.jitterIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -3238,7 +3294,7 @@ func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 // feed sends the elements of in to stage Jitter, numbering them.
 func (r *inOrderRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.jitterIn.writer()
+	out := r.jitterIn.writer(r.Counter("in"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -3257,7 +3313,7 @@ func (r *inOrderRun) feed(in iter.Seq[int]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -3269,7 +3325,7 @@ func (r *inOrderRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.jitterIn.writer()
+	out := r.jitterIn.writer(r.Counter("in"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -3292,7 +3348,7 @@ func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -3305,7 +3361,7 @@ func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *inOrderRun) jitterWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer()
+	out := r.orderedIn.writer(r.Counter("Jitter"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Jitter", worker, &index)
@@ -3336,7 +3392,7 @@ func (r *inOrderRun) jitterWorker(worker int) {
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *inOrderRun) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(nil)
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
@@ -3376,6 +3432,7 @@ func (r *inOrderRun) orderedWorker() {
 				held.Put(it)
 				r.order.Done(it.Index.Source())
 			}
+			r.orderedIn.pace.Took(len(batch))
 			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
@@ -3484,6 +3541,12 @@ func startOrderedTwice[In pipegen.Input[int]](ctx context.Context, in In, opts [
 		order:      pipegen.NewOrder(1),
 		order2:     pipegen.NewOrder(1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Jitter", &r.jitterIn.pace)
+	run.Watch("Dup", &r.dupIn.pace)
+	run.Watch("Even", &r.evenIn.pace)
+	run.Watch("Jitter#2", &r.jitterIn2.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -3530,7 +3593,7 @@ func startOrderedTwice[In pipegen.Input[int]](ctx context.Context, in In, opts [
 // feed sends the elements of in to stage Jitter, numbering them.
 func (r *orderedTwiceRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.jitterIn.writer()
+	out := r.jitterIn.writer(r.Counter("in"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -3549,7 +3612,7 @@ func (r *orderedTwiceRun) feed(in iter.Seq[int]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -3561,7 +3624,7 @@ func (r *orderedTwiceRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *orderedTwiceRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.jitterIn.writer()
+	out := r.jitterIn.writer(r.Counter("in"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -3584,7 +3647,7 @@ func (r *orderedTwiceRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -3597,7 +3660,7 @@ func (r *orderedTwiceRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *orderedTwiceRun) jitterWorker(worker int) {
 	done := r.Done()
-	out := r.dupIn.writer()
+	out := r.dupIn.writer(r.Counter("Jitter"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Jitter", worker, &index)
@@ -3627,7 +3690,7 @@ func (r *orderedTwiceRun) jitterWorker(worker int) {
 // every element of the result.
 func (r *orderedTwiceRun) dupWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer()
+	out := r.orderedIn.writer(r.Counter("Dup"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Dup", worker, &index)
@@ -3660,7 +3723,7 @@ func (r *orderedTwiceRun) dupWorker(worker int) {
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *orderedTwiceRun) orderedWorker() {
 	done := r.Done()
-	out := r.evenIn.writer()
+	out := r.evenIn.writer(nil)
 	defer out.close(done)
 	defer r.order2.End(0)
 	var index pipegen.Index
@@ -3706,6 +3769,7 @@ func (r *orderedTwiceRun) orderedWorker() {
 				held.Put(it)
 				r.order.Done(it.Index.Source())
 			}
+			r.orderedIn.pace.Took(len(batch))
 			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
@@ -3722,7 +3786,7 @@ func (r *orderedTwiceRun) orderedWorker() {
 // reports true.
 func (r *orderedTwiceRun) evenWorker(worker int) {
 	done := r.Done()
-	out := r.jitterIn2.writer()
+	out := r.jitterIn2.writer(r.Counter("Even"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Even", worker, &index)
@@ -3756,7 +3820,7 @@ func (r *orderedTwiceRun) evenWorker(worker int) {
 // result on.
 func (r *orderedTwiceRun) jitterWorker2(worker int) {
 	done := r.Done()
-	out := r.orderedIn2.writer()
+	out := r.orderedIn2.writer(r.Counter("Jitter#2"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Jitter#2", worker, &index)
@@ -3787,7 +3851,7 @@ func (r *orderedTwiceRun) jitterWorker2(worker int) {
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *orderedTwiceRun) orderedWorker2() {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(nil)
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#2", -1, &index)
@@ -3827,6 +3891,7 @@ func (r *orderedTwiceRun) orderedWorker2() {
 				held.Put(it)
 				r.order2.Done(it.Index.Source())
 			}
+			r.orderedIn2.pace.Took(len(batch))
 			r.orderedIn2.recycle(batch)
 		case <-r.order2.Wake():
 		case <-done:
@@ -3922,6 +3987,9 @@ func startOrderedConcat[InA pipegen.Input[int], InB pipegen.Input[int]](ctx cont
 		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:     pipegen.NewOrder(2),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Jitter", &r.jitterIn.pace)
+	run.Watch("", &r.out.pace)
 	switch a := any(a).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -3970,7 +4038,7 @@ func startOrderedConcat[InA pipegen.Input[int], InB pipegen.Input[int]](ctx cont
 // feedA sends the elements of a to stage Jitter, numbering them.
 func (r *orderedConcatRun) feedA(a iter.Seq[int]) {
 	done := r.Done()
-	out := r.jitterIn.writer()
+	out := r.jitterIn.writer(r.Counter("a"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -3989,7 +4057,7 @@ func (r *orderedConcatRun) feedA(a iter.Seq[int]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -4001,7 +4069,7 @@ func (r *orderedConcatRun) feedA(a iter.Seq[int]) {
 // first error of a fails the run.
 func (r *orderedConcatRun) feedASeq2(a iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.jitterIn.writer()
+	out := r.jitterIn.writer(r.Counter("a"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -4024,7 +4092,7 @@ func (r *orderedConcatRun) feedASeq2(a iter.Seq2[int, error]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -4035,7 +4103,7 @@ func (r *orderedConcatRun) feedASeq2(a iter.Seq2[int, error]) {
 // feedB sends the elements of b to stage ordered#1, numbering them.
 func (r *orderedConcatRun) feedB(b iter.Seq[int]) {
 	done := r.Done()
-	out := r.orderedIn.writer()
+	out := r.orderedIn.writer(r.Counter("b"))
 	defer out.close(done)
 	defer r.order.End(1)
 	var index pipegen.Index
@@ -4054,7 +4122,7 @@ func (r *orderedConcatRun) feedB(b iter.Seq[int]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
 			return
 		}
 		r.order.Emitted(1, i)
@@ -4066,7 +4134,7 @@ func (r *orderedConcatRun) feedB(b iter.Seq[int]) {
 // first error of b fails the run.
 func (r *orderedConcatRun) feedBSeq2(b iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.orderedIn.writer()
+	out := r.orderedIn.writer(r.Counter("b"))
 	defer out.close(done)
 	defer r.order.End(1)
 	var index pipegen.Index
@@ -4089,7 +4157,7 @@ func (r *orderedConcatRun) feedBSeq2(b iter.Seq2[int, error]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
 			return
 		}
 		r.order.Emitted(1, i)
@@ -4102,7 +4170,7 @@ func (r *orderedConcatRun) feedBSeq2(b iter.Seq2[int, error]) {
 // result on.
 func (r *orderedConcatRun) jitterWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer()
+	out := r.orderedIn.writer(r.Counter("Jitter"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Jitter", worker, &index)
@@ -4133,7 +4201,7 @@ func (r *orderedConcatRun) jitterWorker(worker int) {
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *orderedConcatRun) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(nil)
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
@@ -4173,6 +4241,7 @@ func (r *orderedConcatRun) orderedWorker() {
 				held.Put(it)
 				r.order.Done(it.Index.Source())
 			}
+			r.orderedIn.pace.Took(len(batch))
 			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
@@ -4271,6 +4340,10 @@ func startOrderedShared[In pipegen.Input[int]](ctx context.Context, in In, opts 
 		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:     pipegen.NewOrder(1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Shared", &r.sharedIn.pace)
+	run.Watch("Jitter", &r.jitterIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -4306,7 +4379,7 @@ func startOrderedShared[In pipegen.Input[int]](ctx context.Context, in In, opts 
 // feed sends the elements of in to stage Shared, numbering them.
 func (r *orderedSharedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.sharedIn.writer()
+	out := r.sharedIn.writer(r.Counter("in"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -4325,7 +4398,7 @@ func (r *orderedSharedRun) feed(in iter.Seq[int]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -4337,7 +4410,7 @@ func (r *orderedSharedRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *orderedSharedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.sharedIn.writer()
+	out := r.sharedIn.writer(r.Counter("in"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -4360,7 +4433,7 @@ func (r *orderedSharedRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -4373,9 +4446,10 @@ func (r *orderedSharedRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *orderedSharedRun) sharedWorker(worker int) {
 	done := r.Done()
-	out := r.jitterIn.writer()
+	sent := r.Counter("Shared")
+	out := r.jitterIn.writer(sent)
 	defer out.close(done)
-	out2 := r.orderedIn.writer()
+	out2 := r.orderedIn.writer(nil)
 	defer out2.close(done)
 	var index pipegen.Index
 	defer r.Recover("Shared", worker, &index)
@@ -4408,7 +4482,7 @@ func (r *orderedSharedRun) sharedWorker(worker int) {
 // result on.
 func (r *orderedSharedRun) jitterWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer()
+	out := r.orderedIn.writer(r.Counter("Jitter"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Jitter", worker, &index)
@@ -4439,7 +4513,7 @@ func (r *orderedSharedRun) jitterWorker(worker int) {
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *orderedSharedRun) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(nil)
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
@@ -4479,6 +4553,7 @@ func (r *orderedSharedRun) orderedWorker() {
 				held.Put(it)
 				r.order.Done(it.Index.Source())
 			}
+			r.orderedIn.pace.Took(len(batch))
 			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
@@ -4573,6 +4648,9 @@ func startCheckedInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts
 		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:     pipegen.NewOrder(1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Check", &r.checkIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -4603,7 +4681,7 @@ func startCheckedInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts
 // feed sends the elements of in to stage Check, numbering them.
 func (r *checkedInOrderRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.checkIn.writer()
+	out := r.checkIn.writer(r.Counter("in"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -4622,7 +4700,7 @@ func (r *checkedInOrderRun) feed(in iter.Seq[int]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -4634,7 +4712,7 @@ func (r *checkedInOrderRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *checkedInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.checkIn.writer()
+	out := r.checkIn.writer(r.Counter("in"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -4657,7 +4735,7 @@ func (r *checkedInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -4670,7 +4748,7 @@ func (r *checkedInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *checkedInOrderRun) checkWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.orderedIn.writer()
+	out := r.orderedIn.writer(r.Counter("Check"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Check", worker, &index)
@@ -4705,7 +4783,7 @@ func (r *checkedInOrderRun) checkWorker(worker int) {
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *checkedInOrderRun) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(nil)
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
@@ -4745,6 +4823,7 @@ func (r *checkedInOrderRun) orderedWorker() {
 				held.Put(it)
 				r.order.Done(it.Index.Source())
 			}
+			r.orderedIn.pace.Took(len(batch))
 			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
@@ -4833,6 +4912,9 @@ func startJittered[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 		jitterIn: newIntQueue(run.MaxSize("Jitter"), run.MaxBatch(), 1, run.Workers("Jitter")),
 		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Jitter", &r.jitterIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -4862,7 +4944,7 @@ func startJittered[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 // feed sends the elements of in to stage Jitter, numbering them.
 func (r *jitteredRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.jitterIn.writer()
+	out := r.jitterIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -4872,7 +4954,7 @@ func (r *jitteredRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -4883,7 +4965,7 @@ func (r *jitteredRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *jitteredRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.jitterIn.writer()
+	out := r.jitterIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -4897,7 +4979,7 @@ func (r *jitteredRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -4909,7 +4991,7 @@ func (r *jitteredRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *jitteredRun) jitterWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Jitter"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Jitter", worker, &index)
@@ -5014,6 +5096,9 @@ func startSquaresInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts
 		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:     pipegen.NewOrder(1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Square", &r.squareIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -5044,7 +5129,7 @@ func startSquaresInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts
 // feed sends the elements of in to stage Square, numbering them.
 func (r *squaresInOrderRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("in"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -5063,7 +5148,7 @@ func (r *squaresInOrderRun) feed(in iter.Seq[int]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -5075,7 +5160,7 @@ func (r *squaresInOrderRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *squaresInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("in"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -5098,7 +5183,7 @@ func (r *squaresInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -5111,7 +5196,7 @@ func (r *squaresInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *squaresInOrderRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer()
+	out := r.orderedIn.writer(r.Counter("Square"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
@@ -5142,7 +5227,7 @@ func (r *squaresInOrderRun) squareWorker(worker int) {
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *squaresInOrderRun) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(nil)
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
@@ -5182,6 +5267,7 @@ func (r *squaresInOrderRun) orderedWorker() {
 				held.Put(it)
 				r.order.Done(it.Index.Source())
 			}
+			r.orderedIn.pace.Took(len(batch))
 			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
@@ -5273,6 +5359,10 @@ func startNone[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 		nothingIn: newIntQueue(run.MaxSize("Nothing"), run.MaxBatch(), run.Workers("Square"), run.Workers("Nothing")),
 		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Nothing"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Square", &r.squareIn.pace)
+	run.Watch("Nothing", &r.nothingIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -5307,7 +5397,7 @@ func startNone[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 // feed sends the elements of in to stage Square, numbering them.
 func (r *noneRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -5317,7 +5407,7 @@ func (r *noneRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -5328,7 +5418,7 @@ func (r *noneRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *noneRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -5342,7 +5432,7 @@ func (r *noneRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -5354,7 +5444,7 @@ func (r *noneRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *noneRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.nothingIn.writer()
+	out := r.nothingIn.writer(r.Counter("Square"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
@@ -5381,7 +5471,7 @@ func (r *noneRun) squareWorker(worker int) {
 // every element of the result.
 func (r *noneRun) nothingWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Nothing"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Nothing", worker, &index)
@@ -5487,6 +5577,9 @@ func startMany[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:     pipegen.NewOrder(1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Many", &r.manyIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -5517,7 +5610,7 @@ func startMany[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 // feed sends the elements of in to stage Many, numbering them.
 func (r *manyRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.manyIn.writer()
+	out := r.manyIn.writer(r.Counter("in"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -5536,7 +5629,7 @@ func (r *manyRun) feed(in iter.Seq[int]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -5548,7 +5641,7 @@ func (r *manyRun) feed(in iter.Seq[int]) {
 // error of in fails the run.
 func (r *manyRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.manyIn.writer()
+	out := r.manyIn.writer(r.Counter("in"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -5571,7 +5664,7 @@ func (r *manyRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -5584,7 +5677,7 @@ func (r *manyRun) feedSeq2(in iter.Seq2[int, error]) {
 // every element of the result.
 func (r *manyRun) manyWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer()
+	out := r.orderedIn.writer(r.Counter("Many"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Many", worker, &index)
@@ -5618,7 +5711,7 @@ func (r *manyRun) manyWorker(worker int) {
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *manyRun) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(nil)
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
@@ -5658,6 +5751,7 @@ func (r *manyRun) orderedWorker() {
 				held.Put(it)
 				r.order.Done(it.Index.Source())
 			}
+			r.orderedIn.pace.Took(len(batch))
 			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
@@ -5750,6 +5844,10 @@ func startRejected[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 		rejectIn: newIntQueue(run.MaxSize("Reject"), run.MaxBatch(), run.Workers("Square"), run.Workers("Reject")),
 		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Reject"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Square", &r.squareIn.pace)
+	run.Watch("Reject", &r.rejectIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -5784,7 +5882,7 @@ func startRejected[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 // feed sends the elements of in to stage Square, numbering them.
 func (r *rejectedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -5794,7 +5892,7 @@ func (r *rejectedRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -5805,7 +5903,7 @@ func (r *rejectedRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *rejectedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -5819,7 +5917,7 @@ func (r *rejectedRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -5831,7 +5929,7 @@ func (r *rejectedRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *rejectedRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.rejectIn.writer()
+	out := r.rejectIn.writer(r.Counter("Square"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
@@ -5858,7 +5956,7 @@ func (r *rejectedRun) squareWorker(worker int) {
 // reports true.
 func (r *rejectedRun) rejectWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Reject"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Reject", worker, &index)
@@ -5963,6 +6061,9 @@ func startFusedCheck[In pipegen.Input[int]](ctx context.Context, in In, opts []p
 		identityIn: newIntQueue(run.MaxSize("Identity"), run.MaxBatch(), 1, run.Workers("Identity")),
 		out:        newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Identity"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Identity", &r.identityIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -5992,7 +6093,7 @@ func startFusedCheck[In pipegen.Input[int]](ctx context.Context, in In, opts []p
 // feed sends the elements of in to stage Identity, numbering them.
 func (r *fusedCheckRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.identityIn.writer()
+	out := r.identityIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -6002,7 +6103,7 @@ func (r *fusedCheckRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -6013,7 +6114,7 @@ func (r *fusedCheckRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *fusedCheckRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.identityIn.writer()
+	out := r.identityIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -6027,7 +6128,7 @@ func (r *fusedCheckRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -6041,7 +6142,7 @@ func (r *fusedCheckRun) feedSeq2(in iter.Seq2[int, error]) {
 // goroutine, with no queue between them.
 func (r *fusedCheckRun) identityWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Identity"))
 	defer out.close(done)
 	var index pipegen.Index
 	stage := "Identity"
@@ -6152,6 +6253,9 @@ func startGated[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 		gateIn: newIntQueue(run.MaxSize("Gate"), run.MaxBatch(), 1, run.Workers("Gate")),
 		out:    newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Gate"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Gate", &r.gateIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -6181,7 +6285,7 @@ func startGated[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 // feed sends the elements of in to stage Gate, numbering them.
 func (r *gatedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.gateIn.writer()
+	out := r.gateIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -6191,7 +6295,7 @@ func (r *gatedRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -6202,7 +6306,7 @@ func (r *gatedRun) feed(in iter.Seq[int]) {
 // error of in fails the run.
 func (r *gatedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.gateIn.writer()
+	out := r.gateIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -6216,7 +6320,7 @@ func (r *gatedRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -6227,7 +6331,7 @@ func (r *gatedRun) feedSeq2(in iter.Seq2[int, error]) {
 // it calls Gate on each element of its input and sends the result on.
 func (r *gatedRun) gateWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Gate"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Gate", worker, &index)
@@ -6302,18 +6406,32 @@ func (q *intQueue) recycle(batch []pipegen.Item[int]) {
 type intWriter struct {
 	q     *intQueue
 	batch []pipegen.Item[int]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *intQueue) writer() intWriter {
-	return intWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *intQueue) writer(sent *pipegen.Counter) intWriter {
+	return intWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *intWriter) feed(done <-chan struct{}, it pipegen.Item[int]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -6331,14 +6449,20 @@ func (w *intWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -6366,9 +6490,10 @@ func (q *intQueue) reader() intReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -6386,13 +6511,13 @@ func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[int]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[int]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -6404,6 +6529,7 @@ func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 	if !ok {
 		return pipegen.Item[int]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }
@@ -6461,18 +6587,32 @@ func (q *jobPtrQueue) recycle(batch []pipegen.Item[*Job]) {
 type jobPtrWriter struct {
 	q     *jobPtrQueue
 	batch []pipegen.Item[*Job]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *jobPtrQueue) writer() jobPtrWriter {
-	return jobPtrWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *jobPtrQueue) writer(sent *pipegen.Counter) jobPtrWriter {
+	return jobPtrWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *jobPtrWriter) put(done <-chan struct{}, it pipegen.Item[*Job]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *jobPtrWriter) feed(done <-chan struct{}, it pipegen.Item[*Job]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -6490,14 +6630,20 @@ func (w *jobPtrWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -6525,9 +6671,10 @@ func (q *jobPtrQueue) reader() jobPtrReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *jobPtrReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[*Job], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -6545,13 +6692,13 @@ func (rd *jobPtrReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[*Job]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[*Job]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -6563,6 +6710,7 @@ func (rd *jobPtrReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 	if !ok {
 		return pipegen.Item[*Job]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }
@@ -6620,18 +6768,32 @@ func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
 type stringWriter struct {
 	q     *stringQueue
 	batch []pipegen.Item[string]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *stringQueue) writer() stringWriter {
-	return stringWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *stringQueue) writer(sent *pipegen.Counter) stringWriter {
+	return stringWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *stringWriter) feed(done <-chan struct{}, it pipegen.Item[string]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -6649,14 +6811,20 @@ func (w *stringWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -6684,9 +6852,10 @@ func (q *stringQueue) reader() stringReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -6704,13 +6873,13 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[string]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[string]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -6722,6 +6891,7 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 	if !ok {
 		return pipegen.Item[string]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }

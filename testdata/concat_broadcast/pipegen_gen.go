@@ -93,6 +93,11 @@ func startMerge[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Inpu
 		negIn:    newIntQueue(run.MaxSize("Neg"), run.MaxBatch(), run.Workers("Square")+run.Workers("Len")+1, run.Workers("Neg")),
 		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Neg"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Square", &r.squareIn.pace)
+	run.Watch("Len", &r.lenIn.pace)
+	run.Watch("Neg", &r.negIn.pace)
+	run.Watch("", &r.out.pace)
 	switch a := any(a).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -168,7 +173,7 @@ func startMerge[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Inpu
 // feedA sends the elements of a to stage Neg, numbering them.
 func (r *mergeRun) feedA(a iter.Seq[int]) {
 	done := r.Done()
-	out := r.negIn.writer()
+	out := r.negIn.writer(r.Counter("a"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("a", -1, &index)
@@ -178,7 +183,7 @@ func (r *mergeRun) feedA(a iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
 			return
 		}
 		i++
@@ -189,7 +194,7 @@ func (r *mergeRun) feedA(a iter.Seq[int]) {
 // error of a fails the run.
 func (r *mergeRun) feedASeq2(a iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.negIn.writer()
+	out := r.negIn.writer(r.Counter("a"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("a", -1, &index)
@@ -203,7 +208,7 @@ func (r *mergeRun) feedASeq2(a iter.Seq2[int, error]) {
 			r.Fail("a", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
 			return
 		}
 		i++
@@ -213,7 +218,7 @@ func (r *mergeRun) feedASeq2(a iter.Seq2[int, error]) {
 // feedB sends the elements of b to stage Square, numbering them.
 func (r *mergeRun) feedB(b iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("b"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("b", -1, &index)
@@ -223,7 +228,7 @@ func (r *mergeRun) feedB(b iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -234,7 +239,7 @@ func (r *mergeRun) feedB(b iter.Seq[int]) {
 // first error of b fails the run.
 func (r *mergeRun) feedBSeq2(b iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("b"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("b", -1, &index)
@@ -248,7 +253,7 @@ func (r *mergeRun) feedBSeq2(b iter.Seq2[int, error]) {
 			r.Fail("b", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -258,7 +263,7 @@ func (r *mergeRun) feedBSeq2(b iter.Seq2[int, error]) {
 // feedC sends the elements of c to stage Len, numbering them.
 func (r *mergeRun) feedC(c iter.Seq[string]) {
 	done := r.Done()
-	out := r.lenIn.writer()
+	out := r.lenIn.writer(r.Counter("c"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("c", -1, &index)
@@ -268,7 +273,7 @@ func (r *mergeRun) feedC(c iter.Seq[string]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -279,7 +284,7 @@ func (r *mergeRun) feedC(c iter.Seq[string]) {
 // error of c fails the run.
 func (r *mergeRun) feedCSeq2(c iter.Seq2[string, error]) {
 	done := r.Done()
-	out := r.lenIn.writer()
+	out := r.lenIn.writer(r.Counter("c"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("c", -1, &index)
@@ -293,7 +298,7 @@ func (r *mergeRun) feedCSeq2(c iter.Seq2[string, error]) {
 			r.Fail("c", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -305,7 +310,7 @@ func (r *mergeRun) feedCSeq2(c iter.Seq2[string, error]) {
 // result on.
 func (r *mergeRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.negIn.writer()
+	out := r.negIn.writer(r.Counter("Square"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
@@ -331,7 +336,7 @@ func (r *mergeRun) squareWorker(worker int) {
 // calls Len on each element of its input and sends the result on.
 func (r *mergeRun) lenWorker(worker int) {
 	done := r.Done()
-	out := r.negIn.writer()
+	out := r.negIn.writer(r.Counter("Len"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Len", worker, &index)
@@ -357,7 +362,7 @@ func (r *mergeRun) lenWorker(worker int) {
 // calls Neg on each element of its input and sends the result on.
 func (r *mergeRun) negWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Neg"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Neg", worker, &index)
@@ -457,6 +462,9 @@ func startNested[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Con
 		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
 		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square")+2, 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Square", &r.squareIn.pace)
+	run.Watch("", &r.out.pace)
 	switch a := any(a).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -505,9 +513,10 @@ func startNested[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Con
 // them.
 func (r *nestedRun) feedA(a iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	sent := r.Counter("a")
+	out := r.squareIn.writer(sent)
 	defer out.close(done)
-	out2 := r.out.writer()
+	out2 := r.out.writer(nil)
 	defer out2.close(done)
 	var index pipegen.Index
 	defer r.Recover("a", -1, &index)
@@ -517,10 +526,10 @@ func (r *nestedRun) feedA(a iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
-		if !out2.put(done, pipegen.Item[int]{Index: index.Branch(0).Branch(0), Value: v}) {
+		if !out2.feed(done, pipegen.Item[int]{Index: index.Branch(0).Branch(0), Value: v}) {
 			return
 		}
 		i++
@@ -531,9 +540,10 @@ func (r *nestedRun) feedA(a iter.Seq[int]) {
 // numbering them; the first error of a fails the run.
 func (r *nestedRun) feedASeq2(a iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	sent := r.Counter("a")
+	out := r.squareIn.writer(sent)
 	defer out.close(done)
-	out2 := r.out.writer()
+	out2 := r.out.writer(nil)
 	defer out2.close(done)
 	var index pipegen.Index
 	defer r.Recover("a", -1, &index)
@@ -547,10 +557,10 @@ func (r *nestedRun) feedASeq2(a iter.Seq2[int, error]) {
 			r.Fail("a", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
-		if !out2.put(done, pipegen.Item[int]{Index: index.Branch(0).Branch(0), Value: v}) {
+		if !out2.feed(done, pipegen.Item[int]{Index: index.Branch(0).Branch(0), Value: v}) {
 			return
 		}
 		i++
@@ -560,7 +570,7 @@ func (r *nestedRun) feedASeq2(a iter.Seq2[int, error]) {
 // feedB sends the elements of b to the output, numbering them.
 func (r *nestedRun) feedB(b iter.Seq[int]) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("b"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("b", -1, &index)
@@ -570,7 +580,7 @@ func (r *nestedRun) feedB(b iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1).Branch(0), Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index.Branch(1).Branch(0), Value: v}) {
 			return
 		}
 		i++
@@ -581,7 +591,7 @@ func (r *nestedRun) feedB(b iter.Seq[int]) {
 // error of b fails the run.
 func (r *nestedRun) feedBSeq2(b iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("b"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("b", -1, &index)
@@ -595,7 +605,7 @@ func (r *nestedRun) feedBSeq2(b iter.Seq2[int, error]) {
 			r.Fail("b", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1).Branch(0), Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index.Branch(1).Branch(0), Value: v}) {
 			return
 		}
 		i++
@@ -607,7 +617,7 @@ func (r *nestedRun) feedBSeq2(b iter.Seq2[int, error]) {
 // result on.
 func (r *nestedRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Square"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
@@ -706,6 +716,9 @@ func startSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
 		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Square", &r.squareIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -735,7 +748,7 @@ func startSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 // feed sends the elements of in to stage Square, numbering them.
 func (r *squaresRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -745,7 +758,7 @@ func (r *squaresRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -756,7 +769,7 @@ func (r *squaresRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -770,7 +783,7 @@ func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -782,7 +795,7 @@ func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *squaresRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Square"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
@@ -882,6 +895,9 @@ func startThrice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
 		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Square", &r.squareIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -911,7 +927,7 @@ func startThrice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 // feed sends the elements of in to stage Square, numbering them.
 func (r *thriceRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -921,7 +937,7 @@ func (r *thriceRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -932,7 +948,7 @@ func (r *thriceRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -946,7 +962,7 @@ func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -958,7 +974,7 @@ func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *thriceRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Square"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
@@ -1070,6 +1086,11 @@ func startDiamond[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 		evenIn:   newIntQueue(run.MaxSize("Even"), run.MaxBatch(), run.Workers("Square"), run.Workers("Even")),
 		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Neg")+run.Workers("Even"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Square", &r.squareIn.pace)
+	run.Watch("Neg", &r.negIn.pace)
+	run.Watch("Even", &r.evenIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -1109,7 +1130,7 @@ func startDiamond[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 // feed sends the elements of in to stage Square, numbering them.
 func (r *diamondRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -1119,7 +1140,7 @@ func (r *diamondRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1130,7 +1151,7 @@ func (r *diamondRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *diamondRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer()
+	out := r.squareIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -1144,7 +1165,7 @@ func (r *diamondRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -1156,9 +1177,10 @@ func (r *diamondRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *diamondRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.negIn.writer()
+	sent := r.Counter("Square")
+	out := r.negIn.writer(sent)
 	defer out.close(done)
-	out2 := r.evenIn.writer()
+	out2 := r.evenIn.writer(nil)
 	defer out2.close(done)
 	var index pipegen.Index
 	defer r.Recover("Square", worker, &index)
@@ -1187,7 +1209,7 @@ func (r *diamondRun) squareWorker(worker int) {
 // calls Neg on each element of its input and sends the result on.
 func (r *diamondRun) negWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Neg"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Neg", worker, &index)
@@ -1213,7 +1235,7 @@ func (r *diamondRun) negWorker(worker int) {
 // it sends on the elements of its input for which Even reports true.
 func (r *diamondRun) evenWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Even"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Even", worker, &index)
@@ -1291,18 +1313,32 @@ func (q *intQueue) recycle(batch []pipegen.Item[int]) {
 type intWriter struct {
 	q     *intQueue
 	batch []pipegen.Item[int]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *intQueue) writer() intWriter {
-	return intWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *intQueue) writer(sent *pipegen.Counter) intWriter {
+	return intWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *intWriter) feed(done <-chan struct{}, it pipegen.Item[int]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -1320,14 +1356,20 @@ func (w *intWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -1355,9 +1397,10 @@ func (q *intQueue) reader() intReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -1375,13 +1418,13 @@ func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[int]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[int]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -1393,6 +1436,7 @@ func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 	if !ok {
 		return pipegen.Item[int]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }
@@ -1450,18 +1494,32 @@ func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
 type stringWriter struct {
 	q     *stringQueue
 	batch []pipegen.Item[string]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *stringQueue) writer() stringWriter {
-	return stringWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *stringQueue) writer(sent *pipegen.Counter) stringWriter {
+	return stringWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *stringWriter) feed(done <-chan struct{}, it pipegen.Item[string]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -1479,14 +1537,20 @@ func (w *stringWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -1514,9 +1578,10 @@ func (q *stringQueue) reader() stringReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -1534,13 +1599,13 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[string]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[string]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -1552,6 +1617,7 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 	if !ok {
 		return pipegen.Item[string]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }

@@ -51,6 +51,8 @@ func startSumAll[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 		Run:   run,
 		addIn: newIntQueue(run.MaxSize("Add"), run.MaxBatch(), 1, run.Workers("Add")),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Add", &r.addIn.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -80,7 +82,7 @@ func startSumAll[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 // feed sends the elements of in to stage Add, numbering them.
 func (r *sumAllRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.addIn.writer()
+	out := r.addIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -90,7 +92,7 @@ func (r *sumAllRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -101,7 +103,7 @@ func (r *sumAllRun) feed(in iter.Seq[int]) {
 // error of in fails the run.
 func (r *sumAllRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.addIn.writer()
+	out := r.addIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -115,7 +117,7 @@ func (r *sumAllRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -184,6 +186,9 @@ func startSumChecked[In pipegen.Input[int]](ctx context.Context, in In, opts []p
 		incIn:        newIntQueue(run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
 		addCheckedIn: newIntQueue(run.MaxSize("AddChecked"), run.MaxBatch(), run.Workers("Inc"), run.Workers("AddChecked")),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Inc", &r.incIn.pace)
+	run.Watch("AddChecked", &r.addCheckedIn.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -218,7 +223,7 @@ func startSumChecked[In pipegen.Input[int]](ctx context.Context, in In, opts []p
 // feed sends the elements of in to stage Inc, numbering them.
 func (r *sumCheckedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.incIn.writer()
+	out := r.incIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -228,7 +233,7 @@ func (r *sumCheckedRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -239,7 +244,7 @@ func (r *sumCheckedRun) feed(in iter.Seq[int]) {
 // error of in fails the run.
 func (r *sumCheckedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.incIn.writer()
+	out := r.incIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -253,7 +258,7 @@ func (r *sumCheckedRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -264,7 +269,7 @@ func (r *sumCheckedRun) feedSeq2(in iter.Seq2[int, error]) {
 // calls Inc on each element of its input and sends the result on.
 func (r *sumCheckedRun) incWorker(worker int) {
 	done := r.Done()
-	out := r.addCheckedIn.writer()
+	out := r.addCheckedIn.writer(r.Counter("Inc"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Inc", worker, &index)
@@ -348,6 +353,8 @@ func startSumCtx[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 		Run:      run,
 		addCtxIn: newIntQueue(run.MaxSize("AddCtx"), run.MaxBatch(), 1, run.Workers("AddCtx")),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("AddCtx", &r.addCtxIn.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -377,7 +384,7 @@ func startSumCtx[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 // feed sends the elements of in to stage AddCtx, numbering them.
 func (r *sumCtxRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.addCtxIn.writer()
+	out := r.addCtxIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -387,7 +394,7 @@ func (r *sumCtxRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -398,7 +405,7 @@ func (r *sumCtxRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *sumCtxRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.addCtxIn.writer()
+	out := r.addCtxIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -412,7 +419,7 @@ func (r *sumCtxRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -482,6 +489,9 @@ func startSumCtxErr[In pipegen.Input[int]](ctx context.Context, in In, opts []pi
 		incIn:       newIntQueue(run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
 		addCtxErrIn: newIntQueue(run.MaxSize("AddCtxErr"), run.MaxBatch(), run.Workers("Inc"), run.Workers("AddCtxErr")),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Inc", &r.incIn.pace)
+	run.Watch("AddCtxErr", &r.addCtxErrIn.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -516,7 +526,7 @@ func startSumCtxErr[In pipegen.Input[int]](ctx context.Context, in In, opts []pi
 // feed sends the elements of in to stage Inc, numbering them.
 func (r *sumCtxErrRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.incIn.writer()
+	out := r.incIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -526,7 +536,7 @@ func (r *sumCtxErrRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -537,7 +547,7 @@ func (r *sumCtxErrRun) feed(in iter.Seq[int]) {
 // error of in fails the run.
 func (r *sumCtxErrRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.incIn.writer()
+	out := r.incIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -551,7 +561,7 @@ func (r *sumCtxErrRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -564,7 +574,7 @@ func (r *sumCtxErrRun) feedSeq2(in iter.Seq2[int, error]) {
 // turn, in this goroutine, with no queue between them.
 func (r *sumCtxErrRun) incWorker(worker int) {
 	done := r.Done()
-	out := r.addCtxErrIn.writer()
+	out := r.addCtxErrIn.writer(r.Counter("Inc"))
 	defer out.close(done)
 	var index pipegen.Index
 	stage := "Inc"
@@ -665,18 +675,32 @@ func (q *intQueue) recycle(batch []pipegen.Item[int]) {
 type intWriter struct {
 	q     *intQueue
 	batch []pipegen.Item[int]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *intQueue) writer() intWriter {
-	return intWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *intQueue) writer(sent *pipegen.Counter) intWriter {
+	return intWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *intWriter) feed(done <-chan struct{}, it pipegen.Item[int]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -694,14 +718,20 @@ func (w *intWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -729,9 +759,10 @@ func (q *intQueue) reader() intReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -749,13 +780,13 @@ func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[int]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[int]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -767,6 +798,7 @@ func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 	if !ok {
 		return pipegen.Item[int]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }

@@ -95,6 +95,11 @@ func startFiltered[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 		liveIn:    newIntQueue(run.MaxSize("Live"), run.MaxBatch(), run.Workers("Small"), run.Workers("Live")),
 		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Live"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("NotZero", &r.notZeroIn.pace)
+	run.Watch("Small", &r.smallIn.pace)
+	run.Watch("Live", &r.liveIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -134,7 +139,7 @@ func startFiltered[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 // feed sends the elements of in to stage NotZero, numbering them.
 func (r *filteredRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.notZeroIn.writer()
+	out := r.notZeroIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -144,7 +149,7 @@ func (r *filteredRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -155,7 +160,7 @@ func (r *filteredRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *filteredRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.notZeroIn.writer()
+	out := r.notZeroIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -169,7 +174,7 @@ func (r *filteredRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -183,7 +188,7 @@ func (r *filteredRun) feedSeq2(in iter.Seq2[int, error]) {
 // them.
 func (r *filteredRun) notZeroWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.smallIn.writer()
+	out := r.smallIn.writer(r.Counter("NotZero"))
 	defer out.close(done)
 	var index pipegen.Index
 	stage := "NotZero"
@@ -221,7 +226,7 @@ func (r *filteredRun) notZeroWorker(worker int) {
 // true.
 func (r *filteredRun) smallWorker(worker int) {
 	done := r.Done()
-	out := r.liveIn.writer()
+	out := r.liveIn.writer(r.Counter("Small"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Small", worker, &index)
@@ -254,7 +259,7 @@ func (r *filteredRun) smallWorker(worker int) {
 // it sends on the elements of its input for which Live reports true.
 func (r *filteredRun) liveWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Live"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Live", worker, &index)
@@ -359,6 +364,9 @@ func startNone[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 		oddIn: newIntQueue(run.MaxSize("Odd"), run.MaxBatch(), 1, run.Workers("Odd")),
 		out:   newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Odd"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Odd", &r.oddIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -388,7 +396,7 @@ func startNone[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 // feed sends the elements of in to stage Odd, numbering them.
 func (r *noneRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.oddIn.writer()
+	out := r.oddIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -398,7 +406,7 @@ func (r *noneRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -409,7 +417,7 @@ func (r *noneRun) feed(in iter.Seq[int]) {
 // error of in fails the run.
 func (r *noneRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.oddIn.writer()
+	out := r.oddIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -423,7 +431,7 @@ func (r *noneRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -434,7 +442,7 @@ func (r *noneRun) feedSeq2(in iter.Seq2[int, error]) {
 // it sends on the elements of its input for which Odd reports true.
 func (r *noneRun) oddWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Odd"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Odd", worker, &index)
@@ -512,18 +520,32 @@ func (q *intQueue) recycle(batch []pipegen.Item[int]) {
 type intWriter struct {
 	q     *intQueue
 	batch []pipegen.Item[int]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *intQueue) writer() intWriter {
-	return intWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *intQueue) writer(sent *pipegen.Counter) intWriter {
+	return intWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *intWriter) feed(done <-chan struct{}, it pipegen.Item[int]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -541,14 +563,20 @@ func (w *intWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -576,9 +604,10 @@ func (q *intQueue) reader() intReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -596,13 +625,13 @@ func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[int]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[int]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -614,6 +643,7 @@ func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 	if !ok {
 		return pipegen.Item[int]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }

@@ -88,6 +88,9 @@ func startTokens[In pipegen.Input[string]](ctx context.Context, in In, opts []pi
 		linesIn: newStringQueue(run.MaxSize("Lines"), run.MaxBatch(), 1, run.Workers("Lines")),
 		out:     newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Lines"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Lines", &r.linesIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[string]:
 		r.Go(func() {
@@ -117,7 +120,7 @@ func startTokens[In pipegen.Input[string]](ctx context.Context, in In, opts []pi
 // feed sends the elements of in to stage Lines, numbering them.
 func (r *tokensRun) feed(in iter.Seq[string]) {
 	done := r.Done()
-	out := r.linesIn.writer()
+	out := r.linesIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -127,7 +130,7 @@ func (r *tokensRun) feed(in iter.Seq[string]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -138,7 +141,7 @@ func (r *tokensRun) feed(in iter.Seq[string]) {
 // first error of in fails the run.
 func (r *tokensRun) feedSeq2(in iter.Seq2[string, error]) {
 	done := r.Done()
-	out := r.linesIn.writer()
+	out := r.linesIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -152,7 +155,7 @@ func (r *tokensRun) feedSeq2(in iter.Seq2[string, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -165,7 +168,7 @@ func (r *tokensRun) feedSeq2(in iter.Seq2[string, error]) {
 // each of them in turn, in this goroutine, with no queue between them.
 func (r *tokensRun) linesWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Lines"))
 	defer out.close(done)
 	var index pipegen.Index
 	stage := "Lines"
@@ -264,18 +267,32 @@ func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
 type stringWriter struct {
 	q     *stringQueue
 	batch []pipegen.Item[string]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *stringQueue) writer() stringWriter {
-	return stringWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *stringQueue) writer(sent *pipegen.Counter) stringWriter {
+	return stringWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *stringWriter) feed(done <-chan struct{}, it pipegen.Item[string]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -293,14 +310,20 @@ func (w *stringWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -328,9 +351,10 @@ func (q *stringQueue) reader() stringReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -348,13 +372,13 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[string]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[string]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -366,6 +390,7 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 	if !ok {
 		return pipegen.Item[string]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }

@@ -89,6 +89,10 @@ func startSplit[In pipegen.Input[string]](ctx context.Context, in In, opts []pip
 		lettersIn: newStringQueue(run.MaxSize("Letters"), run.MaxBatch(), run.Workers("Words"), run.Workers("Letters")),
 		out:       newRuneQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Letters"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Words", &r.wordsIn.pace)
+	run.Watch("Letters", &r.lettersIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[string]:
 		r.Go(func() {
@@ -123,7 +127,7 @@ func startSplit[In pipegen.Input[string]](ctx context.Context, in In, opts []pip
 // feed sends the elements of in to stage Words, numbering them.
 func (r *splitRun) feed(in iter.Seq[string]) {
 	done := r.Done()
-	out := r.wordsIn.writer()
+	out := r.wordsIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -133,7 +137,7 @@ func (r *splitRun) feed(in iter.Seq[string]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -144,7 +148,7 @@ func (r *splitRun) feed(in iter.Seq[string]) {
 // first error of in fails the run.
 func (r *splitRun) feedSeq2(in iter.Seq2[string, error]) {
 	done := r.Done()
-	out := r.wordsIn.writer()
+	out := r.wordsIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -158,7 +162,7 @@ func (r *splitRun) feedSeq2(in iter.Seq2[string, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -170,7 +174,7 @@ func (r *splitRun) feedSeq2(in iter.Seq2[string, error]) {
 // every element of the result.
 func (r *splitRun) wordsWorker(worker int) {
 	done := r.Done()
-	out := r.lettersIn.writer()
+	out := r.lettersIn.writer(r.Counter("Words"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Words", worker, &index)
@@ -199,7 +203,7 @@ func (r *splitRun) wordsWorker(worker int) {
 // every element of the result.
 func (r *splitRun) lettersWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Letters"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Letters", worker, &index)
@@ -308,6 +312,10 @@ func startEmpty[In pipegen.Input[string]](ctx context.Context, in In, opts []pip
 		lettersIn: newStringQueue(run.MaxSize("Letters"), run.MaxBatch(), run.Workers("Words"), run.Workers("Letters")),
 		out:       newRuneQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Letters"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Words", &r.wordsIn.pace)
+	run.Watch("Letters", &r.lettersIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[string]:
 		r.Go(func() {
@@ -342,7 +350,7 @@ func startEmpty[In pipegen.Input[string]](ctx context.Context, in In, opts []pip
 // feed sends the elements of in to stage Words, numbering them.
 func (r *emptyRun) feed(in iter.Seq[string]) {
 	done := r.Done()
-	out := r.wordsIn.writer()
+	out := r.wordsIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -352,7 +360,7 @@ func (r *emptyRun) feed(in iter.Seq[string]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -363,7 +371,7 @@ func (r *emptyRun) feed(in iter.Seq[string]) {
 // first error of in fails the run.
 func (r *emptyRun) feedSeq2(in iter.Seq2[string, error]) {
 	done := r.Done()
-	out := r.wordsIn.writer()
+	out := r.wordsIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -377,7 +385,7 @@ func (r *emptyRun) feedSeq2(in iter.Seq2[string, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -389,7 +397,7 @@ func (r *emptyRun) feedSeq2(in iter.Seq2[string, error]) {
 // every element of the result.
 func (r *emptyRun) wordsWorker(worker int) {
 	done := r.Done()
-	out := r.lettersIn.writer()
+	out := r.lettersIn.writer(r.Counter("Words"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Words", worker, &index)
@@ -420,7 +428,7 @@ func (r *emptyRun) wordsWorker(worker int) {
 // them.
 func (r *emptyRun) lettersWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Letters"))
 	defer out.close(done)
 	var index pipegen.Index
 	stage := "Letters"
@@ -508,18 +516,32 @@ func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
 type stringWriter struct {
 	q     *stringQueue
 	batch []pipegen.Item[string]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *stringQueue) writer() stringWriter {
-	return stringWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *stringQueue) writer(sent *pipegen.Counter) stringWriter {
+	return stringWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *stringWriter) feed(done <-chan struct{}, it pipegen.Item[string]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -537,14 +559,20 @@ func (w *stringWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -572,9 +600,10 @@ func (q *stringQueue) reader() stringReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -592,13 +621,13 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[string]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[string]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -610,6 +639,7 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 	if !ok {
 		return pipegen.Item[string]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }
@@ -667,18 +697,32 @@ func (q *runeQueue) recycle(batch []pipegen.Item[rune]) {
 type runeWriter struct {
 	q     *runeQueue
 	batch []pipegen.Item[rune]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *runeQueue) writer() runeWriter {
-	return runeWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *runeQueue) writer(sent *pipegen.Counter) runeWriter {
+	return runeWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *runeWriter) put(done <-chan struct{}, it pipegen.Item[rune]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *runeWriter) feed(done <-chan struct{}, it pipegen.Item[rune]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -696,14 +740,20 @@ func (w *runeWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -731,9 +781,10 @@ func (q *runeQueue) reader() runeReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *runeReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[rune], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -751,13 +802,13 @@ func (rd *runeReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.It
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[rune]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[rune]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -769,6 +820,7 @@ func (rd *runeReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.It
 	if !ok {
 		return pipegen.Item[rune]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }

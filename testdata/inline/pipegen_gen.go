@@ -89,6 +89,9 @@ func startBoth[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 		incIn: newIntQueue(run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
 		out:   newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Inc"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Inc", &r.incIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -118,7 +121,7 @@ func startBoth[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 // feed sends the elements of in to stage Inc, numbering them.
 func (r *bothRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.incIn.writer()
+	out := r.incIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -128,7 +131,7 @@ func (r *bothRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -139,7 +142,7 @@ func (r *bothRun) feed(in iter.Seq[int]) {
 // error of in fails the run.
 func (r *bothRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.incIn.writer()
+	out := r.incIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -153,7 +156,7 @@ func (r *bothRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -167,7 +170,7 @@ func (r *bothRun) feedSeq2(in iter.Seq2[int, error]) {
 // between them.
 func (r *bothRun) incWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Inc"))
 	defer out.close(done)
 	var index pipegen.Index
 	stage := "Inc"
@@ -272,6 +275,9 @@ func startStep[In pipegen.Input[int]](ctx context.Context, x In, opts []pipegen.
 		incIn: newIntQueue(run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
 		out:   newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Inc"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Inc", &r.incIn.pace)
+	run.Watch("", &r.out.pace)
 	switch x := any(x).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -301,7 +307,7 @@ func startStep[In pipegen.Input[int]](ctx context.Context, x In, opts []pipegen.
 // feed sends the elements of x to stage Inc, numbering them.
 func (r *stepRun) feed(x iter.Seq[int]) {
 	done := r.Done()
-	out := r.incIn.writer()
+	out := r.incIn.writer(r.Counter("x"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("x", -1, &index)
@@ -311,7 +317,7 @@ func (r *stepRun) feed(x iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -322,7 +328,7 @@ func (r *stepRun) feed(x iter.Seq[int]) {
 // error of x fails the run.
 func (r *stepRun) feedSeq2(x iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.incIn.writer()
+	out := r.incIn.writer(r.Counter("x"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("x", -1, &index)
@@ -336,7 +342,7 @@ func (r *stepRun) feedSeq2(x iter.Seq2[int, error]) {
 			r.Fail("x", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -347,7 +353,7 @@ func (r *stepRun) feedSeq2(x iter.Seq2[int, error]) {
 // calls Inc on each element of its input and sends the result on.
 func (r *stepRun) incWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Inc"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Inc", worker, &index)
@@ -422,18 +428,32 @@ func (q *intQueue) recycle(batch []pipegen.Item[int]) {
 type intWriter struct {
 	q     *intQueue
 	batch []pipegen.Item[int]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *intQueue) writer() intWriter {
-	return intWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *intQueue) writer(sent *pipegen.Counter) intWriter {
+	return intWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *intWriter) feed(done <-chan struct{}, it pipegen.Item[int]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -451,14 +471,20 @@ func (w *intWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -486,9 +512,10 @@ func (q *intQueue) reader() intReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -506,13 +533,13 @@ func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[int]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[int]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -524,6 +551,7 @@ func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 	if !ok {
 		return pipegen.Item[int]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }

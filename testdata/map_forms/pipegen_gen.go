@@ -86,6 +86,9 @@ func startPlain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 		doubleIn: newIntQueue(run.MaxSize("Double"), run.MaxBatch(), 1, run.Workers("Double")),
 		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Double"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Double", &r.doubleIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -115,7 +118,7 @@ func startPlain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 // feed sends the elements of in to stage Double, numbering them.
 func (r *plainRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.doubleIn.writer()
+	out := r.doubleIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -125,7 +128,7 @@ func (r *plainRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -136,7 +139,7 @@ func (r *plainRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *plainRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.doubleIn.writer()
+	out := r.doubleIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -150,7 +153,7 @@ func (r *plainRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -162,7 +165,7 @@ func (r *plainRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *plainRun) doubleWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Double"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Double", worker, &index)
@@ -265,6 +268,10 @@ func startWithErr[In pipegen.Input[string]](ctx context.Context, in In, opts []p
 		doubleIn: newIntQueue(run.MaxSize("Double"), run.MaxBatch(), run.Workers("Parse"), run.Workers("Double")),
 		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Double"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Parse", &r.parseIn.pace)
+	run.Watch("Double", &r.doubleIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[string]:
 		r.Go(func() {
@@ -299,7 +306,7 @@ func startWithErr[In pipegen.Input[string]](ctx context.Context, in In, opts []p
 // feed sends the elements of in to stage Parse, numbering them.
 func (r *withErrRun) feed(in iter.Seq[string]) {
 	done := r.Done()
-	out := r.parseIn.writer()
+	out := r.parseIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -309,7 +316,7 @@ func (r *withErrRun) feed(in iter.Seq[string]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -320,7 +327,7 @@ func (r *withErrRun) feed(in iter.Seq[string]) {
 // first error of in fails the run.
 func (r *withErrRun) feedSeq2(in iter.Seq2[string, error]) {
 	done := r.Done()
-	out := r.parseIn.writer()
+	out := r.parseIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -334,7 +341,7 @@ func (r *withErrRun) feedSeq2(in iter.Seq2[string, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -345,7 +352,7 @@ func (r *withErrRun) feedSeq2(in iter.Seq2[string, error]) {
 // it calls Parse on each element of its input and sends the result on.
 func (r *withErrRun) parseWorker(worker int) {
 	done := r.Done()
-	out := r.doubleIn.writer()
+	out := r.doubleIn.writer(r.Counter("Parse"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Parse", worker, &index)
@@ -376,7 +383,7 @@ func (r *withErrRun) parseWorker(worker int) {
 // result on.
 func (r *withErrRun) doubleWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Double"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Double", worker, &index)
@@ -479,6 +486,10 @@ func startWithCtx[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 		formatIn: newIntQueue(run.MaxSize("Format"), run.MaxBatch(), run.Workers("Double"), run.Workers("Format")),
 		out:      newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Format"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Double", &r.doubleIn.pace)
+	run.Watch("Format", &r.formatIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -513,7 +524,7 @@ func startWithCtx[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 // feed sends the elements of in to stage Double, numbering them.
 func (r *withCtxRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.doubleIn.writer()
+	out := r.doubleIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -523,7 +534,7 @@ func (r *withCtxRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -534,7 +545,7 @@ func (r *withCtxRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *withCtxRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.doubleIn.writer()
+	out := r.doubleIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -548,7 +559,7 @@ func (r *withCtxRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -560,7 +571,7 @@ func (r *withCtxRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *withCtxRun) doubleWorker(worker int) {
 	done := r.Done()
-	out := r.formatIn.writer()
+	out := r.formatIn.writer(r.Counter("Double"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Double", worker, &index)
@@ -587,7 +598,7 @@ func (r *withCtxRun) doubleWorker(worker int) {
 // result on.
 func (r *withCtxRun) formatWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Format"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Format", worker, &index)
@@ -688,6 +699,9 @@ func startWithBoth[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 		checkIn: newIntQueue(run.MaxSize("Check"), run.MaxBatch(), 1, run.Workers("Check")),
 		out:     newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Check"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Check", &r.checkIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -717,7 +731,7 @@ func startWithBoth[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 // feed sends the elements of in to stage Check, numbering them.
 func (r *withBothRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.checkIn.writer()
+	out := r.checkIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -727,7 +741,7 @@ func (r *withBothRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -738,7 +752,7 @@ func (r *withBothRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *withBothRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.checkIn.writer()
+	out := r.checkIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -752,7 +766,7 @@ func (r *withBothRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -765,7 +779,7 @@ func (r *withBothRun) feedSeq2(in iter.Seq2[int, error]) {
 // in turn, in this goroutine, with no queue between them.
 func (r *withBothRun) checkWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Check"))
 	defer out.close(done)
 	var index pipegen.Index
 	stage := "Check"
@@ -849,18 +863,32 @@ func (q *intQueue) recycle(batch []pipegen.Item[int]) {
 type intWriter struct {
 	q     *intQueue
 	batch []pipegen.Item[int]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *intQueue) writer() intWriter {
-	return intWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *intQueue) writer(sent *pipegen.Counter) intWriter {
+	return intWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *intWriter) feed(done <-chan struct{}, it pipegen.Item[int]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -878,14 +906,20 @@ func (w *intWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -913,9 +947,10 @@ func (q *intQueue) reader() intReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -933,13 +968,13 @@ func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[int]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[int]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -951,6 +986,7 @@ func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 	if !ok {
 		return pipegen.Item[int]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }
@@ -1008,18 +1044,32 @@ func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
 type stringWriter struct {
 	q     *stringQueue
 	batch []pipegen.Item[string]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *stringQueue) writer() stringWriter {
-	return stringWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *stringQueue) writer(sent *pipegen.Counter) stringWriter {
+	return stringWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *stringWriter) feed(done <-chan struct{}, it pipegen.Item[string]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -1037,14 +1087,20 @@ func (w *stringWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -1072,9 +1128,10 @@ func (q *stringQueue) reader() stringReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -1092,13 +1149,13 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[string]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[string]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -1110,6 +1167,7 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 	if !ok {
 		return pipegen.Item[string]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }

@@ -95,6 +95,11 @@ func startKinds[In pipegen.Input[float64]](ctx context.Context, in In, opts []pi
 		countIn:     newStringSliceQueue(run.MaxSize("Count"), run.MaxBatch(), run.Workers("Items"), run.Workers("Count")),
 		out:         newTallyQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Count"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("ToCelsius", &r.toCelsiusIn.pace)
+	run.Watch("Items", &r.itemsIn.pace)
+	run.Watch("Count", &r.countIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[float64]:
 		r.Go(func() {
@@ -134,7 +139,7 @@ func startKinds[In pipegen.Input[float64]](ctx context.Context, in In, opts []pi
 // feed sends the elements of in to stage ToCelsius, numbering them.
 func (r *kindsRun) feed(in iter.Seq[float64]) {
 	done := r.Done()
-	out := r.toCelsiusIn.writer()
+	out := r.toCelsiusIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -144,7 +149,7 @@ func (r *kindsRun) feed(in iter.Seq[float64]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[float64]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[float64]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -155,7 +160,7 @@ func (r *kindsRun) feed(in iter.Seq[float64]) {
 // first error of in fails the run.
 func (r *kindsRun) feedSeq2(in iter.Seq2[float64, error]) {
 	done := r.Done()
-	out := r.toCelsiusIn.writer()
+	out := r.toCelsiusIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -169,7 +174,7 @@ func (r *kindsRun) feedSeq2(in iter.Seq2[float64, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[float64]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[float64]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -183,7 +188,7 @@ func (r *kindsRun) feedSeq2(in iter.Seq2[float64, error]) {
 // them.
 func (r *kindsRun) toCelsiusWorker(worker int) {
 	done := r.Done()
-	out := r.itemsIn.writer()
+	out := r.itemsIn.writer(r.Counter("ToCelsius"))
 	defer out.close(done)
 	var index pipegen.Index
 	stage := "ToCelsius"
@@ -214,7 +219,7 @@ func (r *kindsRun) toCelsiusWorker(worker int) {
 // it calls Items on each element of its input and sends the result on.
 func (r *kindsRun) itemsWorker(worker int) {
 	done := r.Done()
-	out := r.countIn.writer()
+	out := r.countIn.writer(r.Counter("Items"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Items", worker, &index)
@@ -242,7 +247,7 @@ func (r *kindsRun) itemsWorker(worker int) {
 // in turn, in this goroutine, with no queue between them.
 func (r *kindsRun) countWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Count"))
 	defer out.close(done)
 	var index pipegen.Index
 	stage := "Count"
@@ -322,18 +327,32 @@ func (q *float64Queue) recycle(batch []pipegen.Item[float64]) {
 type float64Writer struct {
 	q     *float64Queue
 	batch []pipegen.Item[float64]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *float64Queue) writer() float64Writer {
-	return float64Writer{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *float64Queue) writer(sent *pipegen.Counter) float64Writer {
+	return float64Writer{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *float64Writer) put(done <-chan struct{}, it pipegen.Item[float64]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *float64Writer) feed(done <-chan struct{}, it pipegen.Item[float64]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -351,14 +370,20 @@ func (w *float64Writer) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -386,9 +411,10 @@ func (q *float64Queue) reader() float64Reader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *float64Reader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[float64], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -406,13 +432,13 @@ func (rd *float64Reader) fetch(done <-chan struct{}, flush func() bool) (pipegen
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[float64]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[float64]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -424,6 +450,7 @@ func (rd *float64Reader) fetch(done <-chan struct{}, flush func() bool) (pipegen
 	if !ok {
 		return pipegen.Item[float64]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }
@@ -481,18 +508,32 @@ func (q *orderPtrQueue) recycle(batch []pipegen.Item[*Order]) {
 type orderPtrWriter struct {
 	q     *orderPtrQueue
 	batch []pipegen.Item[*Order]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *orderPtrQueue) writer() orderPtrWriter {
-	return orderPtrWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *orderPtrQueue) writer(sent *pipegen.Counter) orderPtrWriter {
+	return orderPtrWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *orderPtrWriter) put(done <-chan struct{}, it pipegen.Item[*Order]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *orderPtrWriter) feed(done <-chan struct{}, it pipegen.Item[*Order]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -510,14 +551,20 @@ func (w *orderPtrWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -545,9 +592,10 @@ func (q *orderPtrQueue) reader() orderPtrReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *orderPtrReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[*Order], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -565,13 +613,13 @@ func (rd *orderPtrReader) fetch(done <-chan struct{}, flush func() bool) (pipege
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[*Order]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[*Order]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -583,6 +631,7 @@ func (rd *orderPtrReader) fetch(done <-chan struct{}, flush func() bool) (pipege
 	if !ok {
 		return pipegen.Item[*Order]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }
@@ -640,18 +689,32 @@ func (q *stringSliceQueue) recycle(batch []pipegen.Item[[]string]) {
 type stringSliceWriter struct {
 	q     *stringSliceQueue
 	batch []pipegen.Item[[]string]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *stringSliceQueue) writer() stringSliceWriter {
-	return stringSliceWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *stringSliceQueue) writer(sent *pipegen.Counter) stringSliceWriter {
+	return stringSliceWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *stringSliceWriter) put(done <-chan struct{}, it pipegen.Item[[]string]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *stringSliceWriter) feed(done <-chan struct{}, it pipegen.Item[[]string]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -669,14 +732,20 @@ func (w *stringSliceWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -704,9 +773,10 @@ func (q *stringSliceQueue) reader() stringSliceReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *stringSliceReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[[]string], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -724,13 +794,13 @@ func (rd *stringSliceReader) fetch(done <-chan struct{}, flush func() bool) (pip
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[[]string]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[[]string]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -742,6 +812,7 @@ func (rd *stringSliceReader) fetch(done <-chan struct{}, flush func() bool) (pip
 	if !ok {
 		return pipegen.Item[[]string]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }
@@ -799,18 +870,32 @@ func (q *tallyQueue) recycle(batch []pipegen.Item[Tally]) {
 type tallyWriter struct {
 	q     *tallyQueue
 	batch []pipegen.Item[Tally]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *tallyQueue) writer() tallyWriter {
-	return tallyWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *tallyQueue) writer(sent *pipegen.Counter) tallyWriter {
+	return tallyWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *tallyWriter) put(done <-chan struct{}, it pipegen.Item[Tally]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *tallyWriter) feed(done <-chan struct{}, it pipegen.Item[Tally]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -828,14 +913,20 @@ func (w *tallyWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -863,9 +954,10 @@ func (q *tallyQueue) reader() tallyReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *tallyReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[Tally], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -883,13 +975,13 @@ func (rd *tallyReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.I
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[Tally]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[Tally]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -901,6 +993,7 @@ func (rd *tallyReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.I
 	if !ok {
 		return pipegen.Item[Tally]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }

@@ -93,6 +93,9 @@ func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:     pipegen.NewOrder(1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Slow", &r.slowIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -123,7 +126,7 @@ func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 // feed sends the elements of in to stage Slow, numbering them.
 func (r *inOrderRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.slowIn.writer()
+	out := r.slowIn.writer(r.Counter("in"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -142,7 +145,7 @@ func (r *inOrderRun) feed(in iter.Seq[int]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -154,7 +157,7 @@ func (r *inOrderRun) feed(in iter.Seq[int]) {
 // error of in fails the run.
 func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.slowIn.writer()
+	out := r.slowIn.writer(r.Counter("in"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -177,7 +180,7 @@ func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -189,7 +192,7 @@ func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 // calls Slow on each element of its input and sends the result on.
 func (r *inOrderRun) slowWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer()
+	out := r.orderedIn.writer(r.Counter("Slow"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Slow", worker, &index)
@@ -220,7 +223,7 @@ func (r *inOrderRun) slowWorker(worker int) {
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *inOrderRun) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(nil)
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
@@ -260,6 +263,7 @@ func (r *inOrderRun) orderedWorker() {
 				held.Put(it)
 				r.order.Done(it.Index.Source())
 			}
+			r.orderedIn.pace.Took(len(batch))
 			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
@@ -365,6 +369,11 @@ func startDigits[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 		order:      pipegen.NewOrder(1),
 		order2:     pipegen.NewOrder(1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Slow", &r.slowIn.pace)
+	run.Watch("Spell", &r.spellIn.pace)
+	run.Watch("NotZero", &r.notZeroIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -406,7 +415,7 @@ func startDigits[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 // feed sends the elements of in to stage Slow, numbering them.
 func (r *digitsRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.slowIn.writer()
+	out := r.slowIn.writer(r.Counter("in"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -425,7 +434,7 @@ func (r *digitsRun) feed(in iter.Seq[int]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -437,7 +446,7 @@ func (r *digitsRun) feed(in iter.Seq[int]) {
 // error of in fails the run.
 func (r *digitsRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.slowIn.writer()
+	out := r.slowIn.writer(r.Counter("in"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -460,7 +469,7 @@ func (r *digitsRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -472,7 +481,7 @@ func (r *digitsRun) feedSeq2(in iter.Seq2[int, error]) {
 // calls Slow on each element of its input and sends the result on.
 func (r *digitsRun) slowWorker(worker int) {
 	done := r.Done()
-	out := r.spellIn.writer()
+	out := r.spellIn.writer(r.Counter("Slow"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Slow", worker, &index)
@@ -502,7 +511,7 @@ func (r *digitsRun) slowWorker(worker int) {
 // every element of the result.
 func (r *digitsRun) spellWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer()
+	out := r.orderedIn.writer(r.Counter("Spell"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Spell", worker, &index)
@@ -535,7 +544,7 @@ func (r *digitsRun) spellWorker(worker int) {
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *digitsRun) orderedWorker() {
 	done := r.Done()
-	out := r.notZeroIn.writer()
+	out := r.notZeroIn.writer(nil)
 	defer out.close(done)
 	defer r.order2.End(0)
 	var index pipegen.Index
@@ -581,6 +590,7 @@ func (r *digitsRun) orderedWorker() {
 				held.Put(it)
 				r.order.Done(it.Index.Source())
 			}
+			r.orderedIn.pace.Took(len(batch))
 			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
@@ -597,7 +607,7 @@ func (r *digitsRun) orderedWorker() {
 // reports true.
 func (r *digitsRun) notZeroWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn2.writer()
+	out := r.orderedIn2.writer(r.Counter("NotZero"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("NotZero", worker, &index)
@@ -632,7 +642,7 @@ func (r *digitsRun) notZeroWorker(worker int) {
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *digitsRun) orderedWorker2() {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(nil)
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#2", -1, &index)
@@ -672,6 +682,7 @@ func (r *digitsRun) orderedWorker2() {
 				held.Put(it)
 				r.order2.Done(it.Index.Source())
 			}
+			r.orderedIn2.pace.Took(len(batch))
 			r.orderedIn2.recycle(batch)
 		case <-r.order2.Wake():
 		case <-done:
@@ -771,6 +782,11 @@ func startMerged[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Con
 		out:       newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Label"), 1),
 		order:     pipegen.NewOrder(2),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Slow", &r.slowIn.pace)
+	run.Watch("Slow#2", &r.slowIn2.pace)
+	run.Watch("Label", &r.labelIn.pace)
+	run.Watch("", &r.out.pace)
 	switch a := any(a).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -829,7 +845,7 @@ func startMerged[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Con
 // feedA sends the elements of a to stage Slow, numbering them.
 func (r *mergedRun) feedA(a iter.Seq[int]) {
 	done := r.Done()
-	out := r.slowIn.writer()
+	out := r.slowIn.writer(r.Counter("a"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -848,7 +864,7 @@ func (r *mergedRun) feedA(a iter.Seq[int]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -860,7 +876,7 @@ func (r *mergedRun) feedA(a iter.Seq[int]) {
 // error of a fails the run.
 func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.slowIn.writer()
+	out := r.slowIn.writer(r.Counter("a"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -883,7 +899,7 @@ func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -894,7 +910,7 @@ func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
 // feedB sends the elements of b to stage Slow#2, numbering them.
 func (r *mergedRun) feedB(b iter.Seq[int]) {
 	done := r.Done()
-	out := r.slowIn2.writer()
+	out := r.slowIn2.writer(r.Counter("b"))
 	defer out.close(done)
 	defer r.order.End(1)
 	var index pipegen.Index
@@ -913,7 +929,7 @@ func (r *mergedRun) feedB(b iter.Seq[int]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(1, i)
@@ -925,7 +941,7 @@ func (r *mergedRun) feedB(b iter.Seq[int]) {
 // first error of b fails the run.
 func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.slowIn2.writer()
+	out := r.slowIn2.writer(r.Counter("b"))
 	defer out.close(done)
 	defer r.order.End(1)
 	var index pipegen.Index
@@ -948,7 +964,7 @@ func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(1, i)
@@ -960,7 +976,7 @@ func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
 // calls Slow on each element of its input and sends the result on.
 func (r *mergedRun) slowWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer()
+	out := r.orderedIn.writer(r.Counter("Slow"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Slow", worker, &index)
@@ -989,7 +1005,7 @@ func (r *mergedRun) slowWorker(worker int) {
 // it calls Slow on each element of its input and sends the result on.
 func (r *mergedRun) slowWorker2(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer()
+	out := r.orderedIn.writer(r.Counter("Slow#2"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Slow#2", worker, &index)
@@ -1020,7 +1036,7 @@ func (r *mergedRun) slowWorker2(worker int) {
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *mergedRun) orderedWorker() {
 	done := r.Done()
-	out := r.labelIn.writer()
+	out := r.labelIn.writer(nil)
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
@@ -1060,6 +1076,7 @@ func (r *mergedRun) orderedWorker() {
 				held.Put(it)
 				r.order.Done(it.Index.Source())
 			}
+			r.orderedIn.pace.Took(len(batch))
 			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
@@ -1075,7 +1092,7 @@ func (r *mergedRun) orderedWorker() {
 // it calls Label on each element of its input and sends the result on.
 func (r *mergedRun) labelWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Label"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Label", worker, &index)
@@ -1150,18 +1167,32 @@ func (q *intQueue) recycle(batch []pipegen.Item[int]) {
 type intWriter struct {
 	q     *intQueue
 	batch []pipegen.Item[int]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *intQueue) writer() intWriter {
-	return intWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *intQueue) writer(sent *pipegen.Counter) intWriter {
+	return intWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *intWriter) feed(done <-chan struct{}, it pipegen.Item[int]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -1179,14 +1210,20 @@ func (w *intWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -1214,9 +1251,10 @@ func (q *intQueue) reader() intReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -1234,13 +1272,13 @@ func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[int]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[int]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -1252,6 +1290,7 @@ func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 	if !ok {
 		return pipegen.Item[int]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }
@@ -1309,18 +1348,32 @@ func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
 type stringWriter struct {
 	q     *stringQueue
 	batch []pipegen.Item[string]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *stringQueue) writer() stringWriter {
-	return stringWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *stringQueue) writer(sent *pipegen.Counter) stringWriter {
+	return stringWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *stringWriter) feed(done <-chan struct{}, it pipegen.Item[string]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -1338,14 +1391,20 @@ func (w *stringWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -1373,9 +1432,10 @@ func (q *stringQueue) reader() stringReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -1393,13 +1453,13 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[string]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[string]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -1411,6 +1471,7 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 	if !ok {
 		return pipegen.Item[string]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }

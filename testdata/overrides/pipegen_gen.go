@@ -91,6 +91,10 @@ func startTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 		incIn2: newIntQueue(run.MaxSize("Inc#2"), run.MaxBatch(), run.Workers("Inc"), run.Workers("Inc#2")),
 		out:    newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Inc#2"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Inc", &r.incIn.pace)
+	run.Watch("Inc#2", &r.incIn2.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -125,7 +129,7 @@ func startTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 // feed sends the elements of in to stage Inc, numbering them.
 func (r *twiceRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.incIn.writer()
+	out := r.incIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -135,7 +139,7 @@ func (r *twiceRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -146,7 +150,7 @@ func (r *twiceRun) feed(in iter.Seq[int]) {
 // error of in fails the run.
 func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.incIn.writer()
+	out := r.incIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -160,7 +164,7 @@ func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -171,7 +175,7 @@ func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
 // calls Inc on each element of its input and sends the result on.
 func (r *twiceRun) incWorker(worker int) {
 	done := r.Done()
-	out := r.incIn2.writer()
+	out := r.incIn2.writer(r.Counter("Inc"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Inc", worker, &index)
@@ -199,7 +203,7 @@ func (r *twiceRun) incWorker(worker int) {
 // each of them in turn, in this goroutine, with no queue between them.
 func (r *twiceRun) incWorker2(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Inc#2"))
 	defer out.close(done)
 	var index pipegen.Index
 	stage := "Inc#2"
@@ -309,6 +313,10 @@ func startOnce[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 		positiveIn: newIntQueue(run.MaxSize("Positive"), run.MaxBatch(), run.Workers("Inc"), run.Workers("Positive")),
 		out:        newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Positive"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Inc", &r.incIn.pace)
+	run.Watch("Positive", &r.positiveIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -343,7 +351,7 @@ func startOnce[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 // feed sends the elements of in to stage Inc, numbering them.
 func (r *onceRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.incIn.writer()
+	out := r.incIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -353,7 +361,7 @@ func (r *onceRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -364,7 +372,7 @@ func (r *onceRun) feed(in iter.Seq[int]) {
 // error of in fails the run.
 func (r *onceRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.incIn.writer()
+	out := r.incIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -378,7 +386,7 @@ func (r *onceRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -389,7 +397,7 @@ func (r *onceRun) feedSeq2(in iter.Seq2[int, error]) {
 // calls Inc on each element of its input and sends the result on.
 func (r *onceRun) incWorker(worker int) {
 	done := r.Done()
-	out := r.positiveIn.writer()
+	out := r.positiveIn.writer(r.Counter("Inc"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Inc", worker, &index)
@@ -416,7 +424,7 @@ func (r *onceRun) incWorker(worker int) {
 // reports true.
 func (r *onceRun) positiveWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Positive"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Positive", worker, &index)
@@ -494,18 +502,32 @@ func (q *intQueue) recycle(batch []pipegen.Item[int]) {
 type intWriter struct {
 	q     *intQueue
 	batch []pipegen.Item[int]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *intQueue) writer() intWriter {
-	return intWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *intQueue) writer(sent *pipegen.Counter) intWriter {
+	return intWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *intWriter) feed(done <-chan struct{}, it pipegen.Item[int]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -523,14 +545,20 @@ func (w *intWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -558,9 +586,10 @@ func (q *intQueue) reader() intReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -578,13 +607,13 @@ func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[int]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[int]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -596,6 +625,7 @@ func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 	if !ok {
 		return pipegen.Item[int]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }

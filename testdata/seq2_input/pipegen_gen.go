@@ -86,6 +86,9 @@ func startShout[In pipegen.Input[string]](ctx context.Context, lines In, opts []
 		upperIn: newStringQueue(run.MaxSize("Upper"), run.MaxBatch(), 1, run.Workers("Upper")),
 		out:     newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Upper"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Upper", &r.upperIn.pace)
+	run.Watch("", &r.out.pace)
 	switch lines := any(lines).(type) {
 	case iter.Seq[string]:
 		r.Go(func() {
@@ -115,7 +118,7 @@ func startShout[In pipegen.Input[string]](ctx context.Context, lines In, opts []
 // feed sends the elements of lines to stage Upper, numbering them.
 func (r *shoutRun) feed(lines iter.Seq[string]) {
 	done := r.Done()
-	out := r.upperIn.writer()
+	out := r.upperIn.writer(r.Counter("lines"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("lines", -1, &index)
@@ -125,7 +128,7 @@ func (r *shoutRun) feed(lines iter.Seq[string]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -136,7 +139,7 @@ func (r *shoutRun) feed(lines iter.Seq[string]) {
 // first error of lines fails the run.
 func (r *shoutRun) feedSeq2(lines iter.Seq2[string, error]) {
 	done := r.Done()
-	out := r.upperIn.writer()
+	out := r.upperIn.writer(r.Counter("lines"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("lines", -1, &index)
@@ -150,7 +153,7 @@ func (r *shoutRun) feedSeq2(lines iter.Seq2[string, error]) {
 			r.Fail("lines", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -161,7 +164,7 @@ func (r *shoutRun) feedSeq2(lines iter.Seq2[string, error]) {
 // it calls Upper on each element of its input and sends the result on.
 func (r *shoutRun) upperWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Upper"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Upper", worker, &index)
@@ -260,6 +263,9 @@ func startExplicit[In pipegen.Input[string]](ctx context.Context, src In, opts [
 		upperIn: newStringQueue(run.MaxSize("Upper"), run.MaxBatch(), 1, run.Workers("Upper")),
 		out:     newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Upper"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Upper", &r.upperIn.pace)
+	run.Watch("", &r.out.pace)
 	switch src := any(src).(type) {
 	case iter.Seq[string]:
 		r.Go(func() {
@@ -289,7 +295,7 @@ func startExplicit[In pipegen.Input[string]](ctx context.Context, src In, opts [
 // feed sends the elements of src to stage Upper, numbering them.
 func (r *explicitRun) feed(src iter.Seq[string]) {
 	done := r.Done()
-	out := r.upperIn.writer()
+	out := r.upperIn.writer(r.Counter("src"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("src", -1, &index)
@@ -299,7 +305,7 @@ func (r *explicitRun) feed(src iter.Seq[string]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -310,7 +316,7 @@ func (r *explicitRun) feed(src iter.Seq[string]) {
 // first error of src fails the run.
 func (r *explicitRun) feedSeq2(src iter.Seq2[string, error]) {
 	done := r.Done()
-	out := r.upperIn.writer()
+	out := r.upperIn.writer(r.Counter("src"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("src", -1, &index)
@@ -324,7 +330,7 @@ func (r *explicitRun) feedSeq2(src iter.Seq2[string, error]) {
 			r.Fail("src", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -335,7 +341,7 @@ func (r *explicitRun) feedSeq2(src iter.Seq2[string, error]) {
 // it calls Upper on each element of its input and sends the result on.
 func (r *explicitRun) upperWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Upper"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Upper", worker, &index)
@@ -410,18 +416,32 @@ func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
 type stringWriter struct {
 	q     *stringQueue
 	batch []pipegen.Item[string]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *stringQueue) writer() stringWriter {
-	return stringWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *stringQueue) writer(sent *pipegen.Counter) stringWriter {
+	return stringWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *stringWriter) feed(done <-chan struct{}, it pipegen.Item[string]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -439,14 +459,20 @@ func (w *stringWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -474,9 +500,10 @@ func (q *stringQueue) reader() stringReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -494,13 +521,13 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[string]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[string]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -512,6 +539,7 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 	if !ok {
 		return pipegen.Item[string]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }

@@ -100,6 +100,11 @@ func startFetched[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 		out:       newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
 		order:     pipegen.NewOrder(1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Fetch", &r.fetchIn.pace)
+	run.Watch("Quick", &r.quickIn.pace)
+	run.Watch("Steps", &r.stepsIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -140,7 +145,7 @@ func startFetched[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 // feed sends the elements of in to stage Fetch, numbering them.
 func (r *fetchedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.fetchIn.writer()
+	out := r.fetchIn.writer(r.Counter("in"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -159,7 +164,7 @@ func (r *fetchedRun) feed(in iter.Seq[int]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -171,7 +176,7 @@ func (r *fetchedRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *fetchedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.fetchIn.writer()
+	out := r.fetchIn.writer(r.Counter("in"))
 	defer out.close(done)
 	defer r.order.End(0)
 	var index pipegen.Index
@@ -194,7 +199,7 @@ func (r *fetchedRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		r.order.Add(i, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		r.order.Emitted(0, i)
@@ -208,7 +213,7 @@ func (r *fetchedRun) feedSeq2(in iter.Seq2[int, error]) {
 // pipegen.OnTimeout callback).
 func (r *fetchedRun) fetchWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.quickIn.writer()
+	out := r.quickIn.writer(r.Counter("Fetch"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Fetch", worker, &index)
@@ -251,7 +256,7 @@ func (r *fetchedRun) fetchWorker(worker int) {
 // the pipegen.OnTimeout callback).
 func (r *fetchedRun) quickWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.stepsIn.writer()
+	out := r.stepsIn.writer(r.Counter("Quick"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Quick", worker, &index)
@@ -294,7 +299,7 @@ func (r *fetchedRun) quickWorker(worker int) {
 // run.
 func (r *fetchedRun) stepsWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.orderedIn.writer()
+	out := r.orderedIn.writer(r.Counter("Steps"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Steps", worker, &index)
@@ -344,7 +349,7 @@ func (r *fetchedRun) stepsWorker(worker int) {
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *fetchedRun) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer()
+	out := r.out.writer(nil)
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("ordered#1", -1, &index)
@@ -384,6 +389,7 @@ func (r *fetchedRun) orderedWorker() {
 				held.Put(it)
 				r.order.Done(it.Index.Source())
 			}
+			r.orderedIn.pace.Took(len(batch))
 			r.orderedIn.recycle(batch)
 		case <-r.order.Wake():
 		case <-done:
@@ -472,6 +478,9 @@ func startStrict[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 		fetchIn: newIntQueue(run.MaxSize("Fetch"), run.MaxBatch(), 1, run.Workers("Fetch")),
 		out:     newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Fetch"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Fetch", &r.fetchIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -501,7 +510,7 @@ func startStrict[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 // feed sends the elements of in to stage Fetch, numbering them.
 func (r *strictRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.fetchIn.writer()
+	out := r.fetchIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -511,7 +520,7 @@ func (r *strictRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -522,7 +531,7 @@ func (r *strictRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.fetchIn.writer()
+	out := r.fetchIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -536,7 +545,7 @@ func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -548,7 +557,7 @@ func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 // giving each element 20ms before failing the run.
 func (r *strictRun) fetchWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Fetch"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Fetch", worker, &index)
@@ -624,6 +633,9 @@ func startSaved[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 		stepsIn: newIntQueue(run.MaxSize("Steps"), run.MaxBatch(), 1, run.Workers("Steps")),
 		saveIn:  newStringQueue(run.MaxSize("Save"), run.MaxBatch(), run.Workers("Steps"), run.Workers("Save")),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Steps", &r.stepsIn.pace)
+	run.Watch("Save", &r.saveIn.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -658,7 +670,7 @@ func startSaved[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 // feed sends the elements of in to stage Steps, numbering them.
 func (r *savedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.stepsIn.writer()
+	out := r.stepsIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -668,7 +680,7 @@ func (r *savedRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -679,7 +691,7 @@ func (r *savedRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *savedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.stepsIn.writer()
+	out := r.stepsIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -693,7 +705,7 @@ func (r *savedRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -706,7 +718,7 @@ func (r *savedRun) feedSeq2(in iter.Seq2[int, error]) {
 // run.
 func (r *savedRun) stepsWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.saveIn.writer()
+	out := r.saveIn.writer(r.Counter("Steps"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Steps", worker, &index)
@@ -852,6 +864,9 @@ func startSlow[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 		slowlyIn: newIntQueue(run.MaxSize("Slowly"), run.MaxBatch(), 1, run.Workers("Slowly")),
 		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Slowly"), 1),
 	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Slowly", &r.slowlyIn.pace)
+	run.Watch("", &r.out.pace)
 	switch in := any(in).(type) {
 	case iter.Seq[int]:
 		r.Go(func() {
@@ -881,7 +896,7 @@ func startSlow[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 // feed sends the elements of in to stage Slowly, numbering them.
 func (r *slowRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.slowlyIn.writer()
+	out := r.slowlyIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -891,7 +906,7 @@ func (r *slowRun) feed(in iter.Seq[int]) {
 			return
 		}
 		index = pipegen.SourceIndex(i)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -902,7 +917,7 @@ func (r *slowRun) feed(in iter.Seq[int]) {
 // first error of in fails the run.
 func (r *slowRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.slowlyIn.writer()
+	out := r.slowlyIn.writer(r.Counter("in"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("in", -1, &index)
@@ -916,7 +931,7 @@ func (r *slowRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, index, err)
 			return
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
@@ -929,7 +944,7 @@ func (r *slowRun) feedSeq2(in iter.Seq2[int, error]) {
 // element (and telling the pipegen.OnTimeout callback).
 func (r *slowRun) slowlyWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer()
+	out := r.out.writer(r.Counter("Slowly"))
 	defer out.close(done)
 	var index pipegen.Index
 	defer r.Recover("Slowly", worker, &index)
@@ -1023,18 +1038,32 @@ func (q *intQueue) recycle(batch []pipegen.Item[int]) {
 type intWriter struct {
 	q     *intQueue
 	batch []pipegen.Item[int]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *intQueue) writer() intWriter {
-	return intWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *intQueue) writer(sent *pipegen.Counter) intWriter {
+	return intWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *intWriter) feed(done <-chan struct{}, it pipegen.Item[int]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -1052,14 +1081,20 @@ func (w *intWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -1087,9 +1122,10 @@ func (q *intQueue) reader() intReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -1107,13 +1143,13 @@ func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[int]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[int]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -1125,6 +1161,7 @@ func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 	if !ok {
 		return pipegen.Item[int]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }
@@ -1182,18 +1219,32 @@ func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
 type stringWriter struct {
 	q     *stringQueue
 	batch []pipegen.Item[string]
+	sent  *pipegen.Counter // nil without statistics
 }
 
-// writer returns the end of the queue for one producer goroutine. Close it
-// when the goroutine ends.
-func (q *stringQueue) writer() stringWriter {
-	return stringWriter{q: q, batch: q.newBatch()}
+// writer returns the end of the queue for one producer goroutine, which
+// counts what it sends in sent (if not nil). Close it when the goroutine
+// ends.
+func (q *stringQueue) writer(sent *pipegen.Counter) stringWriter {
+	return stringWriter{q: q, batch: q.newBatch(), sent: sent}
 }
 
-// put adds it to the batch, and sends the batch if it is full or if every
-// consumer waits for one (see pipegen.Batching). It reports false if the run
-// stops first.
+// put adds it to the batch, and sends the batch once it is full. It reports
+// false if the run stops first. A worker sends what it holds each time it
+// takes a batch of input (see the reader's get), so a batch never waits for
+// more than one batch of its input's work.
 func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
+	w.batch = append(w.batch, it)
+	if len(w.batch) < w.q.pace.Limit() {
+		return true
+	}
+	return w.flush(done)
+}
+
+// feed is put for the feeder of an input, which cannot tell when its input
+// is about to block: it also sends the batch as soon as every consumer waits
+// for one (see pipegen.Batching).
+func (w *stringWriter) feed(done <-chan struct{}, it pipegen.Item[string]) bool {
 	w.batch = append(w.batch, it)
 	if len(w.batch) < w.q.pace.SendAt() {
 		return true
@@ -1211,14 +1262,20 @@ func (w *stringWriter) flush(done <-chan struct{}) bool {
 	select {
 	case w.q.batches <- w.batch:
 	default:
+		// The queue is full: the statistics see it.
+		w.q.pace.WaitRoom()
 		select {
 		case w.q.batches <- w.batch:
+			w.q.pace.GotRoom()
 		case <-done:
+			w.q.pace.GotRoom()
 			return false
 		}
 	}
+	n := len(w.batch)
 	w.batch = w.q.newBatch()
-	w.q.pace.Sent()
+	w.q.pace.Sent(n)
+	w.sent.Add(n)
 	return true
 }
 
@@ -1246,9 +1303,10 @@ func (q *stringQueue) reader() stringReader {
 }
 
 // get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it waits for a batch, it calls
-// flush, if not nil, so that the goroutine does not sit on what it made
-// while it waits.
+// drained, or if the run stops first. Before it takes a batch, it calls
+// flush, if not nil, so that the goroutine sends on what it made of the last
+// batch: it never sits on it while it waits, nor for longer than one batch
+// of work.
 func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
 	if i := rd.next; i < len(rd.batch) {
 		rd.next = i + 1
@@ -1266,13 +1324,13 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 		rd.q.recycle(rd.batch)
 		rd.batch = nil
 	}
+	if flush != nil && !flush() {
+		return pipegen.Item[string]{}, false
+	}
 	var ok bool
 	select {
 	case rd.batch, ok = <-rd.q.batches:
 	default:
-		if flush != nil && !flush() {
-			return pipegen.Item[string]{}, false
-		}
 		rd.q.pace.Wait()
 		select {
 		case rd.batch, ok = <-rd.q.batches:
@@ -1284,6 +1342,7 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 	if !ok {
 		return pipegen.Item[string]{}, false
 	}
+	rd.q.pace.Took(len(rd.batch))
 	rd.start, rd.next = now, 1
 	return rd.batch[0], true
 }
