@@ -18,10 +18,11 @@ const (
 	Rill           = "rill"
 	Conc           = "conc"
 	Pipegen        = "pipegen"
+	PipegenStats   = "pipegen+stats"
 )
 
 // Impls lists the implementations in table order.
-var Impls = []string{Fused, ChanUnbuffered, ChanBuffered, ChanBatched, Rill, Conc, Pipegen}
+var Impls = []string{Fused, ChanUnbuffered, ChanBuffered, ChanBatched, Rill, Conc, Pipegen, PipegenStats}
 
 // runs holds every implementation of every workload, by workload then
 // implementation. A missing entry is a cell the implementation cannot
@@ -34,7 +35,8 @@ var runs = map[*Workload]map[string]RunFunc{
 		ChanBatched:    batchedW1(1),
 		Rill:           rillW1(1),
 		Conc:           concW1(1),
-		Pipegen:        pipegenW1w1,
+		Pipegen:        withOptions(pipegenW1w1, nil),
+		PipegenStats:   withOptions(pipegenW1w1, withStats),
 	},
 	W1w4: {
 		Fused:          fusedW1,
@@ -43,7 +45,8 @@ var runs = map[*Workload]map[string]RunFunc{
 		ChanBatched:    batchedW1(w1Workers),
 		Rill:           rillW1(w1Workers),
 		Conc:           concW1(w1Workers),
-		Pipegen:        pipegenW1w4,
+		Pipegen:        withOptions(pipegenW1w4, nil),
+		PipegenStats:   withOptions(pipegenW1w4, withStats),
 	},
 	W2: {
 		Fused:          fusedW2,
@@ -52,7 +55,8 @@ var runs = map[*Workload]map[string]RunFunc{
 		ChanBatched:    batchedW2,
 		Rill:           rillW2,
 		Conc:           concW2,
-		Pipegen:        pipegenW2,
+		Pipegen:        withOptions(pipegenW2, nil),
+		PipegenStats:   withOptions(pipegenW2, withStats),
 	},
 	W3: {
 		Fused:          fusedW3,
@@ -61,7 +65,8 @@ var runs = map[*Workload]map[string]RunFunc{
 		ChanBatched:    batchedW3,
 		Rill:           rillW3,
 		Conc:           concW3,
-		Pipegen:        pipegenW3,
+		Pipegen:        withOptions(pipegenW3, nil),
+		PipegenStats:   withOptions(pipegenW3, withStats),
 	},
 	W4: {
 		Fused:          fusedW4,
@@ -70,7 +75,8 @@ var runs = map[*Workload]map[string]RunFunc{
 		ChanBatched:    batchedW4,
 		Rill:           rillW4,
 		Conc:           concW4,
-		Pipegen:        pipegenW4,
+		Pipegen:        withOptions(pipegenW4, nil),
+		PipegenStats:   withOptions(pipegenW4, withStats),
 	},
 	W5: {
 		Fused:          fusedW5,
@@ -79,7 +85,8 @@ var runs = map[*Workload]map[string]RunFunc{
 		ChanBatched:    batchedW5,
 		Rill:           rillW5,
 		Conc:           concW5,
-		Pipegen:        pipegenW5,
+		Pipegen:        withOptions(pipegenW5, nil),
+		PipegenStats:   withOptions(pipegenW5, withStats),
 	},
 }
 
