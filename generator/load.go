@@ -141,9 +141,8 @@ func load(ctx context.Context, cfg Config, patterns []string) (*token.FileSet, [
 				for _, e := range p.Errors {
 					err := &Error{Pos: parsePosition(e.Pos), Msg: oneLine(e.Msg)}
 					if err.Pos.Line <= 0 {
-						err.Pos, _ = fileInMessage(e.Msg, goDir)
-						if rest, ok := strings.CutPrefix(err.Msg, "read "+err.Pos.Filename+": "); ok && err.Pos.Filename != "" {
-							err.Msg = "the go command cannot read this file: " + rest
+						if pos, msg, ok := fileInMessage(err.Msg, goDir); ok {
+							err.Pos, err.Msg = pos, msg
 						}
 					}
 					missing = append(missing, err)
@@ -219,15 +218,12 @@ func packageErrors(fset *token.FileSet, l *loaded, pending map[string]bool) Erro
 			err.Pos.Filename = filepath.Join(l.goDir, err.Pos.Filename)
 		}
 		if err.Pos.Line <= 0 {
-			pos, ok := fileInMessage(e.Msg, l.goDir)
+			pos, msg, ok := fileInMessage(err.Msg, l.goDir)
 			if !ok {
 				unpositioned = append(unpositioned, err)
 				continue
 			}
-			err.Pos = pos
-			if rest, ok := strings.CutPrefix(err.Msg, "read "+pos.Filename+": "); ok {
-				err.Msg = "the go command cannot read this file: " + rest
-			}
+			err.Pos, err.Msg = pos, msg
 		}
 		err.Pos = lines.clamp(err.Pos)
 		if e.Kind == packages.ListError {
@@ -261,8 +257,9 @@ func packageErrors(fset *token.FileSet, l *loaded, pending map[string]bool) Erro
 // fileInMessage positions an error of the go command that names a Go
 // file but has no position, such as "read /x/a.go: unexpected NUL in
 // input" (the go command then leaves the file out of the package): at the
-// first problem go/parser finds in the file, or else at its start.
-func fileInMessage(msg, goDir string) (token.Position, bool) {
+// first problem go/parser finds in the file, or else at its start. It
+// returns the message to show there, which no longer needs the file name.
+func fileInMessage(msg, goDir string) (token.Position, string, bool) {
 	for _, word := range strings.Fields(msg) {
 		path := strings.TrimRight(word, ":;,")
 		if filepath.Ext(path) != ".go" {
@@ -280,9 +277,12 @@ func fileInMessage(msg, goDir string) (token.Position, bool) {
 		if list, ok := err.(scanner.ErrorList); ok && len(list) > 0 {
 			pos = list[0].Pos
 		}
-		return pos, true
+		if why, ok := strings.CutPrefix(msg, "read "+word+" "); ok {
+			msg = "the go command cannot read this file: " + why
+		}
+		return pos, msg, true
 	}
-	return token.Position{}, false
+	return token.Position{}, msg, false
 }
 
 // mayHideDirectives reports whether a Go file of l's directory that the
@@ -369,7 +369,7 @@ func (ll lineLengths) clamp(pos token.Position) token.Position {
 
 // excludedNames finds the stage and pipeline directives in files, the Go
 // files of a package that the build excludes, and describes where each
-// name is declared: "b.go, which the build excludes (//go:build special)".
+// name is declared: "b.go, which this build excludes (//go:build special)".
 func excludedNames(files []string) map[string]string {
 	names := map[string]string{}
 	for _, path := range files {
