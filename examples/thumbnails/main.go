@@ -49,6 +49,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
+
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
@@ -214,9 +216,9 @@ func MakeSamples(ctx context.Context, dir string, n, workers int) error {
 
 // MakeThumbnails writes a thumbnail of each .png file of dir in, at most
 // size pixels on its longer side, to a file of the same name in dir out,
-// with workers workers in each CPU-bound stage. It returns how many it
-// wrote.
-func MakeThumbnails(ctx context.Context, in, out string, size, workers int) (int, error) {
+// with workers workers in each CPU-bound stage; opts go to the pipeline.
+// It returns how many it wrote.
+func MakeThumbnails(ctx context.Context, in, out string, size, workers int, opts ...pipegen.Option) (int, error) {
 	if size < 1 {
 		return 0, fmt.Errorf("thumbnail size %d: want at least 1 pixel", size)
 	}
@@ -237,7 +239,7 @@ func MakeThumbnails(ctx context.Context, in, out string, size, workers int) (int
 	}
 	// Decode, Resize and Encode are fused into one group of workers, which
 	// the option addresses through its first stage.
-	err = Thumbnails(ctx, slices.Values(jobs), pipegen.Workers("Decode", workers))
+	err = Thumbnails(ctx, slices.Values(jobs), append(opts, pipegen.Workers("Decode", workers))...)
 	if err != nil {
 		return 0, err
 	}
@@ -258,14 +260,54 @@ func sameDir(a, b string) (bool, error) {
 	return err == nil && os.SameFile(ai, bi), err
 }
 
+// statsOption returns the pipegen.Stats option that drives a progress bar
+// on w (if not nil) from the count of images that reached Write, and keeps
+// the final snapshot in final. The snapshots come every 100ms and once at
+// the end, from a goroutine of the pipeline's.
+func statsOption(in string, w io.Writer, final *pipegen.Snapshot) pipegen.Option {
+	var bar *progressbar.ProgressBar
+	if w != nil {
+		total := -1 // unknown: a spinner
+		if entries, err := os.ReadDir(in); err == nil {
+			total = 0
+			for _, e := range entries {
+				if strings.EqualFold(filepath.Ext(e.Name()), ".png") {
+					total++
+				}
+			}
+		}
+		bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("thumbnails"),
+			progressbar.OptionShowCount(), progressbar.OptionSetWidth(30), progressbar.OptionThrottle(50*time.Millisecond))
+	}
+	return pipegen.Stats(100*time.Millisecond, func(s pipegen.Snapshot) {
+		if bar != nil {
+			for _, st := range s.Stages {
+				if st.Name == "Write" {
+					// Taken by a worker of Write; all written once final.
+					bar.Set64(st.In - int64(st.Busy))
+				}
+			}
+			if s.Final {
+				bar.Finish()
+				fmt.Fprintln(w)
+			}
+		}
+		if s.Final {
+			*final = s
+		}
+	})
+}
+
 func main() {
 	in := flag.String("in", "", "directory of PNG images (default: generate sample images in a temporary directory)")
 	out := flag.String("out", "", "directory for the thumbnails (default: a new temporary directory)")
 	n := flag.Int("n", 36, "how many sample images to generate without -in")
 	size := flag.Int("size", 64, "the longer side of a thumbnail, in pixels")
 	workers := flag.Int("workers", runtime.GOMAXPROCS(0), "workers of the CPU-bound stages")
+	progress := flag.Bool("progress", false, "show a progress bar, driven by the pipeline's statistics")
+	stats := flag.Bool("stats", false, "print the pipeline's statistics and its bottleneck at the end")
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: thumbnails [-in dir] [-out dir] [-size N] [-workers N] [-n N]\n\nWrites PNG thumbnails of the PNG images of a directory.")
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: thumbnails [-in dir] [-out dir] [-size N] [-workers N] [-n N] [-progress] [-stats]\n\nWrites PNG thumbnails of the PNG images of a directory.")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -273,14 +315,20 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(os.Stdout, *in, *out, *n, *size, *workers); err != nil {
+	var bar io.Writer
+	if *progress {
+		bar = os.Stderr
+	}
+	if err := run(os.Stdout, *in, *out, *n, *size, *workers, bar, *stats); err != nil {
 		fmt.Fprintln(os.Stderr, "thumbnails:", err)
 		os.Exit(1)
 	}
 }
 
 // run does what main says, reporting to w, and returns what went wrong.
-func run(w io.Writer, in, out string, n, size, workers int) error {
+// If bar is not nil, a progress bar is drawn on it; with stats, the
+// pipeline's final statistics are printed to w.
+func run(w io.Writer, in, out string, n, size, workers int, bar io.Writer, stats bool) error {
 	ctx := context.Background()
 	if in == "" {
 		dir, err := os.MkdirTemp("", "thumbnails-samples-")
@@ -304,10 +352,18 @@ func run(w io.Writer, in, out string, n, size, workers int) error {
 	} else if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
+	var opts []pipegen.Option
+	var final pipegen.Snapshot
+	if bar != nil || stats {
+		opts = append(opts, statsOption(in, bar, &final))
+	}
 	start := time.Now()
-	made, err := MakeThumbnails(ctx, in, out, size, workers)
+	made, err := MakeThumbnails(ctx, in, out, size, workers, opts...)
 	if err != nil {
 		return err
+	}
+	if stats {
+		fmt.Fprintln(w, final)
 	}
 	fmt.Fprintf(w, "wrote %d thumbnails of at most %dx%[2]d pixels to %s in %v, with %d workers for Decode, Resize and Encode\n",
 		made, size, out, time.Since(start).Round(time.Millisecond), workers)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -238,7 +239,7 @@ func TestBadArguments(t *testing.T) {
 func TestRun(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "thumbs")
 	var b strings.Builder
-	if err := run(&b, "", out, 2, 16, 2); err != nil {
+	if err := run(&b, "", out, 2, 16, 2, nil, false); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
@@ -247,6 +248,28 @@ func TestRun(t *testing.T) {
 	}
 	if entries, err := os.ReadDir(out); err != nil || len(entries) != 2 {
 		t.Errorf("%d thumbnails, %v; want 2", len(entries), err)
+	}
+}
+
+// TestProgressAndStats runs the program with -progress and -stats: the bar
+// reaches the number of images, and the final statistics count every
+// image and end with the verdict.
+func TestProgressAndStats(t *testing.T) {
+	var out, bar bytes.Buffer
+	if err := run(&out, "", t.TempDir(), 12, 16, 2, &bar, true); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(bar.String(), "(12/12)") {
+		t.Errorf("progress bar did not reach 12/12:\n%q", bar.String())
+	}
+	text := out.String()
+	for _, want := range []string{"pipeline Thumbnails, done", "input jobs         read 12", "bottleneck:"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("statistics lack %q:\n%s", want, text)
+		}
+	}
+	if !strings.Contains(text, "Write                4         12") {
+		t.Errorf("Write did not take 12 images:\n%s", text)
 	}
 }
 
