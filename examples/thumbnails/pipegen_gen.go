@@ -11,7 +11,7 @@ import (
 )
 
 // Thumbnails runs the pipeline Decode | Resize | Encode | Write
-// (//pipegen:pipeline at main.go:127) over the elements of jobs, an
+// (//pipegen:pipeline at main.go:129) over the elements of jobs, an
 // iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
 // Decode, Resize, Encode, Write run concurrently, each with its own workers
 // and bounded input queue; opts may change their settings.
@@ -136,9 +136,9 @@ func (r *thumbnailsRun) feedSeq2(jobs iter.Seq2[Job, error]) {
 	}
 }
 
-// decodeWorker runs one worker of stage Decode (//pipegen:map at main.go:76)
-// and of the stages fused into it, Resize (//pipegen:map at main.go:92),
-// Encode (//pipegen:map at main.go:99): each element of its input goes
+// decodeWorker runs one worker of stage Decode (//pipegen:map at main.go:78)
+// and of the stages fused into it, Resize (//pipegen:map at main.go:94),
+// Encode (//pipegen:map at main.go:101): each element of its input goes
 // through Decode and then through each of them in turn, in this goroutine,
 // with no queue between them.
 func (r *thumbnailsRun) decodeWorker(worker int) {
@@ -181,7 +181,7 @@ func (r *thumbnailsRun) decodeWorker(worker int) {
 }
 
 // writeWorker runs one worker of stage Write (//pipegen:each at
-// main.go:112): it calls Write on each element of its input.
+// main.go:114): it calls Write on each element of its input.
 func (r *thumbnailsRun) writeWorker(worker int) {
 	done := r.Done()
 	var index pipegen.Index
@@ -202,7 +202,7 @@ func (r *thumbnailsRun) writeWorker(worker int) {
 }
 
 // Samples runs the pipeline Synthesize | Encode | Write (//pipegen:pipeline
-// at main.go:131) over the elements of paths, an iter.Seq, or an iter.Seq2
+// at main.go:133) over the elements of paths, an iter.Seq, or an iter.Seq2
 // whose first error fails the pipeline. The stages Synthesize, Encode, Write
 // run concurrently, each with its own workers and bounded input queue; opts
 // may change their settings.
@@ -327,8 +327,8 @@ func (r *samplesRun) feedSeq2(paths iter.Seq2[string, error]) {
 }
 
 // synthesizeWorker runs one worker of stage Synthesize (//pipegen:map at
-// main.go:120) and of the stages fused into it, Encode (//pipegen:map at
-// main.go:99): each element of its input goes through Synthesize and then
+// main.go:122) and of the stages fused into it, Encode (//pipegen:map at
+// main.go:101): each element of its input goes through Synthesize and then
 // through each of them in turn, in this goroutine, with no queue between
 // them.
 func (r *samplesRun) synthesizeWorker(worker int) {
@@ -365,7 +365,7 @@ func (r *samplesRun) synthesizeWorker(worker int) {
 }
 
 // writeWorker runs one worker of stage Write (//pipegen:each at
-// main.go:112): it calls Write on each element of its input.
+// main.go:114): it calls Write on each element of its input.
 func (r *samplesRun) writeWorker(worker int) {
 	done := r.Done()
 	var index pipegen.Index
