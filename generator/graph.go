@@ -198,6 +198,14 @@ func (a *analyzer) pipeline(p *directive.Pipeline) *pipelineDef {
 		}
 		b.def.out = &queue{}
 		b.consume(out, b.def.out, p.Expr.Pos)
+		depth := 0
+		for _, part := range out.parts {
+			depth = max(depth, part.n.depth+len(part.branches))
+		}
+		if depth > pipegen.MaxIndexDepth {
+			b.errorf(p.Expr.Pos, "elements reaching the output of %s have passed more than %d flatmap and concat levels; element indices cannot hold more", p.Name.Name, pipegen.MaxIndexDepth)
+			return nil
+		}
 	}
 	for _, in := range b.def.inputs {
 		if in.out == nil && b.ok {
@@ -405,6 +413,10 @@ func (b *builder) ordered(t *directive.Ordered, cur *stream) *stream {
 	b.consume(cur, n.in, t.Pos)
 	for _, p := range cur.parts {
 		n.depth = max(n.depth, p.n.depth+len(p.branches))
+	}
+	if n.depth > pipegen.MaxIndexDepth {
+		b.errorf(t.Pos, "elements reaching ordered have passed more than %d flatmap and concat levels; element indices cannot hold more", pipegen.MaxIndexDepth)
+		return nil
 	}
 	n.out = cur.elem
 	b.def.nodes = append(b.def.nodes, n)

@@ -340,7 +340,6 @@ func (e *emitter) feeders(p *Pipeline, in *Input) {
 			g.Var().Id("i").Uint64()
 			g.For(loopVars.Op(":=").Range().Id(in.Name)).BlockFunc(func(g *jen.Group) {
 				g.If(jen.Id("r").Dot("Stopped").Call()).Block(jen.Return())
-				g.Id("index").Op("=").Qual(RuntimePath, "SourceIndex").Call(jen.Id("i"))
 				if seq2 {
 					g.If(jen.Err().Op("!=").Nil()).Block(
 						jen.Id("r").Dot("Fail").Call(jen.Lit(in.Name), jen.Lit(-1), jen.Id("index"), jen.Err()),
@@ -356,6 +355,8 @@ func (e *emitter) feeders(p *Pipeline, in *Input) {
 					g.Id("r").Dot(o.Field).Dot("Emitted").Call(jen.Lit(o.Source), jen.Id("i"))
 				}
 				g.Id("i").Op("++")
+				// The position the input works on next, should it panic.
+				g.Id("index").Op("=").Qual(RuntimePath, "SourceIndex").Call(jen.Id("i"))
 			})
 		})
 	}

@@ -164,6 +164,10 @@ type body struct {
 	// cancel is set inside a per-element deadline: every way out must
 	// cancel it first.
 	cancel bool
+	// resume, in a fused worker inside the loop over a streaming flatmap's
+	// children, gives the flatmap back its name for panics before the
+	// loop goes on to the iterator: a panic there is the flatmap's.
+	resume *jen.Statement
 }
 
 // steps returns the chain of a worker: its stage, then the stages fused
@@ -226,7 +230,7 @@ func (b *body) checkErr() *jen.Statement {
 func (b *body) emit(g *jen.Group, index *jen.Statement, value jen.Code, nested bool) {
 	chain := steps(b.head)
 	if b.k+1 < len(chain) {
-		next := &body{e: b.e, head: b.head, s: chain[b.k+1], k: b.k + 1, in: value, idx: index, nested: nested, cancel: b.cancel}
+		next := &body{e: b.e, head: b.head, s: chain[b.k+1], k: b.k + 1, in: value, idx: index, nested: nested, cancel: b.cancel, resume: b.resume}
 		next.element(g)
 		return
 	}
@@ -248,6 +252,9 @@ func (b *body) release(g *jen.Group) {
 func (b *body) next(g *jen.Group) {
 	if !b.nested {
 		b.release(g)
+	}
+	if b.nested && b.resume != nil {
+		g.Add(b.resume.Clone())
 	}
 	g.Continue()
 }
@@ -327,7 +334,12 @@ func (b *body) element(g *jen.Group) {
 		}
 
 	case Each:
-		if s.Err {
+		if s.Err && !b.cancel {
+			// Scoped: err may be declared by an earlier fused step.
+			g.If(jen.Err().Op(":=").Add(b.call()), jen.Err().Op("!=").Nil()).Block(
+				append([]jen.Code{jen.Id("r").Dot("Fail").Call(jen.Lit(b.s.Name), jen.Id("worker"), b.idx.Clone(), jen.Err())}, b.exit()...)...,
+			)
+		} else if s.Err {
 			g.Err().Op(":=").Add(b.call())
 			b.afterCall(g)
 			g.Add(b.checkErr())
@@ -359,15 +371,12 @@ func (b *body) element(g *jen.Group) {
 				b.emit(g, childIndex, jen.Id(v), true)
 			})
 		case FlatSeq:
-			g.Id(child).Op(":=").Lit(0)
-			g.For(jen.Id(v).Op(":=").Range().Add(seq)).BlockFunc(func(g *jen.Group) {
+			b.childLoop(g, child, jen.Id(v), seq, func(g *jen.Group) {
 				b.emit(g, childIndex, jen.Id(v), true)
-				g.Id(child).Op("++")
 			})
 			b.afterCall(g)
 		case FlatSeq2:
-			g.Id(child).Op(":=").Lit(0)
-			g.For(jen.List(jen.Id(v), jen.Err()).Op(":=").Range().Add(seq)).BlockFunc(func(g *jen.Group) {
+			b.childLoop(g, child, jen.List(jen.Id(v), jen.Err()), seq, func(g *jen.Group) {
 				if b.cancel {
 					// An error because the deadline passed is a timeout,
 					// handled after the loop.
@@ -375,11 +384,31 @@ func (b *body) element(g *jen.Group) {
 				}
 				g.Add(b.checkErr())
 				b.emit(g, childIndex, jen.Id(v), true)
-				g.Id(child).Op("++")
 			})
 			b.afterCall(g)
 		}
 	}
+}
+
+// childLoop writes the loop over the children of a streaming flatmap.
+// The child's number is counted first thing, so that a child skipped by a
+// fused filter still counts; in a fused worker, the flatmap takes its name
+// back at the end of each child (and before skipping one), since the
+// iterator runs again before the next child.
+func (b *body) childLoop(g *jen.Group, child string, vars *jen.Statement, seq jen.Code, each func(g *jen.Group)) {
+	g.Id(child).Op(":=").Lit(-1)
+	resume := b.resume
+	if len(b.head.Fused) > 0 {
+		b.resume = jen.List(jen.Id("stage"), jen.Id("at")).Op("=").List(jen.Lit(b.s.Name), b.idx.Clone())
+	}
+	g.For(vars.Op(":=").Range().Add(seq)).BlockFunc(func(g *jen.Group) {
+		g.Id(child).Op("++")
+		each(g)
+		if b.resume != nil {
+			g.Add(b.resume.Clone())
+		}
+	})
+	b.resume = resume
 }
 
 // orderedWorker emits the goroutine of an ordered term: it keeps what it

@@ -149,7 +149,6 @@ func (r *visitRun) feed(urls iter.Seq[string]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
@@ -159,6 +158,7 @@ func (r *visitRun) feed(urls iter.Seq[string]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -180,7 +180,6 @@ func (r *visitRun) feedSeq2(urls iter.Seq2[string, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("urls", -1, index, err)
 			return
@@ -194,6 +193,7 @@ func (r *visitRun) feedSeq2(urls iter.Seq2[string, error]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -483,7 +483,6 @@ func (r *visitStrictRun) feed(urls iter.Seq[string]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
@@ -493,6 +492,7 @@ func (r *visitStrictRun) feed(urls iter.Seq[string]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -514,7 +514,6 @@ func (r *visitStrictRun) feedSeq2(urls iter.Seq2[string, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("urls", -1, index, err)
 			return
@@ -528,6 +527,7 @@ func (r *visitStrictRun) feedSeq2(urls iter.Seq2[string, error]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 

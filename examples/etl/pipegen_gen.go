@@ -132,11 +132,11 @@ func (r *convertRun) feed(rows iter.Seq[Row]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[Row]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -153,7 +153,6 @@ func (r *convertRun) feedSeq2(rows iter.Seq2[Row, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("rows", -1, index, err)
 			return
@@ -162,6 +161,7 @@ func (r *convertRun) feedSeq2(rows iter.Seq2[Row, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -365,7 +365,6 @@ func (r *etlRun) feed(rows iter.Seq[Row]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
@@ -375,6 +374,7 @@ func (r *etlRun) feed(rows iter.Seq[Row]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -396,7 +396,6 @@ func (r *etlRun) feedSeq2(rows iter.Seq2[Row, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("rows", -1, index, err)
 			return
@@ -410,6 +409,7 @@ func (r *etlRun) feedSeq2(rows iter.Seq2[Row, error]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -759,7 +759,6 @@ func (r *etlStrictRun) feed(rows iter.Seq[Row]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
@@ -769,6 +768,7 @@ func (r *etlStrictRun) feed(rows iter.Seq[Row]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -790,7 +790,6 @@ func (r *etlStrictRun) feedSeq2(rows iter.Seq2[Row, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("rows", -1, index, err)
 			return
@@ -804,6 +803,7 @@ func (r *etlStrictRun) feedSeq2(rows iter.Seq2[Row, error]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 

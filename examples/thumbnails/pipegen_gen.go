@@ -103,11 +103,11 @@ func (r *thumbnailsRun) feed(jobs iter.Seq[Job]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[Job]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -124,7 +124,6 @@ func (r *thumbnailsRun) feedSeq2(jobs iter.Seq2[Job, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("jobs", -1, index, err)
 			return
@@ -133,6 +132,7 @@ func (r *thumbnailsRun) feedSeq2(jobs iter.Seq2[Job, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -193,8 +193,7 @@ func (r *thumbnailsRun) writeWorker(worker int) {
 			return
 		}
 		index = it.Index
-		err := Write(it.Value)
-		if err != nil {
+		if err := Write(it.Value); err != nil {
 			r.Fail("Write", worker, index, err)
 			return
 		}
@@ -293,11 +292,11 @@ func (r *samplesRun) feed(paths iter.Seq[string]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -314,7 +313,6 @@ func (r *samplesRun) feedSeq2(paths iter.Seq2[string, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("paths", -1, index, err)
 			return
@@ -323,6 +321,7 @@ func (r *samplesRun) feedSeq2(paths iter.Seq2[string, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -377,8 +376,7 @@ func (r *samplesRun) writeWorker(worker int) {
 			return
 		}
 		index = it.Index
-		err := Write(it.Value)
-		if err != nil {
+		if err := Write(it.Value); err != nil {
 			r.Fail("Write", worker, index, err)
 			return
 		}

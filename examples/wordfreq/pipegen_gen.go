@@ -139,11 +139,11 @@ func (r *wordFreqRun) feed(files iter.Seq[string]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -160,7 +160,6 @@ func (r *wordFreqRun) feedSeq2(files iter.Seq2[string, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("files", -1, index, err)
 			return
@@ -169,6 +168,7 @@ func (r *wordFreqRun) feedSeq2(files iter.Seq2[string, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -192,8 +192,9 @@ func (r *wordFreqRun) readLinesWorker(worker int) {
 			return
 		}
 		index = it.Index
-		child := 0
+		child := -1
 		for v, err := range ReadLines(ctx, it.Value) {
+			child++
 			if err != nil {
 				r.Fail("ReadLines", worker, index, err)
 				return
@@ -201,7 +202,6 @@ func (r *wordFreqRun) readLinesWorker(worker int) {
 			if !out.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
 				return
 			}
-			child++
 		}
 	}
 }

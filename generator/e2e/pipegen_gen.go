@@ -128,11 +128,11 @@ func (r *squaresRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -149,7 +149,6 @@ func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -158,6 +157,7 @@ func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -316,11 +316,11 @@ func (r *evenSquaresRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -337,7 +337,6 @@ func (r *evenSquaresRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -346,6 +345,7 @@ func (r *evenSquaresRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -534,11 +534,11 @@ func (r *checkedRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -555,7 +555,6 @@ func (r *checkedRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -564,6 +563,7 @@ func (r *checkedRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -751,11 +751,11 @@ func (r *twiceRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -772,7 +772,6 @@ func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -781,6 +780,7 @@ func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -958,11 +958,11 @@ func (r *expandedRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -979,7 +979,6 @@ func (r *expandedRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -988,6 +987,7 @@ func (r *expandedRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -1011,8 +1011,9 @@ func (r *expandedRun) expandWorker(worker int) {
 			return
 		}
 		index = it.Index
-		child := 0
+		child := -1
 		for v, err := range Expand(it.Value) {
+			child++
 			if err != nil {
 				r.Fail("Expand", worker, index, err)
 				return
@@ -1020,7 +1021,6 @@ func (r *expandedRun) expandWorker(worker int) {
 			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
 				return
 			}
-			child++
 		}
 	}
 }
@@ -1105,11 +1105,11 @@ func (r *sumRun) feed(jobs iter.Seq[*Job]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[*Job]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -1126,7 +1126,6 @@ func (r *sumRun) feedSeq2(jobs iter.Seq2[*Job, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("jobs", -1, index, err)
 			return
@@ -1135,6 +1134,7 @@ func (r *sumRun) feedSeq2(jobs iter.Seq2[*Job, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -1151,8 +1151,7 @@ func (r *sumRun) addWorker(worker int) {
 			return
 		}
 		index = it.Index
-		err := Add(ctx, it.Value)
-		if err != nil {
+		if err := Add(ctx, it.Value); err != nil {
 			r.Fail("Add", worker, index, err)
 			return
 		}
@@ -1280,11 +1279,11 @@ func (r *ordered1Run) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -1301,7 +1300,6 @@ func (r *ordered1Run) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -1310,6 +1308,7 @@ func (r *ordered1Run) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -1494,11 +1493,11 @@ func (r *chainRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -1515,7 +1514,6 @@ func (r *chainRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -1524,6 +1522,7 @@ func (r *chainRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -1762,11 +1761,11 @@ func (r *sharedRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -1783,7 +1782,6 @@ func (r *sharedRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -1792,6 +1790,7 @@ func (r *sharedRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -1941,11 +1940,11 @@ func (r *thriceRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -1962,7 +1961,6 @@ func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -1971,6 +1969,7 @@ func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -2181,11 +2180,11 @@ func (r *mergedRun) feedA(a iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -2202,7 +2201,6 @@ func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("a", -1, index, err)
 			return
@@ -2211,6 +2209,7 @@ func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -2226,11 +2225,11 @@ func (r *mergedRun) feedB(b iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -2247,7 +2246,6 @@ func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("b", -1, index, err)
 			return
@@ -2256,6 +2254,7 @@ func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -2271,11 +2270,11 @@ func (r *mergedRun) feedC(c iter.Seq[string]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -2292,7 +2291,6 @@ func (r *mergedRun) feedCSeq2(c iter.Seq2[string, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("c", -1, index, err)
 			return
@@ -2301,6 +2299,7 @@ func (r *mergedRun) feedCSeq2(c iter.Seq2[string, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -2515,11 +2514,11 @@ func (r *taggedRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -2536,7 +2535,6 @@ func (r *taggedRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -2545,6 +2543,7 @@ func (r *taggedRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -2721,11 +2720,11 @@ func (r *patientRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -2742,7 +2741,6 @@ func (r *patientRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -2751,6 +2749,7 @@ func (r *patientRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -2911,11 +2910,11 @@ func (r *strictRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -2932,7 +2931,6 @@ func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -2941,6 +2939,7 @@ func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -3100,11 +3099,11 @@ func (r *scaledRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -3121,7 +3120,6 @@ func (r *scaledRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -3130,6 +3128,7 @@ func (r *scaledRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -3308,7 +3307,6 @@ func (r *inOrderRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
@@ -3318,6 +3316,7 @@ func (r *inOrderRun) feed(in iter.Seq[int]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -3339,7 +3338,6 @@ func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -3353,6 +3351,7 @@ func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -3607,7 +3606,6 @@ func (r *orderedTwiceRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
@@ -3617,6 +3615,7 @@ func (r *orderedTwiceRun) feed(in iter.Seq[int]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -3638,7 +3637,6 @@ func (r *orderedTwiceRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -3652,6 +3650,7 @@ func (r *orderedTwiceRun) feedSeq2(in iter.Seq2[int, error]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -4052,7 +4051,6 @@ func (r *orderedConcatRun) feedA(a iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
@@ -4062,6 +4060,7 @@ func (r *orderedConcatRun) feedA(a iter.Seq[int]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -4083,7 +4082,6 @@ func (r *orderedConcatRun) feedASeq2(a iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("a", -1, index, err)
 			return
@@ -4097,6 +4095,7 @@ func (r *orderedConcatRun) feedASeq2(a iter.Seq2[int, error]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -4117,7 +4116,6 @@ func (r *orderedConcatRun) feedB(b iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 1, i, flush) {
 			return
 		}
@@ -4127,6 +4125,7 @@ func (r *orderedConcatRun) feedB(b iter.Seq[int]) {
 		}
 		r.order.Emitted(1, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -4148,7 +4147,6 @@ func (r *orderedConcatRun) feedBSeq2(b iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("b", -1, index, err)
 			return
@@ -4162,6 +4160,7 @@ func (r *orderedConcatRun) feedBSeq2(b iter.Seq2[int, error]) {
 		}
 		r.order.Emitted(1, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -4393,7 +4392,6 @@ func (r *orderedSharedRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
@@ -4403,6 +4401,7 @@ func (r *orderedSharedRun) feed(in iter.Seq[int]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -4424,7 +4423,6 @@ func (r *orderedSharedRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -4438,6 +4436,7 @@ func (r *orderedSharedRun) feedSeq2(in iter.Seq2[int, error]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -4695,7 +4694,6 @@ func (r *checkedInOrderRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
@@ -4705,6 +4703,7 @@ func (r *checkedInOrderRun) feed(in iter.Seq[int]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -4726,7 +4725,6 @@ func (r *checkedInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -4740,6 +4738,7 @@ func (r *checkedInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -4953,11 +4952,11 @@ func (r *jitteredRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -4974,7 +4973,6 @@ func (r *jitteredRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -4983,6 +4981,7 @@ func (r *jitteredRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -5143,7 +5142,6 @@ func (r *squaresInOrderRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
@@ -5153,6 +5151,7 @@ func (r *squaresInOrderRun) feed(in iter.Seq[int]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -5174,7 +5173,6 @@ func (r *squaresInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -5188,6 +5186,7 @@ func (r *squaresInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -5406,11 +5405,11 @@ func (r *noneRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -5427,7 +5426,6 @@ func (r *noneRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -5436,6 +5434,7 @@ func (r *noneRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -5624,7 +5623,6 @@ func (r *manyRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
@@ -5634,6 +5632,7 @@ func (r *manyRun) feed(in iter.Seq[int]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -5655,7 +5654,6 @@ func (r *manyRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -5669,6 +5667,7 @@ func (r *manyRun) feedSeq2(in iter.Seq2[int, error]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -5693,13 +5692,13 @@ func (r *manyRun) manyWorker(worker int) {
 		}
 		index = it.Index
 		pos := index.Source()
-		child := 0
+		child := -1
 		for v := range Many(it.Value) {
+			child++
 			r.order.Add(pos, 1)
 			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
 				return
 			}
-			child++
 		}
 		r.order.Done(pos)
 	}
@@ -5891,11 +5890,11 @@ func (r *rejectedRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -5912,7 +5911,6 @@ func (r *rejectedRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -5921,6 +5919,7 @@ func (r *rejectedRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -6102,11 +6101,11 @@ func (r *fusedCheckRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -6123,7 +6122,6 @@ func (r *fusedCheckRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -6132,6 +6130,7 @@ func (r *fusedCheckRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -6294,11 +6293,11 @@ func (r *gatedRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -6315,7 +6314,6 @@ func (r *gatedRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -6324,6 +6322,7 @@ func (r *gatedRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -6348,6 +6347,349 @@ func (r *gatedRun) gateWorker(worker int) {
 		index = it.Index
 		v := Gate(it.Value)
 		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+	}
+}
+
+// burstOdd runs the pipeline Burst | Odd (//pipegen:pipeline at
+// stages.go:322) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stages Burst, Odd run concurrently,
+// each with its own workers and bounded input queue; opts may change their
+// settings.
+//
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew. burstOddWithIndex
+// also yields each element's index.
+func burstOdd[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		for it, err := range burstOddWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// burstOddWithIndex is burstOdd yielding each element with its index
+// (pypeln's return_index): its position in the input, and for elements made
+// by flatmap stages their position among their parent's children, level by
+// level. On failure the last pair carries a zero Item and the error.
+func burstOddWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startBurstOdd(ctx, in, opts)
+		if err != nil {
+			yield(pipegen.Item[int]{}, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.reader()
+		for {
+			it, ok := out.get(done, nil)
+			if !ok || r.Stopped() {
+				break
+			}
+			if !yield(it, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			yield(pipegen.Item[int]{}, err)
+		}
+	}
+}
+
+// burstOddStages are the stages of burstOdd with the settings of their
+// directives.
+var burstOddStages = []pipegen.StageConfig{
+	{Name: "Burst", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Odd", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Burst"},
+}
+
+// burstOddRun is one run of burstOdd: the queues between its stages, and the
+// pipegen.Run that tracks its goroutines.
+type burstOddRun struct {
+	*pipegen.Run
+	burstIn *intQueue // input of Burst
+	out     *intQueue // output, read by the caller
+}
+
+// startBurstOdd starts one run of burstOdd: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
+func startBurstOdd[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*burstOddRun, error) {
+	run, err := pipegen.NewRun(ctx, "burstOdd", burstOddStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &burstOddRun{
+		Run:     run,
+		burstIn: newIntQueue(run.MaxSize("Burst"), run.MaxBatch(), 1, run.Workers("Burst")),
+		out:     newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Burst"), 1),
+	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Burst", &r.burstIn.pace)
+	run.Watch("", &r.out.pace)
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Burst") {
+		r.Go(func() {
+			r.burstWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Burst, numbering them.
+func (r *burstOddRun) feed(in iter.Seq[int]) {
+	done := r.Done()
+	out := r.burstIn.writer(r.Counter("in"))
+	defer out.close(done)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	var i uint64
+	for v := range in {
+		if r.Stopped() {
+			return
+		}
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+		index = pipegen.SourceIndex(i)
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Burst, numbering them; the
+// first error of in fails the run.
+func (r *burstOddRun) feedSeq2(in iter.Seq2[int, error]) {
+	done := r.Done()
+	out := r.burstIn.writer(r.Counter("in"))
+	defer out.close(done)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	var i uint64
+	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+		index = pipegen.SourceIndex(i)
+	}
+}
+
+// burstWorker runs one worker of stage Burst (//pipegen:flatmap at
+// stages.go:277) and of the stages fused into it, Odd (//pipegen:filter at
+// stages.go:292): each element of its input goes through Burst and then
+// through each of them in turn, in this goroutine, with no queue between
+// them.
+func (r *burstOddRun) burstWorker(worker int) {
+	done := r.Done()
+	out := r.out.writer(r.Counter("Burst"))
+	defer out.close(done)
+	var index pipegen.Index
+	stage := "Burst"
+	var at pipegen.Index
+	defer r.RecoverAt(&stage, worker, &at)
+	queue := r.burstIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
+	for {
+		it, ok := queue.get(done, flush)
+		if !ok || r.Stopped() {
+			return
+		}
+		index = it.Index
+		stage, at = "Burst", index
+		child := -1
+		for v := range Burst(it.Value) {
+			child++
+			stage, at = "Odd", index.Child(child)
+			keep2 := Odd(v)
+			if !keep2 {
+				stage, at = "Burst", index
+				continue
+			}
+			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
+				return
+			}
+			stage, at = "Burst", index
+		}
+	}
+}
+
+// halveSink runs the pipeline Halve | Sink (//pipegen:pipeline at
+// stages.go:323) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// first error fails the pipeline. The stages Halve, Sink run concurrently,
+// each with its own workers and bounded input queue; opts may change their
+// settings.
+//
+// It returns when every element has been processed, or as soon as the
+// pipeline fails: with the first error or panic of a stage or of the input
+// as a *pipegen.StageError, or with ctx.Err() if ctx is cancelled first.
+// Every goroutine of the pipeline has ended when it returns.
+func halveSink[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) error {
+	r, err := startHalveSink(ctx, in, opts)
+	if err != nil {
+		return err
+	}
+	return r.Wait()
+}
+
+// halveSinkStages are the stages of halveSink with the settings of their
+// directives.
+var halveSinkStages = []pipegen.StageConfig{
+	{Name: "Halve", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Sink", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Halve"},
+}
+
+// halveSinkRun is one run of halveSink: the queues between its stages, and
+// the pipegen.Run that tracks its goroutines.
+type halveSinkRun struct {
+	*pipegen.Run
+	halveIn *intQueue // input of Halve
+}
+
+// startHalveSink starts one run of halveSink: a goroutine per input that
+// feeds it to the stages, and the workers of every stage.
+func startHalveSink[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*halveSinkRun, error) {
+	run, err := pipegen.NewRun(ctx, "halveSink", halveSinkStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &halveSinkRun{
+		Run:     run,
+		halveIn: newIntQueue(run.MaxSize("Halve"), run.MaxBatch(), 1, run.Workers("Halve")),
+	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Halve", &r.halveIn.pace)
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Halve") {
+		r.Go(func() {
+			r.halveWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Halve, numbering them.
+func (r *halveSinkRun) feed(in iter.Seq[int]) {
+	done := r.Done()
+	out := r.halveIn.writer(r.Counter("in"))
+	defer out.close(done)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	var i uint64
+	for v := range in {
+		if r.Stopped() {
+			return
+		}
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+		index = pipegen.SourceIndex(i)
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Halve, numbering them; the
+// first error of in fails the run.
+func (r *halveSinkRun) feedSeq2(in iter.Seq2[int, error]) {
+	done := r.Done()
+	out := r.halveIn.writer(r.Counter("in"))
+	defer out.close(done)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	var i uint64
+	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+		index = pipegen.SourceIndex(i)
+	}
+}
+
+// halveWorker runs one worker of stage Halve (//pipegen:map at
+// stages.go:297) and of the stages fused into it, Sink (//pipegen:each at
+// stages.go:310): each element of its input goes through Halve and then
+// through each of them in turn, in this goroutine, with no queue between
+// them.
+func (r *halveSinkRun) halveWorker(worker int) {
+	done := r.Done()
+	var index pipegen.Index
+	stage := "Halve"
+	var at pipegen.Index
+	defer r.RecoverAt(&stage, worker, &at)
+	queue := r.halveIn.reader()
+	for {
+		it, ok := queue.get(done, nil)
+		if !ok || r.Stopped() {
+			return
+		}
+		index = it.Index
+		stage, at = "Halve", index
+		v, err := Halve(it.Value)
+		if err != nil {
+			r.Fail("Halve", worker, index, err)
+			return
+		}
+		stage, at = "Sink", index
+		if err := Sink(v); err != nil {
+			r.Fail("Sink", worker, index, err)
 			return
 		}
 	}

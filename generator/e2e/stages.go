@@ -265,3 +265,59 @@ var gateHook = func(x int) int { return x }
 func Gate(x int) int { return gateHook(x) }
 
 //pipegen:pipeline gated = Gate
+
+// Regressions found by the differential tester (generator/difftest).
+
+// PanicAfter makes Burst panic after yielding its first child.
+const PanicAfter = -7
+
+// Burst yields x, x+1 and x+2, one at a time; for PanicAfter it panics
+// after the first.
+//
+//pipegen:flatmap
+func Burst(x int) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		if !yield(x) {
+			return
+		}
+		if x == PanicAfter {
+			panic("burst")
+		}
+		_ = yield(x+1) && yield(x+2)
+	}
+}
+
+// Odd keeps odd numbers.
+//
+//pipegen:filter
+func Odd(x int) bool { return x%2 != 0 }
+
+// Halve halves even numbers and fails on odd ones.
+//
+//pipegen:map
+func Halve(x int) (int, error) {
+	if x%2 != 0 {
+		return 0, fmt.Errorf("%d is odd", x)
+	}
+	return x / 2, nil
+}
+
+// sunk counts what Sink received.
+var sunk atomic.Int64
+
+// Sink counts x, and fails on 13.
+//
+//pipegen:each
+func Sink(x int) error {
+	if x == 13 {
+		return errors.New("13")
+	}
+	sunk.Add(1)
+	return nil
+}
+
+// Burst and Odd are fused (one worker each, nothing between them); so are
+// Halve and Sink, whose functions both return errors.
+//
+//pipegen:pipeline burstOdd = Burst | Odd
+//pipegen:pipeline halveSink = Halve | Sink

@@ -91,11 +91,11 @@ func (r *sumAllRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -112,7 +112,6 @@ func (r *sumAllRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -121,6 +120,7 @@ func (r *sumAllRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -232,11 +232,11 @@ func (r *sumCheckedRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -253,7 +253,6 @@ func (r *sumCheckedRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -262,6 +261,7 @@ func (r *sumCheckedRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -304,8 +304,7 @@ func (r *sumCheckedRun) addCheckedWorker(worker int) {
 			return
 		}
 		index = it.Index
-		err := AddChecked(it.Value)
-		if err != nil {
+		if err := AddChecked(it.Value); err != nil {
 			r.Fail("AddChecked", worker, index, err)
 			return
 		}
@@ -393,11 +392,11 @@ func (r *sumCtxRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -414,7 +413,6 @@ func (r *sumCtxRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -423,6 +421,7 @@ func (r *sumCtxRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -535,11 +534,11 @@ func (r *sumCtxErrRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -556,7 +555,6 @@ func (r *sumCtxErrRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -565,6 +563,7 @@ func (r *sumCtxErrRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -614,8 +613,7 @@ func (r *sumCtxErrRun) addCtxErrWorker(worker int) {
 			return
 		}
 		index = it.Index
-		err := AddCtxErr(ctx, it.Value)
-		if err != nil {
+		if err := AddCtxErr(ctx, it.Value); err != nil {
 			r.Fail("AddCtxErr", worker, index, err)
 			return
 		}

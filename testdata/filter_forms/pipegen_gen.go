@@ -148,11 +148,11 @@ func (r *filteredRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -169,7 +169,6 @@ func (r *filteredRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -178,6 +177,7 @@ func (r *filteredRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -405,11 +405,11 @@ func (r *noneRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -426,7 +426,6 @@ func (r *noneRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -435,6 +434,7 @@ func (r *noneRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 

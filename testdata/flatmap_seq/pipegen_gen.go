@@ -138,11 +138,11 @@ func (r *triangleRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -159,7 +159,6 @@ func (r *triangleRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -168,6 +167,7 @@ func (r *triangleRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -191,12 +191,12 @@ func (r *triangleRun) rangeWorker(worker int) {
 			return
 		}
 		index = it.Index
-		child := 0
+		child := -1
 		for v := range Range(it.Value) {
+			child++
 			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
 				return
 			}
-			child++
 		}
 	}
 }
@@ -226,12 +226,12 @@ func (r *triangleRun) repeatWorker(worker int) {
 			r.Fail("Repeat", worker, index, err)
 			return
 		}
-		child := 0
+		child := -1
 		for v := range vs {
+			child++
 			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
 				return
 			}
-			child++
 		}
 	}
 }

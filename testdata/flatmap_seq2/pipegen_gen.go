@@ -129,11 +129,11 @@ func (r *tokensRun) feed(in iter.Seq[string]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -150,7 +150,6 @@ func (r *tokensRun) feedSeq2(in iter.Seq2[string, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -159,6 +158,7 @@ func (r *tokensRun) feedSeq2(in iter.Seq2[string, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -186,8 +186,9 @@ func (r *tokensRun) linesWorker(worker int) {
 		}
 		index = it.Index
 		stage, at = "Lines", index
-		child := 0
+		child := -1
 		for v, err := range Lines(it.Value) {
+			child++
 			if err != nil {
 				r.Fail("Lines", worker, index, err)
 				return
@@ -198,8 +199,9 @@ func (r *tokensRun) linesWorker(worker int) {
 				r.Fail("Fields", worker, index.Child(child), err)
 				return
 			}
-			child2 := 0
+			child2 := -1
 			for v2, err := range vs2 {
+				child2++
 				if err != nil {
 					r.Fail("Fields", worker, index.Child(child), err)
 					return
@@ -207,9 +209,9 @@ func (r *tokensRun) linesWorker(worker int) {
 				if !out.put(done, pipegen.Item[string]{Index: index.Child(child).Child(child2), Value: v2}) {
 					return
 				}
-				child2++
+				stage, at = "Fields", index.Child(child)
 			}
-			child++
+			stage, at = "Lines", index
 		}
 	}
 }

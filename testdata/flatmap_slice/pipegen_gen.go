@@ -136,11 +136,11 @@ func (r *splitRun) feed(in iter.Seq[string]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -157,7 +157,6 @@ func (r *splitRun) feedSeq2(in iter.Seq2[string, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -166,6 +165,7 @@ func (r *splitRun) feedSeq2(in iter.Seq2[string, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -359,11 +359,11 @@ func (r *emptyRun) feed(in iter.Seq[string]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -380,7 +380,6 @@ func (r *emptyRun) feedSeq2(in iter.Seq2[string, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -389,6 +388,7 @@ func (r *emptyRun) feedSeq2(in iter.Seq2[string, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 

@@ -133,11 +133,11 @@ func (r *genericRun) feed(in iter.Seq[string]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -154,7 +154,6 @@ func (r *genericRun) feedSeq2(in iter.Seq2[string, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -163,6 +162,7 @@ func (r *genericRun) feedSeq2(in iter.Seq2[string, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 

@@ -90,11 +90,11 @@ func (r *sumRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -111,7 +111,6 @@ func (r *sumRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -120,6 +119,7 @@ func (r *sumRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -267,11 +267,11 @@ func (r *prefixedRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -288,7 +288,6 @@ func (r *prefixedRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -297,6 +296,7 @@ func (r *prefixedRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 

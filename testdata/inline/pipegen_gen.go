@@ -130,11 +130,11 @@ func (r *bothRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -151,7 +151,6 @@ func (r *bothRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -160,6 +159,7 @@ func (r *bothRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -316,11 +316,11 @@ func (r *stepRun) feed(x iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -337,7 +337,6 @@ func (r *stepRun) feedSeq2(x iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("x", -1, index, err)
 			return
@@ -346,6 +345,7 @@ func (r *stepRun) feedSeq2(x iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 

@@ -148,11 +148,11 @@ func (r *kindsRun) feed(in iter.Seq[float64]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[float64]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -169,7 +169,6 @@ func (r *kindsRun) feedSeq2(in iter.Seq2[float64, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -178,6 +177,7 @@ func (r *kindsRun) feedSeq2(in iter.Seq2[float64, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 

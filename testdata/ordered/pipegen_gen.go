@@ -140,7 +140,6 @@ func (r *inOrderRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
@@ -150,6 +149,7 @@ func (r *inOrderRun) feed(in iter.Seq[int]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -171,7 +171,6 @@ func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -185,6 +184,7 @@ func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -429,7 +429,6 @@ func (r *digitsRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
@@ -439,6 +438,7 @@ func (r *digitsRun) feed(in iter.Seq[int]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -460,7 +460,6 @@ func (r *digitsRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -474,6 +473,7 @@ func (r *digitsRun) feedSeq2(in iter.Seq2[int, error]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -859,7 +859,6 @@ func (r *mergedRun) feedA(a iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
@@ -869,6 +868,7 @@ func (r *mergedRun) feedA(a iter.Seq[int]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -890,7 +890,6 @@ func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("a", -1, index, err)
 			return
@@ -904,6 +903,7 @@ func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -924,7 +924,6 @@ func (r *mergedRun) feedB(b iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 1, i, flush) {
 			return
 		}
@@ -934,6 +933,7 @@ func (r *mergedRun) feedB(b iter.Seq[int]) {
 		}
 		r.order.Emitted(1, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -955,7 +955,6 @@ func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("b", -1, index, err)
 			return
@@ -969,6 +968,7 @@ func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
 		}
 		r.order.Emitted(1, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 

@@ -159,7 +159,6 @@ func (r *fetchedRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !r.order.Open(done, 0, i, flush) {
 			return
 		}
@@ -169,6 +168,7 @@ func (r *fetchedRun) feed(in iter.Seq[int]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -190,7 +190,6 @@ func (r *fetchedRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -204,6 +203,7 @@ func (r *fetchedRun) feedSeq2(in iter.Seq2[int, error]) {
 		}
 		r.order.Emitted(0, i)
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -316,8 +316,9 @@ func (r *fetchedRun) stepsWorker(worker int) {
 		index = it.Index
 		pos := index.Source()
 		ctx, cancel := context.WithTimeout(ctx, time.Second)
-		child := 0
+		child := -1
 		for v, err := range Steps(ctx, index, it.Value) {
+			child++
 			if err != nil && ctx.Err() == context.DeadlineExceeded {
 				break
 			}
@@ -331,7 +332,6 @@ func (r *fetchedRun) stepsWorker(worker int) {
 				cancel()
 				return
 			}
-			child++
 		}
 		if ctx.Err() == context.DeadlineExceeded {
 			r.Fail("Steps", worker, index, &pipegen.TimeoutError{Timeout: time.Second})
@@ -519,11 +519,11 @@ func (r *strictRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -540,7 +540,6 @@ func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -549,6 +548,7 @@ func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -679,11 +679,11 @@ func (r *savedRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -700,7 +700,6 @@ func (r *savedRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -709,6 +708,7 @@ func (r *savedRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -734,8 +734,9 @@ func (r *savedRun) stepsWorker(worker int) {
 		}
 		index = it.Index
 		ctx, cancel := context.WithTimeout(ctx, time.Second)
-		child := 0
+		child := -1
 		for v, err := range Steps(ctx, index, it.Value) {
+			child++
 			if err != nil && ctx.Err() == context.DeadlineExceeded {
 				break
 			}
@@ -748,7 +749,6 @@ func (r *savedRun) stepsWorker(worker int) {
 				cancel()
 				return
 			}
-			child++
 		}
 		if ctx.Err() == context.DeadlineExceeded {
 			r.Fail("Steps", worker, index, &pipegen.TimeoutError{Timeout: time.Second})
@@ -905,11 +905,11 @@ func (r *slowRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -926,7 +926,6 @@ func (r *slowRun) feedSeq2(in iter.Seq2[int, error]) {
 		if r.Stopped() {
 			return
 		}
-		index = pipegen.SourceIndex(i)
 		if err != nil {
 			r.Fail("in", -1, index, err)
 			return
@@ -935,6 +934,7 @@ func (r *slowRun) feedSeq2(in iter.Seq2[int, error]) {
 			return
 		}
 		i++
+		index = pipegen.SourceIndex(i)
 	}
 }
 
@@ -960,8 +960,9 @@ func (r *slowRun) slowlyWorker(worker int) {
 		}
 		index = it.Index
 		ctx, cancel := context.WithTimeout(ctx, 5*time.Millisecond)
-		child := 0
+		child := -1
 		for v, err := range Slowly(ctx, it.Value) {
+			child++
 			if err != nil && ctx.Err() == context.DeadlineExceeded {
 				break
 			}
@@ -974,7 +975,6 @@ func (r *slowRun) slowlyWorker(worker int) {
 				cancel()
 				return
 			}
-			child++
 		}
 		if ctx.Err() == context.DeadlineExceeded {
 			cancel()

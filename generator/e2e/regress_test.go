@@ -1,0 +1,69 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"slices"
+	"testing"
+
+	pipegen "github.com/pipegen/pipegen/runtime"
+)
+
+// TestInputPanicNamesTheElementItWasMaking: an input that panics while
+// making its element at position 3 fails the run with index 3, not 2 (the
+// last element it yielded).
+func TestInputPanicNamesTheElementItWasMaking(t *testing.T) {
+	_, err := collect(t, Squares(context.Background(), iter.Seq[int](func(yield func(int) bool) {
+		_ = yield(0) && yield(1) && yield(2)
+		panic("input panicked")
+	})))
+	var se *pipegen.StageError
+	if !errors.As(err, &se) || se.Panic == nil || se.Index != pipegen.SourceIndex(3) {
+		t.Fatalf("err = %v, want a panic of element 3", err)
+	}
+}
+
+// TestFusedFlatmapIteratorPanicNamesTheFlatmap: Burst's iterator panics
+// after its first child went through the fused Odd; the panic is Burst's,
+// at the parent element.
+func TestFusedFlatmapIteratorPanicNamesTheFlatmap(t *testing.T) {
+	_, err := collect(t, burstOdd(context.Background(), slices.Values([]int{PanicAfter})))
+	var se *pipegen.StageError
+	if !errors.As(err, &se) || se.Stage != "Burst" || se.Index != pipegen.SourceIndex(0) {
+		t.Fatalf("err = %v, want Burst's panic at element 0", err)
+	}
+	noLeaks(t)
+}
+
+// TestFusedFilterKeepsChildIndices: Odd drops Burst's even children; the
+// odd ones keep their own positions among the children.
+func TestFusedFilterKeepsChildIndices(t *testing.T) {
+	got := map[int]pipegen.Index{}
+	for it, err := range burstOddWithIndex(context.Background(), slices.Values([]int{10})) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[it.Value] = it.Index
+	}
+	if len(got) != 1 || got[11] != pipegen.SourceIndex(0).Child(1) {
+		t.Fatalf("got %v, want 11 at 0.1", got)
+	}
+}
+
+// TestFusedEachWithErrors: Halve and Sink both return errors and are
+// fused; the generated code compiles, and each error is its stage's.
+func TestFusedEachWithErrors(t *testing.T) {
+	sunk.Store(0)
+	if err := halveSink(context.Background(), slices.Values([]int{2, 4, 6})); err != nil || sunk.Load() != 3 {
+		t.Fatalf("err = %v, sunk %d", err, sunk.Load())
+	}
+	var se *pipegen.StageError
+	if err := halveSink(context.Background(), slices.Values([]int{26})); !errors.As(err, &se) || se.Stage != "Sink" {
+		t.Fatalf("err = %v, want Sink's", err)
+	}
+	if err := halveSink(context.Background(), slices.Values([]int{3})); !errors.As(err, &se) || se.Stage != "Halve" {
+		t.Fatalf("err = %v, want Halve's", err)
+	}
+	noLeaks(t)
+}
