@@ -5,6 +5,7 @@ import (
 	"errors"
 	"iter"
 	"slices"
+	"sync/atomic"
 	"testing"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
@@ -64,6 +65,19 @@ func TestFusedEachWithErrors(t *testing.T) {
 	}
 	if err := halveSink(context.Background(), slices.Values([]int{3})); !errors.As(err, &se) || se.Stage != "Halve" {
 		t.Fatalf("err = %v, want Halve's", err)
+	}
+	noLeaks(t)
+}
+
+// TestEveryTimeoutIsEnforced: pypeln once enforced only the first timeout
+// of a worker. Here three hanging elements, more than Patient's two
+// workers, are each dropped.
+func TestEveryTimeoutIsEnforced(t *testing.T) {
+	var dropped atomic.Int64
+	onTimeout := pipegen.OnTimeout(func(string, pipegen.Index) { dropped.Add(1) })
+	got, err := collect(t, patient(context.Background(), slices.Values([]int{HangOn, 1, HangOn, HangOn, 2}), onTimeout))
+	if err != nil || len(got) != 2 || dropped.Load() != 3 {
+		t.Fatalf("got %v, %v with %d dropped; want 2 elements and 3 dropped", got, err, dropped.Load())
 	}
 	noLeaks(t)
 }
