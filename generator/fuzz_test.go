@@ -49,6 +49,12 @@ func Show(x int) string { return strconv.Itoa(x) }
 //pipegen:%s
 func Save(ctx context.Context, s string) error { return nil }
 
+//pipegen:%s
+func Check(x int) (int, error) { return x, nil }
+
+//pipegen:%s
+func Store(ctx context.Context, x int) error { return nil }
+
 type state struct{}
 
 func newState(ctx context.Context, w pipegen.Worker) (*state, error) { return &state{}, nil }
@@ -63,7 +69,7 @@ func (s *state) Scale(x int) int { return 2 * x }
 
 // fuzzDefaults are the directives of the stages of fuzzStages that the
 // fuzz input does not give.
-var fuzzDefaults = []string{"map workers=2", "filter", "flatmap", "map", "each", "map start=newState done=Close"}
+var fuzzDefaults = []string{"map workers=2", "filter", "flatmap", "map", "each", "map", "each workers=2", "map start=newState done=Close"}
 
 // FuzzGenerate runs the whole generator on a small package made from the
 // fuzz input: stages holds the directives of the stages of fuzzStages, one
@@ -81,6 +87,7 @@ func FuzzGenerate(f *testing.F) {
 	seeds := []struct{ stages, pipeline, extra string }{
 		{"", "P = Parse | Even | Digits | Scale | Show", ""},
 		{"", "P = Parse | Even | Show | Save", ""},
+		{"", "P = Parse | Check | Store | ordered", ""},
 		{"map workers=4 maxsize=0 timeout=2s ontimeout=fail\nfilter workers=2 maxsize=16\nflatmap timeout=1ms\nmap workers=3\neach workers=2 maxsize=1",
 			"P = Parse(workers=1, maxsize=3) | ordered | Even | Digits(workers=2) | Show", ""},
 		{"", "P(a, b) =\n\tconcat(a | Parse, b | Parse | Digits)\n\t| ordered\n\t| Scale(workers=2)\n\t| Show", ""},
@@ -89,7 +96,7 @@ func FuzzGenerate(f *testing.F) {
 		// Errors of every kind.
 		{"map workers=0\nfilter maxsize=-1\nflatmap timeout=soon ontimeout=maybe\nmapp\neach start=newState\nmap", "P = Parse | Even | Nope", ""},
 		{"map workers=2 workers=3 color=red\n", "P = Parse | Save | Show", ""},
-		{"each\nmap\nfilter\nflatmap\nmap\nmap start=nothing done=Missing", "P = Scale | ordered(x) | concat()", ""},
+		{"each\nmap\nfilter\nflatmap\nmap\nmap\neach\nmap start=nothing done=Missing", "P = Scale | ordered(x) | concat()", ""},
 		{"", "P = Parse | Even |", "package p\n\nfunc broken( {\n"},
 		{"", "P = P | Parse", "package p\n\nimport \"example.com/nope\"\n\nvar _ = nope.X\n"},
 		{"", "P = Parse", "//go:build ignore\n\npackage p\n\n//pipegen:map\nfunc Hidden(x int) int { return x }\n"},
