@@ -24,12 +24,12 @@ func wait(ctx context.Context, d time.Duration) error {
 	}
 }
 
-//pipegen:map workers=3 timeout=20ms
+//pipegen:map workers=3 timeout=200ms
 func Fetch(ctx context.Context, ms int) (int, error) {
 	return ms, wait(ctx, time.Duration(ms)*time.Millisecond)
 }
 
-//pipegen:filter timeout=1500us
+//pipegen:filter timeout=2ms
 func Quick(ctx context.Context, i pipegen.Index, ms int) bool {
 	return i.Source()%2 == 0 || wait(ctx, time.Duration(ms)*time.Millisecond) == nil
 }
@@ -66,7 +66,7 @@ func main() {
 	var dropped atomic.Int64
 	onTimeout := pipegen.OnTimeout(func(stage string, i pipegen.Index) { dropped.Add(1) })
 	var got []string
-	for s, err := range Fetched(ctx, slices.Values([]int{1, 500, 2, 3}), onTimeout) {
+	for s, err := range Fetched(ctx, slices.Values([]int{1, 500, 2, 30}), onTimeout) {
 		if err != nil {
 			panic(err)
 		}

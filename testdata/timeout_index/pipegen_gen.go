@@ -209,7 +209,7 @@ func (r *fetchedRun) feedSeq2(in iter.Seq2[int, error]) {
 
 // fetchWorker runs one worker of stage Fetch (//pipegen:map at main.go:27):
 // it calls Fetch on each element of its input and sends the result on,
-// giving each element 20ms before dropping the element (and telling the
+// giving each element 200ms before dropping the element (and telling the
 // pipegen.OnTimeout callback).
 func (r *fetchedRun) fetchWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
@@ -229,7 +229,7 @@ func (r *fetchedRun) fetchWorker(worker int) {
 		}
 		index = it.Index
 		pos := index.Source()
-		ctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+		ctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 		v, err := Fetch(ctx, it.Value)
 		if ctx.Err() == context.DeadlineExceeded {
 			cancel()
@@ -252,8 +252,8 @@ func (r *fetchedRun) fetchWorker(worker int) {
 
 // quickWorker runs one worker of stage Quick (//pipegen:filter at
 // main.go:32): it sends on the elements of its input for which Quick reports
-// true, giving each element 1.5ms before dropping the element (and telling
-// the pipegen.OnTimeout callback).
+// true, giving each element 2ms before dropping the element (and telling the
+// pipegen.OnTimeout callback).
 func (r *fetchedRun) quickWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	out := r.stepsIn.writer(r.Counter("Quick"))
@@ -272,7 +272,7 @@ func (r *fetchedRun) quickWorker(worker int) {
 		}
 		index = it.Index
 		pos := index.Source()
-		ctx, cancel := context.WithTimeout(ctx, 1500*time.Microsecond)
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Millisecond)
 		keep := Quick(ctx, index, it.Value)
 		if ctx.Err() == context.DeadlineExceeded {
 			cancel()
@@ -554,7 +554,7 @@ func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 
 // fetchWorker runs one worker of stage Fetch (//pipegen:map at main.go:27):
 // it calls Fetch on each element of its input and sends the result on,
-// giving each element 20ms before failing the run.
+// giving each element 200ms before failing the run.
 func (r *strictRun) fetchWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	out := r.out.writer(r.Counter("Fetch"))
@@ -572,10 +572,10 @@ func (r *strictRun) fetchWorker(worker int) {
 			return
 		}
 		index = it.Index
-		ctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+		ctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 		v, err := Fetch(ctx, it.Value)
 		if ctx.Err() == context.DeadlineExceeded {
-			r.Fail("Fetch", worker, index, &pipegen.TimeoutError{Timeout: 20 * time.Millisecond})
+			r.Fail("Fetch", worker, index, &pipegen.TimeoutError{Timeout: 200 * time.Millisecond})
 			cancel()
 			return
 		}
