@@ -379,10 +379,12 @@ func sourcePrologue(g *jen.Group, name string, targets []*Target, orders []*Orde
 // openWriters declares a writer for each queue the goroutine sends to, and
 // defers closing it: a goroutine is one producer of a queue however many
 // times it sends each element there. counter is the statistics counter
-// of what it sends. done must be declared.
+// of what it sends, nil for none. done must be declared.
 func openWriters(g *jen.Group, targets []*Target, counter jen.Code) {
 	list := distinctEdges(targets)
-	if len(list) > 1 {
+	if counter == nil {
+		counter = jen.Nil()
+	} else if len(list) > 1 {
 		// One count however many queues each element goes to.
 		g.Id("sent").Op(":=").Add(counter)
 		counter = jen.Id("sent")

@@ -421,7 +421,7 @@ func (e *emitter) orderedWorker(p *Pipeline, s *Stage) {
 has arrived, then sends them on sorted by index. The window of
 pipegen.Order keeps the inputs from running too far ahead.`, s.Worker, s.Name, s.Where))
 	e.file.Func().Params(jen.Id("r").Op("*").Id(p.RunType)).Id(s.Worker).Params().BlockFunc(func(g *jen.Group) {
-		sourcePrologue(g, s.Name, s.Targets, s.Orders, jen.Nil())
+		sourcePrologue(g, s.Name, s.Targets, s.Orders, nil)
 		declareFlush(g, s.Targets)
 		g.Var().Id("held").Qual(RuntimePath, "Reorder").Types(e.typ(s.In.Queue.Type))
 		order := jen.Id("r").Dot(s.OrderField)

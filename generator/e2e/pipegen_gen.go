@@ -6695,6 +6695,348 @@ func (r *halveSinkRun) halveWorker(worker int) {
 	}
 }
 
+// orderedFanOut runs the pipeline Jitter | ordered | concat(Identity,
+// Square) (//pipegen:pipeline at stages.go:328) over the elements of in, an
+// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
+// Jitter, Identity, Square run concurrently, each with its own workers and
+// bounded input queue; opts may change their settings.
+//
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew.
+// orderedFanOutWithIndex also yields each element's index.
+func orderedFanOut[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		for it, err := range orderedFanOutWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// orderedFanOutWithIndex is orderedFanOut yielding each element with its
+// index (pypeln's return_index): its position in the input, and for elements
+// made by flatmap stages their position among their parent's children, level
+// by level. On failure the last pair carries a zero Item and the error.
+func orderedFanOutWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startOrderedFanOut(ctx, in, opts)
+		if err != nil {
+			yield(pipegen.Item[int]{}, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.reader()
+		for {
+			it, ok := out.get(done, nil)
+			if !ok || r.Stopped() {
+				break
+			}
+			if !yield(it, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			yield(pipegen.Item[int]{}, err)
+		}
+	}
+}
+
+// orderedFanOutStages are the stages of orderedFanOut with the settings of
+// their directives.
+var orderedFanOutStages = []pipegen.StageConfig{
+	{Name: "Jitter", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Identity", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// orderedFanOutRun is one run of orderedFanOut: the queues between its
+// stages, and the pipegen.Run that tracks its goroutines.
+type orderedFanOutRun struct {
+	*pipegen.Run
+	jitterIn   *intQueue      // input of Jitter
+	orderedIn  *intQueue      // input of ordered#1
+	identityIn *intQueue      // input of Identity
+	squareIn   *intQueue      // input of Square
+	out        *intQueue      // output, read by the caller
+	order      *pipegen.Order // bookkeeping of ordered#1
+}
+
+// startOrderedFanOut starts one run of orderedFanOut: a goroutine per input
+// that feeds it to the stages, and the workers of every stage.
+func startOrderedFanOut[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*orderedFanOutRun, error) {
+	run, err := pipegen.NewRun(ctx, "orderedFanOut", orderedFanOutStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &orderedFanOutRun{
+		Run:        run,
+		jitterIn:   newIntQueue(run.MaxSize("Jitter"), run.MaxBatch(), 1, run.Workers("Jitter")),
+		orderedIn:  newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter"), 1),
+		identityIn: newIntQueue(run.MaxSize("Identity"), run.MaxBatch(), 1, run.Workers("Identity")),
+		squareIn:   newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		out:        newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Identity")+run.Workers("Square"), 1),
+		order:      pipegen.NewOrder(1),
+	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Jitter", &r.jitterIn.pace)
+	run.Watch("Identity", &r.identityIn.pace)
+	run.Watch("Square", &r.squareIn.pace)
+	run.Watch("", &r.out.pace)
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Jitter") {
+		r.Go(func() {
+			r.jitterWorker(w)
+		})
+	}
+	r.Go(r.orderedWorker)
+	for w := range run.Workers("Identity") {
+		r.Go(func() {
+			r.identityWorker(w)
+		})
+	}
+	for w := range run.Workers("Square") {
+		r.Go(func() {
+			r.squareWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Jitter, numbering them.
+func (r *orderedFanOutRun) feed(in iter.Seq[int]) {
+	done := r.Done()
+	out := r.jitterIn.writer(r.Counter("in"))
+	defer out.close(done)
+	defer r.order.End(0)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
+	var i uint64
+	for v := range in {
+		if r.Stopped() {
+			return
+		}
+		if !r.order.Open(done, 0, i, flush) {
+			return
+		}
+		r.order.Add(i, 1)
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order.Emitted(0, i)
+		i++
+		index = pipegen.SourceIndex(i)
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Jitter, numbering them; the
+// first error of in fails the run.
+func (r *orderedFanOutRun) feedSeq2(in iter.Seq2[int, error]) {
+	done := r.Done()
+	out := r.jitterIn.writer(r.Counter("in"))
+	defer out.close(done)
+	defer r.order.End(0)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
+	var i uint64
+	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !r.order.Open(done, 0, i, flush) {
+			return
+		}
+		r.order.Add(i, 1)
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order.Emitted(0, i)
+		i++
+		index = pipegen.SourceIndex(i)
+	}
+}
+
+// jitterWorker runs one worker of stage Jitter (//pipegen:map at
+// stages.go:213): it calls Jitter on each element of its input and sends the
+// result on.
+func (r *orderedFanOutRun) jitterWorker(worker int) {
+	done := r.Done()
+	out := r.orderedIn.writer(r.Counter("Jitter"))
+	defer out.close(done)
+	var index pipegen.Index
+	defer r.Recover("Jitter", worker, &index)
+	queue := r.jitterIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
+	for {
+		it, ok := queue.get(done, flush)
+		if !ok || r.Stopped() {
+			return
+		}
+		index = it.Index
+		pos := index.Source()
+		v := Jitter(it.Value)
+		r.order.Add(pos, 1)
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		r.order.Done(pos)
+	}
+}
+
+// orderedWorker restores the order of the elements reaching ordered#1
+// (ordered at stages.go:328): it holds each element until every element of
+// its source position has arrived, then sends them on sorted by index. The
+// window of pipegen.Order keeps the inputs from running too far ahead.
+func (r *orderedFanOutRun) orderedWorker() {
+	done := r.Done()
+	out := r.identityIn.writer(nil)
+	defer out.close(done)
+	out2 := r.squareIn.writer(nil)
+	defer out2.close(done)
+	var index pipegen.Index
+	defer r.Recover("ordered#1", -1, &index)
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done) && out2.flush(done)
+	}
+	var held pipegen.Reorder[int]
+	release := func() bool {
+		for {
+			pos, ok := r.order.Ready()
+			if !ok {
+				return true
+			}
+			for _, it := range held.Take(pos) {
+				index = it.Index
+				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+					return false
+				}
+				if !out2.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
+					return false
+				}
+			}
+			r.order.Advance()
+		}
+	}
+	for {
+		// Send on what was released before waiting for more.
+		if !flush() {
+			return
+		}
+		select {
+		case batch, ok := <-r.orderedIn.batches:
+			if !ok {
+				// Every element has arrived: what is held is complete.
+				release()
+				return
+			}
+			for _, it := range batch {
+				held.Put(it)
+				r.order.Done(it.Index.Source())
+			}
+			r.orderedIn.pace.Took(len(batch))
+			r.orderedIn.recycle(batch)
+		case <-r.order.Wake():
+		case <-done:
+			return
+		}
+		if !release() {
+			return
+		}
+	}
+}
+
+// identityWorker runs one worker of stage Identity (//pipegen:map at
+// stages.go:98): it calls Identity on each element of its input and sends
+// the result on.
+func (r *orderedFanOutRun) identityWorker(worker int) {
+	done := r.Done()
+	out := r.out.writer(r.Counter("Identity"))
+	defer out.close(done)
+	var index pipegen.Index
+	defer r.Recover("Identity", worker, &index)
+	queue := r.identityIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
+	for {
+		it, ok := queue.get(done, flush)
+		if !ok || r.Stopped() {
+			return
+		}
+		index = it.Index
+		v := Identity(it.Value)
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
+			return
+		}
+	}
+}
+
+// squareWorker runs one worker of stage Square (//pipegen:map at
+// stages.go:33): it calls Square on each element of its input and sends the
+// result on.
+func (r *orderedFanOutRun) squareWorker(worker int) {
+	done := r.Done()
+	out := r.out.writer(r.Counter("Square"))
+	defer out.close(done)
+	var index pipegen.Index
+	defer r.Recover("Square", worker, &index)
+	queue := r.squareIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
+	for {
+		it, ok := queue.get(done, flush)
+		if !ok || r.Stopped() {
+			return
+		}
+		index = it.Index
+		v := Square(it.Value)
+		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
+			return
+		}
+	}
+}
+
 // intQueue is a bounded queue of int elements between stages. Elements
 // travel in batches: each producer goroutine fills its own through a
 // intWriter, each consumer takes whole batches through a intReader. The

@@ -81,3 +81,13 @@ func TestEveryTimeoutIsEnforced(t *testing.T) {
 	}
 	noLeaks(t)
 }
+
+// TestOrderedTermBroadcasts: an ordered term whose elements go to two
+// branches sends each to both.
+func TestOrderedTermBroadcasts(t *testing.T) {
+	got, err := collect(t, orderedFanOut(context.Background(), slices.Values(ints(50))))
+	if err != nil || len(got) != 100 {
+		t.Fatalf("got %d elements, %v; want 100", len(got), err)
+	}
+	noLeaks(t)
+}

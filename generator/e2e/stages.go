@@ -321,3 +321,8 @@ func Sink(x int) error {
 //
 //pipegen:pipeline burstOdd = Burst | Odd
 //pipegen:pipeline halveSink = Halve | Sink
+
+// An ordered term that broadcasts to two branches (found by difftest: the
+// generated code did not compile).
+//
+//pipegen:pipeline orderedFanOut = Jitter | ordered | concat(Identity, Square)

@@ -15,7 +15,7 @@ import (
 // input sequence panics while producing its element at position K, the
 // StageError's Index is K-1, the last element it yielded (an input error
 // at K gives K). The summary counts each case under KnownInputPanic.
-var KnownInputPanicIndex = true
+var KnownInputPanicIndex = false
 
 // KnownInputPanic names that deviation in Summary.Known.
 const KnownInputPanic = "input-panic-index"
@@ -25,7 +25,7 @@ const KnownInputPanic = "input-panic-index"
 // after a child went through a stage fused after it, names that later
 // stage (and the child's index) instead of the flatmap. The summary counts
 // each case under KnownFusedPanic.
-var KnownFusedIterPanic = true
+var KnownFusedIterPanic = false
 
 // KnownFusedPanic names that deviation in Summary.Known.
 const KnownFusedPanic = "fused-iter-panic-stage"
@@ -37,7 +37,7 @@ const KnownFusedPanic = "fused-iter-panic-stage"
 // earlier ones. When set, the checks of a pipeline where that may happen
 // compare values without indices when indices differ, and count it under
 // KnownFilterIdx.
-var KnownFilterIndex = true
+var KnownFilterIndex = false
 
 // KnownFilterIdx names that deviation in Summary.Known.
 const KnownFilterIdx = "fused-filter-child-index"

@@ -49,7 +49,7 @@ type specDrawer struct {
 // left side of :="). When set, Draw gives such an each stage other
 // workers than the stage before it, so that it is not fused, and counts it
 // in Spec.Avoided.
-var KnownFusedEachErr = true
+var KnownFusedEachErr = false
 
 // KnownFusedEach names that avoidance in Spec.Avoided.
 const KnownFusedEach = "fused-each-err-compile"

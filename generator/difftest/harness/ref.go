@@ -8,12 +8,12 @@ import (
 	"time"
 )
 
-// KnownDeepOutput avoids a known bug of pipegen: it checks the depth of
-// element indices (MaxDepth) at stages only, so concats at the end of a
-// pipeline, or before an ordered term, can give elements more positions
-// than an index holds, and pipegen silently overwrites the deepest. When
-// set, Build rejects such pipelines with ErrDeepOutput, and Draw draws
-// another (counting it in Spec.Avoided).
+// KnownDeepOutput avoids pipelines whose output or ordered terms get
+// element indices deeper than MaxDepth. pipegen used to accept them and
+// silently overwrite the deepest position (BUGS.md, 5); it now rejects
+// them with a positioned error, as it does at stages, so they cannot be
+// run at all. When set, Build rejects such pipelines with ErrDeepOutput,
+// and Draw draws another (counting it in Spec.Avoided).
 var KnownDeepOutput = true
 
 // ErrDeepOutput is Build's error for a pipeline whose output or ordered
