@@ -38,7 +38,9 @@ elapsed=$(($(date +%s) - start))
 Produced by \`benchmarks/run.sh${*:+ $*}\` (that is, \`go run ./cmd/benchtable${*:+ $*}\`
 from \`benchmarks/\`) at pipegen commit $commit, in ${elapsed}s of wall time.
 Everything below is benchtable's output, unedited: see README.md for what
-each workload and implementation is and how the numbers are measured.
+each workload and implementation is and how the numbers are measured,
+and [TARGETS.md](TARGETS.md) for issue 4's targets against a run (each
+with its ratio, and for each miss the reason and what would close it).
 
 - Every cell is one workload (rows) run by one implementation (columns),
   over the source 0..N-1, all in one process, one cell after the other.
