@@ -3,6 +3,7 @@ package templates
 import (
 	"fmt"
 	"go/types"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 )
@@ -28,9 +29,9 @@ func (e *emitter) queue(q *Queue) {
 
 	doc(e.file, fmt.Sprintf(`
 %s is a bounded queue of %s elements between stages. Elements travel in
-batches: each producer goroutine fills its own through a %s, each consumer
-takes whole batches through a %s. The queue is closed by the last of its
-producers to finish, so that its consumers see its end.`, q.Name, elem, q.Writer, q.Reader))
+batches: each producer goroutine fills its own through %s, each consumer
+takes whole batches through %s. The queue is closed by the last of its
+producers to finish, so that its consumers see its end.`, q.Name, elem, article(q.Writer), article(q.Reader)))
 	e.file.Type().Id(q.Name).Struct(
 		jen.Id("batches").Chan().Add(batch()),
 		jen.Id("free").Chan().Add(batch()).Comment("emptied batches, for reuse"),
@@ -84,7 +85,7 @@ referred to.`)
 // writer emits the type through which one goroutine sends to a queue.
 func (e *emitter) writer(q *Queue, batch func() *jen.Statement, done func() jen.Code) {
 	doc(e.file, fmt.Sprintf(`
-%s is one producer goroutine's end of a %s: the batch it fills.`, q.Writer, q.Name))
+%s is one producer goroutine's end of %s: the batch it fills.`, q.Writer, article(q.Name)))
 	e.file.Type().Id(q.Writer).Struct(
 		jen.Id("q").Op("*").Id(q.Name),
 		jen.Id("batch").Add(batch()),
@@ -173,8 +174,8 @@ one closes the queue.`)
 // queue.
 func (e *emitter) reader(q *Queue, batch func() *jen.Statement, done func() jen.Code) {
 	doc(e.file, fmt.Sprintf(`
-%s is one consumer goroutine's end of a %s: the batch it takes elements
-from.`, q.Reader, q.Name))
+%s is one consumer goroutine's end of %s: the batch it takes elements
+from.`, q.Reader, article(q.Name)))
 	e.file.Type().Id(q.Reader).Struct(
 		jen.Id("q").Op("*").Id(q.Name),
 		jen.Id("batch").Add(batch()),
@@ -235,4 +236,12 @@ tells the queue how long the last batch took, which sizes the batches.`)
 		jen.List(jen.Id("rd").Dot("start"), jen.Id("rd").Dot("next")).Op("=").List(jen.Id("now"), jen.Lit(1)),
 		jen.Return(jen.Id("rd").Dot("batch").Index(jen.Lit(0)), jen.True()),
 	)
+}
+
+// article puts "a" or "an" before a name, by its first letter.
+func article(name string) string {
+	if name != "" && strings.ContainsRune("aeiouAEIOU", rune(name[0])) {
+		return "an " + name
+	}
+	return "a " + name
 }

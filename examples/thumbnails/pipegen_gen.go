@@ -566,7 +566,7 @@ func (rd *jobReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Ite
 
 // encodedQueue is a bounded queue of Encoded elements between stages.
 // Elements travel in batches: each producer goroutine fills its own through
-// a encodedWriter, each consumer takes whole batches through a
+// an encodedWriter, each consumer takes whole batches through an
 // encodedReader. The queue is closed by the last of its producers to finish,
 // so that its consumers see its end.
 type encodedQueue struct {
@@ -612,8 +612,8 @@ func (q *encodedQueue) recycle(batch []pipegen.Item[Encoded]) {
 	}
 }
 
-// encodedWriter is one producer goroutine's end of a encodedQueue: the batch
-// it fills.
+// encodedWriter is one producer goroutine's end of an encodedQueue: the
+// batch it fills.
 type encodedWriter struct {
 	q     *encodedQueue
 	batch []pipegen.Item[Encoded]
@@ -686,8 +686,8 @@ func (w *encodedWriter) close(done <-chan struct{}) {
 	}
 }
 
-// encodedReader is one consumer goroutine's end of a encodedQueue: the batch
-// it takes elements from.
+// encodedReader is one consumer goroutine's end of an encodedQueue: the
+// batch it takes elements from.
 type encodedReader struct {
 	q     *encodedQueue
 	batch []pipegen.Item[Encoded]

@@ -388,7 +388,7 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 
 // int64PtrQueue is a bounded queue of *atomic.Int64 elements between stages.
 // Elements travel in batches: each producer goroutine fills its own through
-// a int64PtrWriter, each consumer takes whole batches through a
+// an int64PtrWriter, each consumer takes whole batches through an
 // int64PtrReader. The queue is closed by the last of its producers to
 // finish, so that its consumers see its end.
 type int64PtrQueue struct {
@@ -434,7 +434,7 @@ func (q *int64PtrQueue) recycle(batch []pipegen.Item[*atomic.Int64]) {
 	}
 }
 
-// int64PtrWriter is one producer goroutine's end of a int64PtrQueue: the
+// int64PtrWriter is one producer goroutine's end of an int64PtrQueue: the
 // batch it fills.
 type int64PtrWriter struct {
 	q     *int64PtrQueue
@@ -508,7 +508,7 @@ func (w *int64PtrWriter) close(done <-chan struct{}) {
 	}
 }
 
-// int64PtrReader is one consumer goroutine's end of a int64PtrQueue: the
+// int64PtrReader is one consumer goroutine's end of an int64PtrQueue: the
 // batch it takes elements from.
 type int64PtrReader struct {
 	q     *int64PtrQueue

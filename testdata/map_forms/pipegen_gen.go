@@ -811,8 +811,8 @@ func (r *withBothRun) checkWorker(worker int) {
 }
 
 // intQueue is a bounded queue of int elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through a
-// intWriter, each consumer takes whole batches through a intReader. The
+// travel in batches: each producer goroutine fills its own through an
+// intWriter, each consumer takes whole batches through an intReader. The
 // queue is closed by the last of its producers to finish, so that its
 // consumers see its end.
 type intQueue struct {
@@ -858,7 +858,7 @@ func (q *intQueue) recycle(batch []pipegen.Item[int]) {
 	}
 }
 
-// intWriter is one producer goroutine's end of a intQueue: the batch it
+// intWriter is one producer goroutine's end of an intQueue: the batch it
 // fills.
 type intWriter struct {
 	q     *intQueue
@@ -932,7 +932,7 @@ func (w *intWriter) close(done <-chan struct{}) {
 	}
 }
 
-// intReader is one consumer goroutine's end of a intQueue: the batch it
+// intReader is one consumer goroutine's end of an intQueue: the batch it
 // takes elements from.
 type intReader struct {
 	q     *intQueue

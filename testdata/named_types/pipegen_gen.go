@@ -457,7 +457,7 @@ func (rd *float64Reader) fetch(done <-chan struct{}, flush func() bool) (pipegen
 
 // orderPtrQueue is a bounded queue of *Order elements between stages.
 // Elements travel in batches: each producer goroutine fills its own through
-// a orderPtrWriter, each consumer takes whole batches through a
+// an orderPtrWriter, each consumer takes whole batches through an
 // orderPtrReader. The queue is closed by the last of its producers to
 // finish, so that its consumers see its end.
 type orderPtrQueue struct {
@@ -503,7 +503,7 @@ func (q *orderPtrQueue) recycle(batch []pipegen.Item[*Order]) {
 	}
 }
 
-// orderPtrWriter is one producer goroutine's end of a orderPtrQueue: the
+// orderPtrWriter is one producer goroutine's end of an orderPtrQueue: the
 // batch it fills.
 type orderPtrWriter struct {
 	q     *orderPtrQueue
@@ -577,7 +577,7 @@ func (w *orderPtrWriter) close(done <-chan struct{}) {
 	}
 }
 
-// orderPtrReader is one consumer goroutine's end of a orderPtrQueue: the
+// orderPtrReader is one consumer goroutine's end of an orderPtrQueue: the
 // batch it takes elements from.
 type orderPtrReader struct {
 	q     *orderPtrQueue

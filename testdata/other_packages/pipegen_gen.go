@@ -392,8 +392,8 @@ func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.
 }
 
 // uint64Queue is a bounded queue of uint64 elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through a
-// uint64Writer, each consumer takes whole batches through a uint64Reader.
+// travel in batches: each producer goroutine fills its own through an
+// uint64Writer, each consumer takes whole batches through an uint64Reader.
 // The queue is closed by the last of its producers to finish, so that its
 // consumers see its end.
 type uint64Queue struct {
@@ -439,7 +439,7 @@ func (q *uint64Queue) recycle(batch []pipegen.Item[uint64]) {
 	}
 }
 
-// uint64Writer is one producer goroutine's end of a uint64Queue: the batch
+// uint64Writer is one producer goroutine's end of an uint64Queue: the batch
 // it fills.
 type uint64Writer struct {
 	q     *uint64Queue
@@ -513,7 +513,7 @@ func (w *uint64Writer) close(done <-chan struct{}) {
 	}
 }
 
-// uint64Reader is one consumer goroutine's end of a uint64Queue: the batch
+// uint64Reader is one consumer goroutine's end of an uint64Queue: the batch
 // it takes elements from.
 type uint64Reader struct {
 	q     *uint64Queue
