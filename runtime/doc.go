@@ -15,9 +15,16 @@
 //   - [StageError]: how that first error reaches the caller;
 //   - [Index]: an element's position in the pipeline's input, carried with
 //     the element through every stage;
-//   - [Option]: what a caller may change for one call (workers, queue sizes);
-//   - [Producers] and [Item]: the bookkeeping of the generated queues.
+//   - [Option]: what a caller may change for one call (workers, queue sizes,
+//     batch size, timeout reports, statistics);
+//   - [Stats] and [Snapshot]: per-stage statistics of a call, and the
+//     verdict on its bottleneck;
+//   - [Order] and [Reorder]: the bookkeeping of ordered terms;
+//   - [Batching], [Producers], [Counter] and [Item]: the bookkeeping of the
+//     generated queues, which move elements in batches sized by how fast
+//     their consumers are.
 //
-// Users of generated pipelines meet [Option], [StageError] and [Index]; the
-// rest is for generated code. The package uses only the standard library.
+// Users of generated pipelines meet [Option], [Stats], [StageError] and
+// [Index]; the rest is for generated code. The package uses only the
+// standard library.
 package pipegen
