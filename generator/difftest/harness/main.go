@@ -168,6 +168,7 @@ func (c *checker) execute(entry *Entry, hang time.Duration, fail func(kind, deta
 	strays.Store(0)
 
 	var timer *time.Timer
+	timerDone := make(chan struct{}) // closed when the timer's function has run
 	for _, f := range c.plan.Faults {
 		switch f.Kind {
 		case FPreCancel:
@@ -176,6 +177,7 @@ func (c *checker) execute(entry *Entry, hang time.Duration, fail func(kind, deta
 			cancel()
 		case FTimer:
 			timer = time.AfterFunc(f.D, func() {
+				defer close(timerDone)
 				s.mu.Lock()
 				s.timerFired = true
 				s.fired = append(s.fired, fired{F: f})
@@ -198,8 +200,10 @@ func (c *checker) execute(entry *Entry, hang time.Duration, fail func(kind, deta
 	}()
 	c.returned = time.Now()
 	watchdog.Stop()
-	if timer != nil {
-		timer.Stop()
+	if timer != nil && !timer.Stop() {
+		// The timer fired: wait for its function, whose record the checks
+		// read.
+		<-timerDone
 	}
 	if g := workingGoroutines(); g != "" {
 		c.failf("leak", "a pipeline goroutine is still at work after the call returned:\n%s", g)
