@@ -34,10 +34,8 @@ type Batching struct {
 	max       int32
 	consumers int32
 	limit     atomic.Int32
-	// sendAt is limit, or 1 while hungry, that is while every consumer
-	// waits: the next element a feeder holds is then sent at once, and
-	// that send restores it.
-	sendAt  atomic.Int32
+	// hungry is set while every consumer waits: the next element a
+	// feeder holds is then sent at once, and that send clears it.
 	hungry  atomic.Bool
 	waiting atomic.Int32
 
@@ -65,7 +63,6 @@ func (b *Batching) Init(max, consumers int) {
 	b.max = int32(max)
 	b.consumers = int32(consumers)
 	b.limit.Store(1)
-	b.sendAt.Store(1)
 }
 
 // Limit is the size at which a worker sends its batch.
@@ -76,7 +73,10 @@ func (b *Batching) Limit() int {
 // SendAt is the size at which an input's feeder sends its batch: the
 // limit, or 1 while every consumer waits.
 func (b *Batching) SendAt() int {
-	return int(b.sendAt.Load())
+	if b.hungry.Load() {
+		return 1
+	}
+	return int(b.limit.Load())
 }
 
 // Sent records that a producer sent a batch of n elements: if every
@@ -86,9 +86,8 @@ func (b *Batching) Sent(n int) {
 	if b.stats {
 		b.queued.Add(int64(n))
 	}
-	if limit := b.limit.Load(); b.sendAt.Load() != limit {
+	if b.hungry.Load() {
 		b.hungry.Store(false)
-		b.sendAt.Store(limit)
 	}
 }
 
@@ -98,7 +97,6 @@ func (b *Batching) Sent(n int) {
 func (b *Batching) Wait() {
 	if b.waiting.Add(1) >= b.consumers {
 		b.hungry.Store(true)
-		b.sendAt.Store(1)
 	}
 }
 
@@ -141,12 +139,5 @@ func (b *Batching) Observe(n int, busy time.Duration) {
 	}
 	if next != limit {
 		b.limit.Store(next)
-		if !b.hungry.Load() {
-			b.sendAt.Store(next)
-			// A consumer may have begun to wait meanwhile.
-			if b.hungry.Load() {
-				b.sendAt.Store(1)
-			}
-		}
 	}
 }

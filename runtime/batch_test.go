@@ -88,6 +88,6 @@ func TestBatchingFeedersSendWhenEveryConsumerWaits(t *testing.T) {
 	b.Woken()
 	b.Sent(1)
 	if b.SendAt() != 256 {
-		t.Fatalf("sendAt %d, want 256", b.SendAt())
+		t.Fatalf("feeders send at %d, want 256", b.SendAt())
 	}
 }

@@ -64,7 +64,7 @@ func NewRun(ctx context.Context, pipeline string, stages []StageConfig, opts []O
 func (r *Run) Watch(stage string, q *Batching) {
 	if r.stats != nil {
 		q.stats = true
-		r.stats.of(stage).queue = q
+		r.stats.watch(stage, q)
 	}
 }
 

@@ -196,6 +196,14 @@ func (s *stats) of(name string) *stageCounters {
 	return c
 }
 
+// watch makes q the input queue of the named stage ("" for the output).
+func (s *stats) watch(name string, q *Batching) {
+	c := s.of(name)
+	s.mu.Lock()
+	c.queue = q
+	s.mu.Unlock()
+}
+
 // run reports a snapshot every interval until the call ends.
 func (s *stats) run() {
 	defer close(s.stopped)
@@ -238,11 +246,9 @@ func (s *stats) snapshot(final bool) Snapshot {
 		if q := c.queue; q != nil {
 			st.In = q.taken.Load()
 			st.Queued = int(max(q.queued.Load(), 0))
-			if !final {
-				st.Busy = max(int(q.consumers-q.waiting.Load()), 0)
-			}
 			st.BusyTime = time.Duration(q.busy.Load())
 			if !final {
+				st.Busy = max(int(q.consumers-q.waiting.Load()), 0)
 				// Full: a producer waits for room.
 				if q.full.Load() > 0 {
 					c.full++

@@ -20,33 +20,31 @@ import (
 // element (the README says so). Workers have no such gap: they send what
 // they hold before they wait, which the Dup → Square hop here checks.
 func TestMaxBatchOneDeliversATricklingInput(t *testing.T) {
-	for _, opts := range [][]pipegen.Option{{pipegen.MaxBatch(1)}} {
-		seen := make(chan int, 1)
-		src := func(yield func(int) bool) {
-			for i := range 200 {
-				if !yield(i) {
-					return
-				}
-				select {
-				case <-seen:
-				case <-time.After(10 * time.Second):
-					t.Errorf("element %d did not come out: held in a batch", i)
-					return
-				}
+	seen := make(chan int, 1)
+	src := func(yield func(int) bool) {
+		for i := range 200 {
+			if !yield(i) {
+				return
+			}
+			select {
+			case <-seen:
+			case <-time.After(10 * time.Second):
+				t.Errorf("element %d did not come out: held in a batch", i)
+				return
 			}
 		}
-		n := 0
-		for v, err := range Twice(context.Background(), src, opts...) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			if n++; n%2 == 1 {
-				seen <- v // the first copy of each element
-			}
+	}
+	n := 0
+	for v, err := range Twice(context.Background(), src, pipegen.MaxBatch(1)) {
+		if err != nil {
+			t.Fatal(err)
 		}
-		if n != 400 {
-			t.Fatalf("got %d elements, want 400", n)
+		if n++; n%2 == 1 {
+			seen <- v // the first copy of each element
 		}
+	}
+	if n != 400 {
+		t.Fatalf("got %d elements, want 400", n)
 	}
 	noLeaks(t)
 }
