@@ -1,0 +1,17 @@
+package pipegenimpl
+
+import "runtime"
+
+// runtimeStack writes every goroutine's stack into buf and returns its
+// length.
+func runtimeStack(buf []byte) int {
+	return runtime.Stack(buf, true)
+}
+
+// heapAlloc returns the live heap after a collection.
+func heapAlloc() int64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
+}
