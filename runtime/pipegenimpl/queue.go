@@ -180,9 +180,10 @@ func (q *Queue[I]) newBuffer() []I {
 }
 
 // keep puts an emptied batch on the free list, if it has room; q.mu is
-// held. The list is bounded, so that a burst does not keep its memory.
+// held. The list holds at most as many batches as the queue and its
+// producers and consumers can use at once.
 func (q *Queue[I]) keep(b []I) {
-	if b == nil || cap(b) != q.batch || len(q.free) >= len(q.writers)+q.consumers+4 {
+	if b == nil || cap(b) != q.batch || len(q.free) >= q.capacity/q.batch+len(q.writers)+q.consumers+2 {
 		return
 	}
 	clear(b[:cap(b)])
