@@ -50,6 +50,9 @@ type analysis struct {
 	// pending are the names of the pipelines, which user code may already
 	// use although the generated file that defines them is blanked.
 	pending map[string]bool
+	// inlinedOnly are the pipelines that generate no code of their own
+	// (see inlinedOnly); set after the analysis.
+	inlinedOnly map[*pipelineDef]bool
 }
 
 // analyzer checks the directives of one package.
