@@ -50,6 +50,9 @@ type analysis struct {
 	// pending are the names of the pipelines, which user code may already
 	// use although the generated file that defines them is blanked.
 	pending map[string]bool
+	// inlinedOnly are the pipelines that generate no code of their own
+	// (see inlinedOnly); set after the analysis.
+	inlinedOnly map[*pipelineDef]bool
 }
 
 // analyzer checks the directives of one package.
@@ -206,9 +209,12 @@ func (a *analyzer) stage(d *directive.Stage) {
 		s.timeout = k.Duration
 	}
 	if k, ok := d.Key("ontimeout"); ok {
-		s.timeoutFail = k.Value == "fail"
 		if s.timeout == 0 {
+			// Reported here once: the stage keeps no ontimeout, so that
+			// pipelines naming it do not report it again.
 			bad(k.NamePos, "ontimeout without timeout: set timeout=D too")
+		} else {
+			s.timeoutFail = k.Value == "fail"
 		}
 	}
 
@@ -543,8 +549,10 @@ func (a *analyzer) typeString(t types.Type) string {
 
 // unknownName is the message for a name in a pipeline expression that is
 // no stage, input or pipeline: it says what the name is, if anything, and
-// what it might have been meant to be.
-func (a *analyzer) unknownName(name string, inputs []string) string {
+// what it might have been meant to be. inputs are the names of the inputs
+// in scope. declare, if not "", says how to declare the name as an input,
+// for a name where one could go: it replaces the list of known names.
+func (a *analyzer) unknownName(name string, inputs []string, declare string) string {
 	msg := "unknown name " + name + ": "
 	if where, ok := a.excluded[name]; ok {
 		return msg + fmt.Sprintf("it is declared in %s; run pipegen with the build tags (--tags) or GOOS/GOARCH that include the file, or move %s to a file of this build", where, name)
@@ -556,12 +564,24 @@ func (a *analyzer) unknownName(name string, inputs []string) string {
 	default:
 		return msg + fmt.Sprintf("it is %s (%s), not a stage, input or pipeline%s", objectKind(obj), a.where(obj.Pos()), a.suggest(name, inputs...))
 	}
-	return msg + "not a stage, input or pipeline" + a.suggest(name, inputs...)
+	suggestion := a.suggest(name, inputs...)
+	if declare != "" {
+		if strings.HasPrefix(suggestion, ";") {
+			suggestion = "" // a list of names: declaring is the likelier fix
+		}
+		suggestion += "; " + declare
+	}
+	return msg + "not a stage, input or pipeline" + suggestion
 }
 
+// keywords are the words of the pipeline language that a mistyped name
+// may have been meant to be. (concat takes branches: a mistyped concat
+// is a stage with settings that are not key=value, a syntax error.)
+var keywords = []string{"ordered"}
+
 // suggest returns ` (did you mean X?)` for the known name (stage,
-// pipeline or one of inputs) closest to name, or a list of them when none
-// is close.
+// pipeline, one of inputs, or a keyword) closest to name, or a list of
+// them when none is close.
 func (a *analyzer) suggest(name string, inputs ...string) string {
 	names := slices.Clone(inputs)
 	for n := range a.stages {
@@ -573,19 +593,34 @@ func (a *analyzer) suggest(name string, inputs ...string) string {
 	for n := range a.pipelines {
 		names = append(names, n)
 	}
-	if len(names) == 0 {
-		return "; the package has no stage directives"
-	}
 	sort.Strings(names)
-	// A short name is close to too many others: allow fewer edits.
+	names = slices.Compact(names) // a stage may be both known and bad
+	// A short name is close to too many others: allow fewer edits, and
+	// for names of one or two letters, none but a change of case.
+	lower := strings.ToLower(name)
 	best, bestDist := "", min(3, max(2, len(name)/3+1))
+	if len(name) <= 2 {
+		bestDist = 1
+	}
 	for _, n := range names {
-		if d := editDistance(strings.ToLower(name), strings.ToLower(n)); d < bestDist {
+		if d := editDistance(lower, strings.ToLower(n)); d < bestDist {
 			best, bestDist = n, d
+		}
+	}
+	for _, kw := range keywords {
+		d := editDistance(lower, kw)
+		if len(lower) >= 3 && strings.HasPrefix(kw, lower) {
+			d = min(d, 1) // a prefix: "order", "ord"
+		}
+		if d < bestDist {
+			best, bestDist = kw, d
 		}
 	}
 	if best != "" {
 		return fmt.Sprintf(" (did you mean %s?)", best)
+	}
+	if len(names) == 0 {
+		return "; the package has no stage directives"
 	}
 	if len(names) > 8 {
 		names = append(names[:8], "…")

@@ -24,8 +24,10 @@ type Output struct {
 	// Content is what the file must hold, or nil when the package has no
 	// directives left and an earlier generated file must go.
 	Content []byte
-	// Model is what the file was generated from, for other renderings
-	// (pipegen graph); nil when Content is nil.
+	// Model is the model of every pipeline of the package, for other
+	// renderings (pipegen graph); nil when Content is nil. It is what the
+	// file was generated from, but for the pipelines that are only inlined
+	// in others, which Model has and the file does not.
 	Model *templates.Package
 	// previous is what the file held when the package was loaded, nil when
 	// there was no file.
@@ -118,7 +120,15 @@ func generatePackage(fset *token.FileSet, l *loaded, cfg Config) (*Output, Error
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	res.inlinedOnly = inlinedOnly(fset, l, res)
 	model := plan(fset, l.pkg.Types, res)
+	drawn := model
+	if len(res.inlinedOnly) > 0 {
+		// pipegen graph draws every pipeline, those without code too.
+		all := *res
+		all.inlinedOnly = nil
+		drawn = plan(fset, l.pkg.Types, &all)
+	}
 	src, err := templates.Render(model)
 	if err != nil {
 		// jennifer appends the whole unformatted source: keep the cause.
@@ -131,7 +141,7 @@ func generatePackage(fset *token.FileSet, l *loaded, cfg Config) (*Output, Error
 	if err != nil {
 		return nil, Errors{{Pos: token.Position{Filename: l.output}, Msg: fmt.Sprintf("internal error: generated code is not valid Go: %v", err)}}
 	}
-	return &Output{PkgPath: l.pkg.PkgPath, Path: l.output, Content: formatted, Model: model, previous: l.previous}, nil
+	return &Output{PkgPath: l.pkg.PkgPath, Path: l.output, Content: formatted, Model: drawn, previous: l.previous}, nil
 }
 
 // unreadable reports whether some file of l could not be parsed, or the go

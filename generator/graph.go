@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -263,7 +264,7 @@ func (b *builder) expr(e *directive.Expr, upstream *stream, env map[string]*stre
 			next = b.ref(t, cur, env)
 		}
 		if next == nil {
-			b.reportUnknown(e.Terms)
+			b.reportUnknown(e.Terms, upstream == nil, env)
 			return nil
 		}
 		cur = next
@@ -272,35 +273,47 @@ func (b *builder) expr(e *directive.Expr, upstream *stream, env map[string]*stre
 }
 
 // reportUnknown reports the names in terms that are nothing at all, once
-// building stopped at an error: typos are best fixed all at once.
-func (b *builder) reportUnknown(terms []directive.Term) {
-	for _, t := range terms {
+// building stopped at an error: typos are best fixed all at once. head
+// says the first term has nothing flowing in; env maps the names of the
+// inputs in scope to their streams.
+func (b *builder) reportUnknown(terms []directive.Term, head bool, env map[string]*stream) {
+	for i, t := range terms {
 		switch t := t.(type) {
 		case *directive.Ref:
 			if b.a.stages[t.Name] == nil && b.a.pipelines[t.Name] == nil && !b.a.badStages[t.Name] &&
-				!b.reported[t.Pos] && !b.isInput(t.Name) {
-				b.errorf(t.Pos, "%s", b.a.unknownName(t.Name, b.inputNames()))
+				!b.reported[t.Pos] && env[t.Name] == nil {
+				b.errorf(t.Pos, "%s", b.unknown(t.Name, head && i == 0, env))
 			}
 		case *directive.Concat:
 			for _, br := range t.Branches {
-				b.reportUnknown(br.Terms)
+				b.reportUnknown(br.Terms, head && i == 0, env)
 			}
 		}
 	}
 }
 
-// inputNames lists the names of the pipeline's inputs.
-func (b *builder) inputNames() []string {
-	var names []string
-	for _, n := range b.def.inputs {
-		names = append(names, n.name)
+// unknown is the message for a name that is no stage, pipeline or input in
+// scope (env). head says the name starts a branch with nothing flowing in,
+// where an input goes: the message then says how to declare it as one, in
+// the directive of the pipeline being built (the inlined one, inside an
+// inlined pipeline).
+func (b *builder) unknown(name string, head bool, env map[string]*stream) string {
+	declare := ""
+	if head {
+		d := b.p
+		if len(b.path) > 1 {
+			d = b.a.pipelines[b.path[len(b.path)-1]]
+		}
+		var inputs []string
+		for _, in := range d.Inputs {
+			inputs = append(inputs, in.Name)
+		}
+		if !d.HasInputList {
+			inputs = []string{"in"}
+		}
+		declare = fmt.Sprintf("to read another input, declare it: %s(%s)", d.Name.Name, strings.Join(append(inputs, name), ", "))
 	}
-	return names
-}
-
-// isInput reports whether name is an input of the pipeline.
-func (b *builder) isInput(name string) bool {
-	return slices.ContainsFunc(b.def.inputs, func(n *node) bool { return n.name == name })
+	return b.a.unknownName(name, slices.Sorted(maps.Keys(env)), declare)
 }
 
 // ref builds a term that names an input, a stage or a pipeline.
@@ -330,7 +343,7 @@ func (b *builder) ref(t *directive.Ref, cur *stream, env map[string]*stream) *st
 		return b.inline(sub, t, cur, env)
 	}
 	if !b.a.badStages[t.Name] {
-		b.errorf(t.Pos, "%s", b.a.unknownName(t.Name, b.inputNames()))
+		b.errorf(t.Pos, "%s", b.unknown(t.Name, cur == nil, env))
 	} else {
 		b.ok = false
 	}

@@ -75,6 +75,9 @@ func plan(fset *token.FileSet, pkg *types.Package, res *analysis) *templates.Pac
 	}
 
 	for _, def := range res.pipelines {
+		if res.inlinedOnly[def] {
+			continue // only inlined in others, never called: see inlined.go
+		}
 		out.Pipelines = append(out.Pipelines, planPipeline(fset, n, def, queueFor))
 	}
 	return out

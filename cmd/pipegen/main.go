@@ -9,7 +9,11 @@
 //	pipegen graph [flags] [packages]    print each pipeline as a Mermaid flowchart, in Markdown
 //	pipegen version                     print the version
 //
-// Packages are go command patterns (default "."). The usual way to run it
+// Packages are go command patterns (default "."). A first argument that is
+// a plain word (no "." or "/"), but no command, directory, standard-library
+// package, main module path or go meta-pattern (all, std, cmd, tool, work),
+// is taken for a mistyped command: "unknown command chek (did you mean
+// check?)". The usual way to run it
 // is a go:generate line in the package, with pipegen added as a tool of
 // the module (go get -tool github.com/pipegen/pipegen/cmd/pipegen):
 //
@@ -30,24 +34,28 @@
 // stale or broken pipegen_gen.go from an earlier run does not get in the
 // way; a file of that name that pipegen did not write is never touched.
 //
-// check computes the same files and compares them with the disk, for CI;
-// diff shows the differences. graph draws each pipeline: inputs, stages
+// check computes the same files and compares them with the disk, for CI,
+// and names each file that is missing, out of date, or left over from
+// directives that are gone; diff shows the differences. graph draws each pipeline: inputs, stages
 // with their settings, fused stages boxed together, concat and broadcast
 // edges, ordered terms, element types; -o writes it to a file.
 //
 // Exit status: 0 on success; 1 when the packages have problems, or (check,
-// diff) generated code is stale; 2 for a bad command line or a failure to
-// load or write.
+// diff) generated code is missing or stale; 2 for a bad command line (an
+// unknown command or flag, a flag without its value: the message and a
+// usage hint go to standard error) or a failure to load or write.
 package main
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"go/build"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/pipegen/pipegen/generator"
@@ -80,9 +88,12 @@ Flags:
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd := "gen"
 	if len(args) > 0 {
-		switch args[0] {
-		case "gen", "check", "diff", "graph", "version", "help":
+		switch {
+		case slices.Contains(commands, args[0]):
 			cmd, args = args[0], args[1:]
+		case mistypedCommand(args[0]):
+			fmt.Fprintf(stderr, "pipegen: unknown command %s%s\n%s", args[0], suggestCommand(args[0]), usageHint)
+			return 2
 		}
 	}
 	flags := pflag.NewFlagSet("pipegen", pflag.ContinueOnError)
@@ -97,8 +108,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			return 0
+			return 0 // pflag printed the usage
 		}
+		fmt.Fprintf(stderr, "pipegen: %v\n%s", err, usageHint)
 		return 2
 	}
 	switch cmd {
@@ -185,7 +197,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 			if isStale {
 				stale++
-				fmt.Fprintf(stderr, "%s: out of date: run pipegen\n", rel(o.Path))
+				fmt.Fprintf(stderr, "%s: %s\n", rel(o.Path), staleness(o))
 			} else if *verbose {
 				fmt.Fprintf(stderr, "%s: up to date\n", rel(o.Path))
 			}
@@ -219,6 +231,116 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "pipegen: no package has pipegen directives")
 	}
 	return status
+}
+
+// staleness says how the stale generated file of o differs from what it
+// should be.
+func staleness(o *generator.Output) string {
+	switch _, err := os.Stat(o.Path); {
+	case o.Content == nil:
+		return "no directives left: run pipegen to remove it"
+	case os.IsNotExist(err):
+		return "missing: run pipegen"
+	}
+	return "out of date: run pipegen"
+}
+
+// commands are pipegen's subcommands.
+var commands = []string{"gen", "check", "diff", "graph", "version", "help"}
+
+// usageHint ends every complaint about the command line.
+const usageHint = "Run 'pipegen help' for usage.\n"
+
+// goMetaPatterns are the package patterns of the go command that are
+// plain words.
+var goMetaPatterns = []string{"all", "std", "cmd", "tool", "work"}
+
+// mistypedCommand reports whether arg, the first argument, which is no
+// subcommand, cannot be a package pattern but looks like a subcommand: a
+// plain word (no ".", "/" or wildcard) that is no existing directory, no
+// meta-pattern of the go command, no standard-library package and not the
+// path of the main module. Such a word would otherwise be taken for a
+// standard-library import path ("package chek is not in std").
+func mistypedCommand(arg string) bool {
+	if arg == "" || strings.HasPrefix(arg, "-") || slices.Contains(goMetaPatterns, arg) {
+		return false
+	}
+	for _, r := range arg {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	wd, err := getwd()
+	if err != nil {
+		return false
+	}
+	if isDir(filepath.Join(wd, arg)) || isDir(filepath.Join(build.Default.GOROOT, "src", arg)) {
+		return false
+	}
+	return modulePath(wd) != arg
+}
+
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
+}
+
+// modulePath returns the path of the module whose go.mod is in dir or
+// above, or "".
+func modulePath(dir string) string {
+	for {
+		if data, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil {
+			for line := range strings.Lines(string(data)) {
+				if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "module"); ok && rest != "" && (rest[0] == ' ' || rest[0] == '\t') {
+					rest, _, _ = strings.Cut(rest, "//")
+					return strings.Trim(strings.TrimSpace(rest), `"`+"`")
+				}
+			}
+			return ""
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// suggestCommand returns " (did you mean X?)" for the subcommand closest
+// to word, or the list of subcommands when none is close.
+func suggestCommand(word string) string {
+	best, bestDist := "", 3
+	for _, c := range commands {
+		if d := editDistance(strings.ToLower(word), c); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf(" (did you mean %s?)", best)
+	}
+	return "; the commands are " + strings.Join(commands, ", ") + ` (packages are go patterns such as "." or "./...")`
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }
 
 // version is the module version pipegen was built from, as the go command

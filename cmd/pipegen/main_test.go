@@ -102,7 +102,7 @@ func TestGenerateCheckAndRegenerate(t *testing.T) {
 	gen := filepath.Join(dir, "p", "pipegen_gen.go")
 
 	// check before anything is generated: missing.
-	if code, _, stderr := pipegen(t, "check", "./p"); code != 1 || !strings.Contains(stderr, "p/pipegen_gen.go: out of date") {
+	if code, _, stderr := pipegen(t, "check", "./p"); code != 1 || stderr != "p/pipegen_gen.go: missing: run pipegen\n" {
 		t.Fatalf("check without generated file: exit %d, %q", code, stderr)
 	}
 	if code, _, stderr := pipegen(t, "-v", "./p"); code != 0 || !strings.Contains(stderr, "written") {
@@ -127,8 +127,8 @@ func TestGenerateCheckAndRegenerate(t *testing.T) {
 
 	// A changed directive makes the file stale.
 	write(t, filepath.Join(dir, "p", "stages.go"), strings.Replace(stages, "workers=2", "workers=3", 1))
-	if code, _, _ := pipegen(t, "check", "./p"); code != 1 {
-		t.Fatalf("check after a directive changed: exit %d, want 1", code)
+	if code, _, stderr := pipegen(t, "check", "./p"); code != 1 || stderr != "p/pipegen_gen.go: out of date: run pipegen\n" {
+		t.Fatalf("check after a directive changed: exit %d, %q; want 1 and out of date", code, stderr)
 	}
 	if code, _, stderr := pipegen(t, "./p"); code != 0 {
 		t.Fatalf("gen: exit %d, %q", code, stderr)
@@ -188,8 +188,8 @@ func TestNoDirectivesRemovesGeneratedFile(t *testing.T) {
 		t.Fatalf("gen: exit %d, %q", code, stderr)
 	}
 	write(t, filepath.Join(dir, "p", "stages.go"), "package p\n")
-	if code, _, _ := pipegen(t, "check", "./p"); code != 1 {
-		t.Fatalf("check with a leftover generated file: exit %d, want 1", code)
+	if code, _, stderr := pipegen(t, "check", "./p"); code != 1 || stderr != "p/pipegen_gen.go: no directives left: run pipegen to remove it\n" {
+		t.Fatalf("check with a leftover generated file: exit %d, %q; want 1", code, stderr)
 	}
 	if code, _, stderr := pipegen(t, "-v", "./p"); code != 0 || !strings.Contains(stderr, "removed") {
 		t.Fatalf("gen: exit %d, %q", code, stderr)
@@ -234,11 +234,56 @@ func TestCommandLine(t *testing.T) {
 	if code, stdout, _ := pipegen(t, "help"); code != 0 || !strings.Contains(stdout, "--tags") {
 		t.Errorf("help: exit %d, %q", code, stdout)
 	}
-	if code, _, _ := pipegen(t, "--nope"); code != 2 {
-		t.Errorf("unknown flag: exit %d, want 2", code)
-	}
 	if code, _, stderr := pipegen(t, "./does-not-exist"); code == 0 {
 		t.Errorf("missing package: exit 0, %q", stderr)
+	}
+}
+
+// TestBadCommandLine checks that every mistake on the command line exits 2
+// with a message saying what is wrong, and the usage hint, on standard
+// error, and nothing on standard output.
+func TestBadCommandLine(t *testing.T) {
+	module(t, map[string]string{"p/stages.go": stages})
+	const hint = "\nRun 'pipegen help' for usage.\n"
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--bogus"}, "pipegen: unknown flag: --bogus" + hint},
+		{[]string{"gen", "--tags"}, "pipegen: flag needs an argument: --tags" + hint},
+		{[]string{"check", "-x", "./p"}, "pipegen: unknown shorthand flag: 'x' in -x" + hint},
+		{[]string{"chek"}, "pipegen: unknown command chek (did you mean check?)" + hint},
+		{[]string{"graf", "./p"}, "pipegen: unknown command graf (did you mean graph?)" + hint},
+		{[]string{"Diff"}, "pipegen: unknown command Diff (did you mean diff?)" + hint},
+		{[]string{"frobnicate"}, `pipegen: unknown command frobnicate; the commands are gen, check, diff, graph, version, help (packages are go patterns such as "." or "./...")` + hint},
+	} {
+		code, stdout, stderr := pipegen(t, c.args...)
+		if code != 2 || stdout != "" || stderr != c.want {
+			t.Errorf("pipegen %s: exit %d, stdout %q, stderr %q; want exit 2 and stderr %q", strings.Join(c.args, " "), code, stdout, stderr, c.want)
+		}
+	}
+}
+
+// TestWordsThatArePatterns checks that a first argument that is a plain
+// word is still a package pattern when it can be one: a directory, the
+// main module's path, a standard-library package or a meta-pattern of
+// the go command.
+func TestWordsThatArePatterns(t *testing.T) {
+	dir := module(t, map[string]string{"stages.go": stages, "chek/stages.go": strings.Replace(stages, "package p", "package chek", 1)})
+	// A module whose path is a plain word.
+	gomod := read(t, filepath.Join(dir, "go.mod"))
+	write(t, filepath.Join(dir, "go.mod"), strings.Replace(gomod, "module example.com/m", "module hello", 1))
+	if code, _, stderr := pipegen(t, "hello"); code != 0 || !strings.Contains(read(t, filepath.Join(dir, "pipegen_gen.go")), "func Pipe[") {
+		t.Fatalf("pipegen hello (the main module): exit %d, %q", code, stderr)
+	}
+	// A directory of the working directory: the go command takes the
+	// word for an import path, not a directory, and says so.
+	if code, _, stderr := pipegen(t, "chek"); code != 1 || strings.Contains(stderr, "unknown command") {
+		t.Errorf("pipegen chek with a directory chek: exit %d, %q; want the go command's complaint", code, stderr)
+	}
+	// A standard-library package, which has no directives.
+	if code, stdout, stderr := pipegen(t, "errors", "-v"); code != 0 || stdout != "" || stderr != "pipegen: no package has pipegen directives\n" {
+		t.Errorf("pipegen errors: exit %d, %q, %q", code, stdout, stderr)
 	}
 }
 

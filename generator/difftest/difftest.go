@@ -28,8 +28,13 @@
 // seed, the pipeline's directive and the run's plan (inputs, faults,
 // options), and the command that reruns that one run of a kept program
 // (-pipeline P -run K). Pipegen bugs known when the tester was written
-// are tolerated or avoided and counted (the KnownX variables of package
-// harness): set them to false to see them fail.
+// were tolerated or avoided and counted (the KnownX variables of package
+// harness, now false: the fixed behaviour is checked strictly).
+//
+// Pipelines that pipegen must reject are drawn too: those whose elements
+// pass more than pipegen.MaxIndexDepth flatmap and concat levels
+// (harness.DepthError). Each becomes a program of its own, and the
+// generator must reject it with exactly that error (see BUGS.md, 5).
 package difftest
 
 import (
@@ -95,6 +100,9 @@ type Result struct {
 	// Bin is the program, to run it again (-pipeline P -run K).
 	Bin     string
 	Elapsed time.Duration
+	// Rejected is how many pipelines pipegen had to reject (their
+	// programs of their own); a failure to is among Failures.
+	Rejected int
 }
 
 // Failed reports whether the program found anything wrong.
@@ -129,6 +137,9 @@ func Check(ctx context.Context, cfg Config, specs []*harness.Spec) ([]*Result, e
 	start := time.Now()
 	ok := generate(ctx, cfg, specs, results)
 	cfg.logf("generated %d programs in %v", len(specs), time.Since(start).Round(time.Millisecond))
+	if err := checkRejected(ctx, cfg, specs, results); err != nil {
+		return nil, err
+	}
 	start = time.Now()
 	ok = build(ctx, cfg, specs, results, ok)
 	cfg.logf("built %d programs in %v", len(ok), time.Since(start).Round(time.Millisecond))
@@ -156,6 +167,9 @@ const modulePath = "difftest.example/m"
 
 func pkgName(s *harness.Spec) string { return fmt.Sprintf("p%d", s.Seed) }
 
+// rejectedName is the directory of the program of s.Rejected[k].
+func rejectedName(s *harness.Spec, k int) string { return fmt.Sprintf("p%dx%d", s.Seed, k) }
+
 // writeModule writes the scratch module: go.mod replacing pipegen with
 // the repository, its go.sum, and one package main per spec.
 func writeModule(cfg Config, specs []*harness.Spec) error {
@@ -175,6 +189,14 @@ func writeModule(cfg Config, specs []*harness.Spec) error {
 			return fmt.Errorf("seed %d: %w", s.Seed, err)
 		}
 		files[filepath.Join(pkgName(s), "main.go")] = src
+		for k, r := range s.Rejected {
+			name := rejectedName(s, k)
+			src, err := RenderRejected(name, s.Seed, r)
+			if err != nil {
+				return fmt.Errorf("seed %d, rejected pipeline %s: %w", s.Seed, r.Pipeline.Name, err)
+			}
+			files[filepath.Join(name, "main.go")] = src
+		}
 	}
 	for name, data := range files {
 		path := filepath.Join(cfg.Dir, name)
@@ -242,6 +264,79 @@ func generate(ctx context.Context, cfg Config, specs []*harness.Spec, results []
 		}
 	}
 	return ok
+}
+
+// RejectionKind is the Failure.Kind of a pipeline that pipegen should
+// have rejected and did not, or not with the index-depth error alone.
+const RejectionKind = "rejection"
+
+// checkRejected runs the generator on the programs of the pipelines that
+// pipegen must reject (Spec.Rejected), all at once, and requires of each
+// exactly one error: the index-depth error, on a line of a pipeline
+// directive of its file. Anything else (no error, another error, or more)
+// is a failure of the spec's Result.
+func checkRejected(ctx context.Context, cfg Config, specs []*harness.Spec, results []*Result) error {
+	var patterns []string
+	for _, s := range specs {
+		for k := range s.Rejected {
+			patterns = append(patterns, "./"+rejectedName(s, k))
+		}
+	}
+	if len(patterns) == 0 {
+		return nil
+	}
+	start := time.Now()
+	_, err := generator.Generate(ctx, generator.Config{Dir: cfg.Dir, Env: goEnv()}, patterns...)
+	var errs generator.Errors
+	if err != nil && !errors.As(err, &errs) {
+		return fmt.Errorf("generating the rejected programs: %w", err)
+	}
+	for i, s := range specs {
+		for k, r := range s.Rejected {
+			// The program's errors, by its directory (the go command may
+			// spell the scratch directory differently).
+			name := rejectedName(s, k)
+			var got []*generator.Error
+			for _, e := range errs {
+				if filepath.Base(filepath.Dir(e.Pos.Filename)) == name {
+					got = append(got, e)
+				}
+			}
+			if detail := rejectionProblem(got, r.Err.Error()); detail != "" {
+				results[i].Failures = append(results[i].Failures, harness.Failure{
+					Seed: s.Seed, Pipeline: r.Pipeline.Name, Directive: r.Pipeline.Directive(), Kind: RejectionKind,
+					Detail: detail + "\nthe program: " + filepath.Join(cfg.Dir, name, "main.go"),
+				})
+			}
+			results[i].Rejected++
+		}
+	}
+	cfg.logf("checked %d programs pipegen must reject in %v", len(patterns), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// rejectionProblem says what is wrong with the errors got that pipegen
+// reported for the program of a pipeline it must reject: they must be the
+// one error want, in main.go, on a line of a pipeline directive. It
+// returns "" if nothing is wrong.
+func rejectionProblem(got []*generator.Error, want string) string {
+	switch {
+	case len(got) == 0:
+		return "pipegen accepted the pipeline; want the error: " + want
+	case len(got) > 1:
+		return fmt.Sprintf("pipegen reported %d errors; want only: %s\n%s", len(got), want, generator.Errors(got))
+	}
+	e := got[0]
+	if e.Msg != want || filepath.Base(e.Pos.Filename) != "main.go" {
+		return fmt.Sprintf("pipegen rejected the pipeline with: %s\nwant: %s", e, want)
+	}
+	src, err := os.ReadFile(e.Pos.Filename)
+	lines := strings.Split(string(src), "\n")
+	if n := e.Pos.Line; err != nil || n < 1 || n > len(lines) ||
+		!strings.HasPrefix(lines[n-1], "//pipegen:pipeline ") && !strings.HasPrefix(lines[n-1], "//\t| ") {
+		return fmt.Sprintf("pipegen's error is not on a line of a pipeline directive: %s", e)
+	}
+	return ""
 }
 
 // build builds the generated programs into Dir/bin; it returns which were
@@ -351,7 +446,9 @@ type Totals struct {
 	Failures  map[string]int
 	Drops     int
 	Spurious  int
-	Known     map[string]int
+	// Rejected counts the pipelines that pipegen had to reject.
+	Rejected int
+	Known    map[string]int
 	// Hangs counts hung programs or runs; Problems the programs that could
 	// not be generated, built or run to their end.
 	Hangs    int
@@ -363,6 +460,12 @@ func Add(results []*Result) *Totals {
 	t := &Totals{Planned: map[harness.FaultKind]int{}, Fired: map[harness.FaultKind]int{}, Failures: map[string]int{}, Known: map[string]int{}}
 	for _, r := range results {
 		t.Programs++
+		t.Rejected += r.Rejected
+		for _, f := range r.Failures {
+			if f.Kind == RejectionKind {
+				t.Failures[RejectionKind]++
+			}
+		}
 		if r.Hung {
 			t.Hangs++
 		}
@@ -416,6 +519,7 @@ func (t *Totals) String() string {
 	fmt.Fprintf(&b, "wrong errors:      %d\n", t.Failures["error"])
 	fmt.Fprintf(&b, "hook failures:     %d\n", t.Failures["hooks"])
 	fmt.Fprintf(&b, "leaks:             %d\n", t.Failures["leak"])
+	fmt.Fprintf(&b, "must be rejected:  %d (index depth), %d not rejected as they must\n", t.Rejected, t.Failures[RejectionKind])
 	fmt.Fprintf(&b, "hangs:             %d\n", t.Hangs)
 	fmt.Fprintf(&b, "other problems:    %d\n", t.Problems+t.Failures["spec"])
 	for _, k := range slices.Sorted(maps.Keys(t.Known)) {
@@ -438,6 +542,10 @@ func (r *Result) Describe() string {
 	}
 	b.WriteString("\n")
 	for _, f := range r.Failures {
+		if f.Kind == RejectionKind {
+			fmt.Fprintf(&b, "  %s of %s\n    //%s\n    %s\n", f.Kind, f.Pipeline, f.Directive, strings.ReplaceAll(f.Detail, "\n", "\n    "))
+			continue
+		}
 		plan, _ := json.Marshal(f.Plan)
 		fmt.Fprintf(&b, "  %s in run %d of %s\n    //%s\n    %s\n    plan: %s\n    rerun: %s -pipeline %s -run %d\n",
 			f.Kind, f.Run, f.Pipeline, f.Directive, strings.ReplaceAll(tail(f.Detail, 6000), "\n", "\n    "), tail(string(plan), 3000), r.Bin, f.Pipeline, f.Run)

@@ -83,10 +83,59 @@ func Render(spec *harness.Spec) ([]byte, error) {
 		return nil, err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, `// Code written by pipegen's difftest from seed %d. DO NOT EDIT.
+	writeHeader(&b, spec.Seed, fmt.Sprintf(`// Command p%d runs the pipelines of one random spec against the reference
+// interpreter of package harness.`, spec.Seed))
+	for _, f := range spec.Funcs {
+		renderFunc(&b, f)
+	}
+	b.WriteString("\n")
+	for _, p := range spec.Pipelines {
+		renderPipeline(&b, p)
+	}
+	b.WriteString("\nfunc main() {\n\tharness.Main(specJSON, []harness.Entry{\n")
+	for _, p := range spec.Pipelines {
+		renderEntry(&b, p)
+	}
+	b.WriteString("\t})\n}\n\n")
+	fmt.Fprintf(&b, "// specJSON is the spec this program was written from.\nconst specJSON = `%s`\n", js)
+	return formatProgram(b.String())
+}
 
-// Command p%d runs the pipelines of one random spec against the reference
-// interpreter of package harness.
+// RenderRejected writes the program of a pipeline that pipegen must
+// reject: the stage functions and the pipelines of r.Spec, and a main
+// that does nothing. pipegen must reject it with r.Err, and only that.
+// name is the program's directory.
+func RenderRejected(name string, seed int64, r *harness.Rejected) ([]byte, error) {
+	spec := r.Spec(seed)
+	var b strings.Builder
+	writeHeader(&b, seed, fmt.Sprintf(`// Command %s holds pipeline %s, drawn from seed %d, which pipegen must
+// reject: %v.`, name, r.Pipeline.Name, seed, r.Err))
+	for _, f := range spec.Funcs {
+		renderFunc(&b, f)
+	}
+	b.WriteString("\n")
+	for _, p := range spec.Pipelines {
+		renderPipeline(&b, p)
+	}
+	b.WriteString("func main() {}\n")
+	return formatProgram(b.String())
+}
+
+// formatProgram formats the source of a test program.
+func formatProgram(src string) ([]byte, error) {
+	out, err := format.Source([]byte(src))
+	if err != nil {
+		return []byte(src), fmt.Errorf("formatting the test program: %w", err)
+	}
+	return out, nil
+}
+
+// writeHeader writes the start of a test program: its package clause
+// after doc, its imports and the types of the package.
+func writeHeader(b *strings.Builder, seed int64, doc string) {
+	fmt.Fprintf(b, `// Code written by pipegen's difftest from seed %d. DO NOT EDIT.
+
+%s
 package main
 
 import (
@@ -113,25 +162,7 @@ func (r rec) Value() int { return r.v }
 
 // numAlias is an alias element type.
 type numAlias = harness.Num
-`, spec.Seed, spec.Seed)
-	for _, f := range spec.Funcs {
-		renderFunc(&b, f)
-	}
-	b.WriteString("\n")
-	for _, p := range spec.Pipelines {
-		renderPipeline(&b, p)
-	}
-	b.WriteString("\nfunc main() {\n\tharness.Main(specJSON, []harness.Entry{\n")
-	for _, p := range spec.Pipelines {
-		renderEntry(&b, p)
-	}
-	b.WriteString("\t})\n}\n\n")
-	fmt.Fprintf(&b, "// specJSON is the spec this program was written from.\nconst specJSON = `%s`\n", js)
-	src, err := format.Source([]byte(b.String()))
-	if err != nil {
-		return []byte(b.String()), fmt.Errorf("formatting the test program: %w", err)
-	}
-	return src, nil
+`, seed, doc)
 }
 
 // renderFunc writes stage function f, with its hooks.

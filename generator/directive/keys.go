@@ -16,8 +16,12 @@ type item struct {
 	pos  token.Pos // position of text[0]
 }
 
-// keyNames lists the known keys for "unknown key" messages.
-const keyNames = "workers, maxsize, timeout, ontimeout, start or done"
+// keyNames and overrideNames list the keys of a stage directive and
+// those a pipeline may override, for "unknown key" messages.
+const (
+	keyNames      = "workers, maxsize, timeout, ontimeout, start or done"
+	overrideNames = "workers, maxsize, timeout or ontimeout"
+)
 
 // keys checks the settings of a stage directive or, with inPipeline, of a
 // pipeline override, and returns the valid ones in order. Each bad setting
@@ -46,11 +50,15 @@ func (p *fileParser) keys(items []item, inPipeline bool) (keys []Key, rejected [
 			if inPipeline {
 				// These change the shape of the stage function, which
 				// cannot differ between pipelines using it.
-				p.errorf(k.NamePos, "key %q cannot be overridden in a pipeline; set it on the stage directive", k.Name)
+				p.errorf(k.NamePos, "key %q cannot be overridden in a pipeline; set it on the stage directive (a pipeline may override %s)", k.Name, overrideNames)
 				continue
 			}
 		default:
-			p.errorf(k.NamePos, "unknown key %q; want %s", k.Name, keyNames)
+			want := keyNames
+			if inPipeline {
+				want = overrideNames
+			}
+			p.errorf(k.NamePos, "unknown key %q; want %s", k.Name, want)
 			continue
 		}
 		if first, dup := seen[k.Name]; dup {

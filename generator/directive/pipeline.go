@@ -411,10 +411,28 @@ func (p *exprParser) term() Term {
 			r.Args = p.args()
 		}
 		return r
+	case isQualified(w):
+		pkg, fn, _ := strings.Cut(w, ".")
+		p.fail(start, "want a stage, input or pipeline name, got %q: a stage must be a function of this package with a stage directive; wrap %s in one (//pipegen:map above func %s(x T) U { return %s(x) }) and name that", w, w, upperFirst(fn), pkg+"."+fn)
+		return nil // not reached: fail panics
 	default:
 		p.fail(start, "want a stage, input or pipeline name, got %s", p.describe(start))
 		return nil // not reached: fail panics
 	}
+}
+
+// isQualified reports whether w is a qualified name, pkg.Name.
+func isQualified(w string) bool {
+	pkg, name, ok := strings.Cut(w, ".")
+	return ok && token.IsIdentifier(pkg) && token.IsIdentifier(name)
+}
+
+// upperFirst capitalizes the first letter of an ASCII identifier.
+func upperFirst(s string) string {
+	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
+		return string(s[0]-'a'+'A') + s[1:]
+	}
+	return s
 }
 
 // concat parses the rest of "concat(EXPR, ...)"; the word "concat" started

@@ -308,7 +308,7 @@ func TestPipelineErrors(t *testing.T) {
 			src:  "//pipegen:pipeline P = ‸9A\n//pipegen:pipeline Q = A | ‸a.b\n//pipegen:pipeline R = ‸-\n",
 			want: []string{
 				`want a stage, input or pipeline name, got "9A"`,
-				`want a stage, input or pipeline name, got "a.b"`,
+				`want a stage, input or pipeline name, got "a.b": a stage must be a function of this package with a stage directive; wrap a.b in one (//pipegen:map above func B(x T) U { return a.b(x) }) and name that`,
 				`want a stage, input or pipeline name, got "-"`,
 			},
 		},
@@ -394,8 +394,8 @@ func TestPipelineErrors(t *testing.T) {
 			name: "start and done",
 			src:  "//pipegen:pipeline P = A(‸start=newS, ‸done=Close, workers=2)\n",
 			want: []string{
-				`key "start" cannot be overridden in a pipeline; set it on the stage directive`,
-				`key "done" cannot be overridden in a pipeline; set it on the stage directive`,
+				`key "start" cannot be overridden in a pipeline; set it on the stage directive (a pipeline may override workers, maxsize, timeout or ontimeout)`,
+				`key "done" cannot be overridden in a pipeline; set it on the stage directive (a pipeline may override workers, maxsize, timeout or ontimeout)`,
 			},
 			keep: "pipeline P = A(workers=2)",
 		},
@@ -403,7 +403,7 @@ func TestPipelineErrors(t *testing.T) {
 			name: "bad settings",
 			src:  "//pipegen:pipeline P = A(‸wrokers=2) | B(†workers=1, ‸workers=2, maxsize=‸-1, timeout=‸2x, ontimeout=‸x)\n",
 			want: []string{
-				`unknown key "wrokers"; want workers, maxsize, timeout, ontimeout, start or done`,
+				`unknown key "wrokers"; want workers, maxsize, timeout or ontimeout`,
 				`duplicate key "workers" (first at $1)`,
 				`bad value "-1" for maxsize: want an integer from 0 to 16777216`,
 				`bad value "2x" for timeout: want a Go duration such as 500ms or 2s`,

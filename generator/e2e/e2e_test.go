@@ -47,7 +47,8 @@ func noLeaks(t *testing.T) {
 
 // finishing reports whether the goroutine whose stack is g has left its
 // worker: every frame above the closure of pipegen.(*Run).Go belongs to
-// the sync package or the Go runtime (marking the WaitGroup done).
+// the sync package, the Go runtime or the race detector (marking the
+// WaitGroup done).
 func finishing(g string) bool {
 	lines := strings.Split(g, "\n")
 	// lines[0] is the header; then a function line and a file line per
@@ -58,7 +59,8 @@ func finishing(g string) bool {
 			return true
 		}
 		if !strings.HasPrefix(fn, "sync.") && !strings.HasPrefix(fn, "sync/") &&
-			!strings.HasPrefix(fn, "internal/sync.") && !strings.HasPrefix(fn, "runtime.") {
+			!strings.HasPrefix(fn, "internal/sync.") && !strings.HasPrefix(fn, "runtime.") &&
+			!strings.HasPrefix(fn, "internal/race.") { // under -race, WaitGroup.Done tells the detector
 			return false
 		}
 	}

@@ -10,3 +10,4 @@ func B(x int) int { return x }
 //pipegen:pipeline Q A | B
 //pipegen:pipeline R = A B
 //pipegen:pipeline S = A | (B)
+//pipegen:pipeline T = A | strings.ToUpper

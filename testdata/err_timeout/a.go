@@ -15,3 +15,7 @@ func Plain(x int) int { return x }
 func WithCtx(ctx context.Context, x int) int { return x }
 
 //pipegen:pipeline P = Plain(timeout=2s) | WithCtx(ontimeout=fail)
+
+// Q names a stage whose ontimeout lacks a timeout: reported once, on the
+// stage directive, not again here.
+//pipegen:pipeline Q = NoTimeout

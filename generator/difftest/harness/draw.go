@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 )
 
 // DrawConfig says how large a spec to draw.
@@ -75,7 +76,8 @@ func (d *specDrawer) setType(s *dstream, t Type) {
 func (d *specDrawer) chance(pct int) bool { return d.rng.IntN(100) < pct }
 
 // pipeline draws one pipeline and adds it to the spec; it retries when
-// pipegen would reject it for its depth.
+// pipegen would reject it, keeping a pipeline rejected for its depth in
+// Spec.Rejected.
 func (d *specDrawer) pipeline(name string, helper bool) {
 	nfuncs := len(d.spec.Funcs)
 	for attempt := 0; ; attempt++ {
@@ -112,8 +114,11 @@ func (d *specDrawer) pipeline(name string, helper bool) {
 			}
 			return
 		}
-		if errors.Is(err, ErrDeepOutput) {
-			d.spec.Avoided[KnownDeep]++
+		var deep *DepthError
+		if errors.As(err, &deep) {
+			// pipegen must reject it: a program of its own checks that.
+			d.spec.Rejected = append(d.spec.Rejected, &Rejected{Pipeline: p, Err: deep,
+				Funcs: slices.Clone(d.spec.Funcs), Pipelines: slices.Clone(d.spec.Pipelines[:len(d.spec.Pipelines)-1])})
 		}
 		d.spec.Pipelines = d.spec.Pipelines[:len(d.spec.Pipelines)-1]
 		d.spec.Funcs = d.spec.Funcs[:nfuncs]

@@ -221,8 +221,8 @@ func (c *checker) execute(entry *Entry, hang time.Duration, fail func(kind, deta
 // workingGoroutines returns the stacks of the goroutines of a pipeline
 // run that are still at work. Every goroutine a run starts begins in the
 // closure of pipegen.(*Run).Go; one whose frames above that closure all
-// belong to the sync package or the Go runtime has finished its work and
-// is only returning (as in generator/e2e).
+// belong to the sync package, the Go runtime or the race detector has
+// finished its work and is only returning (as in generator/e2e).
 func workingGoroutines() string {
 	buf := make([]byte, 1<<20)
 	all := string(buf[:runtime.Stack(buf, true)])
@@ -243,7 +243,8 @@ func finishing(g string) bool {
 			return true
 		}
 		if !strings.HasPrefix(fn, "sync.") && !strings.HasPrefix(fn, "sync/") &&
-			!strings.HasPrefix(fn, "internal/sync.") && !strings.HasPrefix(fn, "runtime.") {
+			!strings.HasPrefix(fn, "internal/sync.") && !strings.HasPrefix(fn, "runtime.") &&
+			!strings.HasPrefix(fn, "internal/race.") { // under -race, WaitGroup.Done tells the detector
 			return false
 		}
 	}

@@ -1,27 +1,28 @@
 package harness
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"slices"
 	"time"
 )
 
-// KnownDeepOutput avoids pipelines whose output or ordered terms get
-// element indices deeper than MaxDepth. pipegen used to accept them and
-// silently overwrite the deepest position (BUGS.md, 5); it now rejects
-// them with a positioned error, as it does at stages, so they cannot be
-// run at all. When set, Build rejects such pipelines with ErrDeepOutput,
-// and Draw draws another (counting it in Spec.Avoided).
-var KnownDeepOutput = true
+// DepthError is Build's error for a pipeline whose elements pass more
+// than MaxDepth flatmap and concat levels before they reach a stage, an
+// ordered term or the output. pipegen rejects such a pipeline with this
+// error's message, at that term; Draw keeps the pipelines it draws that
+// way in Spec.Rejected, and the tester requires that rejection. (pipegen
+// once accepted such pipelines at the output and at ordered, and silently
+// dropped the deepest index position: BUGS.md, 5.)
+type DepthError struct {
+	// Where names the term as pipegen's message does: the stage's name
+	// ("s3#2"), "ordered", or "the output of P".
+	Where string
+}
 
-// ErrDeepOutput is Build's error for a pipeline whose output or ordered
-// terms get indices deeper than MaxDepth.
-var ErrDeepOutput = errors.New("elements reaching the output or an ordered term pass more than 7 flatmap and concat levels")
-
-// KnownDeep names that avoidance in Spec.Avoided.
-const KnownDeep = "deep-output-index"
+func (e *DepthError) Error() string {
+	return fmt.Sprintf("elements reaching %s have passed more than %d flatmap and concat levels; element indices cannot hold more", e.Where, MaxDepth)
+}
 
 // MaxDepth is pipegen.MaxIndexDepth, which the generator enforces: a
 // pipeline whose elements pass more flatmap and concat levels is an error.
@@ -106,8 +107,8 @@ type builder struct {
 }
 
 // Build builds the graph of pipeline p of spec, or returns an error for a
-// pipeline that pipegen would reject for its depth or for an ordered term
-// right after another.
+// pipeline that pipegen would reject for its depth (a *DepthError) or for
+// an ordered term right after another.
 func Build(spec *Spec, p *Pipeline) (*Graph, error) {
 	b := &builder{spec: spec, g: &Graph{P: p, Uses: map[int][]*Node{}}, shared: map[sharedKey]*stream{}, uses: map[string]int{}, noFuse: spec.NoFuse}
 	env := map[string]*stream{}
@@ -124,11 +125,9 @@ func Build(spec *Spec, p *Pipeline) (*Graph, error) {
 	if err != nil {
 		return nil, err
 	}
-	if KnownDeepOutput {
-		for _, pt := range out.parts {
-			if pt.N.Depth+len(pt.Branches) > MaxDepth {
-				return nil, ErrDeepOutput
-			}
+	for _, pt := range out.parts {
+		if pt.N.Depth+len(pt.Branches) > MaxDepth {
+			return nil, &DepthError{Where: "the output of " + p.Name}
 		}
 	}
 	if out.each != nil {
@@ -217,7 +216,7 @@ func (b *builder) stage(f *Func, t *Term, cur *stream) (*stream, error) {
 		n.Depth++
 	}
 	if n.Depth > MaxDepth {
-		return nil, fmt.Errorf("elements reaching %s pass more than %d flatmap and concat levels", name, MaxDepth)
+		return nil, &DepthError{Where: name}
 	}
 	b.g.Nodes = append(b.g.Nodes, n)
 	b.g.Uses[f.ID] = append(b.g.Uses[f.ID], n)
@@ -240,8 +239,8 @@ func (b *builder) ordered(cur *stream) (*stream, error) {
 	b.orders++
 	n := &Node{Kind: NOrdered, Name: fmt.Sprintf("ordered#%d", b.orders)}
 	b.connect(n, cur)
-	if KnownDeepOutput && n.Depth > MaxDepth {
-		return nil, ErrDeepOutput
+	if n.Depth > MaxDepth {
+		return nil, &DepthError{Where: "ordered"}
 	}
 	b.g.Nodes = append(b.g.Nodes, n)
 	return &stream{parts: []Part{{N: n}}}, nil

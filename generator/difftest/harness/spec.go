@@ -222,6 +222,55 @@ type Spec struct {
 	// Avoided counts the pipelines drawn differently to avoid a known
 	// pipegen bug (see KnownFusedEachErr).
 	Avoided map[string]int `json:"avoided,omitempty"`
+	// Rejected are the pipelines drawn that pipegen must reject (and that
+	// were drawn again for Pipelines): each becomes a program of its own,
+	// which the generator must reject with exactly the expected error.
+	// The test programs do not need them.
+	Rejected []*Rejected `json:"-"`
+}
+
+// Rejected is a pipeline that pipegen must reject, with what its program
+// needs: the stage functions as they were when it was drawn (the
+// drawer then draws others in their place), and the pipelines drawn
+// before it, which it may name.
+type Rejected struct {
+	Pipeline *Pipeline
+	// Err is the error pipegen must report, and only that one.
+	Err error
+	// Funcs and Pipelines are those of the spec when it was drawn.
+	Funcs     []*Func
+	Pipelines []*Pipeline
+}
+
+// Spec returns the spec of the program of r: its functions, and the
+// pipelines that r's pipeline names, directly or not, followed by it.
+func (r *Rejected) Spec(seed int64) *Spec {
+	s := &Spec{Seed: seed, Funcs: r.Funcs}
+	named := map[string]bool{}
+	var walk func(e Expr)
+	walk = func(e Expr) {
+		for _, t := range e {
+			if t.Op == OpPipe && !named[t.Name] {
+				named[t.Name] = true
+				for _, p := range r.Pipelines {
+					if p.Name == t.Name {
+						walk(p.Expr)
+					}
+				}
+			}
+			for _, br := range t.Branches {
+				walk(br)
+			}
+		}
+	}
+	walk(r.Pipeline.Expr)
+	for _, p := range r.Pipelines {
+		if named[p.Name] {
+			s.Pipelines = append(s.Pipelines, p)
+		}
+	}
+	s.Pipelines = append(s.Pipelines, r.Pipeline)
+	return s
 }
 
 // Func returns the function with the given ID.
