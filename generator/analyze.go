@@ -129,7 +129,7 @@ func analyze(fset *token.FileSet, l *loaded, files []*directive.File) (*analysis
 // predeclaredUsed are the predeclared identifiers that generated code
 // uses: a package-level declaration of one of them would change its
 // meaning there.
-var predeclaredUsed = []string{"any", "bool", "close", "error", "false", "int", "make", "nil", "true", "uint64"}
+var predeclaredUsed = []string{"bool", "error", "false", "int", "len", "nil", "string", "true", "uint64", "uint8"}
 
 // stage checks one stage directive and its function's signature.
 func (a *analyzer) stage(d *directive.Stage) {

@@ -22,6 +22,8 @@ func fuse(def *pipelineDef) {
 			a.fused = append(a.fused, b)
 			a.targets = b.targets
 			a.out = b.out
+			// What the group yields has the index levels of its last stage.
+			a.depth = b.depth
 			for _, t := range b.targets {
 				for j, p := range t.q.producers {
 					if p == b {

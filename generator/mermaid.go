@@ -66,7 +66,7 @@ func writeFlowchart(b *strings.Builder, pkg *templates.Package, p *templates.Pip
 		b.WriteString("    end\n")
 	}
 	if p.Out != nil {
-		fmt.Fprintf(b, "    out([%s])\n", quote("output: "+typeName(p.Out.Queue.Type)))
+		fmt.Fprintf(b, "    out([%s])\n", quote("output: "+typeName(p.Out.Item.Type)))
 	}
 	// The edge into a fused group goes to its first stage; out of it,
 	// from its last.
@@ -81,7 +81,7 @@ func writeFlowchart(b *strings.Builder, pkg *templates.Package, p *templates.Pip
 	}
 	edges := func(from string, targets []*templates.Target) {
 		for _, t := range targets {
-			label := typeName(t.Edge.Queue.Type)
+			label := typeName(t.Edge.Item.Type)
 			if len(t.Branches) > 0 {
 				// Outermost concat first: branch 1.2 is the second branch
 				// of the concat in the first branch.

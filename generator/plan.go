@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -59,33 +60,44 @@ func plan(fset *token.FileSet, pkg *types.Package, res *analysis) *templates.Pac
 	n := newNames(pkg, res.pending)
 	out := &templates.Package{Path: pkg.Path(), Name: pkg.Name()}
 
-	// One queue type per element type, shared by all pipelines.
-	queueFor := func(t types.Type) *templates.Queue {
-		for _, q := range out.Queues {
-			if types.Identical(q.Type, t) {
-				return q
+	// One item type per element type and what travels with it, shared by
+	// all pipelines.
+	itemFor := func(t types.Type, indexed bool, shares int, mark bool) *templates.Item {
+		for _, it := range out.Items {
+			if types.Identical(it.Type, t) && it.Indexed == indexed && it.Shares == shares && it.Mark == mark {
+				return it
 			}
 		}
-		base := templates.Ident(t)
-		name := n.get(base + "Queue")
-		q := &templates.Queue{Type: t, Name: name, New: n.get("new" + upperFirst(name)),
-			Writer: n.get(base + "Writer"), Reader: n.get(base + "Reader")}
-		out.Queues = append(out.Queues, q)
-		return q
+		suffix := ""
+		if indexed {
+			suffix += "Indexed"
+		}
+		switch {
+		case mark:
+			suffix += "Term"
+		case shares > 0:
+			suffix += "Ordered"
+		}
+		if shares > 1 {
+			suffix += fmt.Sprint(shares)
+		}
+		it := &templates.Item{Type: t, Name: n.get(templates.Ident(t) + suffix + "Item"), Indexed: indexed, Shares: shares, Mark: mark}
+		out.Items = append(out.Items, it)
+		return it
 	}
 
 	for _, def := range res.pipelines {
 		if res.inlinedOnly[def] {
-			continue // only inlined in others, never called: see inlined.go
+			continue
 		}
-		out.Pipelines = append(out.Pipelines, planPipeline(fset, n, def, queueFor))
+		out.Pipelines = append(out.Pipelines, planPipeline(fset, n, def, itemFor))
 	}
 	return out
 }
 
 // planPipeline names the parts of one pipeline and turns its graph into
 // the model.
-func planPipeline(fset *token.FileSet, n *names, def *pipelineDef, queueFor func(types.Type) *templates.Queue) *templates.Pipeline {
+func planPipeline(fset *token.FileSet, n *names, def *pipelineDef, itemFor func(t types.Type, indexed bool, shares int, mark bool) *templates.Item) *templates.Pipeline {
 	name := def.dir.Name.Name
 	base := lowerFirst(name)
 	p := &templates.Pipeline{
@@ -97,15 +109,60 @@ func planPipeline(fset *token.FileSet, n *names, def *pipelineDef, queueFor func
 		StagesVar: n.get(base + "Stages"),
 	}
 	// Members of the run struct only need to be unique within it; the
-	// promoted methods of pipegen.Run are all exported, ours are not.
+	// promoted methods of pipegenimpl.Run are all exported, ours are not.
 	members := &names{taken: map[string]bool{"out": true}}
 
+	// The ordered terms, first, so that edges can name them.
+	terms := map[*node]*templates.Stage{}
+	for _, nd := range def.nodes {
+		if nd.kind == orderedNode {
+			terms[nd] = &templates.Stage{
+				Name:       nd.name,
+				Kind:       templates.Ordered,
+				Where:      where(fset, nd.pos),
+				Worker:     members.get("orderedWorker"),
+				OrderField: members.get("order"),
+				Sources:    nd.sources,
+				Workers:    1,
+				TermNo:     len(terms) + 1,
+			}
+		}
+	}
+	// termsOf lists the ordered terms whose shares the items of q carry:
+	// the terms q leads to without passing another source of theirs.
+	termsOf := func(q *queue) []*templates.Stage {
+		var list []*templates.Stage
+		if q.consumer == nil {
+			return nil
+		}
+		if q.consumer.kind == orderedNode {
+			return []*templates.Stage{terms[q.consumer]}
+		}
+		for _, u := range q.consumer.orders {
+			if u.source < 0 {
+				list = append(list, terms[u.o])
+			}
+		}
+		return list
+	}
 	edges := map[*queue]*templates.Edge{}
 	edgeFor := func(q *queue) *templates.Edge {
 		if e := edges[q]; e != nil {
 			return e
 		}
-		e := &templates.Edge{Queue: queueFor(q.elem)}
+		// Items carry their source position alone when nothing upstream
+		// gave them a level below it: no flatmap, no concat branch.
+		indexed := false
+		for _, p := range q.producers {
+			for _, t := range p.targets {
+				if t.q == q && (p.depth > 0 || len(t.branches) > 0) {
+					indexed = true
+				}
+			}
+		}
+		ts := termsOf(q)
+		mark := q.consumer != nil && q.consumer.kind == orderedNode
+		e := &templates.Edge{Item: itemFor(q.elem, indexed, len(ts), mark), Terms: ts}
 		switch {
 		case q.consumer == nil:
 			e.Field = "out"
@@ -117,21 +174,13 @@ func planPipeline(fset *token.FileSet, n *names, def *pipelineDef, queueFor func
 			e.Consumer = q.consumer.name
 			e.Field = members.get(lowerFirst(q.consumer.fn.name) + "In")
 		}
-		for _, prod := range q.producers {
-			if prod.kind == stageNode {
-				e.ProducerStages = append(e.ProducerStages, prod.name)
-			} else {
-				e.ProducerSingles++
-			}
-		}
 		edges[q] = e
 		return e
 	}
-	orderFields := map[*node]string{}
 	orders := func(nd *node) []*templates.OrderUse {
 		var list []*templates.OrderUse
 		for _, u := range nd.orders {
-			list = append(list, &templates.OrderUse{Field: orderFields[u.o], Copies: u.copies, Source: u.source})
+			list = append(list, &templates.OrderUse{Term: terms[u.o], Copies: u.copies, Source: u.source})
 		}
 		return list
 	}
@@ -141,6 +190,36 @@ func planPipeline(fset *token.FileSet, n *names, def *pipelineDef, queueFor func
 			ts = append(ts, &templates.Target{Edge: edgeFor(t.q), Branches: t.branches})
 		}
 		return ts
+	}
+	// extra lists the inputs of the ordered terms a node sends tombstones
+	// or the end of a source to.
+	extra := func(nd *node) []*templates.Edge {
+		var list []*templates.Edge
+		for _, u := range nd.orders {
+			list = append(list, edgeFor(u.o.in))
+		}
+		return list
+	}
+	// producer counts the goroutines of a node as producers of every
+	// queue it sends to.
+	producer := func(nd *node, ts []*templates.Target, ex []*templates.Edge) {
+		var seen []*templates.Edge
+		for _, t := range ts {
+			seen = append(seen, t.Edge)
+		}
+		seen = append(seen, ex...)
+		var done []*templates.Edge
+		for _, e := range seen {
+			if slices.Contains(done, e) {
+				continue
+			}
+			done = append(done, e)
+			if nd.kind == stageNode {
+				e.ProducerStages = append(e.ProducerStages, nd.name)
+			} else {
+				e.ProducerSingles++
+			}
+		}
 	}
 
 	for _, in := range def.inputs {
@@ -157,17 +236,9 @@ func planPipeline(fset *token.FileSet, n *names, def *pipelineDef, queueFor func
 	}
 	for _, nd := range def.nodes {
 		if nd.kind == orderedNode {
-			orderFields[nd] = members.get("order")
-			p.Stages = append(p.Stages, &templates.Stage{
-				Name:       nd.name,
-				Kind:       templates.Ordered,
-				Where:      where(fset, nd.pos),
-				Worker:     members.get("orderedWorker"),
-				In:         edgeFor(nd.in),
-				OrderField: orderFields[nd],
-				Sources:    nd.sources,
-				Workers:    1,
-			})
+			st := terms[nd]
+			st.In = edgeFor(nd.in)
+			p.Stages = append(p.Stages, st)
 			continue
 		}
 		st := stageModel(fset, nd, members)
@@ -182,10 +253,14 @@ func planPipeline(fset *token.FileSet, n *names, def *pipelineDef, queueFor func
 	for i, in := range def.inputs {
 		p.Inputs[i].Targets = targets(in)
 		p.Inputs[i].Orders = orders(in)
+		p.Inputs[i].Extra = extra(in)
+		producer(in, p.Inputs[i].Targets, p.Inputs[i].Extra)
 	}
 	for i, nd := range def.nodes {
 		p.Stages[i].Targets = targets(nd)
 		p.Stages[i].Orders = orders(nd)
+		p.Stages[i].Extra = extra(nd)
+		producer(nd, p.Stages[i].Targets, p.Stages[i].Extra)
 	}
 	if def.out != nil {
 		p.Out = edgeFor(def.out)

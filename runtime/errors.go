@@ -22,8 +22,12 @@ type StageError struct {
 	// Worker is the index (from 0) of the worker goroutine that failed, or -1
 	// for an input.
 	Worker int
-	// Index identifies the element being processed when the failure happened.
+	// Index identifies the element being processed when the failure
+	// happened; it is the zero Index for a failure of a worker hook.
 	Index Index
+	// Hook names the worker hook that failed: the stage's start function
+	// or done method; "" for a failure on an element.
+	Hook string
 	// Err is the error returned by the stage function or input sequence. For a
 	// panic it is the panic value when that is an error, else an error that
 	// describes the value.
@@ -39,9 +43,14 @@ type StageError struct {
 func (e *StageError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "pipeline %s: ", e.Pipeline)
-	if e.Worker < 0 {
+	switch {
+	case e.Stage == StatsStage:
+		fmt.Fprintf(&b, "statistics report: ")
+	case e.Worker < 0:
 		fmt.Fprintf(&b, "input %s, element %s: ", e.Stage, e.Index)
-	} else {
+	case e.Hook != "":
+		fmt.Fprintf(&b, "stage %s, worker %d, hook %s: ", e.Stage, e.Worker, e.Hook)
+	default:
 		fmt.Fprintf(&b, "stage %s, worker %d, element %s: ", e.Stage, e.Worker, e.Index)
 	}
 	if e.Panic != nil {
@@ -62,14 +71,9 @@ func (e *StageError) Unwrap() error {
 	return e.Err
 }
 
-// panicError describes a panic value that is not an error.
-type panicError struct {
-	value any
-}
-
-func (p panicError) Error() string {
-	return fmt.Sprintf("panic: %v", p.value)
-}
+// StatsStage is the Stage of the error of a call whose statistics report
+// (see [Stats]) panicked.
+const StatsStage = "Stats"
 
 // TimeoutError is the error of an element whose stage function ran past
 // the stage's timeout, when the stage says ontimeout=fail. It unwraps to

@@ -36,12 +36,12 @@ func TestStageErrorError(t *testing.T) {
 		},
 		{
 			name: "panic with a string",
-			err:  &StageError{Pipeline: "P", Stage: "S", Worker: 1, Index: SourceIndex(5), Err: panicError{"boom"}, Panic: "boom"},
+			err:  &StageError{Pipeline: "P", Stage: "S", Worker: 1, Index: SourceIndex(5), Err: errors.New("panic: boom"), Panic: "boom"},
 			want: "pipeline P: stage S, worker 1, element 5: panic: boom",
 		},
 		{
 			name: "panic with an int",
-			err:  &StageError{Pipeline: "P", Stage: "S", Worker: 1, Index: SourceIndex(5), Err: panicError{42}, Panic: 42},
+			err:  &StageError{Pipeline: "P", Stage: "S", Worker: 1, Index: SourceIndex(5), Err: errors.New("panic: 42"), Panic: 42},
 			want: "pipeline P: stage S, worker 1, element 5: panic: 42",
 		},
 		{
@@ -50,8 +50,18 @@ func TestStageErrorError(t *testing.T) {
 			want: "pipeline P: stage S, worker 1, element 5: panic: bad input",
 		},
 		{
+			name: "failing start hook",
+			err:  &StageError{Pipeline: "P", Stage: "Lookup", Worker: 1, Hook: "dialConn", Err: errBad},
+			want: "pipeline P: stage Lookup, worker 1, hook dialConn: bad input",
+		},
+		{
+			name: "statistics report",
+			err:  &StageError{Pipeline: "P", Stage: StatsStage, Worker: -1, Err: errBad},
+			want: "pipeline P: statistics report: bad input",
+		},
+		{
 			name: "panic in an input",
-			err:  &StageError{Pipeline: "P", Stage: "in", Worker: -1, Index: SourceIndex(9), Err: panicError{"boom"}, Panic: "boom"},
+			err:  &StageError{Pipeline: "P", Stage: "in", Worker: -1, Index: SourceIndex(9), Err: errors.New("panic: boom"), Panic: "boom"},
 			want: "pipeline P: input in, element 9: panic: boom",
 		},
 	}
@@ -61,12 +71,6 @@ func TestStageErrorError(t *testing.T) {
 				t.Errorf("Error() =\n\t%q\nwant\n\t%q", got, tt.want)
 			}
 		})
-	}
-}
-
-func TestPanicErrorError(t *testing.T) {
-	if got, want := (panicError{"boom"}).Error(), "panic: boom"; got != want {
-		t.Errorf("panicError.Error() = %q, want %q", got, want)
 	}
 }
 

@@ -1,7 +1,6 @@
 package pipegen_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -48,48 +47,4 @@ func ExampleStageError() {
 	// Output:
 	// stage Decode failed on element 3: file does not exist
 	// true
-}
-
-// In a program, options go to a generated pipeline:
-//
-//	err := Thumbnails(ctx, files, pipegen.Workers("Decode", 8))
-//
-// The examples below use NewRun, which the generated code calls with its
-// stages' settings, to show the result.
-
-func ExampleWorkers() {
-	stages := []pipegen.StageConfig{{Name: "Decode", Workers: 4, MaxSize: pipegen.DefaultMaxSize}}
-	opts := []pipegen.Option{pipegen.Workers("Decode", 8)}
-
-	run, err := pipegen.NewRun(context.Background(), "Thumbnails", stages, opts)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer run.Stop()
-	fmt.Println(run.Workers("Decode"))
-	// Output: 8
-}
-
-func ExampleMaxSize() {
-	stages := []pipegen.StageConfig{{Name: "Save", Workers: 1, MaxSize: pipegen.DefaultMaxSize}}
-	opts := []pipegen.Option{pipegen.MaxSize("Save", 0)} // hand over synchronously
-
-	run, err := pipegen.NewRun(context.Background(), "Thumbnails", stages, opts)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer run.Stop()
-	fmt.Println(run.MaxSize("Save"))
-	// Output: 0
-}
-
-func ExampleOption() {
-	stages := []pipegen.StageConfig{{Name: "Decode", Workers: 4, MaxSize: pipegen.DefaultMaxSize}}
-	opts := []pipegen.Option{pipegen.Workers("Resize", 2), pipegen.MaxSize("Decode", -1)}
-
-	_, err := pipegen.NewRun(context.Background(), "Thumbnails", stages, opts)
-	fmt.Println(err)
-	// Output: pipeline Thumbnails: bad option: Workers("Resize", 2): no stage named "Resize" (stages: Decode); MaxSize("Decode", -1): maxsize must be from 0 to 16777216
 }

@@ -2,172 +2,139 @@ package pipegen
 
 import (
 	"fmt"
-	"strings"
 	"time"
+
+	"github.com/pipegen/pipegen/runtime/internal/config"
 )
 
 // DefaultMaxSize is the capacity, in elements, of a stage's input queue when
-// its directive sets no maxsize. Queues are never unbounded: this bounds how
+// its directive sets no maxsize, and of a pipeline's output queue unless
+// [OutputSize] says otherwise. Queues are never unbounded: this bounds how
 // far a fast stage may run ahead of a slow one.
 const DefaultMaxSize = 1024
 
+// DefaultMaxBatch is the largest batch, in elements, that queues move at
+// once unless [MaxBatch] says otherwise. A hand-over between goroutines
+// costs hundreds of nanoseconds on small machines; batches of 256 make
+// that a nanosecond or two per element.
+const DefaultMaxBatch = 256
+
 // Limits on stage settings, checked when code is generated and when a
-// call starts. They keep a mistyped number from becoming a crash (a
-// channel too large to make) rather than limit real pipelines.
+// call starts. They keep a mistyped number from becoming a crash rather
+// than limit real pipelines.
 const (
 	MaxWorkers   = 1 << 16
 	MaxQueueSize = 1 << 24
 )
 
-// StageConfig is a stage's settings as its directives give them. Generated
-// code lists one per stage; [Option] values may change them for one call.
-type StageConfig struct {
-	// Name is the stage's name, as options refer to it.
-	Name string
-	// Workers is the number of goroutines that run the stage (at least 1).
-	Workers int
-	// MaxSize is the capacity of the stage's input queue, in elements.
-	MaxSize int
-	// FusedInto names the stage whose workers also run this one, which then
-	// has neither workers nor a queue of its own; "" for most stages.
-	FusedInto string
-}
-
 // An Option changes how one call of a generated pipeline runs. Options are
 // checked when the call starts: an option naming a stage the pipeline does
-// not have, or with a value out of range, makes the call fail at once with an
-// error that says so.
-type Option func(*options)
-
-// options collects what the Options of one call asked for.
-type options struct {
-	settings    []setting
-	onTimeout   func(stage string, index Index)
-	maxBatch    int
-	statsEvery  time.Duration
-	statsReport func(Snapshot)
-}
-
-// OnTimeout makes the pipeline call f for every element that a stage with
-// a timeout (and the default ontimeout=drop) drops because its function
-// ran past the deadline. f is called from the stage's workers, so it must
-// be safe for concurrent use, and quick.
-func OnTimeout(f func(stage string, index Index)) Option {
-	return func(o *options) { o.onTimeout = f }
-}
-
-// MaxBatch sets the largest number of elements that the call's queues
-// move at once (1 to [MaxQueueSize]; the default is [DefaultMaxBatch]).
-// MaxBatch(1) hands every element over on its own: the lowest latency,
-// at a higher cost per element. It matters for an input that yields
-// elements slowly, when the first stage is busy: an element the input
-// yields then waits in its batch until the batch is full, a worker of the
-// first stage asks for more, or the input yields again.
-func MaxBatch(n int) Option {
-	return func(o *options) {
-		if n < 1 || n > MaxQueueSize {
-			o.settings = append(o.settings, setting{
-				option: fmt.Sprintf("MaxBatch(%d)", n),
-				call:   true,
-				apply:  func(*StageConfig) error { return fmt.Errorf("must be from 1 to %d", MaxQueueSize) },
-			})
-			return
-		}
-		o.maxBatch = n
-	}
-}
-
-// setting is one override asked for by an Option.
-type setting struct {
-	option string // as the caller wrote it, for error messages
-	stage  string
-	call   bool // a setting of the whole call, not of a stage
-	apply  func(*StageConfig) error
-}
+// not have, or with a value out of range, makes the call fail at once with
+// an error that says so.
+//
+// An option naming a stage that pipegen fused into the stage before it
+// (they run in the same workers, see the README) applies to the whole
+// fused group.
+type Option func(*config.Options)
 
 // Workers sets the number of goroutines of the named stage (1 to
 // [MaxWorkers]).
 func Workers(stage string, n int) Option {
-	return intSetting("Workers", "workers", stage, n, 1, MaxWorkers, func(c *StageConfig) { c.Workers = n })
+	return stageSetting(fmt.Sprintf("Workers(%q, %d)", stage, n), stage, func(c *config.StageConfig) error {
+		if n < 1 || n > MaxWorkers {
+			return fmt.Errorf("workers must be from 1 to %d", MaxWorkers)
+		}
+		c.Workers = n
+		return nil
+	})
 }
 
 // MaxSize sets the capacity of the named stage's input queue, in elements
-// (0 to [MaxQueueSize]; 0 makes every hand-over synchronous).
+// (0 to [MaxQueueSize]; 0 makes every hand-over synchronous). A queue's
+// memory grows with what it holds, up to that many elements.
 func MaxSize(stage string, n int) Option {
-	return intSetting("MaxSize", "maxsize", stage, n, 0, MaxQueueSize, func(c *StageConfig) { c.MaxSize = n })
+	return stageSetting(fmt.Sprintf("MaxSize(%q, %d)", stage, n), stage, func(c *config.StageConfig) error {
+		if n < 0 || n > MaxQueueSize {
+			return fmt.Errorf("maxsize must be from 0 to %d", MaxQueueSize)
+		}
+		c.MaxSize = n
+		return nil
+	})
 }
 
-// intSetting is an Option that sets one integer setting of a stage, within
-// [lo, hi].
-func intSetting(option, key, stage string, n, lo, hi int, set func(*StageConfig)) Option {
-	return func(o *options) {
-		o.settings = append(o.settings, setting{
-			option: fmt.Sprintf("%s(%q, %d)", option, stage, n),
-			stage:  stage,
-			apply: func(c *StageConfig) error {
-				if n < lo || n > hi {
-					return fmt.Errorf("%s must be from %d to %d", key, lo, hi)
-				}
-				set(c)
-				return nil
-			},
-		})
+// Timeout sets the per-element deadline of the named stage, which must
+// declare one with timeout= in its directive (only such a stage takes a
+// context that carries the deadline, and watches for it). d must be
+// positive.
+func Timeout(stage string, d time.Duration) Option {
+	return stageSetting(fmt.Sprintf("Timeout(%q, %v)", stage, d), stage, func(c *config.StageConfig) error {
+		if c.Timeout == 0 {
+			return fmt.Errorf("stage %s has no timeout= in its directive; add one (it needs a context.Context parameter) to set it at run time", c.Name)
+		}
+		if d <= 0 {
+			return fmt.Errorf("the timeout must be positive")
+		}
+		c.Timeout = d
+		return nil
+	})
+}
+
+// stageSetting is an Option that changes one stage's settings.
+func stageSetting(option, stage string, apply func(*config.StageConfig) error) Option {
+	return func(o *config.Options) {
+		o.Settings = append(o.Settings, config.Setting{Option: option, Stage: stage, Apply: apply})
 	}
 }
 
-// configure returns the stages of pipeline with opts applied, and the
-// options, or an error naming every option that does not fit the
-// pipeline.
-func configure(pipeline string, stages []StageConfig, opts []Option) ([]StageConfig, *options, error) {
-	var o options
-	for _, opt := range opts {
-		if opt != nil {
-			opt(&o)
+// callSetting is an Option for the whole call: it checks the value when
+// the call starts, and records it.
+func callSetting(option string, check func() error, set func(*config.Options)) Option {
+	return func(o *config.Options) {
+		if err := check(); err != nil {
+			o.Settings = append(o.Settings, config.Setting{Option: option, Apply: func(*config.StageConfig) error { return err }})
+			return
 		}
+		set(o)
 	}
-	resolved := append([]StageConfig(nil), stages...)
-	var problems []string
-	for _, s := range o.settings {
-		if s.call {
-			// A setting of the whole call, rejected when it was made.
-			problems = append(problems, fmt.Sprintf("%s: %v", s.option, s.apply(nil)))
-			continue
-		}
-		i := stageIndex(resolved, s.stage)
-		if i < 0 {
-			problems = append(problems, fmt.Sprintf("%s: no stage named %q (stages: %s)", s.option, s.stage, stageNames(stages)))
-			continue
-		}
-		if into := resolved[i].FusedInto; into != "" {
-			problems = append(problems, fmt.Sprintf("%s: stage %s runs in the workers of stage %s, with no queue between them (pipegen fused them): set it on %s, or generate with pipegen --nofuse", s.option, s.stage, into, into))
-			continue
-		}
-		if err := s.apply(&resolved[i]); err != nil {
-			problems = append(problems, fmt.Sprintf("%s: %v", s.option, err))
-		}
-	}
-	if problems != nil {
-		return nil, nil, fmt.Errorf("pipeline %s: bad option: %s", pipeline, strings.Join(problems, "; "))
-	}
-	if o.maxBatch == 0 {
-		o.maxBatch = DefaultMaxBatch
-	}
-	return resolved, &o, nil
 }
 
-func stageIndex(stages []StageConfig, name string) int {
-	for i, s := range stages {
-		if s.Name == name {
-			return i
+// MaxBatch sets the largest number of elements that the call's queues
+// move at once (1 to [MaxQueueSize]; the default is [DefaultMaxBatch]). It
+// is a tuning knob: batching never holds an element back from a consumer
+// that waits for it, whatever the size. Smaller batches cost more per
+// element and keep less memory in flight.
+func MaxBatch(n int) Option {
+	return callSetting(fmt.Sprintf("MaxBatch(%d)", n), func() error {
+		if n < 1 || n > MaxQueueSize {
+			return fmt.Errorf("must be from 1 to %d", MaxQueueSize)
 		}
-	}
-	return -1
+		return nil
+	}, func(o *config.Options) { o.MaxBatch = n })
 }
 
-func stageNames(stages []StageConfig) string {
-	names := make([]string, len(stages))
-	for i, s := range stages {
-		names[i] = s.Name
-	}
-	return strings.Join(names, ", ")
+// OutputSize sets the capacity, in elements, of the queue between the
+// pipeline's last stage and the caller's loop (0 to [MaxQueueSize]; the
+// default is [DefaultMaxSize]).
+func OutputSize(n int) Option {
+	return callSetting(fmt.Sprintf("OutputSize(%d)", n), func() error {
+		if n < 0 || n > MaxQueueSize {
+			return fmt.Errorf("must be from 0 to %d", MaxQueueSize)
+		}
+		return nil
+	}, func(o *config.Options) { o.OutputSize, o.OutputSizeSet = n, true })
 }
+
+// OnTimeout makes the pipeline call f for every element that a stage with
+// a timeout (and the default ontimeout=drop) drops because its function
+// ran past the deadline: f learns the stage, the element's index and the
+// element itself (the value the stage was called with). f is called from
+// the stage's workers, so it must be safe for concurrent use, and quick.
+func OnTimeout(f func(stage string, index Index, element any)) Option {
+	return func(o *config.Options) { o.OnTimeout = f }
+}
+
+// DefaultWindow is how many source positions an ordered term lets be in
+// flight at once: the elements of later positions wait at their sources
+// until the earliest position not yet emitted has been. It bounds the
+// memory of the reorder buffer, even when one element is very slow.
+const DefaultWindow = 1024

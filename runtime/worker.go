@@ -22,18 +22,3 @@ type StageStatus struct {
 	// running.
 	ActiveWorkers int
 }
-
-// WorkerStarted records that a worker of stage has started (its start
-// function succeeded); [Run.WorkerDone] records its end.
-func (r *Run) WorkerStarted(stage string) {
-	r.active[stageIndex(r.stages, stage)].Add(1)
-}
-
-// WorkerDone records that a started worker of stage is ending and returns
-// the status to pass to its done method.
-func (r *Run) WorkerDone(stage string) StageStatus {
-	left := r.active[stageIndex(r.stages, stage)].Add(-1)
-	// A run stopped by a failure is marked halted before its context is
-	// cancelled; one stopped by the caller's context, the other way round.
-	return StageStatus{Stage: stage, Done: !r.Stopped() && r.ctx.Err() == nil, ActiveWorkers: int(left)}
-}

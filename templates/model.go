@@ -13,26 +13,30 @@ type Package struct {
 	// Path and Name are the import path and name of the package.
 	Path string
 	Name string
-	// Queues are the queue types, one per element type that flows between
+	// Items are the item types that flow through the queues between
 	// stages, shared by all pipelines of the package.
-	Queues []*Queue
+	Items []*Item
 	// Pipelines are the pipelines in the order of their directives.
 	Pipelines []*Pipeline
 }
 
-// Queue is a generated IterableQueue type: a bounded channel of one
-// element type that closes when its last producer is done.
-type Queue struct {
+// Item is a generated item type: what one queue between stages holds per
+// element. The queues themselves are pipegenimpl.Queue[Item], specialized
+// by the compiler for each item type.
+type Item struct {
 	// Type is the element type.
 	Type types.Type
-	// Name is the queue type's name, e.g. stringQueue; New is its
-	// constructor's, e.g. newStringQueue.
+	// Name is the item type's name, e.g. stringItem.
 	Name string
-	New  string
-	// Writer and Reader name the types through which one goroutine sends
-	// to and receives from such a queue, batch by batch.
-	Writer string
-	Reader string
+	// Indexed is set when the item carries a full pipegen.Index (field at);
+	// otherwise the elements are straight from an input and the item
+	// carries only their source position (field pos).
+	Indexed bool
+	// Shares is how many ordered terms' shares the item carries (field
+	// share, an array), and Mark is set for the items that reach an
+	// ordered term (field mark: element, tombstone or end of a source).
+	Shares int
+	Mark   bool
 }
 
 // Pipeline is one generated entry point and the code behind it.
@@ -76,12 +80,18 @@ type Input struct {
 	Targets []*Target
 	// Orders are the ordered terms it is a source of.
 	Orders []*OrderUse
+	// Extra are queues it sends to besides its targets: the inputs of the
+	// ordered terms it is a source of, for the end of the input.
+	Extra []*Edge
 }
 
 // Edge is a queue instance in a run: a field of the run struct.
 type Edge struct {
 	Field string
-	Queue *Queue
+	Item  *Item
+	// Terms are the ordered terms whose shares the items carry, in the
+	// order of their share fields.
+	Terms []*Stage
 	// Consumer is the name of the stage that reads it, "" for the output.
 	Consumer string
 	// Ordered is set when the consumer is an ordered term.
@@ -94,11 +104,11 @@ type Edge struct {
 }
 
 // OrderUse is a node's part in the bookkeeping of an ordered term (see
-// pipegen.Order): Copies is how many queues leading to the term each
+// pipegenimpl.Term): Copies is how many queues leading to the term each
 // element it sends goes to; Source is its number among the term's sources,
 // -1 for a stage between them and the term.
 type OrderUse struct {
-	Field  string
+	Term   *Stage
 	Copies int
 	Source int
 }
@@ -177,14 +187,20 @@ type Stage struct {
 	// Orders are the ordered terms whose bookkeeping the stage takes part
 	// in; for an ordered term, those it is a source of.
 	Orders []*OrderUse
+	// Extra are queues it sends to besides its targets: the inputs of the
+	// ordered terms it sends tombstones or the end of a source to.
+	Extra []*Edge
 	// Fused are the stages fused into this one: its workers run them on
 	// what it yields, in order, without a queue between; Targets are then
 	// where the last of them sends.
 	Fused []*Stage
-	// OrderField names an ordered term's pipegen.Order, and Sources is
+	// OrderField names an ordered term's pipegenimpl.Term, and Sources is
 	// how many sources it has.
 	OrderField string
 	Sources    int
+	// TermNo numbers the ordered terms of a pipeline from 1, for the
+	// names of locals.
+	TermNo int
 }
 
 // Hook is a worker hook: a start function or a done method.

@@ -2,13 +2,12 @@ package templates
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
 )
 
-// pipeline emits everything of one pipeline: the entry point, the table of
+// pipeline emits everything of one pipeline: the entry points, the table of
 // stage settings, the run struct, the function that starts a run, the
 // feeders of its inputs and one worker method per stage.
 func (e *emitter) pipeline(p *Pipeline) {
@@ -25,7 +24,7 @@ func (e *emitter) pipeline(p *Pipeline) {
 }
 
 // typeParams is the type parameter list of the functions that take the
-// inputs: each may be an iter.Seq or an iter.Seq2 with errors.
+// inputs: each may be an iter.Seq, an iter.Seq2 with errors or a channel.
 func (e *emitter) typeParams(p *Pipeline) []jen.Code {
 	var list []jen.Code
 	for _, in := range p.Inputs {
@@ -55,7 +54,7 @@ func inputNames(p *Pipeline) string {
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
-// entryPoint emits the function users call.
+// entryPoint emits the functions users call.
 func (e *emitter) entryPoint(p *Pipeline) {
 	inParams, inArgs := inputParams(p)
 	params := append([]jen.Code{jen.Id("ctx").Qual("context", "Context")}, inParams...)
@@ -69,9 +68,9 @@ func (e *emitter) entryPoint(p *Pipeline) {
 			stages = append(stages, step.Name)
 		}
 	}
-	what := "an iter.Seq, or an iter.Seq2 whose first error fails the pipeline"
+	what := "an iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a channel"
 	if len(p.Inputs) > 1 {
-		what = "each an iter.Seq, or an iter.Seq2 whose first error fails the pipeline, read concurrently"
+		what = "each an iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a channel, read concurrently"
 	}
 	intro := fmt.Sprintf(`%s runs the pipeline %s (//pipegen:pipeline at %s) over the
 elements of %s, %s.`, p.Name, p.Expr, p.Where, inputNames(p), what)
@@ -91,7 +90,7 @@ own workers and bounded input queue; opts may change their settings.`, strings.J
 It returns when every element has been processed, or as soon as the
 pipeline fails: with the first error or panic of a stage or of the input as
 a *pipegen.StageError, or with ctx.Err() if ctx is cancelled first. Every
-goroutine of the pipeline has ended when it returns.`)
+goroutine of the pipeline has finished when it returns.`)
 		e.file.Func().Id(p.Name).Types(e.typeParams(p)...).Params(params...).Error().Block(
 			start,
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
@@ -100,8 +99,7 @@ goroutine of the pipeline has ended when it returns.`)
 		return
 	}
 
-	outType := e.typ(p.Out.Queue.Type)
-	item := e.item(p.Out.Queue)
+	outType := e.typ(p.Out.Item.Type)
 	order := "as they come, in no particular order"
 	if p.Ordered {
 		order = "in the order of their indices (input position, then concat branch, then position among a flatmap's children), streamed: an element leaves as soon as every element before it has"
@@ -113,44 +111,54 @@ Ranging over the result yields the output elements, each with a nil
 error, `+order+`. If a stage or the input fails or
 panics, the pipeline stops and the last pair carries the error, a
 *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-loop stops the pipeline; the loop ends only after every goroutine of the
-pipeline has ended. Each range runs the pipeline anew. `+withIndex+` also
+loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+after that, and the loop ends only after every goroutine of the pipeline
+has finished. Each range runs the pipeline anew. `+withIndex+` also
 yields each element's index.`)
 	e.file.Func().Id(p.Name).Types(e.typeParams(p)...).Params(params...).
-		Qual("iter", "Seq2").Types(outType.Clone(), jen.Error()).Block(
-		jen.Return(jen.Func().Params(jen.Id("yield").Func().Params(outType.Clone(), jen.Error()).Bool()).Block(
-			jen.For(jen.List(jen.Id("it"), jen.Err()).Op(":=").Range().Id(withIndex).Call(append(append([]jen.Code{jen.Id("ctx")}, inArgs...), jen.Id("opts").Op("..."))...)).Block(
-				jen.If(jen.Op("!").Id("yield").Call(jen.Id("it").Dot("Value"), jen.Err())).Block(jen.Return()),
-			),
-		)),
-	)
+		Qual("iter", "Seq2").Types(outType.Clone(), jen.Error()).
+		Block(e.caller(p, start, outType.Clone(), func(el *elem) jen.Code { return el.value }))
 
+	item := jen.Qual(RuntimePath, "Item").Types(outType.Clone())
 	doc(e.file, fmt.Sprintf(`
 %s is %s yielding each element with its index (pypeln's
 return_index): its position in the input, and for elements made by
-flatmap stages their position among their parent's children, level by
+flatmap stages or passed through concats, their position there, level by
 level. On failure the last pair carries a zero Item and the error.`, withIndex, p.Name))
 	e.file.Func().Id(withIndex).Types(e.typeParams(p)...).Params(params...).
-		Qual("iter", "Seq2").Types(item.Clone(), jen.Error()).Block(
-		jen.Return(jen.Func().Params(jen.Id("yield").Func().Params(item.Clone(), jen.Error()).Bool()).Block(
-			start,
-			jen.If(jen.Err().Op("!=").Nil()).Block(
-				jen.Id("yield").Call(item.Clone().Values(), jen.Err()),
-				jen.Return(),
-			),
-			jen.Comment("Stop on every way out: the end, a break, a panic in the loop body."),
-			jen.Defer().Id("r").Dot("Stop").Call(),
-			jen.List(jen.Id("done"), jen.Id("out")).Op(":=").List(jen.Id("r").Dot("Done").Call(), jen.Id("r").Dot(p.Out.Field).Dot("reader").Call()),
-			jen.For().Block(
-				jen.List(jen.Id("it"), jen.Id("ok")).Op(":=").Id("out").Dot("get").Call(jen.Id("done"), jen.Nil()),
-				jen.If(jen.Op("!").Id("ok").Op("||").Id("r").Dot("Stopped").Call()).Block(jen.Break()),
-				jen.If(jen.Op("!").Id("yield").Call(jen.Id("it"), jen.Nil())).Block(jen.Return()),
-			),
-			jen.If(jen.Err().Op(":=").Id("r").Dot("Wait").Call(), jen.Err().Op("!=").Nil()).Block(
-				jen.Id("yield").Call(item.Clone().Values(), jen.Err()),
-			),
-		)),
-	)
+		Qual("iter", "Seq2").Types(item.Clone(), jen.Error()).
+		Block(e.caller(p, start, item.Clone(), func(el *elem) jen.Code {
+			return item.Clone().Add(fields(jen.Id("Index"), el.index(), jen.Id("Value"), el.value))
+		}))
+}
+
+// caller is the body of an entry point that yields what the pipeline
+// makes: it starts a run and reads its output queue, yielding what value
+// makes of each item.
+func (e *emitter) caller(p *Pipeline, start jen.Code, yielded *jen.Statement, value func(*elem) jen.Code) jen.Code {
+	el := itemElem(p.Out.Item, "it", nil)
+	return jen.Return(jen.Func().Params(jen.Id("yield").Func().Params(yielded.Clone(), jen.Error()).Bool()).Block(
+		start,
+		jen.If(jen.Err().Op("!=").Nil()).Block(
+			jen.Var().Id("zero").Add(yielded.Clone()),
+			jen.Id("yield").Call(jen.Id("zero"), jen.Err()),
+			jen.Return(),
+		),
+		jen.Comment("Stop on every way out: the end, a break, a panic in the loop body."),
+		jen.Defer().Id("r").Dot("Stop").Call(),
+		jen.List(jen.Id("done"), jen.Id("out")).Op(":=").List(jen.Id("r").Dot("Done").Call(), jen.Id("r").Dot(p.Out.Field).Dot("Reader").Call()),
+		jen.Defer().Id("out").Dot("Close").Call(),
+		jen.For().Block(
+			jen.List(jen.Id("it"), jen.Id("ok")).Op(":=").Id("out").Dot("Next").Call(jen.Id("done")),
+			jen.Comment("The loop body may have cancelled ctx: yield nothing more then."),
+			jen.If(jen.Op("!").Id("ok").Op("||").Id("r").Dot("Stopped").Call().Op("||").Id("ctx").Dot("Err").Call().Op("!=").Nil()).Block(jen.Break()),
+			jen.If(jen.Op("!").Id("yield").Call(value(el), jen.Nil())).Block(jen.Return()),
+		),
+		jen.If(jen.Err().Op(":=").Id("r").Dot("Wait").Call(), jen.Err().Op("!=").Nil()).Block(
+			jen.Var().Id("zero").Add(yielded.Clone()),
+			jen.Id("yield").Call(jen.Id("zero"), jen.Err()),
+		),
+	))
 }
 
 // stagesTable emits the settings of the stages as the directives give
@@ -158,7 +166,7 @@ level. On failure the last pair carries a zero Item and the error.`, withIndex, 
 func (e *emitter) stagesTable(p *Pipeline) {
 	doc(e.file, fmt.Sprintf(`
 %s are the stages of %s with the settings of their directives.`, p.StagesVar, p.Name))
-	e.file.Var().Id(p.StagesVar).Op("=").Index().Qual(RuntimePath, "StageConfig").ValuesFunc(func(g *jen.Group) {
+	e.file.Var().Id(p.StagesVar).Op("=").Index().Qual(ImplPath, "StageConfig").ValuesFunc(func(g *jen.Group) {
 		for _, head := range userStages(p) {
 			for i, s := range steps(head) {
 				maxSize := jen.Qual(RuntimePath, "DefaultMaxSize")
@@ -169,6 +177,9 @@ func (e *emitter) stagesTable(p *Pipeline) {
 					jen.Id("Name"), jen.Lit(s.Name),
 					jen.Id("Workers"), jen.Lit(s.Workers),
 					jen.Id("MaxSize"), maxSize,
+				}
+				if s.Timeout > 0 {
+					kv = append(kv, jen.Id("Timeout"), durationCode(s.Timeout))
 				}
 				if i > 0 {
 					kv = append(kv, jen.Id("FusedInto"), jen.Lit(head.Name))
@@ -207,30 +218,35 @@ func edges(p *Pipeline) []*Edge {
 	return list
 }
 
+// queueType is the type of edge's queue.
+func queueType(edge *Edge) *jen.Statement {
+	return jen.Op("*").Qual(ImplPath, "Queue").Types(jen.Id(edge.Item.Name))
+}
+
 // runType emits the struct of one run: the queues between the stages.
 func (e *emitter) runType(p *Pipeline) {
 	doc(e.file, fmt.Sprintf(`
 %s is one run of %s: the queues between its stages, and the
-pipegen.Run that tracks its goroutines.`, p.RunType, p.Name))
+pipegenimpl.Run that tracks its goroutines.`, p.RunType, p.Name))
 	e.file.Type().Id(p.RunType).StructFunc(func(g *jen.Group) {
-		g.Op("*").Qual(RuntimePath, "Run")
+		g.Op("*").Qual(ImplPath, "Run")
 		for _, edge := range edges(p) {
 			what := "input of " + edge.Consumer
 			if edge.Consumer == "" {
 				what = "output, read by the caller"
 			}
-			g.Id(edge.Field).Op("*").Id(edge.Queue.Name).Comment(what)
+			g.Id(edge.Field).Add(queueType(edge)).Comment(what)
 		}
 		for _, s := range p.Stages {
 			if s.Kind == Ordered {
-				g.Id(s.OrderField).Op("*").Qual(RuntimePath, "Order").Comment("bookkeeping of " + s.Name)
+				g.Id(s.OrderField).Op("*").Qual(ImplPath, "Term").Comment("bookkeeping of " + s.Name)
 			}
 		}
 	})
 }
 
 // producers is the number of goroutines that send to edge: the workers
-// of its producer stages, plus one feeder per producer input.
+// of its producer stages, plus one per input or ordered term that does.
 func producers(edge *Edge) jen.Code {
 	var terms []jen.Code
 	for _, s := range edge.ProducerStages {
@@ -256,27 +272,28 @@ func (e *emitter) start(p *Pipeline) {
 stages, and the workers of every stage.`, p.StartFunc, p.Name))
 	e.file.Func().Id(p.StartFunc).Types(e.typeParams(p)...).Params(params...).
 		Params(jen.Op("*").Id(p.RunType), jen.Error()).BlockFunc(func(g *jen.Group) {
-		g.List(jen.Id("run"), jen.Err()).Op(":=").Qual(RuntimePath, "NewRun").Call(
+		g.List(jen.Id("run"), jen.Err()).Op(":=").Qual(ImplPath, "NewRun").Call(
 			jen.Id("ctx"), jen.Lit(p.Name), jen.Id(p.StagesVar), jen.Id("opts"))
 		g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 
 		// Each queue's producers are the workers of the stages and the
-		// feeders of the inputs that send to it.
+		// goroutines of the inputs and ordered terms that send to it.
 		init := []jen.Code{jen.Line().Id("Run").Op(":").Id("run")}
 		for _, edge := range edges(p) {
-			size := jen.Qual(RuntimePath, "DefaultMaxSize")
-			if edge.Consumer != "" && !edge.Ordered {
-				size = jen.Id("run").Dot("MaxSize").Call(jen.Lit(edge.Consumer))
-			}
+			size := jen.Id("run").Dot("OutputSize").Call()
 			consumers := jen.Lit(1)
 			if edge.Consumer != "" && !edge.Ordered {
+				size = jen.Id("run").Dot("MaxSize").Call(jen.Lit(edge.Consumer))
 				consumers = jen.Id("run").Dot("Workers").Call(jen.Lit(edge.Consumer))
+			} else if edge.Ordered {
+				size = jen.Qual(RuntimePath, "DefaultMaxSize")
 			}
-			init = append(init, jen.Line().Id(edge.Field).Op(":").Id(edge.Queue.New).Call(size, jen.Id("run").Dot("MaxBatch").Call(), producers(edge), consumers))
+			init = append(init, jen.Line().Id(edge.Field).Op(":").Qual(ImplPath, "NewQueue").Types(jen.Id(edge.Item.Name)).
+				Call(size, jen.Id("run").Dot("MaxBatch").Call(), producers(edge), consumers))
 		}
 		for _, s := range p.Stages {
 			if s.Kind == Ordered {
-				init = append(init, jen.Line().Id(s.OrderField).Op(":").Qual(RuntimePath, "NewOrder").Call(jen.Lit(s.Sources)))
+				init = append(init, jen.Line().Id(s.OrderField).Op(":").Qual(ImplPath, "NewTerm").Call())
 			}
 		}
 		init = append(init, jen.Line())
@@ -284,21 +301,19 @@ stages, and the workers of every stage.`, p.StartFunc, p.Name))
 		g.Comment("Show the queues to the statistics, if the call keeps them.")
 		for _, edge := range edges(p) {
 			if !edge.Ordered {
-				g.Id("run").Dot("Watch").Call(jen.Lit(edge.Consumer), jen.Op("&").Id("r").Dot(edge.Field).Dot("pace"))
+				g.Qual(ImplPath, "Watch").Call(jen.Id("run"), jen.Lit(edge.Consumer), jen.Id("r").Dot(edge.Field))
 			}
 		}
-
 		for _, in := range p.Inputs {
-			// The cases are exactly the types of pipegen.Input.
-			t := in.Type
-			feed := func(method string) jen.Code {
-				return jen.Id("r").Dot("Go").Call(jen.Func().Params().Block(jen.Id("r").Dot(method).Call(jen.Id(in.Name))))
+			seq, seq2 := "seq", "seq2"
+			if len(p.Inputs) > 1 {
+				seq, seq2 = in.Name+"Seq", in.Name+"Seq2"
 			}
-			g.Switch(jen.Id(in.Name).Op(":=").Id("any").Call(jen.Id(in.Name)).Assert(jen.Type())).Block(
-				jen.Case(jen.Qual("iter", "Seq").Types(e.typ(t))).Block(feed(in.Feed)),
-				jen.Case(jen.Func().Params(jen.Func().Params(e.typ(t)).Bool())).Block(feed(in.Feed)),
-				jen.Case(jen.Qual("iter", "Seq2").Types(e.typ(t), jen.Error())).Block(feed(in.Feed+"Seq2")),
-				jen.Case(jen.Func().Params(jen.Func().Params(e.typ(t), jen.Error()).Bool())).Block(feed(in.Feed+"Seq2")),
+			g.List(jen.Id(seq), jen.Id(seq2)).Op(":=").Qual(ImplPath, "Source").Types(e.typ(in.Type)).Call(jen.Id(in.Name), jen.Id("run").Dot("Done").Call())
+			g.If(jen.Id(seq).Op("!=").Nil()).Block(
+				jen.Id("r").Dot("Go").Call(jen.Func().Params().Block(jen.Id("r").Dot(in.Feed).Call(jen.Id(seq)))),
+			).Else().Block(
+				jen.Id("r").Dot("Go").Call(jen.Func().Params().Block(jen.Id("r").Dot(in.Feed + "Seq2").Call(jen.Id(seq2)))),
 			)
 		}
 		for _, s := range p.Stages {
@@ -315,10 +330,11 @@ stages, and the workers of every stage.`, p.StartFunc, p.Name))
 }
 
 // feeders emit the two methods that copy an input to its targets,
-// numbering the elements: one for an iter.Seq, one for an iter.Seq2 whose
-// error fails the run.
+// numbering the elements: one for an iter.Seq (a channel becomes one), one
+// for an iter.Seq2 whose error fails the run.
 func (e *emitter) feeders(p *Pipeline, in *Input) {
 	dest := targetNames(in.Targets)
+	w := newWriters(in.Targets, in.Extra)
 	for _, seq2 := range []bool{false, true} {
 		name, seq := in.Feed, jen.Qual("iter", "Seq").Types(e.typ(in.Type))
 		what := fmt.Sprintf("%s sends the elements of %s to %s, numbering them.", name, in.Name, dest)
@@ -327,113 +343,55 @@ func (e *emitter) feeders(p *Pipeline, in *Input) {
 			what = fmt.Sprintf("%s sends the elements of %s to %s, numbering them; the first error of %s fails the run.",
 				name, in.Name, dest, in.Name)
 		}
+		if len(in.Orders) > 0 {
+			what += " It keeps to the window of the ordered terms downstream, and tells them where it ends."
+		}
 		doc(e.file, what)
 		loopVars := jen.Id("v")
 		if seq2 {
 			loopVars = jen.List(jen.Id("v"), jen.Err())
 		}
 		e.file.Func().Params(jen.Id("r").Op("*").Id(p.RunType)).Id(name).Params(jen.Id(in.Name).Add(seq)).BlockFunc(func(g *jen.Group) {
-			sourcePrologue(g, in.Name, in.Targets, in.Orders, jen.Id("r").Dot("Counter").Call(jen.Lit(in.Name)))
+			g.Id("done").Op(":=").Id("r").Dot("Done").Call()
+			w.open(g, jen.Id("r").Dot("Counter").Call(jen.Lit(in.Name)))
+			g.Var().Id("i").Uint64().Comment("the position of the element the input is making")
+			g.Id("g").Op(":=").Qual(ImplPath, "Guard").Add(fieldLines(
+				jen.Id("Stages"), jen.Index().String().Values(jen.Lit(in.Name)),
+				jen.Id("Worker"), jen.Lit(-1),
+				jen.Id("At"), jen.Func().Params(jen.Int()).Qual(RuntimePath, "Index").Block(jen.Return(jen.Qual(RuntimePath, "SourceIndex").Call(jen.Id("i")))),
+			))
+			g.Defer().Id("r").Dot("Recover").Call(jen.Op("&").Id("g"))
 			if len(in.Orders) > 0 {
-				declareFlush(g, in.Targets)
+				g.Id("publish").Op(":=").Add(w.publishFunc())
 			}
-			g.Var().Id("i").Uint64()
+			exit := jen.Break()
+			el := &elem{pos: jen.Id("i"), index: func() *jen.Statement { return jen.Qual(RuntimePath, "SourceIndex").Call(jen.Id("i")) },
+				shares: map[*Stage]*jen.Statement{}, value: jen.Id("v")}
+			for _, o := range in.Orders {
+				el.shares[o.Term] = impl("FullShare")
+			}
 			g.For(loopVars.Op(":=").Range().Id(in.Name)).BlockFunc(func(g *jen.Group) {
-				g.If(jen.Id("r").Dot("Stopped").Call()).Block(jen.Return())
+				g.If(jen.Id("r").Dot("Stopped").Call()).Block(exit)
 				if seq2 {
 					g.If(jen.Err().Op("!=").Nil()).Block(
-						jen.Id("r").Dot("Fail").Call(jen.Lit(in.Name), jen.Lit(-1), jen.Id("index"), jen.Err()),
-						jen.Return(),
+						jen.Id("r").Dot("Fail").Call(jen.Lit(in.Name), jen.Lit(-1), jen.Qual(RuntimePath, "SourceIndex").Call(jen.Id("i")), jen.Err()),
+						exit,
 					)
 				}
 				for _, o := range in.Orders {
-					g.If(jen.Op("!").Id("r").Dot(o.Field).Dot("Open").Call(jen.Id("done"), jen.Lit(o.Source), jen.Id("i"), jen.Id("flush"))).Block(jen.Return())
-					g.Id("r").Dot(o.Field).Dot("Add").Call(jen.Id("i"), jen.Lit(o.Copies))
+					g.If(jen.Op("!").Id("r").Dot(o.Term.OrderField).Dot("Open").Call(jen.Id("done"), jen.Id("i"), jen.Id("publish"))).Block(exit)
 				}
-				e.sends(g, "feed", in.Targets, jen.Id("index"), jen.Id("v"), []jen.Code{jen.Return()})
-				for _, o := range in.Orders {
-					g.Id("r").Dot(o.Field).Dot("Emitted").Call(jen.Lit(o.Source), jen.Id("i"))
-				}
+				e.emit(g, w, in.Targets, termsOf(in.Orders), el, exit)
+				// Published before the input runs again: it may block.
+				w.publish(g)
 				g.Id("i").Op("++")
-				// The position the input works on next, should it panic.
-				g.Id("index").Op("=").Qual(RuntimePath, "SourceIndex").Call(jen.Id("i"))
 			})
+			for _, o := range in.Orders {
+				e.sourceEnd(g, w, o.Term, o.Source, jen.Id("i"))
+			}
+			g.Id("g").Dot("Returned").Op("=").True()
 		})
 	}
-}
-
-// sourcePrologue starts a goroutine that is one of its own, not a stage
-// worker (an input's feeder, an ordered term): on its way out it closes its
-// share of the queues it sends to and ends its part in the ordered terms
-// downstream, and its panics are reported as name's, worker -1.
-func sourcePrologue(g *jen.Group, name string, targets []*Target, orders []*OrderUse, counter jen.Code) {
-	g.Id("done").Op(":=").Id("r").Dot("Done").Call()
-	openWriters(g, targets, counter)
-	for _, o := range orders {
-		g.Defer().Id("r").Dot(o.Field).Dot("End").Call(jen.Lit(o.Source))
-	}
-	g.Var().Id("index").Qual(RuntimePath, "Index")
-	g.Defer().Id("r").Dot("Recover").Call(jen.Lit(name), jen.Lit(-1), jen.Op("&").Id("index"))
-}
-
-// openWriters declares a writer for each queue the goroutine sends to, and
-// defers closing it: a goroutine is one producer of a queue however many
-// times it sends each element there. counter is the statistics counter
-// of what it sends, nil for none. done must be declared.
-func openWriters(g *jen.Group, targets []*Target, counter jen.Code) {
-	list := distinctEdges(targets)
-	if counter == nil {
-		counter = jen.Nil()
-	} else if len(list) > 1 {
-		// One count however many queues each element goes to.
-		g.Id("sent").Op(":=").Add(counter)
-		counter = jen.Id("sent")
-	}
-	for i, edge := range list {
-		w := writerName(i)
-		arg := counter
-		if i > 0 {
-			arg = jen.Nil()
-		}
-		g.Id(w).Op(":=").Id("r").Dot(edge.Field).Dot("writer").Call(arg)
-		g.Defer().Id(w).Dot("close").Call(jen.Id("done"))
-	}
-}
-
-// writerName is the name of a goroutine's writer to its i-th distinct
-// queue: out, out2, out3…
-func writerName(i int) string {
-	if i == 0 {
-		return "out"
-	}
-	return fmt.Sprintf("out%d", i+1)
-}
-
-// writerOf is the name of the writer that sends to edge.
-func writerOf(targets []*Target, edge *Edge) string {
-	return writerName(slices.Index(distinctEdges(targets), edge))
-}
-
-// declareFlush declares flush, which sends on what the goroutine's writers
-// hold; it reports whether flush was declared (a goroutine with no queues
-// to send to has nothing to flush).
-func declareFlush(g *jen.Group, targets []*Target) bool {
-	list := distinctEdges(targets)
-	if len(list) == 0 {
-		return false
-	}
-	var all *jen.Statement
-	for i := range list {
-		call := jen.Id(writerName(i)).Dot("flush").Call(jen.Id("done"))
-		if all == nil {
-			all = call
-		} else {
-			all = all.Op("&&").Add(call)
-		}
-	}
-	g.Comment("flush sends on what this goroutine holds, before it waits.")
-	g.Id("flush").Op(":=").Func().Params().Bool().Block(jen.Return(all))
-	return true
 }
 
 // targetNames describes targets for doc comments.
@@ -444,7 +402,10 @@ func targetNames(targets []*Target) string {
 		if t.Edge.Consumer == "" {
 			name = "the output"
 		}
-		if !slices.Contains(names, name) {
+		if t.Edge.Ordered {
+			name = t.Edge.Consumer
+		}
+		if !contains(names, name) {
 			names = append(names, name)
 		}
 	}
@@ -457,37 +418,11 @@ func targetNames(targets []*Target) string {
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
-// distinctEdges returns the queues of targets, each once: a goroutine is
-// one producer of a queue however many times it sends each element there.
-func distinctEdges(targets []*Target) []*Edge {
-	var list []*Edge
-	for _, t := range targets {
-		if !slices.Contains(list, t.Edge) {
-			list = append(list, t.Edge)
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
 		}
 	}
-	return list
-}
-
-// puts sends value with index to every target, ending the goroutine with
-// exit if the run stops. Sending to several targets is the broadcast of pypeln's
-// OutputQueues: each send waits for room, so a slow consumer slows the
-// producer instead of letting a queue grow.
-func (e *emitter) puts(g *jen.Group, targets []*Target, index *jen.Statement, value jen.Code, exit []jen.Code) {
-	e.sends(g, "put", targets, index, value, exit)
-}
-
-// sends is puts with the writer method to call: put, or feed for an
-// input's feeder.
-func (e *emitter) sends(g *jen.Group, method string, targets []*Target, index *jen.Statement, value jen.Code, exit []jen.Code) {
-	for _, t := range targets {
-		idx := index.Clone()
-		for _, b := range t.Branches {
-			idx = idx.Dot("Branch").Call(jen.Lit(b))
-		}
-		g.If(jen.Op("!").Id(writerOf(targets, t.Edge)).Dot(method).Call(
-			jen.Id("done"),
-			e.item(t.Edge.Queue).Add(fields(jen.Id("Index"), idx, jen.Id("Value"), value)),
-		)).Block(exit...)
-	}
+	return false
 }

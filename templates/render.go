@@ -20,10 +20,10 @@ const RuntimePath = "github.com/pipegen/pipegen/runtime"
 // localNames are identifiers that generated functions declare. An imported
 // package must not be named like one of them, or the local would hide it.
 var localNames = []string{
-	"ctx", "opts", "yield", "r", "run", "err", "it", "ok", "done", "index", "v", "vs",
-	"worker", "child", "zero", "i", "w", "q", "size", "producers", "keep", "out", "In",
-	"state", "cancel", "pos", "held", "release", "stage", "at",
-	"queue", "flush", "batch", "slots", "maxBatch", "consumers", "now", "rd", "sent",
+	"ctx", "opts", "yield", "r", "run", "err", "it", "ok", "done", "v", "vs",
+	"worker", "zero", "i", "w", "keep", "out", "In", "g", "o", "n", "k", "queue",
+	"state", "cancel", "held", "items", "publish", "step", "expired", "timeout",
+	"seq", "seq2", "left", "right", "work",
 }
 
 // Reserved reports whether generated functions use name for a local or an
@@ -31,12 +31,15 @@ var localNames = []string{
 // generated code must refer to (a stage function, an input) cannot be it.
 func Reserved(name string) bool {
 	switch name {
-	case "context", "iter", "pipegen", "time":
+	case "context", "iter", "pipegen", "pipegenimpl", "time":
 		return true
 	}
-	// Writers are out, out2, out3…
-	if rest, ok := strings.CutPrefix(name, "out"); ok && rest != "" && strings.Trim(rest, "0123456789") == "" {
-		return true
+	// Writers are out, out2, out3…; numbered locals of fused steps and
+	// flatmaps v2, vs2, keep2, c1…
+	for _, prefix := range []string{"out", "v", "vs", "keep", "c", "per", "last", "shares", "share", "shareLast", "o"} {
+		if rest, ok := strings.CutPrefix(name, prefix); ok && rest != "" && strings.Trim(rest, "0123456789") == "" {
+			return true
+		}
 	}
 	return slices.Contains(localNames, name)
 }
@@ -50,13 +53,14 @@ func Render(p *Package) ([]byte, error) {
 	}
 	e.file.HeaderComment(Header)
 	e.file.ImportAlias(RuntimePath, "pipegen")
+	e.file.ImportName(ImplPath, "pipegenimpl")
 	e.registerImports(p)
 
 	for _, pl := range p.Pipelines {
 		e.pipeline(pl)
 	}
-	for _, q := range p.Queues {
-		e.queue(q)
+	for _, it := range p.Items {
+		e.itemType(it)
 	}
 	var buf bytes.Buffer
 	if err := e.file.Render(&buf); err != nil {
@@ -76,7 +80,7 @@ type emitter struct {
 // gopkg.in/yaml.v3 and friends), renaming any import that a local variable
 // of the generated code would hide.
 func (e *emitter) registerImports(p *Package) {
-	taken := map[string]bool{"pipegen": true, "context": true, "iter": true, "time": true}
+	taken := map[string]bool{"pipegen": true, "pipegenimpl": true, "context": true, "iter": true, "time": true}
 	for _, n := range localNames {
 		taken[n] = true
 	}
@@ -87,7 +91,7 @@ func (e *emitter) registerImports(p *Package) {
 		}
 		seen[path] = true
 		switch path {
-		case "context", "iter", "time", RuntimePath:
+		case "context", "iter", "time", RuntimePath, ImplPath:
 			return
 		}
 		alias := name
@@ -101,8 +105,8 @@ func (e *emitter) registerImports(p *Package) {
 			e.file.ImportAlias(path, alias)
 		}
 	}
-	for _, q := range p.Queues {
-		e.namer.Imports(q.Type, add)
+	for _, it := range p.Items {
+		e.namer.Imports(it.Type, add)
 	}
 	for _, pl := range p.Pipelines {
 		for _, in := range pl.Inputs {
@@ -144,6 +148,16 @@ func doc(f *jen.File, text string) {
 	}
 }
 
+// fieldLines is fields with one key: value per line.
+func fieldLines(kv ...jen.Code) *jen.Statement {
+	var list []jen.Code
+	for i := 0; i+1 < len(kv); i += 2 {
+		list = append(list, jen.Line().Add(kv[i]).Op(":").Add(kv[i+1]))
+	}
+	list = append(list, jen.Line())
+	return jen.Values(list...)
+}
+
 // fields is a composite literal's key: value list in the given order
 // (jen.Dict would sort the keys), written on one line.
 func fields(kv ...jen.Code) *jen.Statement {
@@ -152,9 +166,4 @@ func fields(kv ...jen.Code) *jen.Statement {
 		list = append(list, jen.Add(kv[i]).Op(":").Add(kv[i+1]))
 	}
 	return jen.Values(list...)
-}
-
-// item is pipegen.Item[T] for a queue's element type.
-func (e *emitter) item(q *Queue) *jen.Statement {
-	return jen.Qual(RuntimePath, "Item").Types(e.typ(q.Type))
 }

@@ -16,6 +16,64 @@ func (e *emitter) stage(p *Pipeline, s *Stage) {
 		e.orderedWorker(p, s)
 		return
 	}
+	doc(e.file, stageDoc(s))
+	w := newWriters(s.Targets, s.Extra)
+	chain := steps(s)
+	e.file.Func().Params(jen.Id("r").Op("*").Id(p.RunType)).Id(s.Worker).Params(jen.Id("worker").Int()).BlockFunc(func(g *jen.Group) {
+		needCtx := (s.Start != nil && s.Start.Ctx) || (s.Done != nil && s.Done.Ctx)
+		for _, step := range chain {
+			needCtx = needCtx || step.Ctx
+		}
+		if needCtx {
+			g.List(jen.Id("ctx"), jen.Id("done")).Op(":=").List(jen.Id("r").Dot("Context").Call(), jen.Id("r").Dot("Done").Call())
+		} else {
+			g.Id("done").Op(":=").Id("r").Dot("Done").Call()
+		}
+		w.open(g, jen.Id("r").Dot("Counter").Call(jen.Lit(s.Name)))
+		g.Id("queue").Op(":=").Id("r").Dot(s.In.Field).Dot("Reader").Call()
+		g.Defer().Id("queue").Dot("Close").Call()
+		g.Var().Id("it").Op("*").Id(s.In.Item.Name).Comment("the element being worked on")
+
+		b := &body{e: e, p: p, head: s, w: w, idx: make([]func() *jen.Statement, len(chain))}
+		el := itemElem(s.In.Item, "it", s.In.Terms)
+		b.plan(el)
+		if len(b.counters) > 0 {
+			g.Var().Id(strings.Join(b.counters, ", ")).Int().Comment("child positions of the flatmaps, for errors")
+		}
+		var names []jen.Code
+		for _, step := range chain {
+			names = append(names, jen.Lit(step.Name))
+		}
+		g.Id("g").Op(":=").Qual(ImplPath, "Guard").Add(fieldLines(
+			jen.Id("Stages"), jen.Index().String().Values(names...),
+			jen.Id("Worker"), jen.Id("worker"),
+			jen.Id("At"), b.atFunc(),
+		))
+		recoverPanics := jen.Defer().Id("r").Dot("Recover").Call(jen.Op("&").Id("g"))
+		g.Add(recoverPanics)
+		if s.Start != nil {
+			e.hooks(g, p, s)
+			// Deferred after the done hook, so that it runs first: a panic
+			// of the stage is recorded before done runs (and possibly
+			// fails), and done still runs.
+			g.Comment("Recover the stage's panics before the done hook runs.")
+			g.Add(recoverPanics.Clone())
+		}
+		if s.Timeout > 0 {
+			g.Id("timeout").Op(":=").Id("r").Dot("Timeout").Call(jen.Lit(s.Name))
+		}
+		g.Id("work").Op(":")
+		g.For().BlockFunc(func(g *jen.Group) {
+			g.Var().Id("ok").Bool()
+			g.If(jen.List(jen.Id("it"), jen.Id("ok")).Op("=").Id("queue").Dot("Next").Call(jen.Id("done")), jen.Op("!").Id("ok").Op("||").Id("r").Dot("Stopped").Call()).Block(jen.Break().Id("work"))
+			b.step(g, 0, el)
+		})
+		g.Id("g").Dot("Returned").Op("=").True()
+	})
+}
+
+// stageDoc is the doc comment of a stage's worker method.
+func stageDoc(s *Stage) string {
 	var does string
 	switch s.Kind {
 	case Map:
@@ -32,7 +90,7 @@ func (e *emitter) stage(p *Pipeline, s *Stage) {
 		if s.TimeoutFail {
 			what = "failing the run"
 		}
-		does += fmt.Sprintf(", giving each element %v before %s", s.Timeout, what)
+		does += fmt.Sprintf(", giving each element %v (or what pipegen.Timeout sets) before %s", s.Timeout, what)
 	}
 	intro := fmt.Sprintf("%s runs one worker of stage %s (//pipegen:%s at %s): it %s.", s.Worker, s.Name, s.Kind, s.Where, does)
 	if len(s.Fused) > 0 {
@@ -43,57 +101,10 @@ func (e *emitter) stage(p *Pipeline, s *Stage) {
 		intro = fmt.Sprintf("%s runs one worker of stage %s (//pipegen:%s at %s) and of the stages fused into it, %s: each element of its input goes through %s and then through each of them in turn, in this goroutine, with no queue between them.",
 			s.Worker, s.Name, s.Kind, s.Where, strings.Join(names, ", "), s.Func)
 	}
-	doc(e.file, intro)
-
-	e.file.Func().Params(jen.Id("r").Op("*").Id(p.RunType)).Id(s.Worker).Params(jen.Id("worker").Int()).BlockFunc(func(g *jen.Group) {
-		needCtx := (s.Start != nil && s.Start.Ctx) || (s.Done != nil && s.Done.Ctx)
-		for _, step := range steps(s) {
-			needCtx = needCtx || step.Ctx
-		}
-		if needCtx {
-			g.List(jen.Id("ctx"), jen.Id("done")).Op(":=").List(jen.Id("r").Dot("Context").Call(), jen.Id("r").Dot("Done").Call())
-		} else {
-			g.Id("done").Op(":=").Id("r").Dot("Done").Call()
-		}
-		openWriters(g, s.Targets, jen.Id("r").Dot("Counter").Call(jen.Lit(s.Name)))
-		g.Var().Id("index").Qual(RuntimePath, "Index")
-		recoverPanics := jen.Defer().Id("r").Dot("Recover").Call(jen.Lit(s.Name), jen.Id("worker"), jen.Op("&").Id("index"))
-		if len(s.Fused) > 0 {
-			// Which fused stage runs, on which element, for panics.
-			g.Id("stage").Op(":=").Lit(s.Name)
-			g.Var().Id("at").Qual(RuntimePath, "Index")
-			recoverPanics = jen.Defer().Id("r").Dot("RecoverAt").Call(jen.Op("&").Id("stage"), jen.Id("worker"), jen.Op("&").Id("at"))
-		}
-		g.Add(recoverPanics)
-		if s.Start != nil {
-			e.hooks(g, p, s)
-			// Deferred after the done hook, so that it runs first: a panic
-			// of the stage is recorded before done runs (and possibly
-			// fails), and done still runs.
-			g.Comment("Recover the stage's panics before the done hook runs.")
-			g.Add(recoverPanics.Clone())
-		}
-		g.Id("queue").Op(":=").Id("r").Dot(s.In.Field).Dot("reader").Call()
-		flush := jen.Nil()
-		if declareFlush(g, s.Targets) {
-			flush = jen.Id("flush")
-		}
-		g.For().BlockFunc(func(g *jen.Group) {
-			g.List(jen.Id("it"), jen.Id("ok")).Op(":=").Id("queue").Dot("get").Call(jen.Id("done"), flush)
-			g.If(jen.Op("!").Id("ok").Op("||").Id("r").Dot("Stopped").Call()).Block(jen.Return())
-			g.Id("index").Op("=").Id("it").Dot("Index")
-			b := &body{e: e, head: s, s: s, in: jen.Id("it").Dot("Value"), idx: jen.Id("index")}
-			if len(s.Orders) > 0 {
-				g.Id("pos").Op(":=").Id("index").Dot("Source").Call()
-			}
-			if s.Timeout > 0 {
-				b.withTimeout(g)
-			} else {
-				b.element(g)
-			}
-			b.release(g)
-		})
-	})
+	if len(s.In.Terms) > 0 {
+		intro += " What it drops, it reports to the ordered terms downstream as tombstones."
+	}
+	return intro
 }
 
 // hooks writes the start of a worker of a method stage: its start
@@ -108,15 +119,18 @@ func (e *emitter) hooks(g *jen.Group, p *Pipeline, s *Stage) {
 		args = append(args, jen.Qual(RuntimePath, "Worker").Add(fields(
 			jen.Id("Pipeline"), jen.Lit(p.Name), jen.Id("Stage"), jen.Lit(s.Name), jen.Id("Index"), jen.Id("worker"))))
 	}
+	g.Id("g").Dot("Hook").Op("=").Lit(s.Start.Name)
 	if s.Start.Err {
 		g.List(jen.Id("state"), jen.Err()).Op(":=").Id(s.Start.Name).Call(args...)
 		g.If(jen.Err().Op("!=").Nil()).Block(
-			jen.Id("r").Dot("Fail").Call(jen.Lit(s.Name), jen.Id("worker"), jen.Id("index"), jen.Err()),
+			jen.Id("r").Dot("FailHook").Call(jen.Lit(s.Name), jen.Id("worker"), jen.Lit(s.Start.Name), jen.Err()),
+			jen.Id("g").Dot("Returned").Op("=").True(),
 			jen.Return(),
 		)
 	} else {
 		g.Id("state").Op(":=").Id(s.Start.Name).Call(args...)
 	}
+	g.Id("g").Dot("Hook").Op("=").Lit("")
 	g.Id("r").Dot("WorkerStarted").Call(jen.Lit(s.Name))
 	args = nil
 	if s.Done != nil && s.Done.Ctx {
@@ -136,340 +150,450 @@ func (e *emitter) hooks(g *jen.Group, p *Pipeline, s *Stage) {
 		if !s.Done.Info {
 			g.Id("r").Dot("WorkerDone").Call(jen.Lit(s.Name))
 		}
+		g.List(jen.Id("g").Dot("Hook"), jen.Id("g").Dot("Returned")).Op("=").List(jen.Lit(s.Done.Name), jen.False())
 		if s.Done.Err {
 			g.If(jen.Err().Op(":=").Id("state").Dot(s.Done.Name).Call(args...), jen.Err().Op("!=").Nil()).Block(
-				jen.Id("r").Dot("Fail").Call(jen.Lit(s.Name), jen.Id("worker"), jen.Id("index"), jen.Err()),
+				jen.Id("r").Dot("FailHook").Call(jen.Lit(s.Name), jen.Id("worker"), jen.Lit(s.Done.Name), jen.Err()),
 			)
 		} else {
 			g.Id("state").Dot(s.Done.Name).Call(args...)
 		}
+		g.Id("g").Dot("Returned").Op("=").True()
 	}).Call()
 }
 
-// body writes what a worker does with one element, per stage kind and
-// function signature. In a fused worker, one body per step: each passes
-// what it yields to the next step's body instead of a queue.
+// body writes what a worker does with one element: each step of its chain
+// (its stage, then the stages fused into it) handles what the step before
+// yields, and the last sends it on.
 type body struct {
 	e    *emitter
-	head *Stage // the worker's stage: its targets, orders and name
-	s    *Stage // the step being written
-	k    int    // the step's number in the chain, from 0
-	// in and idx are the expressions of the element the step handles and
-	// of its index.
-	in  jen.Code
-	idx *jen.Statement
+	p    *Pipeline
+	head *Stage
+	w    *writers
+	// idx[k] is the index of the element that step k handles, and
+	// counters the variables of the flatmaps' child positions.
+	idx      []func() *jen.Statement
+	counters []string
+	counter  []string // counter[k]: the child position variable of step k
+	level    []int    // level[k]: how many flatmaps come before step k
+}
+
+// plan names the child counters of the flatmap steps and works out the
+// index at each step, for the Guard and for errors.
+func (b *body) plan(el *elem) {
+	chain := steps(b.head)
+	b.counter = make([]string, len(chain))
+	b.level = make([]int, len(chain))
+	idx := el.index
+	for k, s := range chain {
+		b.idx[k] = idx
+		b.level[k] = len(b.counters)
+		if s.Kind == FlatMap {
+			c := fmt.Sprintf("c%d", k+1)
+			b.counter[k] = c
+			b.counters = append(b.counters, c)
+			parent := idx
+			idx = func() *jen.Statement { return parent().Dot("Child").Call(jen.Id(c)) }
+		}
+	}
+}
+
+// atFunc is the Guard's At: the index of the element that a step handles.
+func (b *body) atFunc() *jen.Statement {
+	return jen.Func().Params(jen.Id("step").Int()).Qual(RuntimePath, "Index").BlockFunc(func(g *jen.Group) {
+		g.If(jen.Id("it").Op("==").Nil()).Block(jen.Return(jen.Qual(RuntimePath, "Index").Values()))
+		if len(b.idx) == 1 {
+			g.Return(b.idx[0]())
+			return
+		}
+		// Steps after the same flatmaps handle elements of the same index.
+		var cases []jen.Code
+		for k := 1; k < len(b.idx); k++ {
+			if b.level[k] == b.level[k-1] {
+				continue
+			}
+			var steps []jen.Code
+			for j := k; j < len(b.idx) && b.level[j] == b.level[k]; j++ {
+				steps = append(steps, jen.Lit(j))
+			}
+			cases = append(cases, jen.Case(steps...).Block(jen.Return(b.idx[k]())))
+		}
+		if len(cases) > 0 {
+			g.Switch(jen.Id("step")).Block(cases...)
+		}
+		g.Return(b.idx[0]())
+	})
+}
+
+// exit leaves the worker's loop: the run stopped, or failed.
+func exit(cancel bool) jen.Code {
+	if cancel {
+		return jen.Block(jen.Id("cancel").Call(), jen.Break().Id("work"))
+	}
+	return jen.Break().Id("work")
+}
+
+// stepState is what the code of one step knows.
+type stepState struct {
+	k      int
+	cancel bool // inside a per-element deadline: every way out cancels it
 	// nested is set inside the loop over a flatmap's children: continue
-	// then goes on to the next child, not the next element.
+	// goes on to the next child, not the next element.
 	nested bool
-	// cancel is set inside a per-element deadline: every way out must
-	// cancel it first.
-	cancel bool
-	// resume, in a fused worker inside the loop over a streaming flatmap's
-	// children, gives the flatmap back its name for panics before the
-	// loop goes on to the iterator: a panic there is the flatmap's.
-	resume *jen.Statement
+	// resume, inside a fused streaming flatmap's loop, gives the flatmap
+	// its step back before the iterator runs again.
+	resume jen.Code
+}
+
+// step writes step k of the chain on el.
+func (b *body) step(g *jen.Group, k int, el *elem) {
+	b.stepWith(g, &stepState{k: k}, el)
+}
+
+func (b *body) stepWith(g *jen.Group, st *stepState, el *elem) {
+	chain := steps(b.head)
+	s := chain[st.k]
+	if len(chain) > 1 {
+		g.Id("g").Dot("Step").Op("=").Lit(st.k)
+	}
+	name := func(base string) string {
+		if st.k == 0 {
+			return base
+		}
+		return fmt.Sprintf("%s%d", base, st.k+1)
+	}
+	v, keep := name("v"), name("keep")
+	index := b.idx[st.k]
+	call := b.call(s, el)
+	if s.Timeout > 0 {
+		g.List(jen.Id("ctx"), jen.Id("cancel")).Op(":=").Qual(ImplPath, "WithTimeout").Call(jen.Id("ctx"), jen.Id("timeout"))
+		st.cancel = true
+	}
+	failed := func(err jen.Code) *jen.Statement {
+		return jen.Id("r").Dot("Fail").Call(jen.Lit(s.Name), jen.Id("worker"), index(), err)
+	}
+	checkErr := func(g *jen.Group) {
+		g.If(jen.Err().Op("!=").Nil()).Block(failed(jen.Err()), exit(st.cancel))
+	}
+	// afterCall closes the deadline once the function's work is done, and
+	// handles an element whose deadline passed.
+	afterCall := func(g *jen.Group) {
+		if !st.cancel {
+			return
+		}
+		g.Id("expired").Op(":=").Qual(ImplPath, "Expired").Call(jen.Id("ctx"))
+		g.Id("cancel").Call()
+		st.cancel = false
+		g.If(jen.Id("expired")).BlockFunc(func(g *jen.Group) {
+			if s.TimeoutFail {
+				g.Add(failed(jen.Op("&").Qual(RuntimePath, "TimeoutError").Values(jen.Id("Timeout").Op(":").Id("timeout"))))
+				g.Break().Id("work")
+				return
+			}
+			g.If(jen.Id("r").Dot("WantsDropped").Call()).Block(
+				jen.Id("r").Dot("Dropped").Call(jen.Lit(s.Name), index(), el.value),
+			)
+			b.drop(g, st, el)
+		})
+	}
+	switch s.Kind {
+	case Map:
+		if s.Err {
+			g.List(jen.Id(v), jen.Err()).Op(":=").Add(call)
+			afterCall(g)
+			checkErr(g)
+		} else {
+			g.Id(v).Op(":=").Add(call)
+			afterCall(g)
+		}
+		b.next(g, st, el.with(jen.Id(v)))
+
+	case Filter:
+		if s.Err {
+			g.List(jen.Id(keep), jen.Err()).Op(":=").Add(call)
+			afterCall(g)
+			checkErr(g)
+		} else {
+			g.Id(keep).Op(":=").Add(call)
+			afterCall(g)
+		}
+		g.If(jen.Op("!").Id(keep)).BlockFunc(func(g *jen.Group) { b.drop(g, st, el) })
+		b.next(g, st, el)
+
+	case Each:
+		if s.Err && !st.cancel {
+			// Scoped: err may be declared by an earlier fused step.
+			g.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(failed(jen.Err()), exit(false))
+		} else if s.Err {
+			g.Err().Op(":=").Add(call)
+			afterCall(g)
+			checkErr(g)
+		} else {
+			g.Add(call)
+			afterCall(g)
+		}
+
+	case FlatMap:
+		b.flatMap(g, st, el, call)
+	}
+}
+
+// call is the call of step s's function on el.
+func (b *body) call(s *Stage, el *elem) *jen.Statement {
+	var args []jen.Code
+	if s.Ctx {
+		args = append(args, jen.Id("ctx"))
+	}
+	if s.Index {
+		args = append(args, el.index())
+	}
+	args = append(args, el.value)
+	if s.Start != nil {
+		return jen.Id("state").Dot(s.Func).Call(args...)
+	}
+	return jen.Id(s.Func).Call(args...)
+}
+
+// next passes what step st.k yields to the next step, or sends it on.
+func (b *body) next(g *jen.Group, st *stepState, el *elem) {
+	chain := steps(b.head)
+	if st.k+1 < len(chain) {
+		b.stepWith(g, &stepState{k: st.k + 1, nested: st.nested, cancel: st.cancel, resume: st.resume}, el)
+		return
+	}
+	b.e.emit(g, b.w, b.head.Targets, b.head.In.Terms, el, exit(st.cancel))
+	// Published before any call that may block: the next element's.
+	b.w.publish(g)
+}
+
+// drop ends el's way: the ordered terms downstream get its share as a
+// tombstone, and the worker goes on to the next element or child.
+func (b *body) drop(g *jen.Group, st *stepState, el *elem) {
+	if len(b.head.In.Terms) > 0 {
+		for _, term := range b.head.In.Terms {
+			b.e.tombstone(g, b.w, term, el.pos.Clone(), el.shares[term].Clone(), exit(st.cancel))
+		}
+		b.w.publish(g)
+	}
+	if st.nested && st.resume != nil {
+		g.Add(st.resume)
+	}
+	g.Continue()
+}
+
+// flatMap writes a flatmap step: the call, then a loop over the children.
+func (b *body) flatMap(g *jen.Group, st *stepState, el *elem, call *jen.Statement) {
+	s := steps(b.head)[st.k]
+	name := func(base string) string {
+		if st.k == 0 {
+			return base
+		}
+		return fmt.Sprintf("%s%d", base, st.k+1)
+	}
+	v, vs := name("v"), name("vs")
+	c := b.counter[st.k]
+	index := b.idx[st.k]
+	terms := b.head.In.Terms
+	checkErr := func(g *jen.Group) {
+		g.If(jen.Err().Op("!=").Nil()).Block(
+			jen.Id("r").Dot("Fail").Call(jen.Lit(s.Name), jen.Id("worker"), index(), jen.Err()), exit(st.cancel))
+	}
+	inner := &stepState{k: st.k, nested: true, cancel: st.cancel}
+	if len(steps(b.head)) > 1 && s.Flat != FlatSlice {
+		// The iterator runs between children: its panics are this step's.
+		inner.resume = jen.Id("g").Dot("Step").Op("=").Lit(st.k)
+	}
+	// The children's shares, for the ordered terms downstream.
+	childShares := func(g *jen.Group) map[*Stage]*jen.Statement {
+		m := map[*Stage]*jen.Statement{}
+		for _, term := range terms {
+			if s.Flat == FlatSlice {
+				per, last := termVar("per", term, st.k), termVar("last", term, st.k)
+				m[term] = jen.Id(per)
+				g.If(jen.Id(c).Op("==").Len(jen.Id(vs)).Op("-").Lit(1)).Block(jen.Id(per).Op("=").Id(last))
+			} else {
+				sh := termVar("shares", term, st.k)
+				m[term] = jen.Id(sh).Dot("Next").Call()
+			}
+		}
+		return m
+	}
+	afterLoop := func(g *jen.Group) {
+		for _, term := range terms {
+			if s.Flat != FlatSlice {
+				sh := termVar("shares", term, st.k)
+				b.e.tombstone(g, b.w, term, el.pos.Clone(), jen.Id(sh).Dot("Rest").Call(), exit(st.cancel))
+			}
+		}
+		if len(terms) > 0 && s.Flat != FlatSlice {
+			b.w.publish(g)
+		}
+	}
+	expired := func(g *jen.Group) {
+		if !st.cancel {
+			return
+		}
+		g.Id("expired").Op(":=").Qual(ImplPath, "Expired").Call(jen.Id("ctx"))
+		g.Id("cancel").Call()
+		g.If(jen.Id("expired")).BlockFunc(func(g *jen.Group) {
+			if s.TimeoutFail {
+				g.Id("r").Dot("Fail").Call(jen.Lit(s.Name), jen.Id("worker"), index(),
+					jen.Op("&").Qual(RuntimePath, "TimeoutError").Values(jen.Id("Timeout").Op(":").Id("timeout")))
+				g.Break().Id("work")
+				return
+			}
+			g.If(jen.Id("r").Dot("WantsDropped").Call()).Block(
+				jen.Id("r").Dot("Dropped").Call(jen.Lit(s.Name), index(), el.value),
+			)
+			if s.Flat == FlatSlice {
+				b.drop(g, &stepState{k: st.k, nested: st.nested, resume: st.resume}, el)
+			} else if st.nested {
+				g.Continue()
+			}
+		})
+	}
+
+	switch s.Flat {
+	case FlatSlice:
+		if s.Err {
+			g.List(jen.Id(vs), jen.Err()).Op(":=").Add(call)
+			expired(g)
+			st.cancel = false
+			checkErr(g)
+		} else {
+			g.Id(vs).Op(":=").Add(call)
+			expired(g)
+			st.cancel = false
+		}
+		inner.cancel = false
+		if len(terms) > 0 {
+			g.If(jen.Len(jen.Id(vs)).Op("==").Lit(0)).BlockFunc(func(g *jen.Group) { b.drop(g, st, el) })
+			for _, term := range terms {
+				per, last := termVar("per", term, st.k), termVar("last", term, st.k)
+				g.List(jen.Id(per), jen.Id(last)).Op(":=").Id("r").Dot(term.OrderField).Dot("Split").Call(el.pos.Clone(), el.shares[term].Clone(), jen.Len(jen.Id(vs)))
+			}
+		}
+		g.For(jen.Id(c).Op("=").Lit(0), jen.Id(c).Op("<").Len(jen.Id(vs)), jen.Id(c).Op("++")).BlockFunc(func(g *jen.Group) {
+			g.Id(v).Op(":=").Id(vs).Index(jen.Id(c))
+			shares := childShares(g)
+			b.next(g, inner, el.child(jen.Id(c), shares, jen.Id(v)))
+		})
+	case FlatSeq, FlatSeq2:
+		seq := call
+		if s.Err {
+			g.List(jen.Id(vs), jen.Err()).Op(":=").Add(call)
+			checkErr(g)
+			seq = jen.Id(vs)
+		}
+		for _, term := range terms {
+			sh := termVar("shares", term, st.k)
+			g.Id(sh).Op(":=").Id("r").Dot(term.OrderField).Dot("Stream").Call(el.pos.Clone(), el.shares[term].Clone())
+		}
+		g.Id(c).Op("=").Lit(-1)
+		vars := jen.Id(v)
+		if s.Flat == FlatSeq2 {
+			vars = jen.List(jen.Id(v), jen.Err())
+		}
+		g.For(vars.Op(":=").Range().Add(seq)).BlockFunc(func(g *jen.Group) {
+			g.Id(c).Op("++")
+			if st.cancel {
+				// A child yielded after the deadline is not delivered.
+				g.If(jen.Id("ctx").Dot("Err").Call().Op("!=").Nil()).Block(jen.Break())
+			}
+			if s.Flat == FlatSeq2 {
+				g.If(jen.Err().Op("!=").Nil()).Block(
+					jen.Id("r").Dot("Fail").Call(jen.Lit(s.Name), jen.Id("worker"), index(), jen.Err()), exit(st.cancel))
+			}
+			shares := childShares(g)
+			b.next(g, inner, el.child(jen.Id(c), shares, jen.Id(v)))
+			if inner.resume != nil {
+				g.Add(inner.resume)
+			}
+		})
+		afterLoop(g)
+		expired(g)
+	}
+}
+
+// orderedWorker emits the goroutine of an ordered term: it keeps what it
+// receives until the element's source position is complete (see
+// pipegenimpl.Reorder), then sends that position's elements on sorted by
+// index.
+func (e *emitter) orderedWorker(p *Pipeline, s *Stage) {
+	doc(e.file, fmt.Sprintf(`
+%s restores the order of the elements reaching %s (ordered at
+%s): it holds each element until the shares of its source position have
+all arrived, then sends the position's elements on sorted by index. The
+window of pipegenimpl.Term keeps the sources from running too far ahead.`, s.Worker, s.Name, s.Where))
+	w := newWriters(s.Targets, s.Extra)
+	item := s.In.Item
+	e.file.Func().Params(jen.Id("r").Op("*").Id(p.RunType)).Id(s.Worker).Params().BlockFunc(func(g *jen.Group) {
+		g.Id("done").Op(":=").Id("r").Dot("Done").Call()
+		w.open(g, nil)
+		g.Id("queue").Op(":=").Id("r").Dot(s.In.Field).Dot("Reader").Call()
+		g.Defer().Id("queue").Dot("Close").Call()
+		compare := jen.Nil()
+		if item.Indexed {
+			compare = jen.Func().Params(jen.List(jen.Id("left"), jen.Id("right")).Op("*").Id(item.Name)).Int().Block(
+				jen.Return(jen.Qual(RuntimePath, "Compare").Call(jen.Id("left").Dot("at"), jen.Id("right").Dot("at"))))
+		}
+		g.Id("held").Op(":=").Qual(ImplPath, "NewReorder").Types(jen.Id(item.Name)).Call(jen.Id("r").Dot(s.OrderField), jen.Lit(s.Sources), compare)
+		g.Comment("Tell the sources how far the term is before waiting for more.")
+		g.Id("queue").Dot("OnIdle").Call(jen.Id("held").Dot("Publish"))
+		if len(s.Orders) > 0 {
+			g.Id("publish").Op(":=").Add(w.publishFunc())
+		}
+		g.Var().Id("n").Uint64().Comment("positions emitted, for the ordered terms downstream")
+		el := itemElem(item, "it", nil)
+		g.Id("work").Op(":")
+		g.For().BlockFunc(func(g *jen.Group) {
+			g.List(jen.Id("it"), jen.Id("ok")).Op(":=").Id("queue").Dot("Next").Call(jen.Id("done"))
+			g.If(jen.Op("!").Id("ok").Op("||").Id("r").Dot("Stopped").Call()).Block(jen.Break().Id("work"))
+			g.Id("held").Dot("Put").Call(jen.Id("it").Dot("mark"), el.pos.Clone(), jen.Id("it").Dot("share").Index(jen.Lit(0)), jen.Id("it"))
+			g.Comment("Send on every position now complete.")
+			g.For().BlockFunc(func(g *jen.Group) {
+				g.List(jen.Id("items"), jen.Id("ok")).Op(":=").Id("held").Dot("Ready").Call()
+				g.If(jen.Op("!").Id("ok")).Block(jen.Break())
+				for _, o := range s.Orders {
+					g.If(jen.Op("!").Id("r").Dot(o.Term.OrderField).Dot("Open").Call(jen.Id("done"), jen.Id("n"), jen.Id("publish"))).Block(jen.Break().Id("work"))
+				}
+				shares := map[*Stage]*jen.Statement{}
+				for _, o := range s.Orders {
+					term := o.Term
+					per, last := termVar("per", term, 0), termVar("last", term, 0)
+					g.Var().List(jen.Id(per), jen.Id(last)).Uint64()
+					g.If(jen.Len(jen.Id("items")).Op("==").Lit(0)).BlockFunc(func(g *jen.Group) {
+						e.tombstone(g, w, term, jen.Id("n"), impl("FullShare"), jen.Break().Id("work"))
+					}).Else().Block(
+						jen.List(jen.Id(per), jen.Id(last)).Op("=").Id("r").Dot(term.OrderField).Dot("Split").Call(jen.Id("n"), impl("FullShare"), jen.Len(jen.Id("items"))),
+					)
+					shares[term] = jen.Id(per)
+				}
+				g.For(jen.Id("k").Op(":=").Range().Id("items")).BlockFunc(func(g *jen.Group) {
+					g.Id("it").Op(":=").Op("&").Id("items").Index(jen.Id("k"))
+					for _, o := range s.Orders {
+						per, last := termVar("per", o.Term, 0), termVar("last", o.Term, 0)
+						g.If(jen.Id("k").Op("==").Len(jen.Id("items")).Op("-").Lit(1)).Block(jen.Id(per).Op("=").Id(last))
+					}
+					out := itemElem(item, "it", nil)
+					out.shares = shares
+					e.emit(g, w, s.Targets, termsOf(s.Orders), out, jen.Break().Id("work"))
+				})
+				g.Id("held").Dot("Advance").Call()
+				g.Id("n").Op("++")
+			})
+			w.publish(g)
+		})
+		for _, o := range s.Orders {
+			e.sourceEnd(g, w, o.Term, o.Source, jen.Id("n"))
+		}
+	})
 }
 
 // steps returns the chain of a worker: its stage, then the stages fused
 // into it.
 func steps(s *Stage) []*Stage {
 	return append([]*Stage{s}, s.Fused...)
-}
-
-// name returns a variable name for step k: v for the first step, v2 for
-// the second…
-func (b *body) name(base string) string {
-	if b.k == 0 {
-		return base
-	}
-	return fmt.Sprintf("%s%d", base, b.k+1)
-}
-
-// exit ends the worker.
-func (b *body) exit() []jen.Code {
-	if b.cancel {
-		return []jen.Code{jen.Id("cancel").Call(), jen.Return()}
-	}
-	return []jen.Code{jen.Return()}
-}
-
-// call is the call of the step's function on its element.
-func (b *body) call() *jen.Statement {
-	var args []jen.Code
-	if b.s.Ctx {
-		args = append(args, jen.Id("ctx"))
-	}
-	if b.s.Index {
-		args = append(args, b.idx.Clone())
-	}
-	args = append(args, b.in)
-	if b.s.Start != nil {
-		return jen.Id("state").Dot(b.s.Func).Call(args...)
-	}
-	return jen.Id(b.s.Func).Call(args...)
-}
-
-// enter records, in a fused worker, which step is running and on which
-// element, for the panics that Recover reports.
-func (b *body) enter(g *jen.Group) {
-	if len(b.head.Fused) > 0 {
-		g.List(jen.Id("stage"), jen.Id("at")).Op("=").List(jen.Lit(b.s.Name), b.idx.Clone())
-	}
-}
-
-// checkErr is `if err != nil { fail the run }`.
-func (b *body) checkErr() *jen.Statement {
-	return jen.If(jen.Err().Op("!=").Nil()).Block(
-		append([]jen.Code{jen.Id("r").Dot("Fail").Call(jen.Lit(b.s.Name), jen.Id("worker"), b.idx.Clone(), jen.Err())}, b.exit()...)...,
-	)
-}
-
-// emit passes what the step yields on: to the next step of the chain, or
-// to every target, first counting it on its way to the ordered terms
-// downstream.
-func (b *body) emit(g *jen.Group, index *jen.Statement, value jen.Code, nested bool) {
-	chain := steps(b.head)
-	if b.k+1 < len(chain) {
-		next := &body{e: b.e, head: b.head, s: chain[b.k+1], k: b.k + 1, in: value, idx: index, nested: nested, cancel: b.cancel, resume: b.resume}
-		next.element(g)
-		return
-	}
-	for _, o := range b.head.Orders {
-		g.Id("r").Dot(o.Field).Dot("Add").Call(jen.Id("pos"), jen.Lit(o.Copies))
-	}
-	b.e.puts(g, b.head.Targets, index, value, b.exit())
-}
-
-// release tells the ordered terms downstream that the worker is done with
-// the element: what it made of it is counted already.
-func (b *body) release(g *jen.Group) {
-	for _, o := range b.head.Orders {
-		g.Id("r").Dot(o.Field).Dot("Done").Call(jen.Id("pos"))
-	}
-}
-
-// next goes on to the next element (or child), done with this one.
-func (b *body) next(g *jen.Group) {
-	if !b.nested {
-		b.release(g)
-	}
-	if b.nested && b.resume != nil {
-		g.Add(b.resume.Clone())
-	}
-	g.Continue()
-}
-
-// withTimeout runs the element under its own deadline. The result of an
-// element whose deadline passed is not used: the element is dropped, or
-// the run fails.
-func (b *body) withTimeout(g *jen.Group) {
-	s := b.s
-	g.List(jen.Id("ctx"), jen.Id("cancel")).Op(":=").Qual("context", "WithTimeout").Call(jen.Id("ctx"), durationCode(s.Timeout))
-	b.cancel = true
-	b.element(g)
-}
-
-// expired is the check, after the function returned, that its deadline
-// passed; what follows drops the element or fails the run.
-func (b *body) expired(g *jen.Group) {
-	s := b.s
-	g.If(jen.Id("ctx").Dot("Err").Call().Op("==").Qual("context", "DeadlineExceeded")).BlockFunc(func(g *jen.Group) {
-		if s.TimeoutFail {
-			g.Id("r").Dot("Fail").Call(jen.Lit(s.Name), jen.Id("worker"), b.idx.Clone(),
-				jen.Op("&").Qual(RuntimePath, "TimeoutError").Values(jen.Id("Timeout").Op(":").Add(durationCode(s.Timeout))))
-			for _, c := range b.exit() {
-				g.Add(c)
-			}
-		} else {
-			g.Id("cancel").Call()
-			g.Id("r").Dot("Dropped").Call(jen.Lit(s.Name), b.idx.Clone())
-			b.next(g)
-		}
-	})
-	g.Id("cancel").Call()
-	b.cancel = false
-}
-
-// afterCall closes the deadline, if any, once the function's work is
-// done.
-func (b *body) afterCall(g *jen.Group) {
-	if b.cancel {
-		b.expired(g)
-	}
-}
-
-// element writes the handling of one element by the step.
-func (b *body) element(g *jen.Group) {
-	s := b.s
-	v, vs, keep, child := b.name("v"), b.name("vs"), b.name("keep"), b.name("child")
-	b.enter(g)
-	switch s.Kind {
-	case Map:
-		if s.Err {
-			g.List(jen.Id(v), jen.Err()).Op(":=").Add(b.call())
-			b.afterCall(g)
-			g.Add(b.checkErr())
-		} else {
-			g.Id(v).Op(":=").Add(b.call())
-			b.afterCall(g)
-		}
-		b.emit(g, b.idx.Clone(), jen.Id(v), b.nested)
-
-	case Filter:
-		if s.Err {
-			g.List(jen.Id(keep), jen.Err()).Op(":=").Add(b.call())
-			b.afterCall(g)
-			g.Add(b.checkErr())
-		} else {
-			g.Id(keep).Op(":=").Add(b.call())
-			b.afterCall(g)
-		}
-		g.If(jen.Op("!").Id(keep)).BlockFunc(b.next)
-		last := b.k == len(b.head.Fused)
-		if b.k == 0 && last && len(s.Targets) == 1 && len(s.Targets[0].Branches) == 0 && len(s.Orders) == 0 {
-			// The element goes on as it came.
-			g.If(jen.Op("!").Id("out").Dot("put").Call(jen.Id("done"), jen.Id("it"))).Block(jen.Return())
-		} else {
-			b.emit(g, b.idx.Clone(), b.in, b.nested)
-		}
-
-	case Each:
-		if s.Err && !b.cancel {
-			// Scoped: err may be declared by an earlier fused step.
-			g.If(jen.Err().Op(":=").Add(b.call()), jen.Err().Op("!=").Nil()).Block(
-				append([]jen.Code{jen.Id("r").Dot("Fail").Call(jen.Lit(b.s.Name), jen.Id("worker"), b.idx.Clone(), jen.Err())}, b.exit()...)...,
-			)
-		} else if s.Err {
-			g.Err().Op(":=").Add(b.call())
-			b.afterCall(g)
-			g.Add(b.checkErr())
-		} else {
-			g.Add(b.call())
-			b.afterCall(g)
-		}
-
-	case FlatMap:
-		childIndex := b.idx.Clone().Dot("Child").Call(jen.Id(child))
-		// The deadline covers producing every child, so it is closed only
-		// after the loop.
-		seq := b.call()
-		if s.Err {
-			g.List(jen.Id(vs), jen.Err()).Op(":=").Add(b.call())
-			if s.Flat == FlatSlice {
-				b.afterCall(g)
-			}
-			g.Add(b.checkErr())
-			seq = jen.Id(vs)
-		} else if s.Flat == FlatSlice {
-			g.Id(vs).Op(":=").Add(b.call())
-			b.afterCall(g)
-			seq = jen.Id(vs)
-		}
-		switch s.Flat {
-		case FlatSlice:
-			g.For(jen.List(jen.Id(child), jen.Id(v)).Op(":=").Range().Add(seq)).BlockFunc(func(g *jen.Group) {
-				b.emit(g, childIndex, jen.Id(v), true)
-			})
-		case FlatSeq:
-			b.childLoop(g, child, jen.Id(v), seq, func(g *jen.Group) {
-				b.emit(g, childIndex, jen.Id(v), true)
-			})
-			b.afterCall(g)
-		case FlatSeq2:
-			b.childLoop(g, child, jen.List(jen.Id(v), jen.Err()), seq, func(g *jen.Group) {
-				if b.cancel {
-					// An error because the deadline passed is a timeout,
-					// handled after the loop.
-					g.If(jen.Err().Op("!=").Nil().Op("&&").Id("ctx").Dot("Err").Call().Op("==").Qual("context", "DeadlineExceeded")).Block(jen.Break())
-				}
-				g.Add(b.checkErr())
-				b.emit(g, childIndex, jen.Id(v), true)
-			})
-			b.afterCall(g)
-		}
-	}
-}
-
-// childLoop writes the loop over the children of a streaming flatmap.
-// The child's number is counted first thing, so that a child skipped by a
-// fused filter still counts; in a fused worker, the flatmap takes its name
-// back at the end of each child (and before skipping one), since the
-// iterator runs again before the next child.
-func (b *body) childLoop(g *jen.Group, child string, vars *jen.Statement, seq jen.Code, each func(g *jen.Group)) {
-	g.Id(child).Op(":=").Lit(-1)
-	resume := b.resume
-	if len(b.head.Fused) > 0 {
-		b.resume = jen.List(jen.Id("stage"), jen.Id("at")).Op("=").List(jen.Lit(b.s.Name), b.idx.Clone())
-	}
-	g.For(vars.Op(":=").Range().Add(seq)).BlockFunc(func(g *jen.Group) {
-		g.Id(child).Op("++")
-		each(g)
-		if b.resume != nil {
-			g.Add(b.resume.Clone())
-		}
-	})
-	b.resume = resume
-}
-
-// orderedWorker emits the goroutine of an ordered term: it keeps what it
-// receives until the element's source position is complete (see
-// pipegen.Order), then sends that position's elements on in index order.
-func (e *emitter) orderedWorker(p *Pipeline, s *Stage) {
-	doc(e.file, fmt.Sprintf(`
-%s restores the order of the elements reaching %s (ordered at
-%s): it holds each element until every element of its source position
-has arrived, then sends them on sorted by index. The window of
-pipegen.Order keeps the inputs from running too far ahead.`, s.Worker, s.Name, s.Where))
-	e.file.Func().Params(jen.Id("r").Op("*").Id(p.RunType)).Id(s.Worker).Params().BlockFunc(func(g *jen.Group) {
-		sourcePrologue(g, s.Name, s.Targets, s.Orders, nil)
-		declareFlush(g, s.Targets)
-		g.Var().Id("held").Qual(RuntimePath, "Reorder").Types(e.typ(s.In.Queue.Type))
-		order := jen.Id("r").Dot(s.OrderField)
-		// release sends on every complete position.
-		g.Id("release").Op(":=").Func().Params().Bool().BlockFunc(func(g *jen.Group) {
-			g.For().BlockFunc(func(g *jen.Group) {
-				g.List(jen.Id("pos"), jen.Id("ok")).Op(":=").Add(order.Clone()).Dot("Ready").Call()
-				g.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.True()))
-				for _, o := range s.Orders {
-					g.If(jen.Op("!").Id("r").Dot(o.Field).Dot("Open").Call(jen.Id("done"), jen.Lit(o.Source), jen.Id("pos"), jen.Id("flush"))).Block(jen.Return(jen.False()))
-				}
-				g.For(jen.List(jen.Id("_"), jen.Id("it")).Op(":=").Range().Id("held").Dot("Take").Call(jen.Id("pos"))).BlockFunc(func(g *jen.Group) {
-					g.Id("index").Op("=").Id("it").Dot("Index")
-					for _, o := range s.Orders {
-						g.Id("r").Dot(o.Field).Dot("Add").Call(jen.Id("pos"), jen.Lit(o.Copies))
-					}
-					e.puts(g, s.Targets, jen.Id("index"), jen.Id("it").Dot("Value"), []jen.Code{jen.Return(jen.False())})
-				})
-				for _, o := range s.Orders {
-					g.Id("r").Dot(o.Field).Dot("Emitted").Call(jen.Lit(o.Source), jen.Id("pos"))
-				}
-				g.Add(order.Clone()).Dot("Advance").Call()
-			})
-		})
-		in := jen.Id("r").Dot(s.In.Field)
-		g.For().Block(
-			jen.Comment("Send on what was released before waiting for more."),
-			jen.If(jen.Op("!").Id("flush").Call()).Block(jen.Return()),
-			jen.Select().Block(
-				jen.Case(jen.List(jen.Id("batch"), jen.Id("ok")).Op(":=").Op("<-").Add(in.Clone()).Dot("batches")).Block(
-					jen.If(jen.Op("!").Id("ok")).Block(
-						jen.Comment("Every element has arrived: what is held is complete."),
-						jen.Id("release").Call(),
-						jen.Return(),
-					),
-					jen.For(jen.List(jen.Id("_"), jen.Id("it")).Op(":=").Range().Id("batch")).Block(
-						jen.Id("held").Dot("Put").Call(jen.Id("it")),
-						order.Clone().Dot("Done").Call(jen.Id("it").Dot("Index").Dot("Source").Call()),
-					),
-					in.Clone().Dot("pace").Dot("Took").Call(jen.Len(jen.Id("batch"))),
-					in.Clone().Dot("recycle").Call(jen.Id("batch")),
-				),
-				jen.Case(jen.Op("<-").Add(order.Clone()).Dot("Wake").Call()),
-				jen.Case(jen.Op("<-").Id("done")).Block(jen.Return()),
-			),
-			jen.If(jen.Op("!").Id("release").Call()).Block(jen.Return()),
-		)
-	})
 }
 
 // durationCode writes d the way a person would: 2 * time.Second,
@@ -489,4 +613,13 @@ func durationCode(d time.Duration) *jen.Statement {
 		}
 	}
 	return jen.Qual("time", "Duration").Call(jen.Lit(int(d)))
+}
+
+// termVar names a local of the bookkeeping of term at step k: per1, last1,
+// shares12…
+func termVar(prefix string, term *Stage, k int) string {
+	if k == 0 {
+		return fmt.Sprintf("%s%d", prefix, term.TermNo)
+	}
+	return fmt.Sprintf("%s%d%d", prefix, term.TermNo, k+1)
 }

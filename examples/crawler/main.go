@@ -284,7 +284,7 @@ func Crawl(ctx context.Context, start string, o Options) (*Report, error) {
 		// and sort afterwards, since they drop pages in any order.
 		var mu sync.Mutex
 		var dropped []int
-		opts := []pipegen.Option{pipegen.OnTimeout(func(stage string, i pipegen.Index) {
+		opts := []pipegen.Option{pipegen.OnTimeout(func(stage string, i pipegen.Index, _ any) {
 			mu.Lock()
 			defer mu.Unlock()
 			dropped = append(dropped, int(i.Source()))

@@ -8,13 +8,14 @@ import (
 	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
+	"github.com/pipegen/pipegen/runtime/pipegenimpl"
 )
 
 // Visit runs the pipeline Fetch | Parse | ordered (//pipegen:pipeline at
-// main.go:210) over the elements of urls, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Fetch, Parse run concurrently,
-// each with its own workers and bounded input queue; opts may change their
-// settings.
+// main.go:210) over the elements of urls, an iter.Seq, an iter.Seq2 whose
+// first error fails the pipeline, or a channel. The stages Fetch, Parse run
+// concurrently, each with its own workers and bounded input queue; opts may
+// change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // in the order of their indices (input position, then concat branch, then
@@ -22,100 +23,116 @@ import (
 // as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. VisitWithIndex also
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. VisitWithIndex also
 // yields each element's index.
 func Visit[In pipegen.Input[string]](ctx context.Context, urls In, opts ...pipegen.Option) iter.Seq2[Page, error] {
 	return func(yield func(Page, error) bool) {
-		for it, err := range VisitWithIndex(ctx, urls, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startVisit(ctx, urls, opts)
+		if err != nil {
+			var zero Page
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero Page
+			yield(zero, err)
 		}
 	}
 }
 
 // VisitWithIndex is Visit yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func VisitWithIndex[In pipegen.Input[string]](ctx context.Context, urls In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[Page], error] {
 	return func(yield func(pipegen.Item[Page], error) bool) {
 		r, err := startVisit(ctx, urls, opts)
 		if err != nil {
-			yield(pipegen.Item[Page]{}, err)
+			var zero pipegen.Item[Page]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[Page]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[Page]{}, err)
+			var zero pipegen.Item[Page]
+			yield(zero, err)
 		}
 	}
 }
 
 // visitStages are the stages of Visit with the settings of their directives.
-var visitStages = []pipegen.StageConfig{
-	{Name: "Fetch", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
+var visitStages = []pipegenimpl.StageConfig{
+	{Name: "Fetch", Workers: 4, MaxSize: pipegen.DefaultMaxSize, Timeout: time.Second},
 	{Name: "Parse", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // visitRun is one run of Visit: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type visitRun struct {
-	*pipegen.Run
-	fetchIn   *stringQueue   // input of Fetch
-	parseIn   *pageQueue     // input of Parse
-	orderedIn *pageQueue     // input of ordered#1
-	out       *pageQueue     // output, read by the caller
-	order     *pipegen.Order // bookkeeping of ordered#1
+	*pipegenimpl.Run
+	fetchIn   *pipegenimpl.Queue[stringOrderedItem] // input of Fetch
+	parseIn   *pipegenimpl.Queue[pageOrderedItem]   // input of Parse
+	orderedIn *pipegenimpl.Queue[pageTermItem]      // input of ordered#1
+	out       *pipegenimpl.Queue[pageItem]          // output, read by the caller
+	order     *pipegenimpl.Term                     // bookkeeping of ordered#1
 }
 
 // startVisit starts one run of Visit: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startVisit[In pipegen.Input[string]](ctx context.Context, urls In, opts []pipegen.Option) (*visitRun, error) {
-	run, err := pipegen.NewRun(ctx, "Visit", visitStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Visit", visitStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &visitRun{
 		Run:       run,
-		fetchIn:   newStringQueue(run.MaxSize("Fetch"), run.MaxBatch(), 1, run.Workers("Fetch")),
-		parseIn:   newPageQueue(run.MaxSize("Parse"), run.MaxBatch(), run.Workers("Fetch"), run.Workers("Parse")),
-		orderedIn: newPageQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Parse"), 1),
-		out:       newPageQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
-		order:     pipegen.NewOrder(1),
+		fetchIn:   pipegenimpl.NewQueue[stringOrderedItem](run.MaxSize("Fetch"), run.MaxBatch(), 1, run.Workers("Fetch")),
+		parseIn:   pipegenimpl.NewQueue[pageOrderedItem](run.MaxSize("Parse"), run.MaxBatch(), run.Workers("Fetch"), run.Workers("Parse")),
+		orderedIn: pipegenimpl.NewQueue[pageTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Fetch")+run.Workers("Parse")+1, 1),
+		out:       pipegenimpl.NewQueue[pageItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Fetch", &r.fetchIn.pace)
-	run.Watch("Parse", &r.parseIn.pace)
-	run.Watch("", &r.out.pace)
-	switch urls := any(urls).(type) {
-	case iter.Seq[string]:
+	pipegenimpl.Watch(run, "Fetch", r.fetchIn)
+	pipegenimpl.Watch(run, "Parse", r.parseIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[string](urls, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(urls)
+			r.feed(seq)
 		})
-	case func(func(string) bool):
+	} else {
 		r.Go(func() {
-			r.feed(urls)
-		})
-	case iter.Seq2[string, error]:
-		r.Go(func() {
-			r.feedSeq2(urls)
-		})
-	case func(func(string, error) bool):
-		r.Go(func() {
-			r.feedSeq2(urls)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Fetch") {
@@ -132,319 +149,383 @@ func startVisit[In pipegen.Input[string]](ctx context.Context, urls In, opts []p
 	return r, nil
 }
 
-// feed sends the elements of urls to stage Fetch, numbering them.
+// feed sends the elements of urls to stage Fetch, numbering them. It keeps
+// to the window of the ordered terms downstream, and tells them where it
+// ends.
 func (r *visitRun) feed(urls iter.Seq[string]) {
 	done := r.Done()
-	out := r.fetchIn.writer(r.Counter("urls"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("urls", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.fetchIn.Writer(r.Counter("urls"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"urls"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v := range urls {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = stringOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = pageTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of urls to stage Fetch, numbering them; the
-// first error of urls fails the run.
+// first error of urls fails the run. It keeps to the window of the ordered
+// terms downstream, and tells them where it ends.
 func (r *visitRun) feedSeq2(urls iter.Seq2[string, error]) {
 	done := r.Done()
-	out := r.fetchIn.writer(r.Counter("urls"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("urls", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.fetchIn.Writer(r.Counter("urls"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"urls"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v, err := range urls {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("urls", -1, index, err)
-			return
+			r.Fail("urls", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = stringOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = pageTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // fetchWorker runs one worker of stage Fetch (//pipegen:map at main.go:117):
 // it calls Fetch on each element of its input and sends the result on,
-// giving each element 1s before dropping the element (and telling the
-// pipegen.OnTimeout callback).
+// giving each element 1s (or what pipegen.Timeout sets) before dropping the
+// element (and telling the pipegen.OnTimeout callback). What it drops, it
+// reports to the ordered terms downstream as tombstones.
 func (r *visitRun) fetchWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.parseIn.writer(r.Counter("Fetch"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Fetch", worker, &index)
+	out := r.parseIn.Writer(r.Counter("Fetch"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	queue := r.fetchIn.Reader()
+	defer queue.Close()
+	var it *stringOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Fetch"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+	g.Hook = "newFetcher"
 	state := newFetcher(pipegen.Worker{Pipeline: "Visit", Stage: "Fetch", Index: worker})
+	g.Hook = ""
 	r.WorkerStarted("Fetch")
 	// Close runs once for every started worker, however it ends.
 	defer func() {
 		r.WorkerDone("Fetch")
+		g.Hook, g.Returned = "Close", false
 		state.Close()
+		g.Returned = true
 	}()
 	// Recover the stage's panics before the done hook runs.
-	defer r.Recover("Fetch", worker, &index)
-	queue := r.fetchIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
+	defer r.Recover(&g)
+	timeout := r.Timeout("Fetch")
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		ctx, cancel := context.WithTimeout(ctx, time.Second)
-		v, err := state.Fetch(ctx, it.Value)
-		if ctx.Err() == context.DeadlineExceeded {
-			cancel()
-			r.Dropped("Fetch", index)
-			r.order.Done(pos)
+		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
+		v, err := state.Fetch(ctx, it.v)
+		expired := pipegenimpl.Expired(ctx)
+		cancel()
+		if expired {
+			if r.WantsDropped() {
+				r.Dropped("Fetch", pipegen.SourceIndex(it.pos), it.v)
+			}
+			if o := out2.Next(done); o != nil {
+				*o = pageTermItem{pos: it.pos, share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+			} else {
+				break work
+			}
+			out.Publish()
+			out2.Publish()
 			continue
 		}
-		cancel()
 		if err != nil {
-			r.Fail("Fetch", worker, index, err)
-			return
+			r.Fail("Fetch", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[Page]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = pageOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
+		out2.Publish()
 	}
+	g.Returned = true
 }
 
 // parseWorker runs one worker of stage Parse (//pipegen:map at main.go:159):
-// it calls Parse on each element of its input and sends the result on.
+// it calls Parse on each element of its input and sends the result on. What
+// it drops, it reports to the ordered terms downstream as tombstones.
 func (r *visitRun) parseWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer(r.Counter("Parse"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Parse", worker, &index)
-	queue := r.parseIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.orderedIn.Writer(r.Counter("Parse"))
+	defer out.Close(done)
+	queue := r.parseIn.Reader()
+	defer queue.Close()
+	var it *pageOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Parse"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Parse(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[Page]{Index: index, Value: v}) {
-			return
+		v := Parse(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = pageTermItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at main.go:210): it holds each element until every element of its
-// source position has arrived, then sends them on sorted by index. The
-// window of pipegen.Order keeps the inputs from running too far ahead.
+// (ordered at main.go:210): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
 func (r *visitRun) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer(nil)
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("ordered#1", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	var held pipegen.Reorder[Page]
-	release := func() bool {
-		for {
-			pos, ok := r.order.Ready()
-			if !ok {
-				return true
-			}
-			for _, it := range held.Take(pos) {
-				index = it.Index
-				if !out.put(done, pipegen.Item[Page]{Index: index, Value: it.Value}) {
-					return false
-				}
-			}
-			r.order.Advance()
-		}
-	}
+	out := r.out.Writer(nil)
+	defer out.Close(done)
+	queue := r.orderedIn.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[pageTermItem](r.order, 1, nil)
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
 	for {
-		// Send on what was released before waiting for more.
-		if !flush() {
-			return
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
 		}
-		select {
-		case batch, ok := <-r.orderedIn.batches:
+		held.Put(it.mark, it.pos, it.share[0], it)
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
 			if !ok {
-				// Every element has arrived: what is held is complete.
-				release()
-				return
+				break
 			}
-			for _, it := range batch {
-				held.Put(it)
-				r.order.Done(it.Index.Source())
+			for k := range items {
+				it := &items[k]
+				o := out.Next(done)
+				if o == nil {
+					break work
+				}
+				*o = pageItem{pos: it.pos, v: it.v}
 			}
-			r.orderedIn.pace.Took(len(batch))
-			r.orderedIn.recycle(batch)
-		case <-r.order.Wake():
-		case <-done:
-			return
+			held.Advance()
+			n++
 		}
-		if !release() {
-			return
-		}
+		out.Publish()
 	}
 }
 
 // VisitStrict runs the pipeline Fetch(ontimeout=fail) | Parse | ordered |
 // Check (//pipegen:pipeline at main.go:214) over the elements of urls, an
-// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
-// Fetch, Parse, Check run concurrently, each with its own workers and
-// bounded input queue; opts may change their settings.
+// iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a channel.
+// The stages Fetch, Parse, Check run concurrently, each with its own workers
+// and bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
-// VisitStrictWithIndex also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. VisitStrictWithIndex also
+// yields each element's index.
 func VisitStrict[In pipegen.Input[string]](ctx context.Context, urls In, opts ...pipegen.Option) iter.Seq2[Page, error] {
 	return func(yield func(Page, error) bool) {
-		for it, err := range VisitStrictWithIndex(ctx, urls, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startVisitStrict(ctx, urls, opts)
+		if err != nil {
+			var zero Page
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero Page
+			yield(zero, err)
 		}
 	}
 }
 
 // VisitStrictWithIndex is VisitStrict yielding each element with its index
 // (pypeln's return_index): its position in the input, and for elements made
-// by flatmap stages their position among their parent's children, level by
-// level. On failure the last pair carries a zero Item and the error.
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
 func VisitStrictWithIndex[In pipegen.Input[string]](ctx context.Context, urls In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[Page], error] {
 	return func(yield func(pipegen.Item[Page], error) bool) {
 		r, err := startVisitStrict(ctx, urls, opts)
 		if err != nil {
-			yield(pipegen.Item[Page]{}, err)
+			var zero pipegen.Item[Page]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[Page]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[Page]{}, err)
+			var zero pipegen.Item[Page]
+			yield(zero, err)
 		}
 	}
 }
 
 // visitStrictStages are the stages of VisitStrict with the settings of their
 // directives.
-var visitStrictStages = []pipegen.StageConfig{
-	{Name: "Fetch", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
+var visitStrictStages = []pipegenimpl.StageConfig{
+	{Name: "Fetch", Workers: 4, MaxSize: pipegen.DefaultMaxSize, Timeout: time.Second},
 	{Name: "Parse", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Check", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // visitStrictRun is one run of VisitStrict: the queues between its stages,
-// and the pipegen.Run that tracks its goroutines.
+// and the pipegenimpl.Run that tracks its goroutines.
 type visitStrictRun struct {
-	*pipegen.Run
-	fetchIn   *stringQueue   // input of Fetch
-	parseIn   *pageQueue     // input of Parse
-	orderedIn *pageQueue     // input of ordered#1
-	checkIn   *pageQueue     // input of Check
-	out       *pageQueue     // output, read by the caller
-	order     *pipegen.Order // bookkeeping of ordered#1
+	*pipegenimpl.Run
+	fetchIn   *pipegenimpl.Queue[stringOrderedItem] // input of Fetch
+	parseIn   *pipegenimpl.Queue[pageOrderedItem]   // input of Parse
+	orderedIn *pipegenimpl.Queue[pageTermItem]      // input of ordered#1
+	checkIn   *pipegenimpl.Queue[pageItem]          // input of Check
+	out       *pipegenimpl.Queue[pageItem]          // output, read by the caller
+	order     *pipegenimpl.Term                     // bookkeeping of ordered#1
 }
 
 // startVisitStrict starts one run of VisitStrict: a goroutine per input that
 // feeds it to the stages, and the workers of every stage.
 func startVisitStrict[In pipegen.Input[string]](ctx context.Context, urls In, opts []pipegen.Option) (*visitStrictRun, error) {
-	run, err := pipegen.NewRun(ctx, "VisitStrict", visitStrictStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "VisitStrict", visitStrictStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &visitStrictRun{
 		Run:       run,
-		fetchIn:   newStringQueue(run.MaxSize("Fetch"), run.MaxBatch(), 1, run.Workers("Fetch")),
-		parseIn:   newPageQueue(run.MaxSize("Parse"), run.MaxBatch(), run.Workers("Fetch"), run.Workers("Parse")),
-		orderedIn: newPageQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Parse"), 1),
-		checkIn:   newPageQueue(run.MaxSize("Check"), run.MaxBatch(), 1, run.Workers("Check")),
-		out:       newPageQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Check"), 1),
-		order:     pipegen.NewOrder(1),
+		fetchIn:   pipegenimpl.NewQueue[stringOrderedItem](run.MaxSize("Fetch"), run.MaxBatch(), 1, run.Workers("Fetch")),
+		parseIn:   pipegenimpl.NewQueue[pageOrderedItem](run.MaxSize("Parse"), run.MaxBatch(), run.Workers("Fetch"), run.Workers("Parse")),
+		orderedIn: pipegenimpl.NewQueue[pageTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Fetch")+run.Workers("Parse")+1, 1),
+		checkIn:   pipegenimpl.NewQueue[pageItem](run.MaxSize("Check"), run.MaxBatch(), 1, run.Workers("Check")),
+		out:       pipegenimpl.NewQueue[pageItem](run.OutputSize(), run.MaxBatch(), run.Workers("Check"), 1),
+		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Fetch", &r.fetchIn.pace)
-	run.Watch("Parse", &r.parseIn.pace)
-	run.Watch("Check", &r.checkIn.pace)
-	run.Watch("", &r.out.pace)
-	switch urls := any(urls).(type) {
-	case iter.Seq[string]:
+	pipegenimpl.Watch(run, "Fetch", r.fetchIn)
+	pipegenimpl.Watch(run, "Parse", r.parseIn)
+	pipegenimpl.Watch(run, "Check", r.checkIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[string](urls, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(urls)
+			r.feed(seq)
 		})
-	case func(func(string) bool):
+	} else {
 		r.Go(func() {
-			r.feed(urls)
-		})
-	case iter.Seq2[string, error]:
-		r.Go(func() {
-			r.feedSeq2(urls)
-		})
-	case func(func(string, error) bool):
-		r.Go(func() {
-			r.feedSeq2(urls)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Fetch") {
@@ -466,205 +547,246 @@ func startVisitStrict[In pipegen.Input[string]](ctx context.Context, urls In, op
 	return r, nil
 }
 
-// feed sends the elements of urls to stage Fetch, numbering them.
+// feed sends the elements of urls to stage Fetch, numbering them. It keeps
+// to the window of the ordered terms downstream, and tells them where it
+// ends.
 func (r *visitStrictRun) feed(urls iter.Seq[string]) {
 	done := r.Done()
-	out := r.fetchIn.writer(r.Counter("urls"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("urls", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.fetchIn.Writer(r.Counter("urls"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"urls"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v := range urls {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = stringOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = pageTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of urls to stage Fetch, numbering them; the
-// first error of urls fails the run.
+// first error of urls fails the run. It keeps to the window of the ordered
+// terms downstream, and tells them where it ends.
 func (r *visitStrictRun) feedSeq2(urls iter.Seq2[string, error]) {
 	done := r.Done()
-	out := r.fetchIn.writer(r.Counter("urls"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("urls", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.fetchIn.Writer(r.Counter("urls"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"urls"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v, err := range urls {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("urls", -1, index, err)
-			return
+			r.Fail("urls", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = stringOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = pageTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // fetchWorker runs one worker of stage Fetch (//pipegen:map at main.go:117):
 // it calls Fetch on each element of its input and sends the result on,
-// giving each element 1s before failing the run.
+// giving each element 1s (or what pipegen.Timeout sets) before failing the
+// run. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *visitStrictRun) fetchWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.parseIn.writer(r.Counter("Fetch"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Fetch", worker, &index)
+	out := r.parseIn.Writer(r.Counter("Fetch"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	queue := r.fetchIn.Reader()
+	defer queue.Close()
+	var it *stringOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Fetch"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+	g.Hook = "newFetcher"
 	state := newFetcher(pipegen.Worker{Pipeline: "VisitStrict", Stage: "Fetch", Index: worker})
+	g.Hook = ""
 	r.WorkerStarted("Fetch")
 	// Close runs once for every started worker, however it ends.
 	defer func() {
 		r.WorkerDone("Fetch")
+		g.Hook, g.Returned = "Close", false
 		state.Close()
+		g.Returned = true
 	}()
 	// Recover the stage's panics before the done hook runs.
-	defer r.Recover("Fetch", worker, &index)
-	queue := r.fetchIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
+	defer r.Recover(&g)
+	timeout := r.Timeout("Fetch")
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		ctx, cancel := context.WithTimeout(ctx, time.Second)
-		v, err := state.Fetch(ctx, it.Value)
-		if ctx.Err() == context.DeadlineExceeded {
-			r.Fail("Fetch", worker, index, &pipegen.TimeoutError{Timeout: time.Second})
-			cancel()
-			return
-		}
+		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
+		v, err := state.Fetch(ctx, it.v)
+		expired := pipegenimpl.Expired(ctx)
 		cancel()
+		if expired {
+			r.Fail("Fetch", worker, pipegen.SourceIndex(it.pos), &pipegen.TimeoutError{Timeout: timeout})
+			break work
+		}
 		if err != nil {
-			r.Fail("Fetch", worker, index, err)
-			return
+			r.Fail("Fetch", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[Page]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = pageOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
+		out2.Publish()
 	}
+	g.Returned = true
 }
 
 // parseWorker runs one worker of stage Parse (//pipegen:map at main.go:159):
-// it calls Parse on each element of its input and sends the result on.
+// it calls Parse on each element of its input and sends the result on. What
+// it drops, it reports to the ordered terms downstream as tombstones.
 func (r *visitStrictRun) parseWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer(r.Counter("Parse"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Parse", worker, &index)
-	queue := r.parseIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.orderedIn.Writer(r.Counter("Parse"))
+	defer out.Close(done)
+	queue := r.parseIn.Reader()
+	defer queue.Close()
+	var it *pageOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Parse"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Parse(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[Page]{Index: index, Value: v}) {
-			return
+		v := Parse(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = pageTermItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at main.go:214): it holds each element until every element of its
-// source position has arrived, then sends them on sorted by index. The
-// window of pipegen.Order keeps the inputs from running too far ahead.
+// (ordered at main.go:214): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
 func (r *visitStrictRun) orderedWorker() {
 	done := r.Done()
-	out := r.checkIn.writer(nil)
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("ordered#1", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	var held pipegen.Reorder[Page]
-	release := func() bool {
-		for {
-			pos, ok := r.order.Ready()
-			if !ok {
-				return true
-			}
-			for _, it := range held.Take(pos) {
-				index = it.Index
-				if !out.put(done, pipegen.Item[Page]{Index: index, Value: it.Value}) {
-					return false
-				}
-			}
-			r.order.Advance()
-		}
-	}
+	out := r.checkIn.Writer(nil)
+	defer out.Close(done)
+	queue := r.orderedIn.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[pageTermItem](r.order, 1, nil)
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
 	for {
-		// Send on what was released before waiting for more.
-		if !flush() {
-			return
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
 		}
-		select {
-		case batch, ok := <-r.orderedIn.batches:
+		held.Put(it.mark, it.pos, it.share[0], it)
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
 			if !ok {
-				// Every element has arrived: what is held is complete.
-				release()
-				return
+				break
 			}
-			for _, it := range batch {
-				held.Put(it)
-				r.order.Done(it.Index.Source())
+			for k := range items {
+				it := &items[k]
+				o := out.Next(done)
+				if o == nil {
+					break work
+				}
+				*o = pageItem{pos: it.pos, v: it.v}
 			}
-			r.orderedIn.pace.Took(len(batch))
-			r.orderedIn.recycle(batch)
-		case <-r.order.Wake():
-		case <-done:
-			return
+			held.Advance()
+			n++
 		}
-		if !release() {
-			return
-		}
+		out.Publish()
 	}
 }
 
@@ -672,390 +794,83 @@ func (r *visitStrictRun) orderedWorker() {
 // it calls Check on each element of its input and sends the result on.
 func (r *visitStrictRun) checkWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Check"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Check", worker, &index)
-	queue := r.checkIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Check"))
+	defer out.Close(done)
+	queue := r.checkIn.Reader()
+	defer queue.Close()
+	var it *pageItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Check"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v, err := Check(it.Value)
+		v, err := Check(it.v)
 		if err != nil {
-			r.Fail("Check", worker, index, err)
-			return
+			r.Fail("Check", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
-		if !out.put(done, pipegen.Item[Page]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = pageItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
-// stringQueue is a bounded queue of string elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through a
-// stringWriter, each consumer takes whole batches through a stringReader.
-// The queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type stringQueue struct {
-	batches   chan []pipegen.Item[string]
-	free      chan []pipegen.Item[string] // emptied batches, for reuse
-	size      int                         // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
+// stringOrderedItem is a string element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters). It also carries its
+// share of its source position for the ordered terms it goes to, which tells
+// them when they have all of a position (see pipegenimpl.Term).
+type stringOrderedItem struct {
+	pos   uint64
+	share [1]uint64
+	v     string
 }
 
-// newStringQueue returns a queue that holds up to size elements, in batches
-// of up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newStringQueue(size, maxBatch, producers, consumers int) *stringQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &stringQueue{
-		batches: make(chan []pipegen.Item[string], slots),
-		free:    make(chan []pipegen.Item[string], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
+// pageOrderedItem is a Page element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters). It also carries its
+// share of its source position for the ordered terms it goes to, which tells
+// them when they have all of a position (see pipegenimpl.Term).
+type pageOrderedItem struct {
+	pos   uint64
+	share [1]uint64
+	v     Page
 }
 
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *stringQueue) newBatch() []pipegen.Item[string] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[string], 0, q.size)
-	}
+// pageTermItem is a Page element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters). It also carries its
+// share of its source position for the ordered terms it goes to, which tells
+// them when they have all of a position (see pipegenimpl.Term); mark says
+// whether it is an element, a tombstone (the share of an element dropped on
+// the way) or the end of a source (see pipegenimpl.Reorder).
+type pageTermItem struct {
+	pos   uint64
+	share [1]uint64
+	mark  uint8
+	v     Page
 }
 
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// stringWriter is one producer goroutine's end of a stringQueue: the batch
-// it fills.
-type stringWriter struct {
-	q     *stringQueue
-	batch []pipegen.Item[string]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *stringQueue) writer(sent *pipegen.Counter) stringWriter {
-	return stringWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *stringWriter) feed(done <-chan struct{}, it pipegen.Item[string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *stringWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *stringWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// stringReader is one consumer goroutine's end of a stringQueue: the batch
-// it takes elements from.
-type stringReader struct {
-	q     *stringQueue
-	batch []pipegen.Item[string]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *stringQueue) reader() stringReader {
-	return stringReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[string]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[string]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
-}
-
-// pageQueue is a bounded queue of Page elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through a
-// pageWriter, each consumer takes whole batches through a pageReader. The
-// queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type pageQueue struct {
-	batches   chan []pipegen.Item[Page]
-	free      chan []pipegen.Item[Page] // emptied batches, for reuse
-	size      int                       // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
-}
-
-// newPageQueue returns a queue that holds up to size elements, in batches of
-// up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newPageQueue(size, maxBatch, producers, consumers int) *pageQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &pageQueue{
-		batches: make(chan []pipegen.Item[Page], slots),
-		free:    make(chan []pipegen.Item[Page], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *pageQueue) newBatch() []pipegen.Item[Page] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[Page], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *pageQueue) recycle(batch []pipegen.Item[Page]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// pageWriter is one producer goroutine's end of a pageQueue: the batch it
-// fills.
-type pageWriter struct {
-	q     *pageQueue
-	batch []pipegen.Item[Page]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *pageQueue) writer(sent *pipegen.Counter) pageWriter {
-	return pageWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *pageWriter) put(done <-chan struct{}, it pipegen.Item[Page]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *pageWriter) feed(done <-chan struct{}, it pipegen.Item[Page]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *pageWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *pageWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// pageReader is one consumer goroutine's end of a pageQueue: the batch it
-// takes elements from.
-type pageReader struct {
-	q     *pageQueue
-	batch []pipegen.Item[Page]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *pageQueue) reader() pageReader {
-	return pageReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *pageReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[Page], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *pageReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[Page], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[Page]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[Page]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
+// pageItem is a Page element in a queue between stages, with its position in
+// the pipeline's input (the elements of such a queue come straight from an
+// input, or through maps and filters).
+type pageItem struct {
+	pos uint64
+	v   Page
 }

@@ -5,66 +5,90 @@ package main
 import (
 	"context"
 	"iter"
-	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
+	"github.com/pipegen/pipegen/runtime/pipegenimpl"
 )
 
 // convert runs the pipeline Parse | Validate | Transform | Encode
 // (//pipegen:pipeline at main.go:316) over the elements of rows, an
-// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
-// Parse, Validate, Transform, Encode run concurrently, each with its own
-// workers and bounded input queue; opts may change their settings.
+// iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a channel.
+// The stages Parse, Validate, Transform, Encode run concurrently, each with
+// its own workers and bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. convertWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. convertWithIndex also
+// yields each element's index.
 func convert[In pipegen.Input[Row]](ctx context.Context, rows In, opts ...pipegen.Option) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		for it, err := range convertWithIndex(ctx, rows, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startConvert(ctx, rows, opts)
+		if err != nil {
+			var zero Record
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero Record
+			yield(zero, err)
 		}
 	}
 }
 
 // convertWithIndex is convert yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func convertWithIndex[In pipegen.Input[Row]](ctx context.Context, rows In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[Record], error] {
 	return func(yield func(pipegen.Item[Record], error) bool) {
 		r, err := startConvert(ctx, rows, opts)
 		if err != nil {
-			yield(pipegen.Item[Record]{}, err)
+			var zero pipegen.Item[Record]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[Record]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[Record]{}, err)
+			var zero pipegen.Item[Record]
+			yield(zero, err)
 		}
 	}
 }
 
 // convertStages are the stages of convert with the settings of their
 // directives.
-var convertStages = []pipegen.StageConfig{
+var convertStages = []pipegenimpl.StageConfig{
 	{Name: "Parse", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Validate", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Parse"},
 	{Name: "Transform", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Parse"},
@@ -72,44 +96,36 @@ var convertStages = []pipegen.StageConfig{
 }
 
 // convertRun is one run of convert: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type convertRun struct {
-	*pipegen.Run
-	parseIn *rowQueue    // input of Parse
-	out     *recordQueue // output, read by the caller
+	*pipegenimpl.Run
+	parseIn *pipegenimpl.Queue[rowItem]    // input of Parse
+	out     *pipegenimpl.Queue[recordItem] // output, read by the caller
 }
 
 // startConvert starts one run of convert: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startConvert[In pipegen.Input[Row]](ctx context.Context, rows In, opts []pipegen.Option) (*convertRun, error) {
-	run, err := pipegen.NewRun(ctx, "convert", convertStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "convert", convertStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &convertRun{
 		Run:     run,
-		parseIn: newRowQueue(run.MaxSize("Parse"), run.MaxBatch(), 1, run.Workers("Parse")),
-		out:     newRecordQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Parse"), 1),
+		parseIn: pipegenimpl.NewQueue[rowItem](run.MaxSize("Parse"), run.MaxBatch(), 1, run.Workers("Parse")),
+		out:     pipegenimpl.NewQueue[recordItem](run.OutputSize(), run.MaxBatch(), run.Workers("Parse"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Parse", &r.parseIn.pace)
-	run.Watch("", &r.out.pace)
-	switch rows := any(rows).(type) {
-	case iter.Seq[Row]:
+	pipegenimpl.Watch(run, "Parse", r.parseIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[Row](rows, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(rows)
+			r.feed(seq)
 		})
-	case func(func(Row) bool):
+	} else {
 		r.Go(func() {
-			r.feed(rows)
-		})
-	case iter.Seq2[Row, error]:
-		r.Go(func() {
-			r.feedSeq2(rows)
-		})
-	case func(func(Row, error) bool):
-		r.Go(func() {
-			r.feedSeq2(rows)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Parse") {
@@ -123,46 +139,64 @@ func startConvert[In pipegen.Input[Row]](ctx context.Context, rows In, opts []pi
 // feed sends the elements of rows to stage Parse, numbering them.
 func (r *convertRun) feed(rows iter.Seq[Row]) {
 	done := r.Done()
-	out := r.parseIn.writer(r.Counter("rows"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("rows", -1, &index)
-	var i uint64
+	out := r.parseIn.Writer(r.Counter("rows"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"rows"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range rows {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[Row]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = rowItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of rows to stage Parse, numbering them; the
 // first error of rows fails the run.
 func (r *convertRun) feedSeq2(rows iter.Seq2[Row, error]) {
 	done := r.Done()
-	out := r.parseIn.writer(r.Counter("rows"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("rows", -1, &index)
-	var i uint64
+	out := r.parseIn.Writer(r.Counter("rows"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"rows"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range rows {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("rows", -1, index, err)
-			return
+			r.Fail("rows", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[Row]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = rowItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // parseWorker runs one worker of stage Parse (//pipegen:map at main.go:144)
@@ -173,46 +207,55 @@ func (r *convertRun) feedSeq2(rows iter.Seq2[Row, error]) {
 // them.
 func (r *convertRun) parseWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Parse"))
-	defer out.close(done)
-	var index pipegen.Index
-	stage := "Parse"
-	var at pipegen.Index
-	defer r.RecoverAt(&stage, worker, &at)
-	queue := r.parseIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Parse"))
+	defer out.Close(done)
+	queue := r.parseIn.Reader()
+	defer queue.Close()
+	var it *rowItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Parse", "Validate", "Transform", "Encode"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		stage, at = "Parse", index
-		v := Parse(it.Value)
-		stage, at = "Validate", index
+		g.Step = 0
+		v := Parse(it.v)
+		g.Step = 1
 		v2 := Validate(v)
-		stage, at = "Transform", index
+		g.Step = 2
 		v3 := Transform(v2)
-		stage, at = "Encode", index
+		g.Step = 3
 		v4, err := Encode(v3)
 		if err != nil {
-			r.Fail("Encode", worker, index, err)
-			return
+			r.Fail("Encode", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
-		if !out.put(done, pipegen.Item[Record]{Index: index, Value: v4}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = recordItem{pos: it.pos, v: v4}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // ETL runs the pipeline convert | ordered (//pipegen:pipeline at
-// main.go:321) over the elements of rows, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Parse, Validate, Transform,
-// Encode run concurrently, each with its own workers and bounded input
-// queue; opts may change their settings.
+// main.go:321) over the elements of rows, an iter.Seq, an iter.Seq2 whose
+// first error fails the pipeline, or a channel. The stages Parse, Validate,
+// Transform, Encode run concurrently, each with its own workers and bounded
+// input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // in the order of their indices (input position, then concat branch, then
@@ -220,50 +263,74 @@ func (r *convertRun) parseWorker(worker int) {
 // as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. ETLWithIndex also
-// yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. ETLWithIndex also yields
+// each element's index.
 func ETL[In pipegen.Input[Row]](ctx context.Context, rows In, opts ...pipegen.Option) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		for it, err := range ETLWithIndex(ctx, rows, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startETL(ctx, rows, opts)
+		if err != nil {
+			var zero Record
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero Record
+			yield(zero, err)
 		}
 	}
 }
 
 // ETLWithIndex is ETL yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func ETLWithIndex[In pipegen.Input[Row]](ctx context.Context, rows In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[Record], error] {
 	return func(yield func(pipegen.Item[Record], error) bool) {
 		r, err := startETL(ctx, rows, opts)
 		if err != nil {
-			yield(pipegen.Item[Record]{}, err)
+			var zero pipegen.Item[Record]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[Record]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[Record]{}, err)
+			var zero pipegen.Item[Record]
+			yield(zero, err)
 		}
 	}
 }
 
 // etlStages are the stages of ETL with the settings of their directives.
-var etlStages = []pipegen.StageConfig{
+var etlStages = []pipegenimpl.StageConfig{
 	{Name: "Parse", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Validate", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Transform", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
@@ -271,57 +338,49 @@ var etlStages = []pipegen.StageConfig{
 }
 
 // etlRun is one run of ETL: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type etlRun struct {
-	*pipegen.Run
-	parseIn     *rowQueue      // input of Parse
-	validateIn  *recordQueue   // input of Validate
-	transformIn *recordQueue   // input of Transform
-	encodeIn    *recordQueue   // input of Encode
-	orderedIn   *recordQueue   // input of ordered#1
-	out         *recordQueue   // output, read by the caller
-	order       *pipegen.Order // bookkeeping of ordered#1
+	*pipegenimpl.Run
+	parseIn     *pipegenimpl.Queue[rowOrderedItem]    // input of Parse
+	validateIn  *pipegenimpl.Queue[recordOrderedItem] // input of Validate
+	transformIn *pipegenimpl.Queue[recordOrderedItem] // input of Transform
+	encodeIn    *pipegenimpl.Queue[recordOrderedItem] // input of Encode
+	orderedIn   *pipegenimpl.Queue[recordTermItem]    // input of ordered#1
+	out         *pipegenimpl.Queue[recordItem]        // output, read by the caller
+	order       *pipegenimpl.Term                     // bookkeeping of ordered#1
 }
 
 // startETL starts one run of ETL: a goroutine per input that feeds it to the
 // stages, and the workers of every stage.
 func startETL[In pipegen.Input[Row]](ctx context.Context, rows In, opts []pipegen.Option) (*etlRun, error) {
-	run, err := pipegen.NewRun(ctx, "ETL", etlStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "ETL", etlStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &etlRun{
 		Run:         run,
-		parseIn:     newRowQueue(run.MaxSize("Parse"), run.MaxBatch(), 1, run.Workers("Parse")),
-		validateIn:  newRecordQueue(run.MaxSize("Validate"), run.MaxBatch(), run.Workers("Parse"), run.Workers("Validate")),
-		transformIn: newRecordQueue(run.MaxSize("Transform"), run.MaxBatch(), run.Workers("Validate"), run.Workers("Transform")),
-		encodeIn:    newRecordQueue(run.MaxSize("Encode"), run.MaxBatch(), run.Workers("Transform"), run.Workers("Encode")),
-		orderedIn:   newRecordQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Encode"), 1),
-		out:         newRecordQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
-		order:       pipegen.NewOrder(1),
+		parseIn:     pipegenimpl.NewQueue[rowOrderedItem](run.MaxSize("Parse"), run.MaxBatch(), 1, run.Workers("Parse")),
+		validateIn:  pipegenimpl.NewQueue[recordOrderedItem](run.MaxSize("Validate"), run.MaxBatch(), run.Workers("Parse"), run.Workers("Validate")),
+		transformIn: pipegenimpl.NewQueue[recordOrderedItem](run.MaxSize("Transform"), run.MaxBatch(), run.Workers("Validate"), run.Workers("Transform")),
+		encodeIn:    pipegenimpl.NewQueue[recordOrderedItem](run.MaxSize("Encode"), run.MaxBatch(), run.Workers("Transform"), run.Workers("Encode")),
+		orderedIn:   pipegenimpl.NewQueue[recordTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Parse")+run.Workers("Validate")+run.Workers("Transform")+run.Workers("Encode")+1, 1),
+		out:         pipegenimpl.NewQueue[recordItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		order:       pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Parse", &r.parseIn.pace)
-	run.Watch("Validate", &r.validateIn.pace)
-	run.Watch("Transform", &r.transformIn.pace)
-	run.Watch("Encode", &r.encodeIn.pace)
-	run.Watch("", &r.out.pace)
-	switch rows := any(rows).(type) {
-	case iter.Seq[Row]:
+	pipegenimpl.Watch(run, "Parse", r.parseIn)
+	pipegenimpl.Watch(run, "Validate", r.validateIn)
+	pipegenimpl.Watch(run, "Transform", r.transformIn)
+	pipegenimpl.Watch(run, "Encode", r.encodeIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[Row](rows, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(rows)
+			r.feed(seq)
 		})
-	case func(func(Row) bool):
+	} else {
 		r.Go(func() {
-			r.feed(rows)
-		})
-	case iter.Seq2[Row, error]:
-		r.Go(func() {
-			r.feedSeq2(rows)
-		})
-	case func(func(Row, error) bool):
-		r.Go(func() {
-			r.feedSeq2(rows)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Parse") {
@@ -348,255 +407,314 @@ func startETL[In pipegen.Input[Row]](ctx context.Context, rows In, opts []pipege
 	return r, nil
 }
 
-// feed sends the elements of rows to stage Parse, numbering them.
+// feed sends the elements of rows to stage Parse, numbering them. It keeps
+// to the window of the ordered terms downstream, and tells them where it
+// ends.
 func (r *etlRun) feed(rows iter.Seq[Row]) {
 	done := r.Done()
-	out := r.parseIn.writer(r.Counter("rows"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("rows", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.parseIn.Writer(r.Counter("rows"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"rows"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v := range rows {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[Row]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = rowOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = recordTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of rows to stage Parse, numbering them; the
-// first error of rows fails the run.
+// first error of rows fails the run. It keeps to the window of the ordered
+// terms downstream, and tells them where it ends.
 func (r *etlRun) feedSeq2(rows iter.Seq2[Row, error]) {
 	done := r.Done()
-	out := r.parseIn.writer(r.Counter("rows"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("rows", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.parseIn.Writer(r.Counter("rows"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"rows"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v, err := range rows {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("rows", -1, index, err)
-			return
+			r.Fail("rows", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[Row]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = rowOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = recordTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // parseWorker runs one worker of stage Parse (//pipegen:map at main.go:144):
-// it calls Parse on each element of its input and sends the result on.
+// it calls Parse on each element of its input and sends the result on. What
+// it drops, it reports to the ordered terms downstream as tombstones.
 func (r *etlRun) parseWorker(worker int) {
 	done := r.Done()
-	out := r.validateIn.writer(r.Counter("Parse"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Parse", worker, &index)
-	queue := r.parseIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.validateIn.Writer(r.Counter("Parse"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	queue := r.parseIn.Reader()
+	defer queue.Close()
+	var it *rowOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Parse"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Parse(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[Record]{Index: index, Value: v}) {
-			return
+		v := Parse(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = recordOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
+		out2.Publish()
 	}
+	g.Returned = true
 }
 
 // validateWorker runs one worker of stage Validate (//pipegen:map at
 // main.go:206): it calls Validate on each element of its input and sends the
-// result on.
+// result on. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *etlRun) validateWorker(worker int) {
 	done := r.Done()
-	out := r.transformIn.writer(r.Counter("Validate"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Validate", worker, &index)
-	queue := r.validateIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.transformIn.Writer(r.Counter("Validate"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	queue := r.validateIn.Reader()
+	defer queue.Close()
+	var it *recordOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Validate"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Validate(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[Record]{Index: index, Value: v}) {
-			return
+		v := Validate(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = recordOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
+		out2.Publish()
 	}
+	g.Returned = true
 }
 
 // transformWorker runs one worker of stage Transform (//pipegen:map at
 // main.go:239): it calls Transform on each element of its input and sends
-// the result on.
+// the result on. What it drops, it reports to the ordered terms downstream
+// as tombstones.
 func (r *etlRun) transformWorker(worker int) {
 	done := r.Done()
-	out := r.encodeIn.writer(r.Counter("Transform"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Transform", worker, &index)
-	queue := r.transformIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.encodeIn.Writer(r.Counter("Transform"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	queue := r.transformIn.Reader()
+	defer queue.Close()
+	var it *recordOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Transform"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Transform(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[Record]{Index: index, Value: v}) {
-			return
+		v := Transform(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = recordOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
+		out2.Publish()
 	}
+	g.Returned = true
 }
 
 // encodeWorker runs one worker of stage Encode (//pipegen:map at
 // main.go:276): it calls Encode on each element of its input and sends the
-// result on.
+// result on. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *etlRun) encodeWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer(r.Counter("Encode"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Encode", worker, &index)
-	queue := r.encodeIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.orderedIn.Writer(r.Counter("Encode"))
+	defer out.Close(done)
+	queue := r.encodeIn.Reader()
+	defer queue.Close()
+	var it *recordOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Encode"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v, err := Encode(it.Value)
+		v, err := Encode(it.v)
 		if err != nil {
-			r.Fail("Encode", worker, index, err)
-			return
+			r.Fail("Encode", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[Record]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = recordTermItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at main.go:321): it holds each element until every element of its
-// source position has arrived, then sends them on sorted by index. The
-// window of pipegen.Order keeps the inputs from running too far ahead.
+// (ordered at main.go:321): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
 func (r *etlRun) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer(nil)
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("ordered#1", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	var held pipegen.Reorder[Record]
-	release := func() bool {
-		for {
-			pos, ok := r.order.Ready()
-			if !ok {
-				return true
-			}
-			for _, it := range held.Take(pos) {
-				index = it.Index
-				if !out.put(done, pipegen.Item[Record]{Index: index, Value: it.Value}) {
-					return false
-				}
-			}
-			r.order.Advance()
-		}
-	}
+	out := r.out.Writer(nil)
+	defer out.Close(done)
+	queue := r.orderedIn.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[recordTermItem](r.order, 1, nil)
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
 	for {
-		// Send on what was released before waiting for more.
-		if !flush() {
-			return
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
 		}
-		select {
-		case batch, ok := <-r.orderedIn.batches:
+		held.Put(it.mark, it.pos, it.share[0], it)
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
 			if !ok {
-				// Every element has arrived: what is held is complete.
-				release()
-				return
+				break
 			}
-			for _, it := range batch {
-				held.Put(it)
-				r.order.Done(it.Index.Source())
+			for k := range items {
+				it := &items[k]
+				o := out.Next(done)
+				if o == nil {
+					break work
+				}
+				*o = recordItem{pos: it.pos, v: it.v}
 			}
-			r.orderedIn.pace.Took(len(batch))
-			r.orderedIn.recycle(batch)
-		case <-r.order.Wake():
-		case <-done:
-			return
+			held.Advance()
+			n++
 		}
-		if !release() {
-			return
-		}
+		out.Publish()
 	}
 }
 
 // ETLStrict runs the pipeline convert | ordered | Reject (//pipegen:pipeline
-// at main.go:326) over the elements of rows, an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Parse, Validate,
+// at main.go:326) over the elements of rows, an iter.Seq, an iter.Seq2 whose
+// first error fails the pipeline, or a channel. The stages Parse, Validate,
 // Transform, Encode, Reject run concurrently, each with its own workers and
 // bounded input queue; opts may change their settings.
 //
@@ -604,51 +722,75 @@ func (r *etlRun) orderedWorker() {
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. ETLStrictWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. ETLStrictWithIndex also
+// yields each element's index.
 func ETLStrict[In pipegen.Input[Row]](ctx context.Context, rows In, opts ...pipegen.Option) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		for it, err := range ETLStrictWithIndex(ctx, rows, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startETLStrict(ctx, rows, opts)
+		if err != nil {
+			var zero Record
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero Record
+			yield(zero, err)
 		}
 	}
 }
 
 // ETLStrictWithIndex is ETLStrict yielding each element with its index
 // (pypeln's return_index): its position in the input, and for elements made
-// by flatmap stages their position among their parent's children, level by
-// level. On failure the last pair carries a zero Item and the error.
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
 func ETLStrictWithIndex[In pipegen.Input[Row]](ctx context.Context, rows In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[Record], error] {
 	return func(yield func(pipegen.Item[Record], error) bool) {
 		r, err := startETLStrict(ctx, rows, opts)
 		if err != nil {
-			yield(pipegen.Item[Record]{}, err)
+			var zero pipegen.Item[Record]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[Record]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[Record]{}, err)
+			var zero pipegen.Item[Record]
+			yield(zero, err)
 		}
 	}
 }
 
 // etlStrictStages are the stages of ETLStrict with the settings of their
 // directives.
-var etlStrictStages = []pipegen.StageConfig{
+var etlStrictStages = []pipegenimpl.StageConfig{
 	{Name: "Parse", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Validate", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Transform", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
@@ -657,60 +799,52 @@ var etlStrictStages = []pipegen.StageConfig{
 }
 
 // etlStrictRun is one run of ETLStrict: the queues between its stages, and
-// the pipegen.Run that tracks its goroutines.
+// the pipegenimpl.Run that tracks its goroutines.
 type etlStrictRun struct {
-	*pipegen.Run
-	parseIn     *rowQueue      // input of Parse
-	validateIn  *recordQueue   // input of Validate
-	transformIn *recordQueue   // input of Transform
-	encodeIn    *recordQueue   // input of Encode
-	orderedIn   *recordQueue   // input of ordered#1
-	rejectIn    *recordQueue   // input of Reject
-	out         *recordQueue   // output, read by the caller
-	order       *pipegen.Order // bookkeeping of ordered#1
+	*pipegenimpl.Run
+	parseIn     *pipegenimpl.Queue[rowOrderedItem]    // input of Parse
+	validateIn  *pipegenimpl.Queue[recordOrderedItem] // input of Validate
+	transformIn *pipegenimpl.Queue[recordOrderedItem] // input of Transform
+	encodeIn    *pipegenimpl.Queue[recordOrderedItem] // input of Encode
+	orderedIn   *pipegenimpl.Queue[recordTermItem]    // input of ordered#1
+	rejectIn    *pipegenimpl.Queue[recordItem]        // input of Reject
+	out         *pipegenimpl.Queue[recordItem]        // output, read by the caller
+	order       *pipegenimpl.Term                     // bookkeeping of ordered#1
 }
 
 // startETLStrict starts one run of ETLStrict: a goroutine per input that
 // feeds it to the stages, and the workers of every stage.
 func startETLStrict[In pipegen.Input[Row]](ctx context.Context, rows In, opts []pipegen.Option) (*etlStrictRun, error) {
-	run, err := pipegen.NewRun(ctx, "ETLStrict", etlStrictStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "ETLStrict", etlStrictStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &etlStrictRun{
 		Run:         run,
-		parseIn:     newRowQueue(run.MaxSize("Parse"), run.MaxBatch(), 1, run.Workers("Parse")),
-		validateIn:  newRecordQueue(run.MaxSize("Validate"), run.MaxBatch(), run.Workers("Parse"), run.Workers("Validate")),
-		transformIn: newRecordQueue(run.MaxSize("Transform"), run.MaxBatch(), run.Workers("Validate"), run.Workers("Transform")),
-		encodeIn:    newRecordQueue(run.MaxSize("Encode"), run.MaxBatch(), run.Workers("Transform"), run.Workers("Encode")),
-		orderedIn:   newRecordQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Encode"), 1),
-		rejectIn:    newRecordQueue(run.MaxSize("Reject"), run.MaxBatch(), 1, run.Workers("Reject")),
-		out:         newRecordQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Reject"), 1),
-		order:       pipegen.NewOrder(1),
+		parseIn:     pipegenimpl.NewQueue[rowOrderedItem](run.MaxSize("Parse"), run.MaxBatch(), 1, run.Workers("Parse")),
+		validateIn:  pipegenimpl.NewQueue[recordOrderedItem](run.MaxSize("Validate"), run.MaxBatch(), run.Workers("Parse"), run.Workers("Validate")),
+		transformIn: pipegenimpl.NewQueue[recordOrderedItem](run.MaxSize("Transform"), run.MaxBatch(), run.Workers("Validate"), run.Workers("Transform")),
+		encodeIn:    pipegenimpl.NewQueue[recordOrderedItem](run.MaxSize("Encode"), run.MaxBatch(), run.Workers("Transform"), run.Workers("Encode")),
+		orderedIn:   pipegenimpl.NewQueue[recordTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Parse")+run.Workers("Validate")+run.Workers("Transform")+run.Workers("Encode")+1, 1),
+		rejectIn:    pipegenimpl.NewQueue[recordItem](run.MaxSize("Reject"), run.MaxBatch(), 1, run.Workers("Reject")),
+		out:         pipegenimpl.NewQueue[recordItem](run.OutputSize(), run.MaxBatch(), run.Workers("Reject"), 1),
+		order:       pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Parse", &r.parseIn.pace)
-	run.Watch("Validate", &r.validateIn.pace)
-	run.Watch("Transform", &r.transformIn.pace)
-	run.Watch("Encode", &r.encodeIn.pace)
-	run.Watch("Reject", &r.rejectIn.pace)
-	run.Watch("", &r.out.pace)
-	switch rows := any(rows).(type) {
-	case iter.Seq[Row]:
+	pipegenimpl.Watch(run, "Parse", r.parseIn)
+	pipegenimpl.Watch(run, "Validate", r.validateIn)
+	pipegenimpl.Watch(run, "Transform", r.transformIn)
+	pipegenimpl.Watch(run, "Encode", r.encodeIn)
+	pipegenimpl.Watch(run, "Reject", r.rejectIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[Row](rows, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(rows)
+			r.feed(seq)
 		})
-	case func(func(Row) bool):
+	} else {
 		r.Go(func() {
-			r.feed(rows)
-		})
-	case iter.Seq2[Row, error]:
-		r.Go(func() {
-			r.feedSeq2(rows)
-		})
-	case func(func(Row, error) bool):
-		r.Go(func() {
-			r.feedSeq2(rows)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Parse") {
@@ -742,249 +876,308 @@ func startETLStrict[In pipegen.Input[Row]](ctx context.Context, rows In, opts []
 	return r, nil
 }
 
-// feed sends the elements of rows to stage Parse, numbering them.
+// feed sends the elements of rows to stage Parse, numbering them. It keeps
+// to the window of the ordered terms downstream, and tells them where it
+// ends.
 func (r *etlStrictRun) feed(rows iter.Seq[Row]) {
 	done := r.Done()
-	out := r.parseIn.writer(r.Counter("rows"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("rows", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.parseIn.Writer(r.Counter("rows"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"rows"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v := range rows {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[Row]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = rowOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = recordTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of rows to stage Parse, numbering them; the
-// first error of rows fails the run.
+// first error of rows fails the run. It keeps to the window of the ordered
+// terms downstream, and tells them where it ends.
 func (r *etlStrictRun) feedSeq2(rows iter.Seq2[Row, error]) {
 	done := r.Done()
-	out := r.parseIn.writer(r.Counter("rows"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("rows", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.parseIn.Writer(r.Counter("rows"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"rows"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v, err := range rows {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("rows", -1, index, err)
-			return
+			r.Fail("rows", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[Row]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = rowOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = recordTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // parseWorker runs one worker of stage Parse (//pipegen:map at main.go:144):
-// it calls Parse on each element of its input and sends the result on.
+// it calls Parse on each element of its input and sends the result on. What
+// it drops, it reports to the ordered terms downstream as tombstones.
 func (r *etlStrictRun) parseWorker(worker int) {
 	done := r.Done()
-	out := r.validateIn.writer(r.Counter("Parse"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Parse", worker, &index)
-	queue := r.parseIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.validateIn.Writer(r.Counter("Parse"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	queue := r.parseIn.Reader()
+	defer queue.Close()
+	var it *rowOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Parse"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Parse(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[Record]{Index: index, Value: v}) {
-			return
+		v := Parse(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = recordOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
+		out2.Publish()
 	}
+	g.Returned = true
 }
 
 // validateWorker runs one worker of stage Validate (//pipegen:map at
 // main.go:206): it calls Validate on each element of its input and sends the
-// result on.
+// result on. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *etlStrictRun) validateWorker(worker int) {
 	done := r.Done()
-	out := r.transformIn.writer(r.Counter("Validate"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Validate", worker, &index)
-	queue := r.validateIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.transformIn.Writer(r.Counter("Validate"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	queue := r.validateIn.Reader()
+	defer queue.Close()
+	var it *recordOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Validate"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Validate(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[Record]{Index: index, Value: v}) {
-			return
+		v := Validate(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = recordOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
+		out2.Publish()
 	}
+	g.Returned = true
 }
 
 // transformWorker runs one worker of stage Transform (//pipegen:map at
 // main.go:239): it calls Transform on each element of its input and sends
-// the result on.
+// the result on. What it drops, it reports to the ordered terms downstream
+// as tombstones.
 func (r *etlStrictRun) transformWorker(worker int) {
 	done := r.Done()
-	out := r.encodeIn.writer(r.Counter("Transform"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Transform", worker, &index)
-	queue := r.transformIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.encodeIn.Writer(r.Counter("Transform"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	queue := r.transformIn.Reader()
+	defer queue.Close()
+	var it *recordOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Transform"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Transform(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[Record]{Index: index, Value: v}) {
-			return
+		v := Transform(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = recordOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
+		out2.Publish()
 	}
+	g.Returned = true
 }
 
 // encodeWorker runs one worker of stage Encode (//pipegen:map at
 // main.go:276): it calls Encode on each element of its input and sends the
-// result on.
+// result on. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *etlStrictRun) encodeWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer(r.Counter("Encode"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Encode", worker, &index)
-	queue := r.encodeIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.orderedIn.Writer(r.Counter("Encode"))
+	defer out.Close(done)
+	queue := r.encodeIn.Reader()
+	defer queue.Close()
+	var it *recordOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Encode"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v, err := Encode(it.Value)
+		v, err := Encode(it.v)
 		if err != nil {
-			r.Fail("Encode", worker, index, err)
-			return
+			r.Fail("Encode", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[Record]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = recordTermItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at main.go:326): it holds each element until every element of its
-// source position has arrived, then sends them on sorted by index. The
-// window of pipegen.Order keeps the inputs from running too far ahead.
+// (ordered at main.go:326): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
 func (r *etlStrictRun) orderedWorker() {
 	done := r.Done()
-	out := r.rejectIn.writer(nil)
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("ordered#1", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	var held pipegen.Reorder[Record]
-	release := func() bool {
-		for {
-			pos, ok := r.order.Ready()
-			if !ok {
-				return true
-			}
-			for _, it := range held.Take(pos) {
-				index = it.Index
-				if !out.put(done, pipegen.Item[Record]{Index: index, Value: it.Value}) {
-					return false
-				}
-			}
-			r.order.Advance()
-		}
-	}
+	out := r.rejectIn.Writer(nil)
+	defer out.Close(done)
+	queue := r.orderedIn.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[recordTermItem](r.order, 1, nil)
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
 	for {
-		// Send on what was released before waiting for more.
-		if !flush() {
-			return
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
 		}
-		select {
-		case batch, ok := <-r.orderedIn.batches:
+		held.Put(it.mark, it.pos, it.share[0], it)
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
 			if !ok {
-				// Every element has arrived: what is held is complete.
-				release()
-				return
+				break
 			}
-			for _, it := range batch {
-				held.Put(it)
-				r.order.Done(it.Index.Source())
+			for k := range items {
+				it := &items[k]
+				o := out.Next(done)
+				if o == nil {
+					break work
+				}
+				*o = recordItem{pos: it.pos, v: it.v}
 			}
-			r.orderedIn.pace.Took(len(batch))
-			r.orderedIn.recycle(batch)
-		case <-r.order.Wake():
-		case <-done:
-			return
+			held.Advance()
+			n++
 		}
-		if !release() {
-			return
-		}
+		out.Publish()
 	}
 }
 
@@ -993,390 +1186,91 @@ func (r *etlStrictRun) orderedWorker() {
 // result on.
 func (r *etlStrictRun) rejectWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Reject"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Reject", worker, &index)
-	queue := r.rejectIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Reject"))
+	defer out.Close(done)
+	queue := r.rejectIn.Reader()
+	defer queue.Close()
+	var it *recordItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Reject"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v, err := Reject(it.Value)
+		v, err := Reject(it.v)
 		if err != nil {
-			r.Fail("Reject", worker, index, err)
-			return
+			r.Fail("Reject", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
-		if !out.put(done, pipegen.Item[Record]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = recordItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
-// rowQueue is a bounded queue of Row elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through a
-// rowWriter, each consumer takes whole batches through a rowReader. The
-// queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type rowQueue struct {
-	batches   chan []pipegen.Item[Row]
-	free      chan []pipegen.Item[Row] // emptied batches, for reuse
-	size      int                      // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
+// rowItem is a Row element in a queue between stages, with its position in
+// the pipeline's input (the elements of such a queue come straight from an
+// input, or through maps and filters).
+type rowItem struct {
+	pos uint64
+	v   Row
 }
 
-// newRowQueue returns a queue that holds up to size elements, in batches of
-// up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newRowQueue(size, maxBatch, producers, consumers int) *rowQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &rowQueue{
-		batches: make(chan []pipegen.Item[Row], slots),
-		free:    make(chan []pipegen.Item[Row], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
+// recordItem is a Record element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters).
+type recordItem struct {
+	pos uint64
+	v   Record
 }
 
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *rowQueue) newBatch() []pipegen.Item[Row] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[Row], 0, q.size)
-	}
+// rowOrderedItem is a Row element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters). It also carries its
+// share of its source position for the ordered terms it goes to, which tells
+// them when they have all of a position (see pipegenimpl.Term).
+type rowOrderedItem struct {
+	pos   uint64
+	share [1]uint64
+	v     Row
 }
 
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *rowQueue) recycle(batch []pipegen.Item[Row]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
+// recordOrderedItem is a Record element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters). It also carries its
+// share of its source position for the ordered terms it goes to, which tells
+// them when they have all of a position (see pipegenimpl.Term).
+type recordOrderedItem struct {
+	pos   uint64
+	share [1]uint64
+	v     Record
 }
 
-// rowWriter is one producer goroutine's end of a rowQueue: the batch it
-// fills.
-type rowWriter struct {
-	q     *rowQueue
-	batch []pipegen.Item[Row]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *rowQueue) writer(sent *pipegen.Counter) rowWriter {
-	return rowWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *rowWriter) put(done <-chan struct{}, it pipegen.Item[Row]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *rowWriter) feed(done <-chan struct{}, it pipegen.Item[Row]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *rowWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *rowWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// rowReader is one consumer goroutine's end of a rowQueue: the batch it
-// takes elements from.
-type rowReader struct {
-	q     *rowQueue
-	batch []pipegen.Item[Row]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *rowQueue) reader() rowReader {
-	return rowReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *rowReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[Row], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *rowReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[Row], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[Row]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[Row]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
-}
-
-// recordQueue is a bounded queue of Record elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through a
-// recordWriter, each consumer takes whole batches through a recordReader.
-// The queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type recordQueue struct {
-	batches   chan []pipegen.Item[Record]
-	free      chan []pipegen.Item[Record] // emptied batches, for reuse
-	size      int                         // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
-}
-
-// newRecordQueue returns a queue that holds up to size elements, in batches
-// of up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newRecordQueue(size, maxBatch, producers, consumers int) *recordQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &recordQueue{
-		batches: make(chan []pipegen.Item[Record], slots),
-		free:    make(chan []pipegen.Item[Record], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *recordQueue) newBatch() []pipegen.Item[Record] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[Record], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *recordQueue) recycle(batch []pipegen.Item[Record]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// recordWriter is one producer goroutine's end of a recordQueue: the batch
-// it fills.
-type recordWriter struct {
-	q     *recordQueue
-	batch []pipegen.Item[Record]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *recordQueue) writer(sent *pipegen.Counter) recordWriter {
-	return recordWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *recordWriter) put(done <-chan struct{}, it pipegen.Item[Record]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *recordWriter) feed(done <-chan struct{}, it pipegen.Item[Record]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *recordWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *recordWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// recordReader is one consumer goroutine's end of a recordQueue: the batch
-// it takes elements from.
-type recordReader struct {
-	q     *recordQueue
-	batch []pipegen.Item[Record]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *recordQueue) reader() recordReader {
-	return recordReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *recordReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[Record], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *recordReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[Record], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[Record]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[Record]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
+// recordTermItem is a Record element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters). It also carries its
+// share of its source position for the ordered terms it goes to, which tells
+// them when they have all of a position (see pipegenimpl.Term); mark says
+// whether it is an element, a tombstone (the share of an element dropped on
+// the way) or the end of a source (see pipegenimpl.Reorder).
+type recordTermItem struct {
+	pos   uint64
+	share [1]uint64
+	mark  uint8
+	v     Record
 }

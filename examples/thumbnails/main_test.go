@@ -228,11 +228,14 @@ func TestBadArguments(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `Workers("Decode", 0)`) {
 		t.Errorf("0 workers: %v", err)
 	}
-	// Resize runs in Decode's workers (fused): MakeThumbnails must set
-	// the workers on Decode, and pipegen says so for Resize.
-	err = Thumbnails(ctx, slices.Values([]Job{}), pipegen.Workers("Resize", 2))
-	if err == nil || !strings.Contains(err.Error(), "runs in the workers of stage Decode") {
-		t.Errorf("Workers(\"Resize\", 2): %v, want a refusal naming Decode", err)
+	// Resize runs in Decode's workers (fused): an option naming it sets
+	// the whole group, and is checked like one naming Decode.
+	if err := Thumbnails(ctx, slices.Values([]Job{}), pipegen.Workers("Resize", 2)); err != nil {
+		t.Errorf("Workers(\"Resize\", 2): %v, want it to apply to the fused group", err)
+	}
+	err = Thumbnails(ctx, slices.Values([]Job{}), pipegen.Workers("Resize", 0))
+	if err == nil || !strings.Contains(err.Error(), `Workers("Resize", 0)`) {
+		t.Errorf("Workers(\"Resize\", 0): %v, want a refusal", err)
 	}
 }
 

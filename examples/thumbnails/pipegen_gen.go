@@ -5,21 +5,21 @@ package main
 import (
 	"context"
 	"iter"
-	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
+	"github.com/pipegen/pipegen/runtime/pipegenimpl"
 )
 
 // Thumbnails runs the pipeline Decode | Resize | Encode | Write
 // (//pipegen:pipeline at main.go:129) over the elements of jobs, an
-// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
-// Decode, Resize, Encode, Write run concurrently, each with its own workers
-// and bounded input queue; opts may change their settings.
+// iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a channel.
+// The stages Decode, Resize, Encode, Write run concurrently, each with its
+// own workers and bounded input queue; opts may change their settings.
 //
 // It returns when every element has been processed, or as soon as the
 // pipeline fails: with the first error or panic of a stage or of the input
 // as a *pipegen.StageError, or with ctx.Err() if ctx is cancelled first.
-// Every goroutine of the pipeline has ended when it returns.
+// Every goroutine of the pipeline has finished when it returns.
 func Thumbnails[In pipegen.Input[Job]](ctx context.Context, jobs In, opts ...pipegen.Option) error {
 	r, err := startThumbnails(ctx, jobs, opts)
 	if err != nil {
@@ -30,7 +30,7 @@ func Thumbnails[In pipegen.Input[Job]](ctx context.Context, jobs In, opts ...pip
 
 // thumbnailsStages are the stages of Thumbnails with the settings of their
 // directives.
-var thumbnailsStages = []pipegen.StageConfig{
+var thumbnailsStages = []pipegenimpl.StageConfig{
 	{Name: "Decode", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Resize", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Decode"},
 	{Name: "Encode", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Decode"},
@@ -38,44 +38,36 @@ var thumbnailsStages = []pipegen.StageConfig{
 }
 
 // thumbnailsRun is one run of Thumbnails: the queues between its stages, and
-// the pipegen.Run that tracks its goroutines.
+// the pipegenimpl.Run that tracks its goroutines.
 type thumbnailsRun struct {
-	*pipegen.Run
-	decodeIn *jobQueue     // input of Decode
-	writeIn  *encodedQueue // input of Write
+	*pipegenimpl.Run
+	decodeIn *pipegenimpl.Queue[jobItem]     // input of Decode
+	writeIn  *pipegenimpl.Queue[encodedItem] // input of Write
 }
 
 // startThumbnails starts one run of Thumbnails: a goroutine per input that
 // feeds it to the stages, and the workers of every stage.
 func startThumbnails[In pipegen.Input[Job]](ctx context.Context, jobs In, opts []pipegen.Option) (*thumbnailsRun, error) {
-	run, err := pipegen.NewRun(ctx, "Thumbnails", thumbnailsStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Thumbnails", thumbnailsStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &thumbnailsRun{
 		Run:      run,
-		decodeIn: newJobQueue(run.MaxSize("Decode"), run.MaxBatch(), 1, run.Workers("Decode")),
-		writeIn:  newEncodedQueue(run.MaxSize("Write"), run.MaxBatch(), run.Workers("Decode"), run.Workers("Write")),
+		decodeIn: pipegenimpl.NewQueue[jobItem](run.MaxSize("Decode"), run.MaxBatch(), 1, run.Workers("Decode")),
+		writeIn:  pipegenimpl.NewQueue[encodedItem](run.MaxSize("Write"), run.MaxBatch(), run.Workers("Decode"), run.Workers("Write")),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Decode", &r.decodeIn.pace)
-	run.Watch("Write", &r.writeIn.pace)
-	switch jobs := any(jobs).(type) {
-	case iter.Seq[Job]:
+	pipegenimpl.Watch(run, "Decode", r.decodeIn)
+	pipegenimpl.Watch(run, "Write", r.writeIn)
+	seq, seq2 := pipegenimpl.Source[Job](jobs, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(jobs)
+			r.feed(seq)
 		})
-	case func(func(Job) bool):
+	} else {
 		r.Go(func() {
-			r.feed(jobs)
-		})
-	case iter.Seq2[Job, error]:
-		r.Go(func() {
-			r.feedSeq2(jobs)
-		})
-	case func(func(Job, error) bool):
-		r.Go(func() {
-			r.feedSeq2(jobs)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Decode") {
@@ -94,46 +86,64 @@ func startThumbnails[In pipegen.Input[Job]](ctx context.Context, jobs In, opts [
 // feed sends the elements of jobs to stage Decode, numbering them.
 func (r *thumbnailsRun) feed(jobs iter.Seq[Job]) {
 	done := r.Done()
-	out := r.decodeIn.writer(r.Counter("jobs"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("jobs", -1, &index)
-	var i uint64
+	out := r.decodeIn.Writer(r.Counter("jobs"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"jobs"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range jobs {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[Job]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = jobItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of jobs to stage Decode, numbering them; the
 // first error of jobs fails the run.
 func (r *thumbnailsRun) feedSeq2(jobs iter.Seq2[Job, error]) {
 	done := r.Done()
-	out := r.decodeIn.writer(r.Counter("jobs"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("jobs", -1, &index)
-	var i uint64
+	out := r.decodeIn.Writer(r.Counter("jobs"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"jobs"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range jobs {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("jobs", -1, index, err)
-			return
+			r.Fail("jobs", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[Job]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = jobItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // decodeWorker runs one worker of stage Decode (//pipegen:map at main.go:78)
@@ -143,73 +153,94 @@ func (r *thumbnailsRun) feedSeq2(jobs iter.Seq2[Job, error]) {
 // with no queue between them.
 func (r *thumbnailsRun) decodeWorker(worker int) {
 	done := r.Done()
-	out := r.writeIn.writer(r.Counter("Decode"))
-	defer out.close(done)
-	var index pipegen.Index
-	stage := "Decode"
-	var at pipegen.Index
-	defer r.RecoverAt(&stage, worker, &at)
-	queue := r.decodeIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.writeIn.Writer(r.Counter("Decode"))
+	defer out.Close(done)
+	queue := r.decodeIn.Reader()
+	defer queue.Close()
+	var it *jobItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Decode", "Resize", "Encode"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		stage, at = "Decode", index
-		v, err := Decode(it.Value)
+		g.Step = 0
+		v, err := Decode(it.v)
 		if err != nil {
-			r.Fail("Decode", worker, index, err)
-			return
+			r.Fail("Decode", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
-		stage, at = "Resize", index
+		g.Step = 1
 		v2 := Resize(v)
-		stage, at = "Encode", index
+		g.Step = 2
 		v3, err := Encode(v2)
 		if err != nil {
-			r.Fail("Encode", worker, index, err)
-			return
+			r.Fail("Encode", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
-		if !out.put(done, pipegen.Item[Encoded]{Index: index, Value: v3}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = encodedItem{pos: it.pos, v: v3}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // writeWorker runs one worker of stage Write (//pipegen:each at
 // main.go:114): it calls Write on each element of its input.
 func (r *thumbnailsRun) writeWorker(worker int) {
 	done := r.Done()
-	var index pipegen.Index
-	defer r.Recover("Write", worker, &index)
-	queue := r.writeIn.reader()
+	queue := r.writeIn.Reader()
+	defer queue.Close()
+	var it *encodedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Write"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, nil)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		if err := Write(it.Value); err != nil {
-			r.Fail("Write", worker, index, err)
-			return
+		if err := Write(it.v); err != nil {
+			r.Fail("Write", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
 	}
+	g.Returned = true
 }
 
 // Samples runs the pipeline Synthesize | Encode | Write (//pipegen:pipeline
-// at main.go:133) over the elements of paths, an iter.Seq, or an iter.Seq2
-// whose first error fails the pipeline. The stages Synthesize, Encode, Write
-// run concurrently, each with its own workers and bounded input queue; opts
-// may change their settings.
+// at main.go:133) over the elements of paths, an iter.Seq, an iter.Seq2
+// whose first error fails the pipeline, or a channel. The stages Synthesize,
+// Encode, Write run concurrently, each with its own workers and bounded
+// input queue; opts may change their settings.
 //
 // It returns when every element has been processed, or as soon as the
 // pipeline fails: with the first error or panic of a stage or of the input
 // as a *pipegen.StageError, or with ctx.Err() if ctx is cancelled first.
-// Every goroutine of the pipeline has ended when it returns.
+// Every goroutine of the pipeline has finished when it returns.
 func Samples[In pipegen.Input[string]](ctx context.Context, paths In, opts ...pipegen.Option) error {
 	r, err := startSamples(ctx, paths, opts)
 	if err != nil {
@@ -220,51 +251,43 @@ func Samples[In pipegen.Input[string]](ctx context.Context, paths In, opts ...pi
 
 // samplesStages are the stages of Samples with the settings of their
 // directives.
-var samplesStages = []pipegen.StageConfig{
+var samplesStages = []pipegenimpl.StageConfig{
 	{Name: "Synthesize", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Encode", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Synthesize"},
 	{Name: "Write", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // samplesRun is one run of Samples: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type samplesRun struct {
-	*pipegen.Run
-	synthesizeIn *stringQueue  // input of Synthesize
-	writeIn      *encodedQueue // input of Write
+	*pipegenimpl.Run
+	synthesizeIn *pipegenimpl.Queue[stringItem]  // input of Synthesize
+	writeIn      *pipegenimpl.Queue[encodedItem] // input of Write
 }
 
 // startSamples starts one run of Samples: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startSamples[In pipegen.Input[string]](ctx context.Context, paths In, opts []pipegen.Option) (*samplesRun, error) {
-	run, err := pipegen.NewRun(ctx, "Samples", samplesStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Samples", samplesStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &samplesRun{
 		Run:          run,
-		synthesizeIn: newStringQueue(run.MaxSize("Synthesize"), run.MaxBatch(), 1, run.Workers("Synthesize")),
-		writeIn:      newEncodedQueue(run.MaxSize("Write"), run.MaxBatch(), run.Workers("Synthesize"), run.Workers("Write")),
+		synthesizeIn: pipegenimpl.NewQueue[stringItem](run.MaxSize("Synthesize"), run.MaxBatch(), 1, run.Workers("Synthesize")),
+		writeIn:      pipegenimpl.NewQueue[encodedItem](run.MaxSize("Write"), run.MaxBatch(), run.Workers("Synthesize"), run.Workers("Write")),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Synthesize", &r.synthesizeIn.pace)
-	run.Watch("Write", &r.writeIn.pace)
-	switch paths := any(paths).(type) {
-	case iter.Seq[string]:
+	pipegenimpl.Watch(run, "Synthesize", r.synthesizeIn)
+	pipegenimpl.Watch(run, "Write", r.writeIn)
+	seq, seq2 := pipegenimpl.Source[string](paths, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(paths)
+			r.feed(seq)
 		})
-	case func(func(string) bool):
+	} else {
 		r.Go(func() {
-			r.feed(paths)
-		})
-	case iter.Seq2[string, error]:
-		r.Go(func() {
-			r.feedSeq2(paths)
-		})
-	case func(func(string, error) bool):
-		r.Go(func() {
-			r.feedSeq2(paths)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Synthesize") {
@@ -283,46 +306,64 @@ func startSamples[In pipegen.Input[string]](ctx context.Context, paths In, opts 
 // feed sends the elements of paths to stage Synthesize, numbering them.
 func (r *samplesRun) feed(paths iter.Seq[string]) {
 	done := r.Done()
-	out := r.synthesizeIn.writer(r.Counter("paths"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("paths", -1, &index)
-	var i uint64
+	out := r.synthesizeIn.Writer(r.Counter("paths"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"paths"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range paths {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = stringItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of paths to stage Synthesize, numbering them;
 // the first error of paths fails the run.
 func (r *samplesRun) feedSeq2(paths iter.Seq2[string, error]) {
 	done := r.Done()
-	out := r.synthesizeIn.writer(r.Counter("paths"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("paths", -1, &index)
-	var i uint64
+	out := r.synthesizeIn.Writer(r.Counter("paths"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"paths"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range paths {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("paths", -1, index, err)
-			return
+			r.Fail("paths", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = stringItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // synthesizeWorker runs one worker of stage Synthesize (//pipegen:map at
@@ -332,596 +373,98 @@ func (r *samplesRun) feedSeq2(paths iter.Seq2[string, error]) {
 // them.
 func (r *samplesRun) synthesizeWorker(worker int) {
 	done := r.Done()
-	out := r.writeIn.writer(r.Counter("Synthesize"))
-	defer out.close(done)
-	var index pipegen.Index
-	stage := "Synthesize"
-	var at pipegen.Index
-	defer r.RecoverAt(&stage, worker, &at)
-	queue := r.synthesizeIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.writeIn.Writer(r.Counter("Synthesize"))
+	defer out.Close(done)
+	queue := r.synthesizeIn.Reader()
+	defer queue.Close()
+	var it *stringItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Synthesize", "Encode"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		stage, at = "Synthesize", index
-		v := Synthesize(index, it.Value)
-		stage, at = "Encode", index
+		g.Step = 0
+		v := Synthesize(pipegen.SourceIndex(it.pos), it.v)
+		g.Step = 1
 		v2, err := Encode(v)
 		if err != nil {
-			r.Fail("Encode", worker, index, err)
-			return
+			r.Fail("Encode", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
-		if !out.put(done, pipegen.Item[Encoded]{Index: index, Value: v2}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = encodedItem{pos: it.pos, v: v2}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // writeWorker runs one worker of stage Write (//pipegen:each at
 // main.go:114): it calls Write on each element of its input.
 func (r *samplesRun) writeWorker(worker int) {
 	done := r.Done()
-	var index pipegen.Index
-	defer r.Recover("Write", worker, &index)
-	queue := r.writeIn.reader()
+	queue := r.writeIn.Reader()
+	defer queue.Close()
+	var it *encodedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Write"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, nil)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		if err := Write(it.Value); err != nil {
-			r.Fail("Write", worker, index, err)
-			return
-		}
-	}
-}
-
-// jobQueue is a bounded queue of Job elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through a
-// jobWriter, each consumer takes whole batches through a jobReader. The
-// queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type jobQueue struct {
-	batches   chan []pipegen.Item[Job]
-	free      chan []pipegen.Item[Job] // emptied batches, for reuse
-	size      int                      // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
-}
-
-// newJobQueue returns a queue that holds up to size elements, in batches of
-// up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newJobQueue(size, maxBatch, producers, consumers int) *jobQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &jobQueue{
-		batches: make(chan []pipegen.Item[Job], slots),
-		free:    make(chan []pipegen.Item[Job], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *jobQueue) newBatch() []pipegen.Item[Job] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[Job], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *jobQueue) recycle(batch []pipegen.Item[Job]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// jobWriter is one producer goroutine's end of a jobQueue: the batch it
-// fills.
-type jobWriter struct {
-	q     *jobQueue
-	batch []pipegen.Item[Job]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *jobQueue) writer(sent *pipegen.Counter) jobWriter {
-	return jobWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *jobWriter) put(done <-chan struct{}, it pipegen.Item[Job]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *jobWriter) feed(done <-chan struct{}, it pipegen.Item[Job]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *jobWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
+		if err := Write(it.v); err != nil {
+			r.Fail("Write", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
 	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
+	g.Returned = true
 }
 
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *jobWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
+// jobItem is a Job element in a queue between stages, with its position in
+// the pipeline's input (the elements of such a queue come straight from an
+// input, or through maps and filters).
+type jobItem struct {
+	pos uint64
+	v   Job
 }
 
-// jobReader is one consumer goroutine's end of a jobQueue: the batch it
-// takes elements from.
-type jobReader struct {
-	q     *jobQueue
-	batch []pipegen.Item[Job]
-	next  int
-	start time.Time // when the batch was taken, to time it
+// encodedItem is an Encoded element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters).
+type encodedItem struct {
+	pos uint64
+	v   Encoded
 }
 
-// reader returns the end of the queue for one consumer goroutine.
-func (q *jobQueue) reader() jobReader {
-	return jobReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *jobReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[Job], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *jobReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[Job], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[Job]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[Job]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
-}
-
-// encodedQueue is a bounded queue of Encoded elements between stages.
-// Elements travel in batches: each producer goroutine fills its own through
-// an encodedWriter, each consumer takes whole batches through an
-// encodedReader. The queue is closed by the last of its producers to finish,
-// so that its consumers see its end.
-type encodedQueue struct {
-	batches   chan []pipegen.Item[Encoded]
-	free      chan []pipegen.Item[Encoded] // emptied batches, for reuse
-	size      int                          // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
-}
-
-// newEncodedQueue returns a queue that holds up to size elements, in batches
-// of up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newEncodedQueue(size, maxBatch, producers, consumers int) *encodedQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &encodedQueue{
-		batches: make(chan []pipegen.Item[Encoded], slots),
-		free:    make(chan []pipegen.Item[Encoded], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *encodedQueue) newBatch() []pipegen.Item[Encoded] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[Encoded], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *encodedQueue) recycle(batch []pipegen.Item[Encoded]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// encodedWriter is one producer goroutine's end of an encodedQueue: the
-// batch it fills.
-type encodedWriter struct {
-	q     *encodedQueue
-	batch []pipegen.Item[Encoded]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *encodedQueue) writer(sent *pipegen.Counter) encodedWriter {
-	return encodedWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *encodedWriter) put(done <-chan struct{}, it pipegen.Item[Encoded]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *encodedWriter) feed(done <-chan struct{}, it pipegen.Item[Encoded]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *encodedWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *encodedWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// encodedReader is one consumer goroutine's end of an encodedQueue: the
-// batch it takes elements from.
-type encodedReader struct {
-	q     *encodedQueue
-	batch []pipegen.Item[Encoded]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *encodedQueue) reader() encodedReader {
-	return encodedReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *encodedReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[Encoded], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *encodedReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[Encoded], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[Encoded]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[Encoded]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
-}
-
-// stringQueue is a bounded queue of string elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through a
-// stringWriter, each consumer takes whole batches through a stringReader.
-// The queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type stringQueue struct {
-	batches   chan []pipegen.Item[string]
-	free      chan []pipegen.Item[string] // emptied batches, for reuse
-	size      int                         // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
-}
-
-// newStringQueue returns a queue that holds up to size elements, in batches
-// of up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newStringQueue(size, maxBatch, producers, consumers int) *stringQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &stringQueue{
-		batches: make(chan []pipegen.Item[string], slots),
-		free:    make(chan []pipegen.Item[string], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *stringQueue) newBatch() []pipegen.Item[string] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[string], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// stringWriter is one producer goroutine's end of a stringQueue: the batch
-// it fills.
-type stringWriter struct {
-	q     *stringQueue
-	batch []pipegen.Item[string]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *stringQueue) writer(sent *pipegen.Counter) stringWriter {
-	return stringWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *stringWriter) feed(done <-chan struct{}, it pipegen.Item[string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *stringWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *stringWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// stringReader is one consumer goroutine's end of a stringQueue: the batch
-// it takes elements from.
-type stringReader struct {
-	q     *stringQueue
-	batch []pipegen.Item[string]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *stringQueue) reader() stringReader {
-	return stringReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[string]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[string]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
+// stringItem is a string element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters).
+type stringItem struct {
+	pos uint64
+	v   string
 }

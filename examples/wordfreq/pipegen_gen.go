@@ -5,113 +5,129 @@ package main
 import (
 	"context"
 	"iter"
-	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
+	"github.com/pipegen/pipegen/runtime/pipegenimpl"
 )
 
 // WordFreq runs the pipeline ReadLines | Words | Interesting
 // (//pipegen:pipeline at main.go:88) over the elements of files, an
-// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
-// ReadLines, Words, Interesting run concurrently, each with its own workers
-// and bounded input queue; opts may change their settings.
+// iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a channel.
+// The stages ReadLines, Words, Interesting run concurrently, each with its
+// own workers and bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. WordFreqWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. WordFreqWithIndex also
+// yields each element's index.
 func WordFreq[In pipegen.Input[string]](ctx context.Context, files In, opts ...pipegen.Option) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
-		for it, err := range WordFreqWithIndex(ctx, files, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startWordFreq(ctx, files, opts)
+		if err != nil {
+			var zero string
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero string
+			yield(zero, err)
 		}
 	}
 }
 
 // WordFreqWithIndex is WordFreq yielding each element with its index
 // (pypeln's return_index): its position in the input, and for elements made
-// by flatmap stages their position among their parent's children, level by
-// level. On failure the last pair carries a zero Item and the error.
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
 func WordFreqWithIndex[In pipegen.Input[string]](ctx context.Context, files In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[string], error] {
 	return func(yield func(pipegen.Item[string], error) bool) {
 		r, err := startWordFreq(ctx, files, opts)
 		if err != nil {
-			yield(pipegen.Item[string]{}, err)
+			var zero pipegen.Item[string]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[string]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[string]{}, err)
+			var zero pipegen.Item[string]
+			yield(zero, err)
 		}
 	}
 }
 
 // wordFreqStages are the stages of WordFreq with the settings of their
 // directives.
-var wordFreqStages = []pipegen.StageConfig{
+var wordFreqStages = []pipegenimpl.StageConfig{
 	{Name: "ReadLines", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Words", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Interesting", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Words"},
 }
 
 // wordFreqRun is one run of WordFreq: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type wordFreqRun struct {
-	*pipegen.Run
-	readLinesIn *stringQueue // input of ReadLines
-	wordsIn     *stringQueue // input of Words
-	out         *stringQueue // output, read by the caller
+	*pipegenimpl.Run
+	readLinesIn *pipegenimpl.Queue[stringItem]        // input of ReadLines
+	wordsIn     *pipegenimpl.Queue[stringIndexedItem] // input of Words
+	out         *pipegenimpl.Queue[stringIndexedItem] // output, read by the caller
 }
 
 // startWordFreq starts one run of WordFreq: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startWordFreq[In pipegen.Input[string]](ctx context.Context, files In, opts []pipegen.Option) (*wordFreqRun, error) {
-	run, err := pipegen.NewRun(ctx, "WordFreq", wordFreqStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "WordFreq", wordFreqStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &wordFreqRun{
 		Run:         run,
-		readLinesIn: newStringQueue(run.MaxSize("ReadLines"), run.MaxBatch(), 1, run.Workers("ReadLines")),
-		wordsIn:     newStringQueue(run.MaxSize("Words"), run.MaxBatch(), run.Workers("ReadLines"), run.Workers("Words")),
-		out:         newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Words"), 1),
+		readLinesIn: pipegenimpl.NewQueue[stringItem](run.MaxSize("ReadLines"), run.MaxBatch(), 1, run.Workers("ReadLines")),
+		wordsIn:     pipegenimpl.NewQueue[stringIndexedItem](run.MaxSize("Words"), run.MaxBatch(), run.Workers("ReadLines"), run.Workers("Words")),
+		out:         pipegenimpl.NewQueue[stringIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Words"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("ReadLines", &r.readLinesIn.pace)
-	run.Watch("Words", &r.wordsIn.pace)
-	run.Watch("", &r.out.pace)
-	switch files := any(files).(type) {
-	case iter.Seq[string]:
+	pipegenimpl.Watch(run, "ReadLines", r.readLinesIn)
+	pipegenimpl.Watch(run, "Words", r.wordsIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[string](files, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(files)
+			r.feed(seq)
 		})
-	case func(func(string) bool):
+	} else {
 		r.Go(func() {
-			r.feed(files)
-		})
-	case iter.Seq2[string, error]:
-		r.Go(func() {
-			r.feedSeq2(files)
-		})
-	case func(func(string, error) bool):
-		r.Go(func() {
-			r.feedSeq2(files)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("ReadLines") {
@@ -130,46 +146,64 @@ func startWordFreq[In pipegen.Input[string]](ctx context.Context, files In, opts
 // feed sends the elements of files to stage ReadLines, numbering them.
 func (r *wordFreqRun) feed(files iter.Seq[string]) {
 	done := r.Done()
-	out := r.readLinesIn.writer(r.Counter("files"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("files", -1, &index)
-	var i uint64
+	out := r.readLinesIn.Writer(r.Counter("files"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"files"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range files {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = stringItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of files to stage ReadLines, numbering them;
 // the first error of files fails the run.
 func (r *wordFreqRun) feedSeq2(files iter.Seq2[string, error]) {
 	done := r.Done()
-	out := r.readLinesIn.writer(r.Counter("files"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("files", -1, &index)
-	var i uint64
+	out := r.readLinesIn.Writer(r.Counter("files"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"files"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range files {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("files", -1, index, err)
-			return
+			r.Fail("files", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = stringItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // readLinesWorker runs one worker of stage ReadLines (//pipegen:flatmap at
@@ -177,33 +211,45 @@ func (r *wordFreqRun) feedSeq2(files iter.Seq2[string, error]) {
 // every element of the result.
 func (r *wordFreqRun) readLinesWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.wordsIn.writer(r.Counter("ReadLines"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("ReadLines", worker, &index)
-	queue := r.readLinesIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.wordsIn.Writer(r.Counter("ReadLines"))
+	defer out.Close(done)
+	queue := r.readLinesIn.Reader()
+	defer queue.Close()
+	var it *stringItem // the element being worked on
+	var c1 int         // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"ReadLines"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		child := -1
-		for v, err := range ReadLines(ctx, it.Value) {
-			child++
+		c1 = -1
+		for v, err := range ReadLines(ctx, it.v) {
+			c1++
 			if err != nil {
-				r.Fail("ReadLines", worker, index, err)
-				return
+				r.Fail("ReadLines", worker, pipegen.SourceIndex(it.pos), err)
+				break work
 			}
-			if !out.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
-				return
+			o := out.Next(done)
+			if o == nil {
+				break work
 			}
+			*o = stringIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			out.Publish()
 		}
 	}
+	g.Returned = true
 }
 
 // wordsWorker runs one worker of stage Words (//pipegen:flatmap at
@@ -213,215 +259,64 @@ func (r *wordFreqRun) readLinesWorker(worker int) {
 // them.
 func (r *wordFreqRun) wordsWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Words"))
-	defer out.close(done)
-	var index pipegen.Index
-	stage := "Words"
-	var at pipegen.Index
-	defer r.RecoverAt(&stage, worker, &at)
-	queue := r.wordsIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Words"))
+	defer out.Close(done)
+	queue := r.wordsIn.Reader()
+	defer queue.Close()
+	var it *stringIndexedItem // the element being worked on
+	var c1 int                // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Words", "Interesting"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			switch step {
+			case 1:
+				return it.at.Child(c1)
+			}
+			return it.at
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		stage, at = "Words", index
-		vs := Words(it.Value)
-		for child, v := range vs {
-			stage, at = "Interesting", index.Child(child)
+		g.Step = 0
+		vs := Words(it.v)
+		for c1 = 0; c1 < len(vs); c1++ {
+			v := vs[c1]
+			g.Step = 1
 			keep2 := Interesting(v)
 			if !keep2 {
 				continue
 			}
-			if !out.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
-				return
+			o := out.Next(done)
+			if o == nil {
+				break work
 			}
+			*o = stringIndexedItem{at: it.at.Child(c1), v: v}
+			out.Publish()
 		}
 	}
+	g.Returned = true
 }
 
-// stringQueue is a bounded queue of string elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through a
-// stringWriter, each consumer takes whole batches through a stringReader.
-// The queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type stringQueue struct {
-	batches   chan []pipegen.Item[string]
-	free      chan []pipegen.Item[string] // emptied batches, for reuse
-	size      int                         // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
+// stringItem is a string element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters).
+type stringItem struct {
+	pos uint64
+	v   string
 }
 
-// newStringQueue returns a queue that holds up to size elements, in batches
-// of up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newStringQueue(size, maxBatch, producers, consumers int) *stringQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &stringQueue{
-		batches: make(chan []pipegen.Item[string], slots),
-		free:    make(chan []pipegen.Item[string], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *stringQueue) newBatch() []pipegen.Item[string] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[string], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// stringWriter is one producer goroutine's end of a stringQueue: the batch
-// it fills.
-type stringWriter struct {
-	q     *stringQueue
-	batch []pipegen.Item[string]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *stringQueue) writer(sent *pipegen.Counter) stringWriter {
-	return stringWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *stringWriter) feed(done <-chan struct{}, it pipegen.Item[string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *stringWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *stringWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// stringReader is one consumer goroutine's end of a stringQueue: the batch
-// it takes elements from.
-type stringReader struct {
-	q     *stringQueue
-	batch []pipegen.Item[string]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *stringQueue) reader() stringReader {
-	return stringReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[string]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[string]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
+// stringIndexedItem is a string element in a queue between stages, with its
+// index.
+type stringIndexedItem struct {
+	at pipegen.Index
+	v  string
 }

@@ -419,9 +419,13 @@ func TestSourceIsNotPulledAheadOfQueues(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 		break
 	}
-	// Square 2 + Even 2 + Dup 4 + Check 2 + out 64 items, halved after the
-	// filter and doubled after Dup; 5 goroutines holding one each.
-	const bound = 2 + 2 + 2*(4+(2+pipegen.DefaultMaxSize)/2) + 5 + 2
+	// A queue holds its maxsize, plus a batch (a quarter of maxsize, at
+	// most pipegen.DefaultMaxBatch, at least 1) in each producer and each
+	// consumer. Items before Even stand for one element of the input each,
+	// between Even and Dup for two (Even keeps half), after Dup for one
+	// again (Dup doubles); each of 5 goroutines holds one more.
+	hold := func(size int) int { return size + 2*min(max(size/4, 1), pipegen.DefaultMaxBatch) }
+	bound := int64(hold(2) + hold(2) + 2*hold(4) + hold(2) + hold(pipegen.DefaultMaxSize) + 5)
 	if got := pulled.Load(); got > bound {
 		t.Fatalf("pulled %d elements from the source, more than the queues allow (%d)", got, bound)
 	}
@@ -583,10 +587,10 @@ func TestWithIndexYieldsIndices(t *testing.T) {
 func TestTimeoutDropsHangingElement(t *testing.T) {
 	var mu sync.Mutex
 	var dropped []string
-	onTimeout := pipegen.OnTimeout(func(stage string, index pipegen.Index) {
+	onTimeout := pipegen.OnTimeout(func(stage string, index pipegen.Index, element any) {
 		mu.Lock()
 		defer mu.Unlock()
-		dropped = append(dropped, fmt.Sprintf("%s@%v", stage, index))
+		dropped = append(dropped, fmt.Sprintf("%s@%v=%v", stage, index, element))
 	})
 	got, err := collect(t, patient(context.Background(), slices.Values([]int{1, HangOn, 3}), onTimeout))
 	if err != nil {
@@ -595,8 +599,9 @@ func TestTimeoutDropsHangingElement(t *testing.T) {
 	if !slices.Equal(sorted(got), []int{1, 3}) {
 		t.Errorf("patient = %v, want [1 3]: the hanging element dropped", got)
 	}
-	if !slices.Equal(dropped, []string{"Patient@1"}) {
-		t.Errorf("OnTimeout saw %v, want [Patient@1]", dropped)
+	// OnTimeout hears the stage, the index and the element itself.
+	if want := fmt.Sprintf("Patient@1=%d", HangOn); !slices.Equal(dropped, []string{want}) {
+		t.Errorf("OnTimeout saw %v, want [%s]", dropped, want)
 	}
 	noLeaks(t)
 }
@@ -857,9 +862,10 @@ func TestFusedStagesReportTheirOwnFailures(t *testing.T) {
 			t.Errorf("element %d: err = %v, want a StageError of Check at element 1.0", special, err)
 		}
 	}
-	_, err = collect(t, fusedCheck(context.Background(), slices.Values(ints(3)), pipegen.Workers("Check", 2)))
-	if err == nil || !strings.Contains(err.Error(), "runs in the workers of stage Identity") {
-		t.Errorf("Workers on a fused stage: err = %v", err)
+	// An option on a member of the fused group applies to the group.
+	got, err = collect(t, fusedCheck(context.Background(), slices.Values(ints(3)), pipegen.Workers("Check", 2)))
+	if err != nil || !slices.Equal(sorted(got), []int{0, 0, 1, 1, 2, 2}) {
+		t.Errorf("Workers on a fused stage: got %v, %v", got, err)
 	}
 	noLeaks(t)
 }

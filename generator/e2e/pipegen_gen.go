@@ -8,104 +8,121 @@ import (
 	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
+	"github.com/pipegen/pipegen/runtime/pipegenimpl"
 )
 
 // Squares runs the pipeline Square (//pipegen:pipeline at stages.go:101)
-// over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
-// fails the pipeline. The stage Square runs with its own workers and bounded
-// input queue; opts may change its settings.
+// over the elements of in, an iter.Seq, an iter.Seq2 whose first error fails
+// the pipeline, or a channel. The stage Square runs with its own workers and
+// bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. SquaresWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. SquaresWithIndex also
+// yields each element's index.
 func Squares[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range SquaresWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startSquares(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // SquaresWithIndex is Squares yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func SquaresWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startSquares(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // squaresStages are the stages of Squares with the settings of their
 // directives.
-var squaresStages = []pipegen.StageConfig{
+var squaresStages = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // squaresRun is one run of Squares: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type squaresRun struct {
-	*pipegen.Run
-	squareIn *intQueue // input of Square
-	out      *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	squareIn *pipegenimpl.Queue[intItem] // input of Square
+	out      *pipegenimpl.Queue[intItem] // output, read by the caller
 }
 
 // startSquares starts one run of Squares: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*squaresRun, error) {
-	run, err := pipegen.NewRun(ctx, "Squares", squaresStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Squares", squaresStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &squaresRun{
 		Run:      run,
-		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square"), 1),
+		squareIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		out:      pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Square"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Square", &r.squareIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Square", r.squareIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Square") {
@@ -119,46 +136,64 @@ func startSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 // feed sends the elements of in to stage Square, numbering them.
 func (r *squaresRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.squareIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Square, numbering them; the
 // first error of in fails the run.
 func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.squareIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
@@ -166,129 +201,156 @@ func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *squaresRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Square"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Square", worker, &index)
-	queue := r.squareIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Square"))
+	defer out.Close(done)
+	queue := r.squareIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Square"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Square(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Square(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // EvenSquares runs the pipeline Square | Even (//pipegen:pipeline at
-// stages.go:102) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Square, Even run concurrently,
-// each with its own workers and bounded input queue; opts may change their
-// settings.
+// stages.go:102) over the elements of in, an iter.Seq, an iter.Seq2 whose
+// first error fails the pipeline, or a channel. The stages Square, Even run
+// concurrently, each with its own workers and bounded input queue; opts may
+// change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
-// EvenSquaresWithIndex also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. EvenSquaresWithIndex also
+// yields each element's index.
 func EvenSquares[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range EvenSquaresWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startEvenSquares(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // EvenSquaresWithIndex is EvenSquares yielding each element with its index
 // (pypeln's return_index): its position in the input, and for elements made
-// by flatmap stages their position among their parent's children, level by
-// level. On failure the last pair carries a zero Item and the error.
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
 func EvenSquaresWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startEvenSquares(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // evenSquaresStages are the stages of EvenSquares with the settings of their
 // directives.
-var evenSquaresStages = []pipegen.StageConfig{
+var evenSquaresStages = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Even", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // evenSquaresRun is one run of EvenSquares: the queues between its stages,
-// and the pipegen.Run that tracks its goroutines.
+// and the pipegenimpl.Run that tracks its goroutines.
 type evenSquaresRun struct {
-	*pipegen.Run
-	squareIn *intQueue // input of Square
-	evenIn   *intQueue // input of Even
-	out      *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	squareIn *pipegenimpl.Queue[intItem] // input of Square
+	evenIn   *pipegenimpl.Queue[intItem] // input of Even
+	out      *pipegenimpl.Queue[intItem] // output, read by the caller
 }
 
 // startEvenSquares starts one run of EvenSquares: a goroutine per input that
 // feeds it to the stages, and the workers of every stage.
 func startEvenSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*evenSquaresRun, error) {
-	run, err := pipegen.NewRun(ctx, "EvenSquares", evenSquaresStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "EvenSquares", evenSquaresStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &evenSquaresRun{
 		Run:      run,
-		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
-		evenIn:   newIntQueue(run.MaxSize("Even"), run.MaxBatch(), run.Workers("Square"), run.Workers("Even")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Even"), 1),
+		squareIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		evenIn:   pipegenimpl.NewQueue[intItem](run.MaxSize("Even"), run.MaxBatch(), run.Workers("Square"), run.Workers("Even")),
+		out:      pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Even"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Square", &r.squareIn.pace)
-	run.Watch("Even", &r.evenIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Square", r.squareIn)
+	pipegenimpl.Watch(run, "Even", r.evenIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Square") {
@@ -307,46 +369,64 @@ func startEvenSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []
 // feed sends the elements of in to stage Square, numbering them.
 func (r *evenSquaresRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.squareIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Square, numbering them; the
 // first error of in fails the run.
 func (r *evenSquaresRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.squareIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
@@ -354,26 +434,37 @@ func (r *evenSquaresRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *evenSquaresRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.evenIn.writer(r.Counter("Square"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Square", worker, &index)
-	queue := r.squareIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.evenIn.Writer(r.Counter("Square"))
+	defer out.Close(done)
+	queue := r.squareIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Square"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Square(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Square(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // evenWorker runs one worker of stage Even (//pipegen:filter at
@@ -381,132 +472,159 @@ func (r *evenSquaresRun) squareWorker(worker int) {
 // reports true.
 func (r *evenSquaresRun) evenWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Even"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Even", worker, &index)
-	queue := r.evenIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Even"))
+	defer out.Close(done)
+	queue := r.evenIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Even"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		keep := Even(it.Value)
+		keep := Even(it.v)
 		if !keep {
 			continue
 		}
-		if !out.put(done, it) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: it.v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // Checked runs the pipeline Check | Square (//pipegen:pipeline at
-// stages.go:103) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Check, Square run concurrently,
-// each with its own workers and bounded input queue; opts may change their
-// settings.
+// stages.go:103) over the elements of in, an iter.Seq, an iter.Seq2 whose
+// first error fails the pipeline, or a channel. The stages Check, Square run
+// concurrently, each with its own workers and bounded input queue; opts may
+// change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. CheckedWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. CheckedWithIndex also
+// yields each element's index.
 func Checked[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range CheckedWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startChecked(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // CheckedWithIndex is Checked yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func CheckedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startChecked(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // checkedStages are the stages of Checked with the settings of their
 // directives.
-var checkedStages = []pipegen.StageConfig{
+var checkedStages = []pipegenimpl.StageConfig{
 	{Name: "Check", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // checkedRun is one run of Checked: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type checkedRun struct {
-	*pipegen.Run
-	checkIn  *intQueue // input of Check
-	squareIn *intQueue // input of Square
-	out      *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	checkIn  *pipegenimpl.Queue[intItem] // input of Check
+	squareIn *pipegenimpl.Queue[intItem] // input of Square
+	out      *pipegenimpl.Queue[intItem] // output, read by the caller
 }
 
 // startChecked starts one run of Checked: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startChecked[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*checkedRun, error) {
-	run, err := pipegen.NewRun(ctx, "Checked", checkedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Checked", checkedStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &checkedRun{
 		Run:      run,
-		checkIn:  newIntQueue(run.MaxSize("Check"), run.MaxBatch(), 1, run.Workers("Check")),
-		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), run.Workers("Check"), run.Workers("Square")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square"), 1),
+		checkIn:  pipegenimpl.NewQueue[intItem](run.MaxSize("Check"), run.MaxBatch(), 1, run.Workers("Check")),
+		squareIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Square"), run.MaxBatch(), run.Workers("Check"), run.Workers("Square")),
+		out:      pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Square"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Check", &r.checkIn.pace)
-	run.Watch("Square", &r.squareIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Check", r.checkIn)
+	pipegenimpl.Watch(run, "Square", r.squareIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Check") {
@@ -525,46 +643,64 @@ func startChecked[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 // feed sends the elements of in to stage Check, numbering them.
 func (r *checkedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.checkIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.checkIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Check, numbering them; the
 // first error of in fails the run.
 func (r *checkedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.checkIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.checkIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // checkWorker runs one worker of stage Check (//pipegen:map at
@@ -572,30 +708,41 @@ func (r *checkedRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *checkedRun) checkWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.squareIn.writer(r.Counter("Check"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Check", worker, &index)
-	queue := r.checkIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.squareIn.Writer(r.Counter("Check"))
+	defer out.Close(done)
+	queue := r.checkIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Check"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v, err := Check(ctx, it.Value)
+		v, err := Check(ctx, it.v)
 		if err != nil {
-			r.Fail("Check", worker, index, err)
-			return
+			r.Fail("Check", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
@@ -603,127 +750,155 @@ func (r *checkedRun) checkWorker(worker int) {
 // result on.
 func (r *checkedRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Square"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Square", worker, &index)
-	queue := r.squareIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Square"))
+	defer out.Close(done)
+	queue := r.squareIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Square"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Square(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Square(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // Twice runs the pipeline Dup | Square (//pipegen:pipeline at stages.go:104)
-// over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
-// fails the pipeline. The stages Dup, Square run concurrently, each with its
-// own workers and bounded input queue; opts may change their settings.
+// over the elements of in, an iter.Seq, an iter.Seq2 whose first error fails
+// the pipeline, or a channel. The stages Dup, Square run concurrently, each
+// with its own workers and bounded input queue; opts may change their
+// settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. TwiceWithIndex also
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. TwiceWithIndex also
 // yields each element's index.
 func Twice[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range TwiceWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startTwice(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // TwiceWithIndex is Twice yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func TwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startTwice(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // twiceStages are the stages of Twice with the settings of their directives.
-var twiceStages = []pipegen.StageConfig{
+var twiceStages = []pipegenimpl.StageConfig{
 	{Name: "Dup", Workers: 2, MaxSize: 4},
 	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // twiceRun is one run of Twice: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type twiceRun struct {
-	*pipegen.Run
-	dupIn    *intQueue // input of Dup
-	squareIn *intQueue // input of Square
-	out      *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	dupIn    *pipegenimpl.Queue[intItem]        // input of Dup
+	squareIn *pipegenimpl.Queue[intIndexedItem] // input of Square
+	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
 }
 
 // startTwice starts one run of Twice: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*twiceRun, error) {
-	run, err := pipegen.NewRun(ctx, "Twice", twiceStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Twice", twiceStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &twiceRun{
 		Run:      run,
-		dupIn:    newIntQueue(run.MaxSize("Dup"), run.MaxBatch(), 1, run.Workers("Dup")),
-		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), run.Workers("Dup"), run.Workers("Square")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square"), 1),
+		dupIn:    pipegenimpl.NewQueue[intItem](run.MaxSize("Dup"), run.MaxBatch(), 1, run.Workers("Dup")),
+		squareIn: pipegenimpl.NewQueue[intIndexedItem](run.MaxSize("Square"), run.MaxBatch(), run.Workers("Dup"), run.Workers("Square")),
+		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Square"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Dup", &r.dupIn.pace)
-	run.Watch("Square", &r.squareIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Dup", r.dupIn)
+	pipegenimpl.Watch(run, "Square", r.squareIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Dup") {
@@ -742,46 +917,64 @@ func startTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 // feed sends the elements of in to stage Dup, numbering them.
 func (r *twiceRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.dupIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.dupIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Dup, numbering them; the first
 // error of in fails the run.
 func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.dupIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.dupIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // dupWorker runs one worker of stage Dup (//pipegen:flatmap at
@@ -789,28 +982,41 @@ func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
 // every element of the result.
 func (r *twiceRun) dupWorker(worker int) {
 	done := r.Done()
-	out := r.squareIn.writer(r.Counter("Dup"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Dup", worker, &index)
-	queue := r.dupIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
-		}
-		index = it.Index
-		vs := Dup(it.Value)
-		for child, v := range vs {
-			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
-				return
+	out := r.squareIn.Writer(r.Counter("Dup"))
+	defer out.Close(done)
+	queue := r.dupIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	var c1 int      // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Dup"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
 			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		vs := Dup(it.v)
+		for c1 = 0; c1 < len(vs); c1++ {
+			v := vs[c1]
+			o := out.Next(done)
+			if o == nil {
+				break work
+			}
+			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			out.Publish()
 		}
 	}
+	g.Returned = true
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
@@ -818,124 +1024,151 @@ func (r *twiceRun) dupWorker(worker int) {
 // result on.
 func (r *twiceRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Square"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Square", worker, &index)
-	queue := r.squareIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Square"))
+	defer out.Close(done)
+	queue := r.squareIn.Reader()
+	defer queue.Close()
+	var it *intIndexedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Square"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return it.at
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Square(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Square(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intIndexedItem{at: it.at, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // Expanded runs the pipeline Expand (//pipegen:pipeline at stages.go:105)
-// over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
-// fails the pipeline. The stage Expand runs with its own workers and bounded
-// input queue; opts may change its settings.
+// over the elements of in, an iter.Seq, an iter.Seq2 whose first error fails
+// the pipeline, or a channel. The stage Expand runs with its own workers and
+// bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. ExpandedWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. ExpandedWithIndex also
+// yields each element's index.
 func Expanded[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range ExpandedWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startExpanded(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // ExpandedWithIndex is Expanded yielding each element with its index
 // (pypeln's return_index): its position in the input, and for elements made
-// by flatmap stages their position among their parent's children, level by
-// level. On failure the last pair carries a zero Item and the error.
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
 func ExpandedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startExpanded(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // expandedStages are the stages of Expanded with the settings of their
 // directives.
-var expandedStages = []pipegen.StageConfig{
+var expandedStages = []pipegenimpl.StageConfig{
 	{Name: "Expand", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // expandedRun is one run of Expanded: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type expandedRun struct {
-	*pipegen.Run
-	expandIn *intQueue // input of Expand
-	out      *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	expandIn *pipegenimpl.Queue[intItem]        // input of Expand
+	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
 }
 
 // startExpanded starts one run of Expanded: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startExpanded[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*expandedRun, error) {
-	run, err := pipegen.NewRun(ctx, "Expanded", expandedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Expanded", expandedStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &expandedRun{
 		Run:      run,
-		expandIn: newIntQueue(run.MaxSize("Expand"), run.MaxBatch(), 1, run.Workers("Expand")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Expand"), 1),
+		expandIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Expand"), run.MaxBatch(), 1, run.Workers("Expand")),
+		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Expand"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Expand", &r.expandIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Expand", r.expandIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Expand") {
@@ -949,46 +1182,64 @@ func startExpanded[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 // feed sends the elements of in to stage Expand, numbering them.
 func (r *expandedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.expandIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.expandIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Expand, numbering them; the
 // first error of in fails the run.
 func (r *expandedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.expandIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.expandIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // expandWorker runs one worker of stage Expand (//pipegen:flatmap at
@@ -996,44 +1247,56 @@ func (r *expandedRun) feedSeq2(in iter.Seq2[int, error]) {
 // every element of the result.
 func (r *expandedRun) expandWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Expand"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Expand", worker, &index)
-	queue := r.expandIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Expand"))
+	defer out.Close(done)
+	queue := r.expandIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	var c1 int      // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Expand"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		child := -1
-		for v, err := range Expand(it.Value) {
-			child++
+		c1 = -1
+		for v, err := range Expand(it.v) {
+			c1++
 			if err != nil {
-				r.Fail("Expand", worker, index, err)
-				return
+				r.Fail("Expand", worker, pipegen.SourceIndex(it.pos), err)
+				break work
 			}
-			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
-				return
+			o := out.Next(done)
+			if o == nil {
+				break work
 			}
+			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			out.Publish()
 		}
 	}
+	g.Returned = true
 }
 
 // Sum runs the pipeline Add (//pipegen:pipeline at stages.go:106) over the
-// elements of jobs, an iter.Seq, or an iter.Seq2 whose first error fails the
-// pipeline. The stage Add runs with its own workers and bounded input queue;
-// opts may change its settings.
+// elements of jobs, an iter.Seq, an iter.Seq2 whose first error fails the
+// pipeline, or a channel. The stage Add runs with its own workers and
+// bounded input queue; opts may change its settings.
 //
 // It returns when every element has been processed, or as soon as the
 // pipeline fails: with the first error or panic of a stage or of the input
 // as a *pipegen.StageError, or with ctx.Err() if ctx is cancelled first.
-// Every goroutine of the pipeline has ended when it returns.
+// Every goroutine of the pipeline has finished when it returns.
 func Sum[In pipegen.Input[*Job]](ctx context.Context, jobs In, opts ...pipegen.Option) error {
 	r, err := startSum(ctx, jobs, opts)
 	if err != nil {
@@ -1043,46 +1306,38 @@ func Sum[In pipegen.Input[*Job]](ctx context.Context, jobs In, opts ...pipegen.O
 }
 
 // sumStages are the stages of Sum with the settings of their directives.
-var sumStages = []pipegen.StageConfig{
+var sumStages = []pipegenimpl.StageConfig{
 	{Name: "Add", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // sumRun is one run of Sum: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type sumRun struct {
-	*pipegen.Run
-	addIn *jobPtrQueue // input of Add
+	*pipegenimpl.Run
+	addIn *pipegenimpl.Queue[jobPtrItem] // input of Add
 }
 
 // startSum starts one run of Sum: a goroutine per input that feeds it to the
 // stages, and the workers of every stage.
 func startSum[In pipegen.Input[*Job]](ctx context.Context, jobs In, opts []pipegen.Option) (*sumRun, error) {
-	run, err := pipegen.NewRun(ctx, "Sum", sumStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Sum", sumStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &sumRun{
 		Run:   run,
-		addIn: newJobPtrQueue(run.MaxSize("Add"), run.MaxBatch(), 1, run.Workers("Add")),
+		addIn: pipegenimpl.NewQueue[jobPtrItem](run.MaxSize("Add"), run.MaxBatch(), 1, run.Workers("Add")),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Add", &r.addIn.pace)
-	switch jobs := any(jobs).(type) {
-	case iter.Seq[*Job]:
+	pipegenimpl.Watch(run, "Add", r.addIn)
+	seq, seq2 := pipegenimpl.Source[*Job](jobs, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(jobs)
+			r.feed(seq)
 		})
-	case func(func(*Job) bool):
+	} else {
 		r.Go(func() {
-			r.feed(jobs)
-		})
-	case iter.Seq2[*Job, error]:
-		r.Go(func() {
-			r.feedSeq2(jobs)
-		})
-	case func(func(*Job, error) bool):
-		r.Go(func() {
-			r.feedSeq2(jobs)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Add") {
@@ -1096,167 +1351,213 @@ func startSum[In pipegen.Input[*Job]](ctx context.Context, jobs In, opts []pipeg
 // feed sends the elements of jobs to stage Add, numbering them.
 func (r *sumRun) feed(jobs iter.Seq[*Job]) {
 	done := r.Done()
-	out := r.addIn.writer(r.Counter("jobs"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("jobs", -1, &index)
-	var i uint64
+	out := r.addIn.Writer(r.Counter("jobs"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"jobs"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range jobs {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[*Job]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = jobPtrItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of jobs to stage Add, numbering them; the
 // first error of jobs fails the run.
 func (r *sumRun) feedSeq2(jobs iter.Seq2[*Job, error]) {
 	done := r.Done()
-	out := r.addIn.writer(r.Counter("jobs"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("jobs", -1, &index)
-	var i uint64
+	out := r.addIn.Writer(r.Counter("jobs"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"jobs"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range jobs {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("jobs", -1, index, err)
-			return
+			r.Fail("jobs", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[*Job]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = jobPtrItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // addWorker runs one worker of stage Add (//pipegen:each at stages.go:86):
 // it calls Add on each element of its input.
 func (r *sumRun) addWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	var index pipegen.Index
-	defer r.Recover("Add", worker, &index)
-	queue := r.addIn.reader()
+	queue := r.addIn.Reader()
+	defer queue.Close()
+	var it *jobPtrItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Add"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, nil)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		if err := Add(ctx, it.Value); err != nil {
-			r.Fail("Add", worker, index, err)
-			return
+		if err := Add(ctx, it.v); err != nil {
+			r.Fail("Add", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
 	}
+	g.Returned = true
 }
 
 // ordered1 runs the pipeline Identity | Identity | Identity
 // (//pipegen:pipeline at stages.go:107) over the elements of in, an
-// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
-// Identity, Identity#2, Identity#3 run concurrently, each with its own
-// workers and bounded input queue; opts may change their settings.
+// iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a channel.
+// The stages Identity, Identity#2, Identity#3 run concurrently, each with
+// its own workers and bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. ordered1WithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. ordered1WithIndex also
+// yields each element's index.
 func ordered1[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range ordered1WithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startOrdered1(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // ordered1WithIndex is ordered1 yielding each element with its index
 // (pypeln's return_index): its position in the input, and for elements made
-// by flatmap stages their position among their parent's children, level by
-// level. On failure the last pair carries a zero Item and the error.
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
 func ordered1WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startOrdered1(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // ordered1Stages are the stages of ordered1 with the settings of their
 // directives.
-var ordered1Stages = []pipegen.StageConfig{
+var ordered1Stages = []pipegenimpl.StageConfig{
 	{Name: "Identity", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Identity#2", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Identity"},
 	{Name: "Identity#3", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Identity"},
 }
 
 // ordered1Run is one run of ordered1: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type ordered1Run struct {
-	*pipegen.Run
-	identityIn *intQueue // input of Identity
-	out        *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	identityIn *pipegenimpl.Queue[intItem] // input of Identity
+	out        *pipegenimpl.Queue[intItem] // output, read by the caller
 }
 
 // startOrdered1 starts one run of ordered1: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startOrdered1[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*ordered1Run, error) {
-	run, err := pipegen.NewRun(ctx, "ordered1", ordered1Stages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "ordered1", ordered1Stages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &ordered1Run{
 		Run:        run,
-		identityIn: newIntQueue(run.MaxSize("Identity"), run.MaxBatch(), 1, run.Workers("Identity")),
-		out:        newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Identity"), 1),
+		identityIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Identity"), run.MaxBatch(), 1, run.Workers("Identity")),
+		out:        pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Identity"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Identity", &r.identityIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Identity", r.identityIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Identity") {
@@ -1270,46 +1571,64 @@ func startOrdered1[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 // feed sends the elements of in to stage Identity, numbering them.
 func (r *ordered1Run) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.identityIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.identityIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Identity, numbering them; the
 // first error of in fails the run.
 func (r *ordered1Run) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.identityIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.identityIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // identityWorker runs one worker of stage Identity (//pipegen:map at
@@ -1319,89 +1638,122 @@ func (r *ordered1Run) feedSeq2(in iter.Seq2[int, error]) {
 // in this goroutine, with no queue between them.
 func (r *ordered1Run) identityWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Identity"))
-	defer out.close(done)
-	var index pipegen.Index
-	stage := "Identity"
-	var at pipegen.Index
-	defer r.RecoverAt(&stage, worker, &at)
-	queue := r.identityIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Identity"))
+	defer out.Close(done)
+	queue := r.identityIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Identity", "Identity#2", "Identity#3"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		stage, at = "Identity", index
-		v := Identity(it.Value)
-		stage, at = "Identity#2", index
+		g.Step = 0
+		v := Identity(it.v)
+		g.Step = 1
 		v2 := Identity(v)
-		stage, at = "Identity#3", index
+		g.Step = 2
 		v3 := Identity(v2)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v3}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v3}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // chain runs the pipeline Square(workers=4) | Even | Dup(workers=2) | Check
 // (//pipegen:pipeline at stages.go:108) over the elements of in, an
-// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
-// Square, Even, Dup, Check run concurrently, each with its own workers and
-// bounded input queue; opts may change their settings.
+// iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a channel.
+// The stages Square, Even, Dup, Check run concurrently, each with its own
+// workers and bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. chainWithIndex also
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. chainWithIndex also
 // yields each element's index.
 func chain[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range chainWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startChain(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // chainWithIndex is chain yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func chainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startChain(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // chainStages are the stages of chain with the settings of their directives.
-var chainStages = []pipegen.StageConfig{
+var chainStages = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Even", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Dup", Workers: 2, MaxSize: 4},
@@ -1409,53 +1761,45 @@ var chainStages = []pipegen.StageConfig{
 }
 
 // chainRun is one run of chain: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type chainRun struct {
-	*pipegen.Run
-	squareIn *intQueue // input of Square
-	evenIn   *intQueue // input of Even
-	dupIn    *intQueue // input of Dup
-	checkIn  *intQueue // input of Check
-	out      *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	squareIn *pipegenimpl.Queue[intItem]        // input of Square
+	evenIn   *pipegenimpl.Queue[intItem]        // input of Even
+	dupIn    *pipegenimpl.Queue[intItem]        // input of Dup
+	checkIn  *pipegenimpl.Queue[intIndexedItem] // input of Check
+	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
 }
 
 // startChain starts one run of chain: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*chainRun, error) {
-	run, err := pipegen.NewRun(ctx, "chain", chainStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "chain", chainStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &chainRun{
 		Run:      run,
-		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
-		evenIn:   newIntQueue(run.MaxSize("Even"), run.MaxBatch(), run.Workers("Square"), run.Workers("Even")),
-		dupIn:    newIntQueue(run.MaxSize("Dup"), run.MaxBatch(), run.Workers("Even"), run.Workers("Dup")),
-		checkIn:  newIntQueue(run.MaxSize("Check"), run.MaxBatch(), run.Workers("Dup"), run.Workers("Check")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Check"), 1),
+		squareIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		evenIn:   pipegenimpl.NewQueue[intItem](run.MaxSize("Even"), run.MaxBatch(), run.Workers("Square"), run.Workers("Even")),
+		dupIn:    pipegenimpl.NewQueue[intItem](run.MaxSize("Dup"), run.MaxBatch(), run.Workers("Even"), run.Workers("Dup")),
+		checkIn:  pipegenimpl.NewQueue[intIndexedItem](run.MaxSize("Check"), run.MaxBatch(), run.Workers("Dup"), run.Workers("Check")),
+		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Check"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Square", &r.squareIn.pace)
-	run.Watch("Even", &r.evenIn.pace)
-	run.Watch("Dup", &r.dupIn.pace)
-	run.Watch("Check", &r.checkIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Square", r.squareIn)
+	pipegenimpl.Watch(run, "Even", r.evenIn)
+	pipegenimpl.Watch(run, "Dup", r.dupIn)
+	pipegenimpl.Watch(run, "Check", r.checkIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Square") {
@@ -1484,46 +1828,64 @@ func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 // feed sends the elements of in to stage Square, numbering them.
 func (r *chainRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.squareIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Square, numbering them; the
 // first error of in fails the run.
 func (r *chainRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.squareIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
@@ -1531,26 +1893,37 @@ func (r *chainRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *chainRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.evenIn.writer(r.Counter("Square"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Square", worker, &index)
-	queue := r.squareIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.evenIn.Writer(r.Counter("Square"))
+	defer out.Close(done)
+	queue := r.squareIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Square"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Square(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Square(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // evenWorker runs one worker of stage Even (//pipegen:filter at
@@ -1558,29 +1931,40 @@ func (r *chainRun) squareWorker(worker int) {
 // reports true.
 func (r *chainRun) evenWorker(worker int) {
 	done := r.Done()
-	out := r.dupIn.writer(r.Counter("Even"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Even", worker, &index)
-	queue := r.evenIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.dupIn.Writer(r.Counter("Even"))
+	defer out.Close(done)
+	queue := r.evenIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Even"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		keep := Even(it.Value)
+		keep := Even(it.v)
 		if !keep {
 			continue
 		}
-		if !out.put(done, it) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: it.v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // dupWorker runs one worker of stage Dup (//pipegen:flatmap at
@@ -1588,28 +1972,41 @@ func (r *chainRun) evenWorker(worker int) {
 // every element of the result.
 func (r *chainRun) dupWorker(worker int) {
 	done := r.Done()
-	out := r.checkIn.writer(r.Counter("Dup"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Dup", worker, &index)
-	queue := r.dupIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
-		}
-		index = it.Index
-		vs := Dup(it.Value)
-		for child, v := range vs {
-			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
-				return
+	out := r.checkIn.Writer(r.Counter("Dup"))
+	defer out.Close(done)
+	queue := r.dupIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	var c1 int      // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Dup"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
 			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		vs := Dup(it.v)
+		for c1 = 0; c1 < len(vs); c1++ {
+			v := vs[c1]
+			o := out.Next(done)
+			if o == nil {
+				break work
+			}
+			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			out.Publish()
 		}
 	}
+	g.Returned = true
 }
 
 // checkWorker runs one worker of stage Check (//pipegen:map at
@@ -1617,129 +2014,156 @@ func (r *chainRun) dupWorker(worker int) {
 // result on.
 func (r *chainRun) checkWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer(r.Counter("Check"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Check", worker, &index)
-	queue := r.checkIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Check"))
+	defer out.Close(done)
+	queue := r.checkIn.Reader()
+	defer queue.Close()
+	var it *intIndexedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Check"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return it.at
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v, err := Check(ctx, it.Value)
+		v, err := Check(ctx, it.v)
 		if err != nil {
-			r.Fail("Check", worker, index, err)
-			return
+			r.Fail("Check", worker, it.at, err)
+			break work
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intIndexedItem{at: it.at, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // thrice runs the pipeline concat(concat(shared, shared), shared)
 // (//pipegen:pipeline at stages.go:127) over the elements of in, an
-// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stage
-// Shared runs with its own workers and bounded input queue; opts may change
-// its settings.
+// iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a channel.
+// The stage Shared runs with its own workers and bounded input queue; opts
+// may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. thriceWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. thriceWithIndex also
+// yields each element's index.
 func thrice[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range thriceWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startThrice(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // thriceWithIndex is thrice yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func thriceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startThrice(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // thriceStages are the stages of thrice with the settings of their
 // directives.
-var thriceStages = []pipegen.StageConfig{
+var thriceStages = []pipegenimpl.StageConfig{
 	{Name: "Shared", Workers: 2, MaxSize: 2},
 }
 
 // thriceRun is one run of thrice: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type thriceRun struct {
-	*pipegen.Run
-	sharedIn *intQueue // input of Shared
-	out      *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	sharedIn *pipegenimpl.Queue[intItem]        // input of Shared
+	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
 }
 
 // startThrice starts one run of thrice: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startThrice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*thriceRun, error) {
-	run, err := pipegen.NewRun(ctx, "thrice", thriceStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "thrice", thriceStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &thriceRun{
 		Run:      run,
-		sharedIn: newIntQueue(run.MaxSize("Shared"), run.MaxBatch(), 1, run.Workers("Shared")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Shared"), 1),
+		sharedIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Shared"), run.MaxBatch(), 1, run.Workers("Shared")),
+		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Shared"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Shared", &r.sharedIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Shared", r.sharedIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Shared") {
@@ -1753,46 +2177,64 @@ func startThrice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 // feed sends the elements of in to stage Shared, numbering them.
 func (r *thriceRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.sharedIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.sharedIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Shared, numbering them; the
 // first error of in fails the run.
 func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.sharedIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.sharedIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // sharedWorker runs one worker of stage Shared (//pipegen:map at
@@ -1800,176 +2242,191 @@ func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *thriceRun) sharedWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Shared"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Shared", worker, &index)
-	queue := r.sharedIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Shared"))
+	defer out.Close(done)
+	queue := r.sharedIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Shared"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Shared(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0).Branch(0), Value: v}) {
-			return
+		v := Shared(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1).Branch(0), Value: v}) {
-			return
+		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(0).Branch(0), v: v}
+		o2 := out.Next(done)
+		if o2 == nil {
+			break work
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
-			return
+		*o2 = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(1).Branch(0), v: v}
+		o3 := out.Next(done)
+		if o3 == nil {
+			break work
 		}
+		*o3 = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(1), v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // merged runs the pipeline concat(a, b | Square, c | Len) | Check
 // (//pipegen:pipeline at stages.go:128) over the elements of a, b and c,
-// each an iter.Seq, or an iter.Seq2 whose first error fails the pipeline,
-// read concurrently. The stages Square, Len, Check run concurrently, each
-// with its own workers and bounded input queue; opts may change their
-// settings.
+// each an iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a
+// channel, read concurrently. The stages Square, Len, Check run
+// concurrently, each with its own workers and bounded input queue; opts may
+// change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. mergedWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. mergedWithIndex also
+// yields each element's index.
 func merged[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Input[string]](ctx context.Context, a InA, b InB, c InC, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range mergedWithIndex(ctx, a, b, c, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startMerged(ctx, a, b, c, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // mergedWithIndex is merged yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func mergedWithIndex[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Input[string]](ctx context.Context, a InA, b InB, c InC, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startMerged(ctx, a, b, c, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // mergedStages are the stages of merged with the settings of their
 // directives.
-var mergedStages = []pipegen.StageConfig{
+var mergedStages = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Len", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Check", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // mergedRun is one run of merged: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type mergedRun struct {
-	*pipegen.Run
-	squareIn *intQueue    // input of Square
-	lenIn    *stringQueue // input of Len
-	checkIn  *intQueue    // input of Check
-	out      *intQueue    // output, read by the caller
+	*pipegenimpl.Run
+	squareIn *pipegenimpl.Queue[intItem]        // input of Square
+	lenIn    *pipegenimpl.Queue[stringItem]     // input of Len
+	checkIn  *pipegenimpl.Queue[intIndexedItem] // input of Check
+	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
 }
 
 // startMerged starts one run of merged: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startMerged[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Input[string]](ctx context.Context, a InA, b InB, c InC, opts []pipegen.Option) (*mergedRun, error) {
-	run, err := pipegen.NewRun(ctx, "merged", mergedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "merged", mergedStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &mergedRun{
 		Run:      run,
-		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
-		lenIn:    newStringQueue(run.MaxSize("Len"), run.MaxBatch(), 1, run.Workers("Len")),
-		checkIn:  newIntQueue(run.MaxSize("Check"), run.MaxBatch(), run.Workers("Square")+run.Workers("Len")+1, run.Workers("Check")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Check"), 1),
+		squareIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		lenIn:    pipegenimpl.NewQueue[stringItem](run.MaxSize("Len"), run.MaxBatch(), 1, run.Workers("Len")),
+		checkIn:  pipegenimpl.NewQueue[intIndexedItem](run.MaxSize("Check"), run.MaxBatch(), run.Workers("Square")+run.Workers("Len")+1, run.Workers("Check")),
+		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Check"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Square", &r.squareIn.pace)
-	run.Watch("Len", &r.lenIn.pace)
-	run.Watch("Check", &r.checkIn.pace)
-	run.Watch("", &r.out.pace)
-	switch a := any(a).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Square", r.squareIn)
+	pipegenimpl.Watch(run, "Len", r.lenIn)
+	pipegenimpl.Watch(run, "Check", r.checkIn)
+	pipegenimpl.Watch(run, "", r.out)
+	aSeq, aSeq2 := pipegenimpl.Source[int](a, run.Done())
+	if aSeq != nil {
 		r.Go(func() {
-			r.feedA(a)
+			r.feedA(aSeq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feedA(a)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedASeq2(a)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedASeq2(a)
+			r.feedASeq2(aSeq2)
 		})
 	}
-	switch b := any(b).(type) {
-	case iter.Seq[int]:
+	bSeq, bSeq2 := pipegenimpl.Source[int](b, run.Done())
+	if bSeq != nil {
 		r.Go(func() {
-			r.feedB(b)
+			r.feedB(bSeq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feedB(b)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedBSeq2(b)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedBSeq2(b)
+			r.feedBSeq2(bSeq2)
 		})
 	}
-	switch c := any(c).(type) {
-	case iter.Seq[string]:
+	cSeq, cSeq2 := pipegenimpl.Source[string](c, run.Done())
+	if cSeq != nil {
 		r.Go(func() {
-			r.feedC(c)
+			r.feedC(cSeq)
 		})
-	case func(func(string) bool):
+	} else {
 		r.Go(func() {
-			r.feedC(c)
-		})
-	case iter.Seq2[string, error]:
-		r.Go(func() {
-			r.feedCSeq2(c)
-		})
-	case func(func(string, error) bool):
-		r.Go(func() {
-			r.feedCSeq2(c)
+			r.feedCSeq2(cSeq2)
 		})
 	}
 	for w := range run.Workers("Square") {
@@ -1993,136 +2450,190 @@ func startMerged[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Inp
 // feedA sends the elements of a to stage Check, numbering them.
 func (r *mergedRun) feedA(a iter.Seq[int]) {
 	done := r.Done()
-	out := r.checkIn.writer(r.Counter("a"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("a", -1, &index)
-	var i uint64
+	out := r.checkIn.Writer(r.Counter("a"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"a"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range a {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intIndexedItem{at: pipegen.SourceIndex(i).Branch(0), v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedASeq2 sends the elements of a to stage Check, numbering them; the
 // first error of a fails the run.
 func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.checkIn.writer(r.Counter("a"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("a", -1, &index)
-	var i uint64
+	out := r.checkIn.Writer(r.Counter("a"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"a"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range a {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("a", -1, index, err)
-			return
+			r.Fail("a", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intIndexedItem{at: pipegen.SourceIndex(i).Branch(0), v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedB sends the elements of b to stage Square, numbering them.
 func (r *mergedRun) feedB(b iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer(r.Counter("b"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("b", -1, &index)
-	var i uint64
+	out := r.squareIn.Writer(r.Counter("b"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"b"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range b {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedBSeq2 sends the elements of b to stage Square, numbering them; the
 // first error of b fails the run.
 func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer(r.Counter("b"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("b", -1, &index)
-	var i uint64
+	out := r.squareIn.Writer(r.Counter("b"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"b"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range b {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("b", -1, index, err)
-			return
+			r.Fail("b", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedC sends the elements of c to stage Len, numbering them.
 func (r *mergedRun) feedC(c iter.Seq[string]) {
 	done := r.Done()
-	out := r.lenIn.writer(r.Counter("c"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("c", -1, &index)
-	var i uint64
+	out := r.lenIn.Writer(r.Counter("c"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"c"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range c {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = stringItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedCSeq2 sends the elements of c to stage Len, numbering them; the first
 // error of c fails the run.
 func (r *mergedRun) feedCSeq2(c iter.Seq2[string, error]) {
 	done := r.Done()
-	out := r.lenIn.writer(r.Counter("c"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("c", -1, &index)
-	var i uint64
+	out := r.lenIn.Writer(r.Counter("c"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"c"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range c {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("c", -1, index, err)
-			return
+			r.Fail("c", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = stringItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
@@ -2130,52 +2641,74 @@ func (r *mergedRun) feedCSeq2(c iter.Seq2[string, error]) {
 // result on.
 func (r *mergedRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.checkIn.writer(r.Counter("Square"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Square", worker, &index)
-	queue := r.squareIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.checkIn.Writer(r.Counter("Square"))
+	defer out.Close(done)
+	queue := r.squareIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Square"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Square(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
-			return
+		v := Square(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(1), v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // lenWorker runs one worker of stage Len (//pipegen:map at stages.go:123):
 // it calls Len on each element of its input and sends the result on.
 func (r *mergedRun) lenWorker(worker int) {
 	done := r.Done()
-	out := r.checkIn.writer(r.Counter("Len"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Len", worker, &index)
-	queue := r.lenIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.checkIn.Writer(r.Counter("Len"))
+	defer out.Close(done)
+	queue := r.lenIn.Reader()
+	defer queue.Close()
+	var it *stringItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Len"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Len(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(2), Value: v}) {
-			return
+		v := Len(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(2), v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // checkWorker runs one worker of stage Check (//pipegen:map at
@@ -2183,132 +2716,160 @@ func (r *mergedRun) lenWorker(worker int) {
 // result on.
 func (r *mergedRun) checkWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer(r.Counter("Check"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Check", worker, &index)
-	queue := r.checkIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Check"))
+	defer out.Close(done)
+	queue := r.checkIn.Reader()
+	defer queue.Close()
+	var it *intIndexedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Check"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return it.at
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v, err := Check(ctx, it.Value)
+		v, err := Check(ctx, it.v)
 		if err != nil {
-			r.Fail("Check", worker, index, err)
-			return
+			r.Fail("Check", worker, it.at, err)
+			break work
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intIndexedItem{at: it.at, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // tagged runs the pipeline Dup | Tag (//pipegen:pipeline at stages.go:146)
-// over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
-// fails the pipeline. The stages Dup, Tag run concurrently, each with its
-// own workers and bounded input queue; opts may change their settings.
+// over the elements of in, an iter.Seq, an iter.Seq2 whose first error fails
+// the pipeline, or a channel. The stages Dup, Tag run concurrently, each
+// with its own workers and bounded input queue; opts may change their
+// settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. taggedWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. taggedWithIndex also
+// yields each element's index.
 func tagged[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
-		for it, err := range taggedWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startTagged(ctx, in, opts)
+		if err != nil {
+			var zero string
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero string
+			yield(zero, err)
 		}
 	}
 }
 
 // taggedWithIndex is tagged yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func taggedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[string], error] {
 	return func(yield func(pipegen.Item[string], error) bool) {
 		r, err := startTagged(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[string]{}, err)
+			var zero pipegen.Item[string]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[string]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[string]{}, err)
+			var zero pipegen.Item[string]
+			yield(zero, err)
 		}
 	}
 }
 
 // taggedStages are the stages of tagged with the settings of their
 // directives.
-var taggedStages = []pipegen.StageConfig{
+var taggedStages = []pipegenimpl.StageConfig{
 	{Name: "Dup", Workers: 2, MaxSize: 4},
 	{Name: "Tag", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // taggedRun is one run of tagged: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type taggedRun struct {
-	*pipegen.Run
-	dupIn *intQueue    // input of Dup
-	tagIn *intQueue    // input of Tag
-	out   *stringQueue // output, read by the caller
+	*pipegenimpl.Run
+	dupIn *pipegenimpl.Queue[intItem]           // input of Dup
+	tagIn *pipegenimpl.Queue[intIndexedItem]    // input of Tag
+	out   *pipegenimpl.Queue[stringIndexedItem] // output, read by the caller
 }
 
 // startTagged starts one run of tagged: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startTagged[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*taggedRun, error) {
-	run, err := pipegen.NewRun(ctx, "tagged", taggedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "tagged", taggedStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &taggedRun{
 		Run:   run,
-		dupIn: newIntQueue(run.MaxSize("Dup"), run.MaxBatch(), 1, run.Workers("Dup")),
-		tagIn: newIntQueue(run.MaxSize("Tag"), run.MaxBatch(), run.Workers("Dup"), run.Workers("Tag")),
-		out:   newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Tag"), 1),
+		dupIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Dup"), run.MaxBatch(), 1, run.Workers("Dup")),
+		tagIn: pipegenimpl.NewQueue[intIndexedItem](run.MaxSize("Tag"), run.MaxBatch(), run.Workers("Dup"), run.Workers("Tag")),
+		out:   pipegenimpl.NewQueue[stringIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Tag"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Dup", &r.dupIn.pace)
-	run.Watch("Tag", &r.tagIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Dup", r.dupIn)
+	pipegenimpl.Watch(run, "Tag", r.tagIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Dup") {
@@ -2327,46 +2888,64 @@ func startTagged[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 // feed sends the elements of in to stage Dup, numbering them.
 func (r *taggedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.dupIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.dupIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Dup, numbering them; the first
 // error of in fails the run.
 func (r *taggedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.dupIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.dupIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // dupWorker runs one worker of stage Dup (//pipegen:flatmap at
@@ -2374,152 +2953,192 @@ func (r *taggedRun) feedSeq2(in iter.Seq2[int, error]) {
 // every element of the result.
 func (r *taggedRun) dupWorker(worker int) {
 	done := r.Done()
-	out := r.tagIn.writer(r.Counter("Dup"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Dup", worker, &index)
-	queue := r.dupIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
-		}
-		index = it.Index
-		vs := Dup(it.Value)
-		for child, v := range vs {
-			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
-				return
+	out := r.tagIn.Writer(r.Counter("Dup"))
+	defer out.Close(done)
+	queue := r.dupIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	var c1 int      // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Dup"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
 			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		vs := Dup(it.v)
+		for c1 = 0; c1 < len(vs); c1++ {
+			v := vs[c1]
+			o := out.Next(done)
+			if o == nil {
+				break work
+			}
+			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			out.Publish()
 		}
 	}
+	g.Returned = true
 }
 
 // tagWorker runs one worker of stage Tag (//pipegen:map at stages.go:132):
 // it calls Tag on each element of its input and sends the result on.
 func (r *taggedRun) tagWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Tag"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Tag", worker, &index)
-	queue := r.tagIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Tag"))
+	defer out.Close(done)
+	queue := r.tagIn.Reader()
+	defer queue.Close()
+	var it *intIndexedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Tag"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return it.at
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Tag(index, it.Value)
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		v := Tag(it.at, it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = stringIndexedItem{at: it.at, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // patient runs the pipeline Patient (//pipegen:pipeline at stages.go:147)
-// over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
-// fails the pipeline. The stage Patient runs with its own workers and
-// bounded input queue; opts may change its settings.
+// over the elements of in, an iter.Seq, an iter.Seq2 whose first error fails
+// the pipeline, or a channel. The stage Patient runs with its own workers
+// and bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. patientWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. patientWithIndex also
+// yields each element's index.
 func patient[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range patientWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startPatient(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // patientWithIndex is patient yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func patientWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startPatient(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // patientStages are the stages of patient with the settings of their
 // directives.
-var patientStages = []pipegen.StageConfig{
-	{Name: "Patient", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
+var patientStages = []pipegenimpl.StageConfig{
+	{Name: "Patient", Workers: 2, MaxSize: pipegen.DefaultMaxSize, Timeout: 30 * time.Millisecond},
 }
 
 // patientRun is one run of patient: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type patientRun struct {
-	*pipegen.Run
-	patientIn *intQueue // input of Patient
-	out       *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	patientIn *pipegenimpl.Queue[intItem] // input of Patient
+	out       *pipegenimpl.Queue[intItem] // output, read by the caller
 }
 
 // startPatient starts one run of patient: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startPatient[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*patientRun, error) {
-	run, err := pipegen.NewRun(ctx, "patient", patientStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "patient", patientStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &patientRun{
 		Run:       run,
-		patientIn: newIntQueue(run.MaxSize("Patient"), run.MaxBatch(), 1, run.Workers("Patient")),
-		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Patient"), 1),
+		patientIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Patient"), run.MaxBatch(), 1, run.Workers("Patient")),
+		out:       pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Patient"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Patient", &r.patientIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Patient", r.patientIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Patient") {
@@ -2533,183 +3152,231 @@ func startPatient[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 // feed sends the elements of in to stage Patient, numbering them.
 func (r *patientRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.patientIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.patientIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Patient, numbering them; the
 // first error of in fails the run.
 func (r *patientRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.patientIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.patientIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // patientWorker runs one worker of stage Patient (//pipegen:map at
 // stages.go:137): it calls Patient on each element of its input and sends
-// the result on, giving each element 30ms before dropping the element (and
-// telling the pipegen.OnTimeout callback).
+// the result on, giving each element 30ms (or what pipegen.Timeout sets)
+// before dropping the element (and telling the pipegen.OnTimeout callback).
 func (r *patientRun) patientWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer(r.Counter("Patient"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Patient", worker, &index)
-	queue := r.patientIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Patient"))
+	defer out.Close(done)
+	queue := r.patientIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Patient"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+	timeout := r.Timeout("Patient")
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		ctx, cancel := context.WithTimeout(ctx, 30*time.Millisecond)
-		v, err := Patient(ctx, it.Value)
-		if ctx.Err() == context.DeadlineExceeded {
-			cancel()
-			r.Dropped("Patient", index)
+		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
+		v, err := Patient(ctx, it.v)
+		expired := pipegenimpl.Expired(ctx)
+		cancel()
+		if expired {
+			if r.WantsDropped() {
+				r.Dropped("Patient", pipegen.SourceIndex(it.pos), it.v)
+			}
 			continue
 		}
-		cancel()
 		if err != nil {
-			r.Fail("Patient", worker, index, err)
-			return
+			r.Fail("Patient", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // strict runs the pipeline Patient(ontimeout=fail) (//pipegen:pipeline at
-// stages.go:148) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stage Patient runs with its own
-// workers and bounded input queue; opts may change its settings.
+// stages.go:148) over the elements of in, an iter.Seq, an iter.Seq2 whose
+// first error fails the pipeline, or a channel. The stage Patient runs with
+// its own workers and bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. strictWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. strictWithIndex also
+// yields each element's index.
 func strict[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range strictWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startStrict(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // strictWithIndex is strict yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func strictWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startStrict(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // strictStages are the stages of strict with the settings of their
 // directives.
-var strictStages = []pipegen.StageConfig{
-	{Name: "Patient", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
+var strictStages = []pipegenimpl.StageConfig{
+	{Name: "Patient", Workers: 2, MaxSize: pipegen.DefaultMaxSize, Timeout: 30 * time.Millisecond},
 }
 
 // strictRun is one run of strict: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type strictRun struct {
-	*pipegen.Run
-	patientIn *intQueue // input of Patient
-	out       *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	patientIn *pipegenimpl.Queue[intItem] // input of Patient
+	out       *pipegenimpl.Queue[intItem] // output, read by the caller
 }
 
 // startStrict starts one run of strict: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startStrict[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*strictRun, error) {
-	run, err := pipegen.NewRun(ctx, "strict", strictStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "strict", strictStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &strictRun{
 		Run:       run,
-		patientIn: newIntQueue(run.MaxSize("Patient"), run.MaxBatch(), 1, run.Workers("Patient")),
-		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Patient"), 1),
+		patientIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Patient"), run.MaxBatch(), 1, run.Workers("Patient")),
+		out:       pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Patient"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Patient", &r.patientIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Patient", r.patientIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Patient") {
@@ -2723,182 +3390,229 @@ func startStrict[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 // feed sends the elements of in to stage Patient, numbering them.
 func (r *strictRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.patientIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.patientIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Patient, numbering them; the
 // first error of in fails the run.
 func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.patientIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.patientIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // patientWorker runs one worker of stage Patient (//pipegen:map at
 // stages.go:137): it calls Patient on each element of its input and sends
-// the result on, giving each element 30ms before failing the run.
+// the result on, giving each element 30ms (or what pipegen.Timeout sets)
+// before failing the run.
 func (r *strictRun) patientWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer(r.Counter("Patient"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Patient", worker, &index)
-	queue := r.patientIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Patient"))
+	defer out.Close(done)
+	queue := r.patientIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Patient"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+	timeout := r.Timeout("Patient")
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		ctx, cancel := context.WithTimeout(ctx, 30*time.Millisecond)
-		v, err := Patient(ctx, it.Value)
-		if ctx.Err() == context.DeadlineExceeded {
-			r.Fail("Patient", worker, index, &pipegen.TimeoutError{Timeout: 30 * time.Millisecond})
-			cancel()
-			return
-		}
+		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
+		v, err := Patient(ctx, it.v)
+		expired := pipegenimpl.Expired(ctx)
 		cancel()
+		if expired {
+			r.Fail("Patient", worker, pipegen.SourceIndex(it.pos), &pipegen.TimeoutError{Timeout: timeout})
+			break work
+		}
 		if err != nil {
-			r.Fail("Patient", worker, index, err)
-			return
+			r.Fail("Patient", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // scaled runs the pipeline Scale (//pipegen:pipeline at stages.go:208) over
-// the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
-// the pipeline. The stage Scale runs with its own workers and bounded input
-// queue; opts may change its settings.
+// the elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
+// pipeline, or a channel. The stage Scale runs with its own workers and
+// bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. scaledWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. scaledWithIndex also
+// yields each element's index.
 func scaled[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range scaledWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startScaled(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // scaledWithIndex is scaled yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func scaledWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startScaled(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // scaledStages are the stages of scaled with the settings of their
 // directives.
-var scaledStages = []pipegen.StageConfig{
+var scaledStages = []pipegenimpl.StageConfig{
 	{Name: "Scale", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // scaledRun is one run of scaled: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type scaledRun struct {
-	*pipegen.Run
-	scaleIn *intQueue // input of Scale
-	out     *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	scaleIn *pipegenimpl.Queue[intItem] // input of Scale
+	out     *pipegenimpl.Queue[intItem] // output, read by the caller
 }
 
 // startScaled starts one run of scaled: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startScaled[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*scaledRun, error) {
-	run, err := pipegen.NewRun(ctx, "scaled", scaledStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "scaled", scaledStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &scaledRun{
 		Run:     run,
-		scaleIn: newIntQueue(run.MaxSize("Scale"), run.MaxBatch(), 1, run.Workers("Scale")),
-		out:     newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Scale"), 1),
+		scaleIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Scale"), run.MaxBatch(), 1, run.Workers("Scale")),
+		out:     pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Scale"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Scale", &r.scaleIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Scale", r.scaleIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Scale") {
@@ -2912,46 +3626,64 @@ func startScaled[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 // feed sends the elements of in to stage Scale, numbering them.
 func (r *scaledRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.scaleIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.scaleIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Scale, numbering them; the
 // first error of in fails the run.
 func (r *scaledRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.scaleIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.scaleIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // scaleWorker runs one worker of stage Scale (//pipegen:map at
@@ -2959,50 +3691,66 @@ func (r *scaledRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *scaledRun) scaleWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer(r.Counter("Scale"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Scale", worker, &index)
+	out := r.out.Writer(r.Counter("Scale"))
+	defer out.Close(done)
+	queue := r.scaleIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Scale"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+	g.Hook = "newScaler"
 	state, err := newScaler(ctx, pipegen.Worker{Pipeline: "scaled", Stage: "Scale", Index: worker})
 	if err != nil {
-		r.Fail("Scale", worker, index, err)
+		r.FailHook("Scale", worker, "newScaler", err)
+		g.Returned = true
 		return
 	}
+	g.Hook = ""
 	r.WorkerStarted("Scale")
 	// Close runs once for every started worker, however it ends.
 	defer func() {
+		g.Hook, g.Returned = "Close", false
 		if err := state.Close(r.WorkerDone("Scale")); err != nil {
-			r.Fail("Scale", worker, index, err)
+			r.FailHook("Scale", worker, "Close", err)
 		}
+		g.Returned = true
 	}()
 	// Recover the stage's panics before the done hook runs.
-	defer r.Recover("Scale", worker, &index)
-	queue := r.scaleIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v, err := state.Scale(ctx, it.Value)
+		v, err := state.Scale(ctx, it.v)
 		if err != nil {
-			r.Fail("Scale", worker, index, err)
-			return
+			r.Fail("Scale", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // inOrder runs the pipeline Jitter | ordered (//pipegen:pipeline at
-// stages.go:219) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stage Jitter runs with its own workers
-// and bounded input queue; opts may change its settings.
+// stages.go:219) over the elements of in, an iter.Seq, an iter.Seq2 whose
+// first error fails the pipeline, or a channel. The stage Jitter runs with
+// its own workers and bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // in the order of their indices (input position, then concat branch, then
@@ -3010,97 +3758,113 @@ func (r *scaledRun) scaleWorker(worker int) {
 // as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. inOrderWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. inOrderWithIndex also
+// yields each element's index.
 func inOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range inOrderWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startInOrder(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // inOrderWithIndex is inOrder yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func inOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startInOrder(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // inOrderStages are the stages of inOrder with the settings of their
 // directives.
-var inOrderStages = []pipegen.StageConfig{
+var inOrderStages = []pipegenimpl.StageConfig{
 	{Name: "Jitter", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // inOrderRun is one run of inOrder: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type inOrderRun struct {
-	*pipegen.Run
-	jitterIn  *intQueue      // input of Jitter
-	orderedIn *intQueue      // input of ordered#1
-	out       *intQueue      // output, read by the caller
-	order     *pipegen.Order // bookkeeping of ordered#1
+	*pipegenimpl.Run
+	jitterIn  *pipegenimpl.Queue[intOrderedItem] // input of Jitter
+	orderedIn *pipegenimpl.Queue[intTermItem]    // input of ordered#1
+	out       *pipegenimpl.Queue[intItem]        // output, read by the caller
+	order     *pipegenimpl.Term                  // bookkeeping of ordered#1
 }
 
 // startInOrder starts one run of inOrder: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*inOrderRun, error) {
-	run, err := pipegen.NewRun(ctx, "inOrder", inOrderStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "inOrder", inOrderStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &inOrderRun{
 		Run:       run,
-		jitterIn:  newIntQueue(run.MaxSize("Jitter"), run.MaxBatch(), 1, run.Workers("Jitter")),
-		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter"), 1),
-		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
-		order:     pipegen.NewOrder(1),
+		jitterIn:  pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Jitter"), run.MaxBatch(), 1, run.Workers("Jitter")),
+		orderedIn: pipegenimpl.NewQueue[intTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter")+1, 1),
+		out:       pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Jitter", &r.jitterIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Jitter", r.jitterIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Jitter") {
@@ -3112,164 +3876,186 @@ func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 	return r, nil
 }
 
-// feed sends the elements of in to stage Jitter, numbering them.
+// feed sends the elements of in to stage Jitter, numbering them. It keeps to
+// the window of the ordered terms downstream, and tells them where it ends.
 func (r *inOrderRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.jitterIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.jitterIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Jitter, numbering them; the
-// first error of in fails the run.
+// first error of in fails the run. It keeps to the window of the ordered
+// terms downstream, and tells them where it ends.
 func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.jitterIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.jitterIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // jitterWorker runs one worker of stage Jitter (//pipegen:map at
 // stages.go:213): it calls Jitter on each element of its input and sends the
-// result on.
+// result on. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *inOrderRun) jitterWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer(r.Counter("Jitter"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Jitter", worker, &index)
-	queue := r.jitterIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.orderedIn.Writer(r.Counter("Jitter"))
+	defer out.Close(done)
+	queue := r.jitterIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Jitter"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Jitter(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Jitter(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = intTermItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at stages.go:219): it holds each element until every element of
-// its source position has arrived, then sends them on sorted by index. The
-// window of pipegen.Order keeps the inputs from running too far ahead.
+// (ordered at stages.go:219): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
 func (r *inOrderRun) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer(nil)
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("ordered#1", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	var held pipegen.Reorder[int]
-	release := func() bool {
-		for {
-			pos, ok := r.order.Ready()
-			if !ok {
-				return true
-			}
-			for _, it := range held.Take(pos) {
-				index = it.Index
-				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
-					return false
-				}
-			}
-			r.order.Advance()
-		}
-	}
+	out := r.out.Writer(nil)
+	defer out.Close(done)
+	queue := r.orderedIn.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
 	for {
-		// Send on what was released before waiting for more.
-		if !flush() {
-			return
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
 		}
-		select {
-		case batch, ok := <-r.orderedIn.batches:
+		held.Put(it.mark, it.pos, it.share[0], it)
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
 			if !ok {
-				// Every element has arrived: what is held is complete.
-				release()
-				return
+				break
 			}
-			for _, it := range batch {
-				held.Put(it)
-				r.order.Done(it.Index.Source())
+			for k := range items {
+				it := &items[k]
+				o := out.Next(done)
+				if o == nil {
+					break work
+				}
+				*o = intItem{pos: it.pos, v: it.v}
 			}
-			r.orderedIn.pace.Took(len(batch))
-			r.orderedIn.recycle(batch)
-		case <-r.order.Wake():
-		case <-done:
-			return
+			held.Advance()
+			n++
 		}
-		if !release() {
-			return
-		}
+		out.Publish()
 	}
 }
 
 // orderedTwice runs the pipeline Jitter | Dup | ordered | Even | Jitter |
 // ordered (//pipegen:pipeline at stages.go:220) over the elements of in, an
-// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
-// Jitter, Dup, Even, Jitter#2 run concurrently, each with its own workers
-// and bounded input queue; opts may change their settings.
+// iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a channel.
+// The stages Jitter, Dup, Even, Jitter#2 run concurrently, each with its own
+// workers and bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // in the order of their indices (input position, then concat branch, then
@@ -3277,51 +4063,75 @@ func (r *inOrderRun) orderedWorker() {
 // as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
-// orderedTwiceWithIndex also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. orderedTwiceWithIndex
+// also yields each element's index.
 func orderedTwice[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range orderedTwiceWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startOrderedTwice(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // orderedTwiceWithIndex is orderedTwice yielding each element with its index
 // (pypeln's return_index): its position in the input, and for elements made
-// by flatmap stages their position among their parent's children, level by
-// level. On failure the last pair carries a zero Item and the error.
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
 func orderedTwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startOrderedTwice(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // orderedTwiceStages are the stages of orderedTwice with the settings of
 // their directives.
-var orderedTwiceStages = []pipegen.StageConfig{
+var orderedTwiceStages = []pipegenimpl.StageConfig{
 	{Name: "Jitter", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Dup", Workers: 2, MaxSize: 4},
 	{Name: "Even", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
@@ -3329,61 +4139,53 @@ var orderedTwiceStages = []pipegen.StageConfig{
 }
 
 // orderedTwiceRun is one run of orderedTwice: the queues between its stages,
-// and the pipegen.Run that tracks its goroutines.
+// and the pipegenimpl.Run that tracks its goroutines.
 type orderedTwiceRun struct {
-	*pipegen.Run
-	jitterIn   *intQueue      // input of Jitter
-	dupIn      *intQueue      // input of Dup
-	orderedIn  *intQueue      // input of ordered#1
-	evenIn     *intQueue      // input of Even
-	jitterIn2  *intQueue      // input of Jitter#2
-	orderedIn2 *intQueue      // input of ordered#2
-	out        *intQueue      // output, read by the caller
-	order      *pipegen.Order // bookkeeping of ordered#1
-	order2     *pipegen.Order // bookkeeping of ordered#2
+	*pipegenimpl.Run
+	jitterIn   *pipegenimpl.Queue[intOrderedItem]        // input of Jitter
+	dupIn      *pipegenimpl.Queue[intOrderedItem]        // input of Dup
+	orderedIn  *pipegenimpl.Queue[intIndexedTermItem]    // input of ordered#1
+	evenIn     *pipegenimpl.Queue[intIndexedOrderedItem] // input of Even
+	jitterIn2  *pipegenimpl.Queue[intIndexedOrderedItem] // input of Jitter#2
+	orderedIn2 *pipegenimpl.Queue[intIndexedTermItem]    // input of ordered#2
+	out        *pipegenimpl.Queue[intIndexedItem]        // output, read by the caller
+	order      *pipegenimpl.Term                         // bookkeeping of ordered#1
+	order2     *pipegenimpl.Term                         // bookkeeping of ordered#2
 }
 
 // startOrderedTwice starts one run of orderedTwice: a goroutine per input
 // that feeds it to the stages, and the workers of every stage.
 func startOrderedTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*orderedTwiceRun, error) {
-	run, err := pipegen.NewRun(ctx, "orderedTwice", orderedTwiceStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "orderedTwice", orderedTwiceStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &orderedTwiceRun{
 		Run:        run,
-		jitterIn:   newIntQueue(run.MaxSize("Jitter"), run.MaxBatch(), 1, run.Workers("Jitter")),
-		dupIn:      newIntQueue(run.MaxSize("Dup"), run.MaxBatch(), run.Workers("Jitter"), run.Workers("Dup")),
-		orderedIn:  newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Dup"), 1),
-		evenIn:     newIntQueue(run.MaxSize("Even"), run.MaxBatch(), 1, run.Workers("Even")),
-		jitterIn2:  newIntQueue(run.MaxSize("Jitter#2"), run.MaxBatch(), run.Workers("Even"), run.Workers("Jitter#2")),
-		orderedIn2: newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter#2"), 1),
-		out:        newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
-		order:      pipegen.NewOrder(1),
-		order2:     pipegen.NewOrder(1),
+		jitterIn:   pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Jitter"), run.MaxBatch(), 1, run.Workers("Jitter")),
+		dupIn:      pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Dup"), run.MaxBatch(), run.Workers("Jitter"), run.Workers("Dup")),
+		orderedIn:  pipegenimpl.NewQueue[intIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter")+run.Workers("Dup")+1, 1),
+		evenIn:     pipegenimpl.NewQueue[intIndexedOrderedItem](run.MaxSize("Even"), run.MaxBatch(), 1, run.Workers("Even")),
+		jitterIn2:  pipegenimpl.NewQueue[intIndexedOrderedItem](run.MaxSize("Jitter#2"), run.MaxBatch(), run.Workers("Even"), run.Workers("Jitter#2")),
+		orderedIn2: pipegenimpl.NewQueue[intIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Even")+run.Workers("Jitter#2")+1, 1),
+		out:        pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		order:      pipegenimpl.NewTerm(),
+		order2:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Jitter", &r.jitterIn.pace)
-	run.Watch("Dup", &r.dupIn.pace)
-	run.Watch("Even", &r.evenIn.pace)
-	run.Watch("Jitter#2", &r.jitterIn2.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Jitter", r.jitterIn)
+	pipegenimpl.Watch(run, "Dup", r.dupIn)
+	pipegenimpl.Watch(run, "Even", r.evenIn)
+	pipegenimpl.Watch(run, "Jitter#2", r.jitterIn2)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Jitter") {
@@ -3411,324 +4213,410 @@ func startOrderedTwice[In pipegen.Input[int]](ctx context.Context, in In, opts [
 	return r, nil
 }
 
-// feed sends the elements of in to stage Jitter, numbering them.
+// feed sends the elements of in to stage Jitter, numbering them. It keeps to
+// the window of the ordered terms downstream, and tells them where it ends.
 func (r *orderedTwiceRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.jitterIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.jitterIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Jitter, numbering them; the
-// first error of in fails the run.
+// first error of in fails the run. It keeps to the window of the ordered
+// terms downstream, and tells them where it ends.
 func (r *orderedTwiceRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.jitterIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.jitterIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // jitterWorker runs one worker of stage Jitter (//pipegen:map at
 // stages.go:213): it calls Jitter on each element of its input and sends the
-// result on.
+// result on. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *orderedTwiceRun) jitterWorker(worker int) {
 	done := r.Done()
-	out := r.dupIn.writer(r.Counter("Jitter"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Jitter", worker, &index)
-	queue := r.jitterIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.dupIn.Writer(r.Counter("Jitter"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	queue := r.jitterIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Jitter"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Jitter(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Jitter(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = intOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
+		out2.Publish()
 	}
+	g.Returned = true
 }
 
 // dupWorker runs one worker of stage Dup (//pipegen:flatmap at
 // stages.go:43): it calls Dup on each element of its input and sends on
-// every element of the result.
+// every element of the result. What it drops, it reports to the ordered
+// terms downstream as tombstones.
 func (r *orderedTwiceRun) dupWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer(r.Counter("Dup"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Dup", worker, &index)
-	queue := r.dupIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
-		}
-		index = it.Index
-		pos := index.Source()
-		vs := Dup(it.Value)
-		for child, v := range vs {
-			r.order.Add(pos, 1)
-			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
-				return
+	out := r.orderedIn.Writer(r.Counter("Dup"))
+	defer out.Close(done)
+	queue := r.dupIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	var c1 int             // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Dup"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
 			}
-		}
-		r.order.Done(pos)
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		vs := Dup(it.v)
+		if len(vs) == 0 {
+			if o := out.Next(done); o != nil {
+				*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+			} else {
+				break work
+			}
+			out.Publish()
+			continue
+		}
+		per1, last1 := r.order.Split(it.pos, it.share[0], len(vs))
+		for c1 = 0; c1 < len(vs); c1++ {
+			v := vs[c1]
+			if c1 == len(vs)-1 {
+				per1 = last1
+			}
+			o := out.Next(done)
+			if o == nil {
+				break work
+			}
+			*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos).Child(c1), share: [1]uint64{per1}, v: v}
+			out.Publish()
+		}
+	}
+	g.Returned = true
 }
 
 // orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at stages.go:220): it holds each element until every element of
-// its source position has arrived, then sends them on sorted by index. The
-// window of pipegen.Order keeps the inputs from running too far ahead.
+// (ordered at stages.go:220): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
 func (r *orderedTwiceRun) orderedWorker() {
 	done := r.Done()
-	out := r.evenIn.writer(nil)
-	defer out.close(done)
-	defer r.order2.End(0)
-	var index pipegen.Index
-	defer r.Recover("ordered#1", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.evenIn.Writer(nil)
+	defer out.Close(done)
+	out2 := r.orderedIn2.Writer(nil)
+	defer out2.Close(done)
+	queue := r.orderedIn.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[intIndexedTermItem](r.order, 1, func(left, right *intIndexedTermItem) int {
+		return pipegen.Compare(left.at, right.at)
+	})
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
 	}
-	var held pipegen.Reorder[int]
-	release := func() bool {
-		for {
-			pos, ok := r.order.Ready()
-			if !ok {
-				return true
-			}
-			if !r.order2.Open(done, 0, pos, flush) {
-				return false
-			}
-			for _, it := range held.Take(pos) {
-				index = it.Index
-				r.order2.Add(pos, 1)
-				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
-					return false
-				}
-			}
-			r.order2.Emitted(0, pos)
-			r.order.Advance()
-		}
-	}
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
 	for {
-		// Send on what was released before waiting for more.
-		if !flush() {
-			return
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
 		}
-		select {
-		case batch, ok := <-r.orderedIn.batches:
+		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
 			if !ok {
-				// Every element has arrived: what is held is complete.
-				release()
-				return
+				break
 			}
-			for _, it := range batch {
-				held.Put(it)
-				r.order.Done(it.Index.Source())
+			if !r.order2.Open(done, n, publish) {
+				break work
 			}
-			r.orderedIn.pace.Took(len(batch))
-			r.orderedIn.recycle(batch)
-		case <-r.order.Wake():
-		case <-done:
-			return
+			var per2, last2 uint64
+			if len(items) == 0 {
+				if o := out2.Next(done); o != nil {
+					*o = intIndexedTermItem{at: pipegen.SourceIndex(n), share: [1]uint64{pipegenimpl.FullShare}, mark: pipegenimpl.Dead}
+				} else {
+					break work
+				}
+			} else {
+				per2, last2 = r.order2.Split(n, pipegenimpl.FullShare, len(items))
+			}
+			for k := range items {
+				it := &items[k]
+				if k == len(items)-1 {
+					per2 = last2
+				}
+				o := out.Next(done)
+				if o == nil {
+					break work
+				}
+				*o = intIndexedOrderedItem{at: it.at, share: [1]uint64{per2}, v: it.v}
+			}
+			held.Advance()
+			n++
 		}
-		if !release() {
-			return
-		}
+		out.Publish()
+		out2.Publish()
+	}
+	if o := out2.Next(done); o != nil {
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(n), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
 	}
 }
 
 // evenWorker runs one worker of stage Even (//pipegen:filter at
 // stages.go:38): it sends on the elements of its input for which Even
-// reports true.
+// reports true. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *orderedTwiceRun) evenWorker(worker int) {
 	done := r.Done()
-	out := r.jitterIn2.writer(r.Counter("Even"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Even", worker, &index)
-	queue := r.evenIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.jitterIn2.Writer(r.Counter("Even"))
+	defer out.Close(done)
+	out2 := r.orderedIn2.Writer(nil)
+	defer out2.Close(done)
+	queue := r.evenIn.Reader()
+	defer queue.Close()
+	var it *intIndexedOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Even"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return it.at
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		keep := Even(it.Value)
+		keep := Even(it.v)
 		if !keep {
-			r.order2.Done(pos)
+			if o := out2.Next(done); o != nil {
+				*o = intIndexedTermItem{at: pipegen.SourceIndex(it.at.Source()), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+			} else {
+				break work
+			}
+			out.Publish()
+			out2.Publish()
 			continue
 		}
-		r.order2.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order2.Done(pos)
+		*o = intIndexedOrderedItem{at: it.at, share: [1]uint64{it.share[0]}, v: it.v}
+		out.Publish()
+		out2.Publish()
 	}
+	g.Returned = true
 }
 
 // jitterWorker2 runs one worker of stage Jitter#2 (//pipegen:map at
 // stages.go:213): it calls Jitter on each element of its input and sends the
-// result on.
+// result on. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *orderedTwiceRun) jitterWorker2(worker int) {
 	done := r.Done()
-	out := r.orderedIn2.writer(r.Counter("Jitter#2"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Jitter#2", worker, &index)
-	queue := r.jitterIn2.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.orderedIn2.Writer(r.Counter("Jitter#2"))
+	defer out.Close(done)
+	queue := r.jitterIn2.Reader()
+	defer queue.Close()
+	var it *intIndexedOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Jitter#2"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return it.at
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Jitter(it.Value)
-		r.order2.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Jitter(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order2.Done(pos)
+		*o = intIndexedTermItem{at: it.at, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // orderedWorker2 restores the order of the elements reaching ordered#2
-// (ordered at stages.go:220): it holds each element until every element of
-// its source position has arrived, then sends them on sorted by index. The
-// window of pipegen.Order keeps the inputs from running too far ahead.
+// (ordered at stages.go:220): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
 func (r *orderedTwiceRun) orderedWorker2() {
 	done := r.Done()
-	out := r.out.writer(nil)
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("ordered#2", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	var held pipegen.Reorder[int]
-	release := func() bool {
-		for {
-			pos, ok := r.order2.Ready()
-			if !ok {
-				return true
-			}
-			for _, it := range held.Take(pos) {
-				index = it.Index
-				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
-					return false
-				}
-			}
-			r.order2.Advance()
-		}
-	}
+	out := r.out.Writer(nil)
+	defer out.Close(done)
+	queue := r.orderedIn2.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[intIndexedTermItem](r.order2, 1, func(left, right *intIndexedTermItem) int {
+		return pipegen.Compare(left.at, right.at)
+	})
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
 	for {
-		// Send on what was released before waiting for more.
-		if !flush() {
-			return
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
 		}
-		select {
-		case batch, ok := <-r.orderedIn2.batches:
+		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
 			if !ok {
-				// Every element has arrived: what is held is complete.
-				release()
-				return
+				break
 			}
-			for _, it := range batch {
-				held.Put(it)
-				r.order2.Done(it.Index.Source())
+			for k := range items {
+				it := &items[k]
+				o := out.Next(done)
+				if o == nil {
+					break work
+				}
+				*o = intIndexedItem{at: it.at, v: it.v}
 			}
-			r.orderedIn2.pace.Took(len(batch))
-			r.orderedIn2.recycle(batch)
-		case <-r.order2.Wake():
-		case <-done:
-			return
+			held.Advance()
+			n++
 		}
-		if !release() {
-			return
-		}
+		out.Publish()
 	}
 }
 
 // orderedConcat runs the pipeline concat(a | Jitter, b) | ordered
 // (//pipegen:pipeline at stages.go:221) over the elements of a and b, each
-// an iter.Seq, or an iter.Seq2 whose first error fails the pipeline, read
-// concurrently. The stage Jitter runs with its own workers and bounded input
-// queue; opts may change its settings.
+// an iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a
+// channel, read concurrently. The stage Jitter runs with its own workers and
+// bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // in the order of their indices (input position, then concat branch, then
@@ -3736,115 +4624,124 @@ func (r *orderedTwiceRun) orderedWorker2() {
 // as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
-// orderedConcatWithIndex also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. orderedConcatWithIndex
+// also yields each element's index.
 func orderedConcat[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Context, a InA, b InB, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range orderedConcatWithIndex(ctx, a, b, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startOrderedConcat(ctx, a, b, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // orderedConcatWithIndex is orderedConcat yielding each element with its
 // index (pypeln's return_index): its position in the input, and for elements
-// made by flatmap stages their position among their parent's children, level
-// by level. On failure the last pair carries a zero Item and the error.
+// made by flatmap stages or passed through concats, their position there,
+// level by level. On failure the last pair carries a zero Item and the
+// error.
 func orderedConcatWithIndex[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Context, a InA, b InB, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startOrderedConcat(ctx, a, b, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // orderedConcatStages are the stages of orderedConcat with the settings of
 // their directives.
-var orderedConcatStages = []pipegen.StageConfig{
+var orderedConcatStages = []pipegenimpl.StageConfig{
 	{Name: "Jitter", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // orderedConcatRun is one run of orderedConcat: the queues between its
-// stages, and the pipegen.Run that tracks its goroutines.
+// stages, and the pipegenimpl.Run that tracks its goroutines.
 type orderedConcatRun struct {
-	*pipegen.Run
-	jitterIn  *intQueue      // input of Jitter
-	orderedIn *intQueue      // input of ordered#1
-	out       *intQueue      // output, read by the caller
-	order     *pipegen.Order // bookkeeping of ordered#1
+	*pipegenimpl.Run
+	jitterIn  *pipegenimpl.Queue[intOrderedItem]     // input of Jitter
+	orderedIn *pipegenimpl.Queue[intIndexedTermItem] // input of ordered#1
+	out       *pipegenimpl.Queue[intIndexedItem]     // output, read by the caller
+	order     *pipegenimpl.Term                      // bookkeeping of ordered#1
 }
 
 // startOrderedConcat starts one run of orderedConcat: a goroutine per input
 // that feeds it to the stages, and the workers of every stage.
 func startOrderedConcat[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Context, a InA, b InB, opts []pipegen.Option) (*orderedConcatRun, error) {
-	run, err := pipegen.NewRun(ctx, "orderedConcat", orderedConcatStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "orderedConcat", orderedConcatStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &orderedConcatRun{
 		Run:       run,
-		jitterIn:  newIntQueue(run.MaxSize("Jitter"), run.MaxBatch(), 1, run.Workers("Jitter")),
-		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter")+1, 1),
-		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
-		order:     pipegen.NewOrder(2),
+		jitterIn:  pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Jitter"), run.MaxBatch(), 1, run.Workers("Jitter")),
+		orderedIn: pipegenimpl.NewQueue[intIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter")+2, 1),
+		out:       pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Jitter", &r.jitterIn.pace)
-	run.Watch("", &r.out.pace)
-	switch a := any(a).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Jitter", r.jitterIn)
+	pipegenimpl.Watch(run, "", r.out)
+	aSeq, aSeq2 := pipegenimpl.Source[int](a, run.Done())
+	if aSeq != nil {
 		r.Go(func() {
-			r.feedA(a)
+			r.feedA(aSeq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feedA(a)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedASeq2(a)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedASeq2(a)
+			r.feedASeq2(aSeq2)
 		})
 	}
-	switch b := any(b).(type) {
-	case iter.Seq[int]:
+	bSeq, bSeq2 := pipegenimpl.Source[int](b, run.Done())
+	if bSeq != nil {
 		r.Go(func() {
-			r.feedB(b)
+			r.feedB(bSeq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feedB(b)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedBSeq2(b)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedBSeq2(b)
+			r.feedBSeq2(bSeq2)
 		})
 	}
 	for w := range run.Workers("Jitter") {
@@ -3856,229 +4753,273 @@ func startOrderedConcat[InA pipegen.Input[int], InB pipegen.Input[int]](ctx cont
 	return r, nil
 }
 
-// feedA sends the elements of a to stage Jitter, numbering them.
+// feedA sends the elements of a to stage Jitter, numbering them. It keeps to
+// the window of the ordered terms downstream, and tells them where it ends.
 func (r *orderedConcatRun) feedA(a iter.Seq[int]) {
 	done := r.Done()
-	out := r.jitterIn.writer(r.Counter("a"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("a", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.jitterIn.Writer(r.Counter("a"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"a"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v := range a {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // feedASeq2 sends the elements of a to stage Jitter, numbering them; the
-// first error of a fails the run.
+// first error of a fails the run. It keeps to the window of the ordered
+// terms downstream, and tells them where it ends.
 func (r *orderedConcatRun) feedASeq2(a iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.jitterIn.writer(r.Counter("a"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("a", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.jitterIn.Writer(r.Counter("a"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"a"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v, err := range a {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("a", -1, index, err)
-			return
+			r.Fail("a", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
-// feedB sends the elements of b to stage ordered#1, numbering them.
+// feedB sends the elements of b to ordered#1, numbering them. It keeps to
+// the window of the ordered terms downstream, and tells them where it ends.
 func (r *orderedConcatRun) feedB(b iter.Seq[int]) {
 	done := r.Done()
-	out := r.orderedIn.writer(r.Counter("b"))
-	defer out.close(done)
-	defer r.order.End(1)
-	var index pipegen.Index
-	defer r.Recover("b", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.orderedIn.Writer(r.Counter("b"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"b"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+	}
 	for v := range b {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !r.order.Open(done, 1, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(1, i)
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(i).Branch(1), share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out.Next(done); o != nil {
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{1}, mark: pipegenimpl.SourceEnd}
+		out.Publish()
+	}
+	g.Returned = true
 }
 
-// feedBSeq2 sends the elements of b to stage ordered#1, numbering them; the
-// first error of b fails the run.
+// feedBSeq2 sends the elements of b to ordered#1, numbering them; the first
+// error of b fails the run. It keeps to the window of the ordered terms
+// downstream, and tells them where it ends.
 func (r *orderedConcatRun) feedBSeq2(b iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.orderedIn.writer(r.Counter("b"))
-	defer out.close(done)
-	defer r.order.End(1)
-	var index pipegen.Index
-	defer r.Recover("b", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.orderedIn.Writer(r.Counter("b"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"b"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+	}
 	for v, err := range b {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("b", -1, index, err)
-			return
+			r.Fail("b", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !r.order.Open(done, 1, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(1, i)
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(i).Branch(1), share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out.Next(done); o != nil {
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{1}, mark: pipegenimpl.SourceEnd}
+		out.Publish()
+	}
+	g.Returned = true
 }
 
 // jitterWorker runs one worker of stage Jitter (//pipegen:map at
 // stages.go:213): it calls Jitter on each element of its input and sends the
-// result on.
+// result on. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *orderedConcatRun) jitterWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer(r.Counter("Jitter"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Jitter", worker, &index)
-	queue := r.jitterIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.orderedIn.Writer(r.Counter("Jitter"))
+	defer out.Close(done)
+	queue := r.jitterIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Jitter"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Jitter(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
-			return
+		v := Jitter(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos).Branch(0), share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at stages.go:221): it holds each element until every element of
-// its source position has arrived, then sends them on sorted by index. The
-// window of pipegen.Order keeps the inputs from running too far ahead.
+// (ordered at stages.go:221): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
 func (r *orderedConcatRun) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer(nil)
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("ordered#1", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	var held pipegen.Reorder[int]
-	release := func() bool {
-		for {
-			pos, ok := r.order.Ready()
-			if !ok {
-				return true
-			}
-			for _, it := range held.Take(pos) {
-				index = it.Index
-				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
-					return false
-				}
-			}
-			r.order.Advance()
-		}
-	}
+	out := r.out.Writer(nil)
+	defer out.Close(done)
+	queue := r.orderedIn.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[intIndexedTermItem](r.order, 2, func(left, right *intIndexedTermItem) int {
+		return pipegen.Compare(left.at, right.at)
+	})
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
 	for {
-		// Send on what was released before waiting for more.
-		if !flush() {
-			return
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
 		}
-		select {
-		case batch, ok := <-r.orderedIn.batches:
+		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
 			if !ok {
-				// Every element has arrived: what is held is complete.
-				release()
-				return
+				break
 			}
-			for _, it := range batch {
-				held.Put(it)
-				r.order.Done(it.Index.Source())
+			for k := range items {
+				it := &items[k]
+				o := out.Next(done)
+				if o == nil {
+					break work
+				}
+				*o = intIndexedItem{at: it.at, v: it.v}
 			}
-			r.orderedIn.pace.Took(len(batch))
-			r.orderedIn.recycle(batch)
-		case <-r.order.Wake():
-		case <-done:
-			return
+			held.Advance()
+			n++
 		}
-		if !release() {
-			return
-		}
+		out.Publish()
 	}
 }
 
 // orderedShared runs the pipeline concat(shared, shared | Jitter) | ordered
 // (//pipegen:pipeline at stages.go:222) over the elements of in, an
-// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
-// Shared, Jitter run concurrently, each with its own workers and bounded
-// input queue; opts may change their settings.
+// iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a channel.
+// The stages Shared, Jitter run concurrently, each with its own workers and
+// bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // in the order of their indices (input position, then concat branch, then
@@ -4086,101 +5027,118 @@ func (r *orderedConcatRun) orderedWorker() {
 // as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
-// orderedSharedWithIndex also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. orderedSharedWithIndex
+// also yields each element's index.
 func orderedShared[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range orderedSharedWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startOrderedShared(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // orderedSharedWithIndex is orderedShared yielding each element with its
 // index (pypeln's return_index): its position in the input, and for elements
-// made by flatmap stages their position among their parent's children, level
-// by level. On failure the last pair carries a zero Item and the error.
+// made by flatmap stages or passed through concats, their position there,
+// level by level. On failure the last pair carries a zero Item and the
+// error.
 func orderedSharedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startOrderedShared(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // orderedSharedStages are the stages of orderedShared with the settings of
 // their directives.
-var orderedSharedStages = []pipegen.StageConfig{
+var orderedSharedStages = []pipegenimpl.StageConfig{
 	{Name: "Shared", Workers: 2, MaxSize: 2},
 	{Name: "Jitter", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // orderedSharedRun is one run of orderedShared: the queues between its
-// stages, and the pipegen.Run that tracks its goroutines.
+// stages, and the pipegenimpl.Run that tracks its goroutines.
 type orderedSharedRun struct {
-	*pipegen.Run
-	sharedIn  *intQueue      // input of Shared
-	jitterIn  *intQueue      // input of Jitter
-	orderedIn *intQueue      // input of ordered#1
-	out       *intQueue      // output, read by the caller
-	order     *pipegen.Order // bookkeeping of ordered#1
+	*pipegenimpl.Run
+	sharedIn  *pipegenimpl.Queue[intOrderedItem]     // input of Shared
+	jitterIn  *pipegenimpl.Queue[intOrderedItem]     // input of Jitter
+	orderedIn *pipegenimpl.Queue[intIndexedTermItem] // input of ordered#1
+	out       *pipegenimpl.Queue[intIndexedItem]     // output, read by the caller
+	order     *pipegenimpl.Term                      // bookkeeping of ordered#1
 }
 
 // startOrderedShared starts one run of orderedShared: a goroutine per input
 // that feeds it to the stages, and the workers of every stage.
 func startOrderedShared[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*orderedSharedRun, error) {
-	run, err := pipegen.NewRun(ctx, "orderedShared", orderedSharedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "orderedShared", orderedSharedStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &orderedSharedRun{
 		Run:       run,
-		sharedIn:  newIntQueue(run.MaxSize("Shared"), run.MaxBatch(), 1, run.Workers("Shared")),
-		jitterIn:  newIntQueue(run.MaxSize("Jitter"), run.MaxBatch(), run.Workers("Shared"), run.Workers("Jitter")),
-		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Shared")+run.Workers("Jitter"), 1),
-		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
-		order:     pipegen.NewOrder(1),
+		sharedIn:  pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Shared"), run.MaxBatch(), 1, run.Workers("Shared")),
+		jitterIn:  pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Jitter"), run.MaxBatch(), run.Workers("Shared"), run.Workers("Jitter")),
+		orderedIn: pipegenimpl.NewQueue[intIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Shared")+run.Workers("Jitter")+1, 1),
+		out:       pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Shared", &r.sharedIn.pace)
-	run.Watch("Jitter", &r.jitterIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Shared", r.sharedIn)
+	pipegenimpl.Watch(run, "Jitter", r.jitterIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Shared") {
@@ -4197,199 +5155,235 @@ func startOrderedShared[In pipegen.Input[int]](ctx context.Context, in In, opts 
 	return r, nil
 }
 
-// feed sends the elements of in to stage Shared, numbering them.
+// feed sends the elements of in to stage Shared, numbering them. It keeps to
+// the window of the ordered terms downstream, and tells them where it ends.
 func (r *orderedSharedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.sharedIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.sharedIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Shared, numbering them; the
-// first error of in fails the run.
+// first error of in fails the run. It keeps to the window of the ordered
+// terms downstream, and tells them where it ends.
 func (r *orderedSharedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.sharedIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.sharedIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // sharedWorker runs one worker of stage Shared (//pipegen:map at
 // stages.go:115): it calls Shared on each element of its input and sends the
-// result on.
+// result on. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *orderedSharedRun) sharedWorker(worker int) {
 	done := r.Done()
-	sent := r.Counter("Shared")
-	out := r.jitterIn.writer(sent)
-	defer out.close(done)
-	out2 := r.orderedIn.writer(nil)
-	defer out2.close(done)
-	var index pipegen.Index
-	defer r.Recover("Shared", worker, &index)
-	queue := r.sharedIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done) && out2.flush(done)
+	out := r.jitterIn.Writer(r.Counter("Shared"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	queue := r.sharedIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Shared"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Shared(it.Value)
-		r.order.Add(pos, 2)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Shared(it.v)
+		share1, shareLast1 := r.order.Split(it.pos, it.share[0], 2)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		if !out2.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
-			return
+		*o = intOrderedItem{pos: it.pos, share: [1]uint64{share1}, v: v}
+		o2 := out2.Next(done)
+		if o2 == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o2 = intIndexedTermItem{at: pipegen.SourceIndex(it.pos).Branch(0), share: [1]uint64{shareLast1}, v: v}
+		out.Publish()
+		out2.Publish()
 	}
+	g.Returned = true
 }
 
 // jitterWorker runs one worker of stage Jitter (//pipegen:map at
 // stages.go:213): it calls Jitter on each element of its input and sends the
-// result on.
+// result on. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *orderedSharedRun) jitterWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer(r.Counter("Jitter"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Jitter", worker, &index)
-	queue := r.jitterIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.orderedIn.Writer(r.Counter("Jitter"))
+	defer out.Close(done)
+	queue := r.jitterIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Jitter"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Jitter(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
-			return
+		v := Jitter(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos).Branch(1), share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at stages.go:222): it holds each element until every element of
-// its source position has arrived, then sends them on sorted by index. The
-// window of pipegen.Order keeps the inputs from running too far ahead.
+// (ordered at stages.go:222): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
 func (r *orderedSharedRun) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer(nil)
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("ordered#1", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	var held pipegen.Reorder[int]
-	release := func() bool {
-		for {
-			pos, ok := r.order.Ready()
-			if !ok {
-				return true
-			}
-			for _, it := range held.Take(pos) {
-				index = it.Index
-				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
-					return false
-				}
-			}
-			r.order.Advance()
-		}
-	}
+	out := r.out.Writer(nil)
+	defer out.Close(done)
+	queue := r.orderedIn.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[intIndexedTermItem](r.order, 1, func(left, right *intIndexedTermItem) int {
+		return pipegen.Compare(left.at, right.at)
+	})
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
 	for {
-		// Send on what was released before waiting for more.
-		if !flush() {
-			return
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
 		}
-		select {
-		case batch, ok := <-r.orderedIn.batches:
+		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
 			if !ok {
-				// Every element has arrived: what is held is complete.
-				release()
-				return
+				break
 			}
-			for _, it := range batch {
-				held.Put(it)
-				r.order.Done(it.Index.Source())
+			for k := range items {
+				it := &items[k]
+				o := out.Next(done)
+				if o == nil {
+					break work
+				}
+				*o = intIndexedItem{at: it.at, v: it.v}
 			}
-			r.orderedIn.pace.Took(len(batch))
-			r.orderedIn.recycle(batch)
-		case <-r.order.Wake():
-		case <-done:
-			return
+			held.Advance()
+			n++
 		}
-		if !release() {
-			return
-		}
+		out.Publish()
 	}
 }
 
 // checkedInOrder runs the pipeline Check | ordered (//pipegen:pipeline at
-// stages.go:223) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stage Check runs with its own workers
-// and bounded input queue; opts may change its settings.
+// stages.go:223) over the elements of in, an iter.Seq, an iter.Seq2 whose
+// first error fails the pipeline, or a channel. The stage Check runs with
+// its own workers and bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // in the order of their indices (input position, then concat branch, then
@@ -4397,97 +5391,114 @@ func (r *orderedSharedRun) orderedWorker() {
 // as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
-// checkedInOrderWithIndex also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. checkedInOrderWithIndex
+// also yields each element's index.
 func checkedInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range checkedInOrderWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startCheckedInOrder(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // checkedInOrderWithIndex is checkedInOrder yielding each element with its
 // index (pypeln's return_index): its position in the input, and for elements
-// made by flatmap stages their position among their parent's children, level
-// by level. On failure the last pair carries a zero Item and the error.
+// made by flatmap stages or passed through concats, their position there,
+// level by level. On failure the last pair carries a zero Item and the
+// error.
 func checkedInOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startCheckedInOrder(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // checkedInOrderStages are the stages of checkedInOrder with the settings of
 // their directives.
-var checkedInOrderStages = []pipegen.StageConfig{
+var checkedInOrderStages = []pipegenimpl.StageConfig{
 	{Name: "Check", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // checkedInOrderRun is one run of checkedInOrder: the queues between its
-// stages, and the pipegen.Run that tracks its goroutines.
+// stages, and the pipegenimpl.Run that tracks its goroutines.
 type checkedInOrderRun struct {
-	*pipegen.Run
-	checkIn   *intQueue      // input of Check
-	orderedIn *intQueue      // input of ordered#1
-	out       *intQueue      // output, read by the caller
-	order     *pipegen.Order // bookkeeping of ordered#1
+	*pipegenimpl.Run
+	checkIn   *pipegenimpl.Queue[intOrderedItem] // input of Check
+	orderedIn *pipegenimpl.Queue[intTermItem]    // input of ordered#1
+	out       *pipegenimpl.Queue[intItem]        // output, read by the caller
+	order     *pipegenimpl.Term                  // bookkeeping of ordered#1
 }
 
 // startCheckedInOrder starts one run of checkedInOrder: a goroutine per
 // input that feeds it to the stages, and the workers of every stage.
 func startCheckedInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*checkedInOrderRun, error) {
-	run, err := pipegen.NewRun(ctx, "checkedInOrder", checkedInOrderStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "checkedInOrder", checkedInOrderStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &checkedInOrderRun{
 		Run:       run,
-		checkIn:   newIntQueue(run.MaxSize("Check"), run.MaxBatch(), 1, run.Workers("Check")),
-		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Check"), 1),
-		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
-		order:     pipegen.NewOrder(1),
+		checkIn:   pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Check"), run.MaxBatch(), 1, run.Workers("Check")),
+		orderedIn: pipegenimpl.NewQueue[intTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Check")+1, 1),
+		out:       pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Check", &r.checkIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Check", r.checkIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Check") {
@@ -4499,259 +5510,297 @@ func startCheckedInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts
 	return r, nil
 }
 
-// feed sends the elements of in to stage Check, numbering them.
+// feed sends the elements of in to stage Check, numbering them. It keeps to
+// the window of the ordered terms downstream, and tells them where it ends.
 func (r *checkedInOrderRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.checkIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.checkIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Check, numbering them; the
-// first error of in fails the run.
+// first error of in fails the run. It keeps to the window of the ordered
+// terms downstream, and tells them where it ends.
 func (r *checkedInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.checkIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.checkIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // checkWorker runs one worker of stage Check (//pipegen:map at
 // stages.go:48): it calls Check on each element of its input and sends the
-// result on.
+// result on. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *checkedInOrderRun) checkWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.orderedIn.writer(r.Counter("Check"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Check", worker, &index)
-	queue := r.checkIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.orderedIn.Writer(r.Counter("Check"))
+	defer out.Close(done)
+	queue := r.checkIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Check"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v, err := Check(ctx, it.Value)
+		v, err := Check(ctx, it.v)
 		if err != nil {
-			r.Fail("Check", worker, index, err)
-			return
+			r.Fail("Check", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = intTermItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at stages.go:223): it holds each element until every element of
-// its source position has arrived, then sends them on sorted by index. The
-// window of pipegen.Order keeps the inputs from running too far ahead.
+// (ordered at stages.go:223): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
 func (r *checkedInOrderRun) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer(nil)
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("ordered#1", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	var held pipegen.Reorder[int]
-	release := func() bool {
-		for {
-			pos, ok := r.order.Ready()
-			if !ok {
-				return true
-			}
-			for _, it := range held.Take(pos) {
-				index = it.Index
-				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
-					return false
-				}
-			}
-			r.order.Advance()
-		}
-	}
+	out := r.out.Writer(nil)
+	defer out.Close(done)
+	queue := r.orderedIn.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
 	for {
-		// Send on what was released before waiting for more.
-		if !flush() {
-			return
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
 		}
-		select {
-		case batch, ok := <-r.orderedIn.batches:
+		held.Put(it.mark, it.pos, it.share[0], it)
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
 			if !ok {
-				// Every element has arrived: what is held is complete.
-				release()
-				return
+				break
 			}
-			for _, it := range batch {
-				held.Put(it)
-				r.order.Done(it.Index.Source())
+			for k := range items {
+				it := &items[k]
+				o := out.Next(done)
+				if o == nil {
+					break work
+				}
+				*o = intItem{pos: it.pos, v: it.v}
 			}
-			r.orderedIn.pace.Took(len(batch))
-			r.orderedIn.recycle(batch)
-		case <-r.order.Wake():
-		case <-done:
-			return
+			held.Advance()
+			n++
 		}
-		if !release() {
-			return
-		}
+		out.Publish()
 	}
 }
 
 // jittered runs the pipeline Jitter (//pipegen:pipeline at stages.go:224)
-// over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
-// fails the pipeline. The stage Jitter runs with its own workers and bounded
-// input queue; opts may change its settings.
+// over the elements of in, an iter.Seq, an iter.Seq2 whose first error fails
+// the pipeline, or a channel. The stage Jitter runs with its own workers and
+// bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. jitteredWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. jitteredWithIndex also
+// yields each element's index.
 func jittered[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range jitteredWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startJittered(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // jitteredWithIndex is jittered yielding each element with its index
 // (pypeln's return_index): its position in the input, and for elements made
-// by flatmap stages their position among their parent's children, level by
-// level. On failure the last pair carries a zero Item and the error.
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
 func jitteredWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startJittered(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // jitteredStages are the stages of jittered with the settings of their
 // directives.
-var jitteredStages = []pipegen.StageConfig{
+var jitteredStages = []pipegenimpl.StageConfig{
 	{Name: "Jitter", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // jitteredRun is one run of jittered: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type jitteredRun struct {
-	*pipegen.Run
-	jitterIn *intQueue // input of Jitter
-	out      *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	jitterIn *pipegenimpl.Queue[intItem] // input of Jitter
+	out      *pipegenimpl.Queue[intItem] // output, read by the caller
 }
 
 // startJittered starts one run of jittered: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startJittered[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*jitteredRun, error) {
-	run, err := pipegen.NewRun(ctx, "jittered", jitteredStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "jittered", jitteredStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &jitteredRun{
 		Run:      run,
-		jitterIn: newIntQueue(run.MaxSize("Jitter"), run.MaxBatch(), 1, run.Workers("Jitter")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter"), 1),
+		jitterIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Jitter"), run.MaxBatch(), 1, run.Workers("Jitter")),
+		out:      pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Jitter"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Jitter", &r.jitterIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Jitter", r.jitterIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Jitter") {
@@ -4765,46 +5814,64 @@ func startJittered[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 // feed sends the elements of in to stage Jitter, numbering them.
 func (r *jitteredRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.jitterIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.jitterIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Jitter, numbering them; the
 // first error of in fails the run.
 func (r *jitteredRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.jitterIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.jitterIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // jitterWorker runs one worker of stage Jitter (//pipegen:map at
@@ -4812,32 +5879,43 @@ func (r *jitteredRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *jitteredRun) jitterWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Jitter"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Jitter", worker, &index)
-	queue := r.jitterIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Jitter"))
+	defer out.Close(done)
+	queue := r.jitterIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Jitter"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Jitter(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Jitter(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // squaresInOrder runs the pipeline Square | ordered (//pipegen:pipeline at
-// stages.go:249) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stage Square runs with its own workers
-// and bounded input queue; opts may change its settings.
+// stages.go:249) over the elements of in, an iter.Seq, an iter.Seq2 whose
+// first error fails the pipeline, or a channel. The stage Square runs with
+// its own workers and bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // in the order of their indices (input position, then concat branch, then
@@ -4845,97 +5923,114 @@ func (r *jitteredRun) jitterWorker(worker int) {
 // as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
-// squaresInOrderWithIndex also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. squaresInOrderWithIndex
+// also yields each element's index.
 func squaresInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range squaresInOrderWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startSquaresInOrder(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // squaresInOrderWithIndex is squaresInOrder yielding each element with its
 // index (pypeln's return_index): its position in the input, and for elements
-// made by flatmap stages their position among their parent's children, level
-// by level. On failure the last pair carries a zero Item and the error.
+// made by flatmap stages or passed through concats, their position there,
+// level by level. On failure the last pair carries a zero Item and the
+// error.
 func squaresInOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startSquaresInOrder(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // squaresInOrderStages are the stages of squaresInOrder with the settings of
 // their directives.
-var squaresInOrderStages = []pipegen.StageConfig{
+var squaresInOrderStages = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // squaresInOrderRun is one run of squaresInOrder: the queues between its
-// stages, and the pipegen.Run that tracks its goroutines.
+// stages, and the pipegenimpl.Run that tracks its goroutines.
 type squaresInOrderRun struct {
-	*pipegen.Run
-	squareIn  *intQueue      // input of Square
-	orderedIn *intQueue      // input of ordered#1
-	out       *intQueue      // output, read by the caller
-	order     *pipegen.Order // bookkeeping of ordered#1
+	*pipegenimpl.Run
+	squareIn  *pipegenimpl.Queue[intOrderedItem] // input of Square
+	orderedIn *pipegenimpl.Queue[intTermItem]    // input of ordered#1
+	out       *pipegenimpl.Queue[intItem]        // output, read by the caller
+	order     *pipegenimpl.Term                  // bookkeeping of ordered#1
 }
 
 // startSquaresInOrder starts one run of squaresInOrder: a goroutine per
 // input that feeds it to the stages, and the workers of every stage.
 func startSquaresInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*squaresInOrderRun, error) {
-	run, err := pipegen.NewRun(ctx, "squaresInOrder", squaresInOrderStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "squaresInOrder", squaresInOrderStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &squaresInOrderRun{
 		Run:       run,
-		squareIn:  newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
-		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square"), 1),
-		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
-		order:     pipegen.NewOrder(1),
+		squareIn:  pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		orderedIn: pipegenimpl.NewQueue[intTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square")+1, 1),
+		out:       pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Square", &r.squareIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Square", r.squareIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Square") {
@@ -4947,259 +6042,297 @@ func startSquaresInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts
 	return r, nil
 }
 
-// feed sends the elements of in to stage Square, numbering them.
+// feed sends the elements of in to stage Square, numbering them. It keeps to
+// the window of the ordered terms downstream, and tells them where it ends.
 func (r *squaresInOrderRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.squareIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Square, numbering them; the
-// first error of in fails the run.
+// first error of in fails the run. It keeps to the window of the ordered
+// terms downstream, and tells them where it ends.
 func (r *squaresInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.squareIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
 // stages.go:33): it calls Square on each element of its input and sends the
-// result on.
+// result on. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *squaresInOrderRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer(r.Counter("Square"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Square", worker, &index)
-	queue := r.squareIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.orderedIn.Writer(r.Counter("Square"))
+	defer out.Close(done)
+	queue := r.squareIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Square"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Square(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Square(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = intTermItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at stages.go:249): it holds each element until every element of
-// its source position has arrived, then sends them on sorted by index. The
-// window of pipegen.Order keeps the inputs from running too far ahead.
+// (ordered at stages.go:249): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
 func (r *squaresInOrderRun) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer(nil)
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("ordered#1", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	var held pipegen.Reorder[int]
-	release := func() bool {
-		for {
-			pos, ok := r.order.Ready()
-			if !ok {
-				return true
-			}
-			for _, it := range held.Take(pos) {
-				index = it.Index
-				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
-					return false
-				}
-			}
-			r.order.Advance()
-		}
-	}
+	out := r.out.Writer(nil)
+	defer out.Close(done)
+	queue := r.orderedIn.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
 	for {
-		// Send on what was released before waiting for more.
-		if !flush() {
-			return
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
 		}
-		select {
-		case batch, ok := <-r.orderedIn.batches:
+		held.Put(it.mark, it.pos, it.share[0], it)
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
 			if !ok {
-				// Every element has arrived: what is held is complete.
-				release()
-				return
+				break
 			}
-			for _, it := range batch {
-				held.Put(it)
-				r.order.Done(it.Index.Source())
+			for k := range items {
+				it := &items[k]
+				o := out.Next(done)
+				if o == nil {
+					break work
+				}
+				*o = intItem{pos: it.pos, v: it.v}
 			}
-			r.orderedIn.pace.Took(len(batch))
-			r.orderedIn.recycle(batch)
-		case <-r.order.Wake():
-		case <-done:
-			return
+			held.Advance()
+			n++
 		}
-		if !release() {
-			return
-		}
+		out.Publish()
 	}
 }
 
 // none runs the pipeline Square | Nothing (//pipegen:pipeline at
-// stages.go:250) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Square, Nothing run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// stages.go:250) over the elements of in, an iter.Seq, an iter.Seq2 whose
+// first error fails the pipeline, or a channel. The stages Square, Nothing
+// run concurrently, each with its own workers and bounded input queue; opts
+// may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. noneWithIndex also
-// yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. noneWithIndex also yields
+// each element's index.
 func none[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range noneWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startNone(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // noneWithIndex is none yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func noneWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startNone(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // noneStages are the stages of none with the settings of their directives.
-var noneStages = []pipegen.StageConfig{
+var noneStages = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Nothing", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // noneRun is one run of none: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type noneRun struct {
-	*pipegen.Run
-	squareIn  *intQueue // input of Square
-	nothingIn *intQueue // input of Nothing
-	out       *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	squareIn  *pipegenimpl.Queue[intItem]        // input of Square
+	nothingIn *pipegenimpl.Queue[intItem]        // input of Nothing
+	out       *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
 }
 
 // startNone starts one run of none: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startNone[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*noneRun, error) {
-	run, err := pipegen.NewRun(ctx, "none", noneStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "none", noneStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &noneRun{
 		Run:       run,
-		squareIn:  newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
-		nothingIn: newIntQueue(run.MaxSize("Nothing"), run.MaxBatch(), run.Workers("Square"), run.Workers("Nothing")),
-		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Nothing"), 1),
+		squareIn:  pipegenimpl.NewQueue[intItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		nothingIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Nothing"), run.MaxBatch(), run.Workers("Square"), run.Workers("Nothing")),
+		out:       pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Nothing"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Square", &r.squareIn.pace)
-	run.Watch("Nothing", &r.nothingIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Square", r.squareIn)
+	pipegenimpl.Watch(run, "Nothing", r.nothingIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Square") {
@@ -5218,46 +6351,64 @@ func startNone[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 // feed sends the elements of in to stage Square, numbering them.
 func (r *noneRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.squareIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Square, numbering them; the
 // first error of in fails the run.
 func (r *noneRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.squareIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
@@ -5265,26 +6416,37 @@ func (r *noneRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *noneRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.nothingIn.writer(r.Counter("Square"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Square", worker, &index)
-	queue := r.squareIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.nothingIn.Writer(r.Counter("Square"))
+	defer out.Close(done)
+	queue := r.squareIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Square"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Square(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Square(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // nothingWorker runs one worker of stage Nothing (//pipegen:flatmap at
@@ -5292,34 +6454,47 @@ func (r *noneRun) squareWorker(worker int) {
 // every element of the result.
 func (r *noneRun) nothingWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Nothing"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Nothing", worker, &index)
-	queue := r.nothingIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
-		}
-		index = it.Index
-		vs := Nothing(it.Value)
-		for child, v := range vs {
-			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
-				return
+	out := r.out.Writer(r.Counter("Nothing"))
+	defer out.Close(done)
+	queue := r.nothingIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	var c1 int      // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Nothing"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
 			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		vs := Nothing(it.v)
+		for c1 = 0; c1 < len(vs); c1++ {
+			v := vs[c1]
+			o := out.Next(done)
+			if o == nil {
+				break work
+			}
+			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			out.Publish()
 		}
 	}
+	g.Returned = true
 }
 
 // many runs the pipeline Many | ordered (//pipegen:pipeline at
-// stages.go:251) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stage Many runs with its own workers
-// and bounded input queue; opts may change its settings.
+// stages.go:251) over the elements of in, an iter.Seq, an iter.Seq2 whose
+// first error fails the pipeline, or a channel. The stage Many runs with its
+// own workers and bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // in the order of their indices (input position, then concat branch, then
@@ -5327,96 +6502,112 @@ func (r *noneRun) nothingWorker(worker int) {
 // as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. manyWithIndex also
-// yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. manyWithIndex also yields
+// each element's index.
 func many[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range manyWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startMany(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // manyWithIndex is many yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func manyWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startMany(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // manyStages are the stages of many with the settings of their directives.
-var manyStages = []pipegen.StageConfig{
+var manyStages = []pipegenimpl.StageConfig{
 	{Name: "Many", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // manyRun is one run of many: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type manyRun struct {
-	*pipegen.Run
-	manyIn    *intQueue      // input of Many
-	orderedIn *intQueue      // input of ordered#1
-	out       *intQueue      // output, read by the caller
-	order     *pipegen.Order // bookkeeping of ordered#1
+	*pipegenimpl.Run
+	manyIn    *pipegenimpl.Queue[intOrderedItem]     // input of Many
+	orderedIn *pipegenimpl.Queue[intIndexedTermItem] // input of ordered#1
+	out       *pipegenimpl.Queue[intIndexedItem]     // output, read by the caller
+	order     *pipegenimpl.Term                      // bookkeeping of ordered#1
 }
 
 // startMany starts one run of many: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startMany[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*manyRun, error) {
-	run, err := pipegen.NewRun(ctx, "many", manyStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "many", manyStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &manyRun{
 		Run:       run,
-		manyIn:    newIntQueue(run.MaxSize("Many"), run.MaxBatch(), 1, run.Workers("Many")),
-		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Many"), 1),
-		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
-		order:     pipegen.NewOrder(1),
+		manyIn:    pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Many"), run.MaxBatch(), 1, run.Workers("Many")),
+		orderedIn: pipegenimpl.NewQueue[intIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Many")+1, 1),
+		out:       pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Many", &r.manyIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Many", r.manyIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Many") {
@@ -5428,263 +6619,311 @@ func startMany[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 	return r, nil
 }
 
-// feed sends the elements of in to stage Many, numbering them.
+// feed sends the elements of in to stage Many, numbering them. It keeps to
+// the window of the ordered terms downstream, and tells them where it ends.
 func (r *manyRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.manyIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.manyIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Many, numbering them; the first
-// error of in fails the run.
+// error of in fails the run. It keeps to the window of the ordered terms
+// downstream, and tells them where it ends.
 func (r *manyRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.manyIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.manyIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // manyWorker runs one worker of stage Many (//pipegen:flatmap at
 // stages.go:233): it calls Many on each element of its input and sends on
-// every element of the result.
+// every element of the result. What it drops, it reports to the ordered
+// terms downstream as tombstones.
 func (r *manyRun) manyWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer(r.Counter("Many"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Many", worker, &index)
-	queue := r.manyIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
-		}
-		index = it.Index
-		pos := index.Source()
-		child := -1
-		for v := range Many(it.Value) {
-			child++
-			r.order.Add(pos, 1)
-			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
-				return
+	out := r.orderedIn.Writer(r.Counter("Many"))
+	defer out.Close(done)
+	queue := r.manyIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	var c1 int             // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Many"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
 			}
-		}
-		r.order.Done(pos)
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		shares1 := r.order.Stream(it.pos, it.share[0])
+		c1 = -1
+		for v := range Many(it.v) {
+			c1++
+			o := out.Next(done)
+			if o == nil {
+				break work
+			}
+			*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos).Child(c1), share: [1]uint64{shares1.Next()}, v: v}
+			out.Publish()
+		}
+		if o := out.Next(done); o != nil {
+			*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{shares1.Rest()}, mark: pipegenimpl.Dead}
+		} else {
+			break work
+		}
+		out.Publish()
+	}
+	g.Returned = true
 }
 
 // orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at stages.go:251): it holds each element until every element of
-// its source position has arrived, then sends them on sorted by index. The
-// window of pipegen.Order keeps the inputs from running too far ahead.
+// (ordered at stages.go:251): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
 func (r *manyRun) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer(nil)
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("ordered#1", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	var held pipegen.Reorder[int]
-	release := func() bool {
-		for {
-			pos, ok := r.order.Ready()
-			if !ok {
-				return true
-			}
-			for _, it := range held.Take(pos) {
-				index = it.Index
-				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
-					return false
-				}
-			}
-			r.order.Advance()
-		}
-	}
+	out := r.out.Writer(nil)
+	defer out.Close(done)
+	queue := r.orderedIn.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[intIndexedTermItem](r.order, 1, func(left, right *intIndexedTermItem) int {
+		return pipegen.Compare(left.at, right.at)
+	})
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
 	for {
-		// Send on what was released before waiting for more.
-		if !flush() {
-			return
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
 		}
-		select {
-		case batch, ok := <-r.orderedIn.batches:
+		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
 			if !ok {
-				// Every element has arrived: what is held is complete.
-				release()
-				return
+				break
 			}
-			for _, it := range batch {
-				held.Put(it)
-				r.order.Done(it.Index.Source())
+			for k := range items {
+				it := &items[k]
+				o := out.Next(done)
+				if o == nil {
+					break work
+				}
+				*o = intIndexedItem{at: it.at, v: it.v}
 			}
-			r.orderedIn.pace.Took(len(batch))
-			r.orderedIn.recycle(batch)
-		case <-r.order.Wake():
-		case <-done:
-			return
+			held.Advance()
+			n++
 		}
-		if !release() {
-			return
-		}
+		out.Publish()
 	}
 }
 
 // rejected runs the pipeline Square | Reject (//pipegen:pipeline at
-// stages.go:252) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Square, Reject run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// stages.go:252) over the elements of in, an iter.Seq, an iter.Seq2 whose
+// first error fails the pipeline, or a channel. The stages Square, Reject
+// run concurrently, each with its own workers and bounded input queue; opts
+// may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. rejectedWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. rejectedWithIndex also
+// yields each element's index.
 func rejected[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range rejectedWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startRejected(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // rejectedWithIndex is rejected yielding each element with its index
 // (pypeln's return_index): its position in the input, and for elements made
-// by flatmap stages their position among their parent's children, level by
-// level. On failure the last pair carries a zero Item and the error.
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
 func rejectedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startRejected(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // rejectedStages are the stages of rejected with the settings of their
 // directives.
-var rejectedStages = []pipegen.StageConfig{
+var rejectedStages = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Reject", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // rejectedRun is one run of rejected: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type rejectedRun struct {
-	*pipegen.Run
-	squareIn *intQueue // input of Square
-	rejectIn *intQueue // input of Reject
-	out      *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	squareIn *pipegenimpl.Queue[intItem] // input of Square
+	rejectIn *pipegenimpl.Queue[intItem] // input of Reject
+	out      *pipegenimpl.Queue[intItem] // output, read by the caller
 }
 
 // startRejected starts one run of rejected: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startRejected[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*rejectedRun, error) {
-	run, err := pipegen.NewRun(ctx, "rejected", rejectedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "rejected", rejectedStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &rejectedRun{
 		Run:      run,
-		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
-		rejectIn: newIntQueue(run.MaxSize("Reject"), run.MaxBatch(), run.Workers("Square"), run.Workers("Reject")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Reject"), 1),
+		squareIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		rejectIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Reject"), run.MaxBatch(), run.Workers("Square"), run.Workers("Reject")),
+		out:      pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Reject"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Square", &r.squareIn.pace)
-	run.Watch("Reject", &r.rejectIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Square", r.squareIn)
+	pipegenimpl.Watch(run, "Reject", r.rejectIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Square") {
@@ -5703,46 +6942,64 @@ func startRejected[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 // feed sends the elements of in to stage Square, numbering them.
 func (r *rejectedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.squareIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Square, numbering them; the
 // first error of in fails the run.
 func (r *rejectedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.squareIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
@@ -5750,26 +7007,37 @@ func (r *rejectedRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *rejectedRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.rejectIn.writer(r.Counter("Square"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Square", worker, &index)
-	queue := r.squareIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.rejectIn.Writer(r.Counter("Square"))
+	defer out.Close(done)
+	queue := r.squareIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Square"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Square(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Square(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // rejectWorker runs one worker of stage Reject (//pipegen:filter at
@@ -5777,130 +7045,157 @@ func (r *rejectedRun) squareWorker(worker int) {
 // reports true.
 func (r *rejectedRun) rejectWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Reject"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Reject", worker, &index)
-	queue := r.rejectIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Reject"))
+	defer out.Close(done)
+	queue := r.rejectIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Reject"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		keep := Reject(it.Value)
+		keep := Reject(it.v)
 		if !keep {
 			continue
 		}
-		if !out.put(done, it) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: it.v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // fusedCheck runs the pipeline Identity | Dup(workers=1) | Check(workers=1)
 // (//pipegen:pipeline at stages.go:257) over the elements of in, an
-// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
-// Identity, Dup, Check run concurrently, each with its own workers and
-// bounded input queue; opts may change their settings.
+// iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a channel.
+// The stages Identity, Dup, Check run concurrently, each with its own
+// workers and bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. fusedCheckWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. fusedCheckWithIndex also
+// yields each element's index.
 func fusedCheck[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range fusedCheckWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startFusedCheck(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // fusedCheckWithIndex is fusedCheck yielding each element with its index
 // (pypeln's return_index): its position in the input, and for elements made
-// by flatmap stages their position among their parent's children, level by
-// level. On failure the last pair carries a zero Item and the error.
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
 func fusedCheckWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startFusedCheck(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // fusedCheckStages are the stages of fusedCheck with the settings of their
 // directives.
-var fusedCheckStages = []pipegen.StageConfig{
+var fusedCheckStages = []pipegenimpl.StageConfig{
 	{Name: "Identity", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Dup", Workers: 1, MaxSize: 4, FusedInto: "Identity"},
 	{Name: "Check", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Identity"},
 }
 
 // fusedCheckRun is one run of fusedCheck: the queues between its stages, and
-// the pipegen.Run that tracks its goroutines.
+// the pipegenimpl.Run that tracks its goroutines.
 type fusedCheckRun struct {
-	*pipegen.Run
-	identityIn *intQueue // input of Identity
-	out        *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	identityIn *pipegenimpl.Queue[intItem]        // input of Identity
+	out        *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
 }
 
 // startFusedCheck starts one run of fusedCheck: a goroutine per input that
 // feeds it to the stages, and the workers of every stage.
 func startFusedCheck[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*fusedCheckRun, error) {
-	run, err := pipegen.NewRun(ctx, "fusedCheck", fusedCheckStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "fusedCheck", fusedCheckStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &fusedCheckRun{
 		Run:        run,
-		identityIn: newIntQueue(run.MaxSize("Identity"), run.MaxBatch(), 1, run.Workers("Identity")),
-		out:        newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Identity"), 1),
+		identityIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Identity"), run.MaxBatch(), 1, run.Workers("Identity")),
+		out:        pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Identity"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Identity", &r.identityIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Identity", r.identityIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Identity") {
@@ -5914,46 +7209,64 @@ func startFusedCheck[In pipegen.Input[int]](ctx context.Context, in In, opts []p
 // feed sends the elements of in to stage Identity, numbering them.
 func (r *fusedCheckRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.identityIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.identityIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Identity, numbering them; the
 // first error of in fails the run.
 func (r *fusedCheckRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.identityIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.identityIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // identityWorker runs one worker of stage Identity (//pipegen:map at
@@ -5963,136 +7276,167 @@ func (r *fusedCheckRun) feedSeq2(in iter.Seq2[int, error]) {
 // goroutine, with no queue between them.
 func (r *fusedCheckRun) identityWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer(r.Counter("Identity"))
-	defer out.close(done)
-	var index pipegen.Index
-	stage := "Identity"
-	var at pipegen.Index
-	defer r.RecoverAt(&stage, worker, &at)
-	queue := r.identityIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Identity"))
+	defer out.Close(done)
+	queue := r.identityIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	var c2 int      // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Identity", "Dup", "Check"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			switch step {
+			case 2:
+				return pipegen.SourceIndex(it.pos).Child(c2)
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		stage, at = "Identity", index
-		v := Identity(it.Value)
-		stage, at = "Dup", index
+		g.Step = 0
+		v := Identity(it.v)
+		g.Step = 1
 		vs2 := Dup(v)
-		for child2, v2 := range vs2 {
-			stage, at = "Check", index.Child(child2)
+		for c2 = 0; c2 < len(vs2); c2++ {
+			v2 := vs2[c2]
+			g.Step = 2
 			v3, err := Check(ctx, v2)
 			if err != nil {
-				r.Fail("Check", worker, index.Child(child2), err)
-				return
+				r.Fail("Check", worker, pipegen.SourceIndex(it.pos).Child(c2), err)
+				break work
 			}
-			if !out.put(done, pipegen.Item[int]{Index: index.Child(child2), Value: v3}) {
-				return
+			o := out.Next(done)
+			if o == nil {
+				break work
 			}
+			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c2), v: v3}
+			out.Publish()
 		}
 	}
+	g.Returned = true
 }
 
 // gated runs the pipeline Gate (//pipegen:pipeline at stages.go:267) over
-// the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
-// the pipeline. The stage Gate runs with its own workers and bounded input
-// queue; opts may change its settings.
+// the elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
+// pipeline, or a channel. The stage Gate runs with its own workers and
+// bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. gatedWithIndex also
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. gatedWithIndex also
 // yields each element's index.
 func gated[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range gatedWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startGated(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // gatedWithIndex is gated yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func gatedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startGated(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // gatedStages are the stages of gated with the settings of their directives.
-var gatedStages = []pipegen.StageConfig{
+var gatedStages = []pipegenimpl.StageConfig{
 	{Name: "Gate", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // gatedRun is one run of gated: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type gatedRun struct {
-	*pipegen.Run
-	gateIn *intQueue // input of Gate
-	out    *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	gateIn *pipegenimpl.Queue[intItem] // input of Gate
+	out    *pipegenimpl.Queue[intItem] // output, read by the caller
 }
 
 // startGated starts one run of gated: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startGated[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*gatedRun, error) {
-	run, err := pipegen.NewRun(ctx, "gated", gatedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "gated", gatedStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &gatedRun{
 		Run:    run,
-		gateIn: newIntQueue(run.MaxSize("Gate"), run.MaxBatch(), 1, run.Workers("Gate")),
-		out:    newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Gate"), 1),
+		gateIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Gate"), run.MaxBatch(), 1, run.Workers("Gate")),
+		out:    pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Gate"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Gate", &r.gateIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Gate", r.gateIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Gate") {
@@ -6106,172 +7450,217 @@ func startGated[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 // feed sends the elements of in to stage Gate, numbering them.
 func (r *gatedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.gateIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.gateIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Gate, numbering them; the first
 // error of in fails the run.
 func (r *gatedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.gateIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.gateIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // gateWorker runs one worker of stage Gate (//pipegen:map at stages.go:264):
 // it calls Gate on each element of its input and sends the result on.
 func (r *gatedRun) gateWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Gate"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Gate", worker, &index)
-	queue := r.gateIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Gate"))
+	defer out.Close(done)
+	queue := r.gateIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Gate"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Gate(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Gate(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // burstOdd runs the pipeline Burst | Odd (//pipegen:pipeline at
-// stages.go:322) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Burst, Odd run concurrently,
-// each with its own workers and bounded input queue; opts may change their
-// settings.
+// stages.go:322) over the elements of in, an iter.Seq, an iter.Seq2 whose
+// first error fails the pipeline, or a channel. The stages Burst, Odd run
+// concurrently, each with its own workers and bounded input queue; opts may
+// change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. burstOddWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. burstOddWithIndex also
+// yields each element's index.
 func burstOdd[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range burstOddWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startBurstOdd(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // burstOddWithIndex is burstOdd yielding each element with its index
 // (pypeln's return_index): its position in the input, and for elements made
-// by flatmap stages their position among their parent's children, level by
-// level. On failure the last pair carries a zero Item and the error.
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
 func burstOddWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startBurstOdd(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // burstOddStages are the stages of burstOdd with the settings of their
 // directives.
-var burstOddStages = []pipegen.StageConfig{
+var burstOddStages = []pipegenimpl.StageConfig{
 	{Name: "Burst", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Odd", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Burst"},
 }
 
 // burstOddRun is one run of burstOdd: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type burstOddRun struct {
-	*pipegen.Run
-	burstIn *intQueue // input of Burst
-	out     *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	burstIn *pipegenimpl.Queue[intItem]        // input of Burst
+	out     *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
 }
 
 // startBurstOdd starts one run of burstOdd: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startBurstOdd[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*burstOddRun, error) {
-	run, err := pipegen.NewRun(ctx, "burstOdd", burstOddStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "burstOdd", burstOddStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &burstOddRun{
 		Run:     run,
-		burstIn: newIntQueue(run.MaxSize("Burst"), run.MaxBatch(), 1, run.Workers("Burst")),
-		out:     newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Burst"), 1),
+		burstIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Burst"), run.MaxBatch(), 1, run.Workers("Burst")),
+		out:     pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Burst"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Burst", &r.burstIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Burst", r.burstIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Burst") {
@@ -6285,46 +7674,64 @@ func startBurstOdd[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 // feed sends the elements of in to stage Burst, numbering them.
 func (r *burstOddRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.burstIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.burstIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Burst, numbering them; the
 // first error of in fails the run.
 func (r *burstOddRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.burstIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.burstIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // burstWorker runs one worker of stage Burst (//pipegen:flatmap at
@@ -6334,51 +7741,65 @@ func (r *burstOddRun) feedSeq2(in iter.Seq2[int, error]) {
 // them.
 func (r *burstOddRun) burstWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Burst"))
-	defer out.close(done)
-	var index pipegen.Index
-	stage := "Burst"
-	var at pipegen.Index
-	defer r.RecoverAt(&stage, worker, &at)
-	queue := r.burstIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Burst"))
+	defer out.Close(done)
+	queue := r.burstIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	var c1 int      // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Burst", "Odd"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			switch step {
+			case 1:
+				return pipegen.SourceIndex(it.pos).Child(c1)
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		stage, at = "Burst", index
-		child := -1
-		for v := range Burst(it.Value) {
-			child++
-			stage, at = "Odd", index.Child(child)
+		g.Step = 0
+		c1 = -1
+		for v := range Burst(it.v) {
+			c1++
+			g.Step = 1
 			keep2 := Odd(v)
 			if !keep2 {
-				stage, at = "Burst", index
+				g.Step = 0
 				continue
 			}
-			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
-				return
+			o := out.Next(done)
+			if o == nil {
+				break work
 			}
-			stage, at = "Burst", index
+			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			out.Publish()
+			g.Step = 0
 		}
 	}
+	g.Returned = true
 }
 
 // halveSink runs the pipeline Halve | Sink (//pipegen:pipeline at
-// stages.go:323) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Halve, Sink run concurrently,
-// each with its own workers and bounded input queue; opts may change their
-// settings.
+// stages.go:323) over the elements of in, an iter.Seq, an iter.Seq2 whose
+// first error fails the pipeline, or a channel. The stages Halve, Sink run
+// concurrently, each with its own workers and bounded input queue; opts may
+// change their settings.
 //
 // It returns when every element has been processed, or as soon as the
 // pipeline fails: with the first error or panic of a stage or of the input
 // as a *pipegen.StageError, or with ctx.Err() if ctx is cancelled first.
-// Every goroutine of the pipeline has ended when it returns.
+// Every goroutine of the pipeline has finished when it returns.
 func halveSink[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) error {
 	r, err := startHalveSink(ctx, in, opts)
 	if err != nil {
@@ -6389,47 +7810,39 @@ func halveSink[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipege
 
 // halveSinkStages are the stages of halveSink with the settings of their
 // directives.
-var halveSinkStages = []pipegen.StageConfig{
+var halveSinkStages = []pipegenimpl.StageConfig{
 	{Name: "Halve", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Sink", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Halve"},
 }
 
 // halveSinkRun is one run of halveSink: the queues between its stages, and
-// the pipegen.Run that tracks its goroutines.
+// the pipegenimpl.Run that tracks its goroutines.
 type halveSinkRun struct {
-	*pipegen.Run
-	halveIn *intQueue // input of Halve
+	*pipegenimpl.Run
+	halveIn *pipegenimpl.Queue[intItem] // input of Halve
 }
 
 // startHalveSink starts one run of halveSink: a goroutine per input that
 // feeds it to the stages, and the workers of every stage.
 func startHalveSink[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*halveSinkRun, error) {
-	run, err := pipegen.NewRun(ctx, "halveSink", halveSinkStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "halveSink", halveSinkStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &halveSinkRun{
 		Run:     run,
-		halveIn: newIntQueue(run.MaxSize("Halve"), run.MaxBatch(), 1, run.Workers("Halve")),
+		halveIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Halve"), run.MaxBatch(), 1, run.Workers("Halve")),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Halve", &r.halveIn.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Halve", r.halveIn)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Halve") {
@@ -6443,46 +7856,64 @@ func startHalveSink[In pipegen.Input[int]](ctx context.Context, in In, opts []pi
 // feed sends the elements of in to stage Halve, numbering them.
 func (r *halveSinkRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.halveIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.halveIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Halve, numbering them; the
 // first error of in fails the run.
 func (r *halveSinkRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.halveIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.halveIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // halveWorker runs one worker of stage Halve (//pipegen:map at
@@ -6492,140 +7923,167 @@ func (r *halveSinkRun) feedSeq2(in iter.Seq2[int, error]) {
 // them.
 func (r *halveSinkRun) halveWorker(worker int) {
 	done := r.Done()
-	var index pipegen.Index
-	stage := "Halve"
-	var at pipegen.Index
-	defer r.RecoverAt(&stage, worker, &at)
-	queue := r.halveIn.reader()
+	queue := r.halveIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Halve", "Sink"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, nil)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		stage, at = "Halve", index
-		v, err := Halve(it.Value)
+		g.Step = 0
+		v, err := Halve(it.v)
 		if err != nil {
-			r.Fail("Halve", worker, index, err)
-			return
+			r.Fail("Halve", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
-		stage, at = "Sink", index
+		g.Step = 1
 		if err := Sink(v); err != nil {
-			r.Fail("Sink", worker, index, err)
-			return
+			r.Fail("Sink", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
 	}
+	g.Returned = true
 }
 
 // orderedFanOut runs the pipeline Jitter | ordered | concat(Identity,
 // Square) (//pipegen:pipeline at stages.go:328) over the elements of in, an
-// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
-// Jitter, Identity, Square run concurrently, each with its own workers and
-// bounded input queue; opts may change their settings.
+// iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a channel.
+// The stages Jitter, Identity, Square run concurrently, each with its own
+// workers and bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew.
-// orderedFanOutWithIndex also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. orderedFanOutWithIndex
+// also yields each element's index.
 func orderedFanOut[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range orderedFanOutWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startOrderedFanOut(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // orderedFanOutWithIndex is orderedFanOut yielding each element with its
 // index (pypeln's return_index): its position in the input, and for elements
-// made by flatmap stages their position among their parent's children, level
-// by level. On failure the last pair carries a zero Item and the error.
+// made by flatmap stages or passed through concats, their position there,
+// level by level. On failure the last pair carries a zero Item and the
+// error.
 func orderedFanOutWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startOrderedFanOut(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // orderedFanOutStages are the stages of orderedFanOut with the settings of
 // their directives.
-var orderedFanOutStages = []pipegen.StageConfig{
+var orderedFanOutStages = []pipegenimpl.StageConfig{
 	{Name: "Jitter", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Identity", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // orderedFanOutRun is one run of orderedFanOut: the queues between its
-// stages, and the pipegen.Run that tracks its goroutines.
+// stages, and the pipegenimpl.Run that tracks its goroutines.
 type orderedFanOutRun struct {
-	*pipegen.Run
-	jitterIn   *intQueue      // input of Jitter
-	orderedIn  *intQueue      // input of ordered#1
-	identityIn *intQueue      // input of Identity
-	squareIn   *intQueue      // input of Square
-	out        *intQueue      // output, read by the caller
-	order      *pipegen.Order // bookkeeping of ordered#1
+	*pipegenimpl.Run
+	jitterIn   *pipegenimpl.Queue[intOrderedItem] // input of Jitter
+	orderedIn  *pipegenimpl.Queue[intTermItem]    // input of ordered#1
+	identityIn *pipegenimpl.Queue[intItem]        // input of Identity
+	squareIn   *pipegenimpl.Queue[intItem]        // input of Square
+	out        *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+	order      *pipegenimpl.Term                  // bookkeeping of ordered#1
 }
 
 // startOrderedFanOut starts one run of orderedFanOut: a goroutine per input
 // that feeds it to the stages, and the workers of every stage.
 func startOrderedFanOut[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*orderedFanOutRun, error) {
-	run, err := pipegen.NewRun(ctx, "orderedFanOut", orderedFanOutStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "orderedFanOut", orderedFanOutStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &orderedFanOutRun{
 		Run:        run,
-		jitterIn:   newIntQueue(run.MaxSize("Jitter"), run.MaxBatch(), 1, run.Workers("Jitter")),
-		orderedIn:  newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter"), 1),
-		identityIn: newIntQueue(run.MaxSize("Identity"), run.MaxBatch(), 1, run.Workers("Identity")),
-		squareIn:   newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
-		out:        newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Identity")+run.Workers("Square"), 1),
-		order:      pipegen.NewOrder(1),
+		jitterIn:   pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Jitter"), run.MaxBatch(), 1, run.Workers("Jitter")),
+		orderedIn:  pipegenimpl.NewQueue[intTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter")+1, 1),
+		identityIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Identity"), run.MaxBatch(), 1, run.Workers("Identity")),
+		squareIn:   pipegenimpl.NewQueue[intItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		out:        pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Identity")+run.Workers("Square"), 1),
+		order:      pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Jitter", &r.jitterIn.pace)
-	run.Watch("Identity", &r.identityIn.pace)
-	run.Watch("Square", &r.squareIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Jitter", r.jitterIn)
+	pipegenimpl.Watch(run, "Identity", r.identityIn)
+	pipegenimpl.Watch(run, "Square", r.squareIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Jitter") {
@@ -6647,161 +8105,186 @@ func startOrderedFanOut[In pipegen.Input[int]](ctx context.Context, in In, opts 
 	return r, nil
 }
 
-// feed sends the elements of in to stage Jitter, numbering them.
+// feed sends the elements of in to stage Jitter, numbering them. It keeps to
+// the window of the ordered terms downstream, and tells them where it ends.
 func (r *orderedFanOutRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.jitterIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.jitterIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Jitter, numbering them; the
-// first error of in fails the run.
+// first error of in fails the run. It keeps to the window of the ordered
+// terms downstream, and tells them where it ends.
 func (r *orderedFanOutRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.jitterIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.jitterIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // jitterWorker runs one worker of stage Jitter (//pipegen:map at
 // stages.go:213): it calls Jitter on each element of its input and sends the
-// result on.
+// result on. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *orderedFanOutRun) jitterWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer(r.Counter("Jitter"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Jitter", worker, &index)
-	queue := r.jitterIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.orderedIn.Writer(r.Counter("Jitter"))
+	defer out.Close(done)
+	queue := r.jitterIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Jitter"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Jitter(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Jitter(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = intTermItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at stages.go:328): it holds each element until every element of
-// its source position has arrived, then sends them on sorted by index. The
-// window of pipegen.Order keeps the inputs from running too far ahead.
+// (ordered at stages.go:328): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
 func (r *orderedFanOutRun) orderedWorker() {
 	done := r.Done()
-	out := r.identityIn.writer(nil)
-	defer out.close(done)
-	out2 := r.squareIn.writer(nil)
-	defer out2.close(done)
-	var index pipegen.Index
-	defer r.Recover("ordered#1", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done) && out2.flush(done)
-	}
-	var held pipegen.Reorder[int]
-	release := func() bool {
-		for {
-			pos, ok := r.order.Ready()
-			if !ok {
-				return true
-			}
-			for _, it := range held.Take(pos) {
-				index = it.Index
-				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
-					return false
-				}
-				if !out2.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
-					return false
-				}
-			}
-			r.order.Advance()
-		}
-	}
+	out := r.identityIn.Writer(nil)
+	defer out.Close(done)
+	out2 := r.squareIn.Writer(nil)
+	defer out2.Close(done)
+	queue := r.orderedIn.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
 	for {
-		// Send on what was released before waiting for more.
-		if !flush() {
-			return
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
 		}
-		select {
-		case batch, ok := <-r.orderedIn.batches:
+		held.Put(it.mark, it.pos, it.share[0], it)
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
 			if !ok {
-				// Every element has arrived: what is held is complete.
-				release()
-				return
+				break
 			}
-			for _, it := range batch {
-				held.Put(it)
-				r.order.Done(it.Index.Source())
+			for k := range items {
+				it := &items[k]
+				o := out.Next(done)
+				if o == nil {
+					break work
+				}
+				*o = intItem{pos: it.pos, v: it.v}
+				o2 := out2.Next(done)
+				if o2 == nil {
+					break work
+				}
+				*o2 = intItem{pos: it.pos, v: it.v}
 			}
-			r.orderedIn.pace.Took(len(batch))
-			r.orderedIn.recycle(batch)
-		case <-r.order.Wake():
-		case <-done:
-			return
+			held.Advance()
+			n++
 		}
-		if !release() {
-			return
-		}
+		out.Publish()
+		out2.Publish()
 	}
 }
 
@@ -6810,26 +8293,37 @@ func (r *orderedFanOutRun) orderedWorker() {
 // the result on.
 func (r *orderedFanOutRun) identityWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Identity"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Identity", worker, &index)
-	queue := r.identityIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Identity"))
+	defer out.Close(done)
+	queue := r.identityIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Identity"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Identity(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
-			return
+		v := Identity(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(0), v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
@@ -6837,567 +8331,121 @@ func (r *orderedFanOutRun) identityWorker(worker int) {
 // result on.
 func (r *orderedFanOutRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Square"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Square", worker, &index)
-	queue := r.squareIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Square"))
+	defer out.Close(done)
+	queue := r.squareIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Square"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Square(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
-			return
+		v := Square(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(1), v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
-// intQueue is a bounded queue of int elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through an
-// intWriter, each consumer takes whole batches through an intReader. The
-// queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type intQueue struct {
-	batches   chan []pipegen.Item[int]
-	free      chan []pipegen.Item[int] // emptied batches, for reuse
-	size      int                      // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
+// intItem is an int element in a queue between stages, with its position in
+// the pipeline's input (the elements of such a queue come straight from an
+// input, or through maps and filters).
+type intItem struct {
+	pos uint64
+	v   int
 }
 
-// newIntQueue returns a queue that holds up to size elements, in batches of
-// up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newIntQueue(size, maxBatch, producers, consumers int) *intQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &intQueue{
-		batches: make(chan []pipegen.Item[int], slots),
-		free:    make(chan []pipegen.Item[int], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
+// intIndexedItem is an int element in a queue between stages, with its
+// index.
+type intIndexedItem struct {
+	at pipegen.Index
+	v  int
 }
 
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *intQueue) newBatch() []pipegen.Item[int] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[int], 0, q.size)
-	}
+// jobPtrItem is a *Job element in a queue between stages, with its position
+// in the pipeline's input (the elements of such a queue come straight from
+// an input, or through maps and filters).
+type jobPtrItem struct {
+	pos uint64
+	v   *Job
 }
 
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *intQueue) recycle(batch []pipegen.Item[int]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
+// stringItem is a string element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters).
+type stringItem struct {
+	pos uint64
+	v   string
 }
 
-// intWriter is one producer goroutine's end of an intQueue: the batch it
-// fills.
-type intWriter struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	sent  *pipegen.Counter // nil without statistics
+// stringIndexedItem is a string element in a queue between stages, with its
+// index.
+type stringIndexedItem struct {
+	at pipegen.Index
+	v  string
 }
 
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *intQueue) writer(sent *pipegen.Counter) intWriter {
-	return intWriter{q: q, batch: q.newBatch(), sent: sent}
+// intOrderedItem is an int element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters). It also carries its
+// share of its source position for the ordered terms it goes to, which tells
+// them when they have all of a position (see pipegenimpl.Term).
+type intOrderedItem struct {
+	pos   uint64
+	share [1]uint64
+	v     int
 }
 
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
+// intTermItem is an int element in a queue between stages, with its position
+// in the pipeline's input (the elements of such a queue come straight from
+// an input, or through maps and filters). It also carries its share of its
+// source position for the ordered terms it goes to, which tells them when
+// they have all of a position (see pipegenimpl.Term); mark says whether it
+// is an element, a tombstone (the share of an element dropped on the way) or
+// the end of a source (see pipegenimpl.Reorder).
+type intTermItem struct {
+	pos   uint64
+	share [1]uint64
+	mark  uint8
+	v     int
 }
 
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *intWriter) feed(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
+// intIndexedTermItem is an int element in a queue between stages, with its
+// index. It also carries its share of its source position for the ordered
+// terms it goes to, which tells them when they have all of a position (see
+// pipegenimpl.Term); mark says whether it is an element, a tombstone (the
+// share of an element dropped on the way) or the end of a source (see
+// pipegenimpl.Reorder).
+type intIndexedTermItem struct {
+	at    pipegen.Index
+	share [1]uint64
+	mark  uint8
+	v     int
 }
 
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *intWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *intWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// intReader is one consumer goroutine's end of an intQueue: the batch it
-// takes elements from.
-type intReader struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *intQueue) reader() intReader {
-	return intReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[int]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[int]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
-}
-
-// jobPtrQueue is a bounded queue of *Job elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through a
-// jobPtrWriter, each consumer takes whole batches through a jobPtrReader.
-// The queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type jobPtrQueue struct {
-	batches   chan []pipegen.Item[*Job]
-	free      chan []pipegen.Item[*Job] // emptied batches, for reuse
-	size      int                       // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
-}
-
-// newJobPtrQueue returns a queue that holds up to size elements, in batches
-// of up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newJobPtrQueue(size, maxBatch, producers, consumers int) *jobPtrQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &jobPtrQueue{
-		batches: make(chan []pipegen.Item[*Job], slots),
-		free:    make(chan []pipegen.Item[*Job], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *jobPtrQueue) newBatch() []pipegen.Item[*Job] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[*Job], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *jobPtrQueue) recycle(batch []pipegen.Item[*Job]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// jobPtrWriter is one producer goroutine's end of a jobPtrQueue: the batch
-// it fills.
-type jobPtrWriter struct {
-	q     *jobPtrQueue
-	batch []pipegen.Item[*Job]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *jobPtrQueue) writer(sent *pipegen.Counter) jobPtrWriter {
-	return jobPtrWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *jobPtrWriter) put(done <-chan struct{}, it pipegen.Item[*Job]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *jobPtrWriter) feed(done <-chan struct{}, it pipegen.Item[*Job]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *jobPtrWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *jobPtrWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// jobPtrReader is one consumer goroutine's end of a jobPtrQueue: the batch
-// it takes elements from.
-type jobPtrReader struct {
-	q     *jobPtrQueue
-	batch []pipegen.Item[*Job]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *jobPtrQueue) reader() jobPtrReader {
-	return jobPtrReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *jobPtrReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[*Job], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *jobPtrReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[*Job], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[*Job]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[*Job]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
-}
-
-// stringQueue is a bounded queue of string elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through a
-// stringWriter, each consumer takes whole batches through a stringReader.
-// The queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type stringQueue struct {
-	batches   chan []pipegen.Item[string]
-	free      chan []pipegen.Item[string] // emptied batches, for reuse
-	size      int                         // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
-}
-
-// newStringQueue returns a queue that holds up to size elements, in batches
-// of up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newStringQueue(size, maxBatch, producers, consumers int) *stringQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &stringQueue{
-		batches: make(chan []pipegen.Item[string], slots),
-		free:    make(chan []pipegen.Item[string], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *stringQueue) newBatch() []pipegen.Item[string] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[string], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// stringWriter is one producer goroutine's end of a stringQueue: the batch
-// it fills.
-type stringWriter struct {
-	q     *stringQueue
-	batch []pipegen.Item[string]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *stringQueue) writer(sent *pipegen.Counter) stringWriter {
-	return stringWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *stringWriter) feed(done <-chan struct{}, it pipegen.Item[string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *stringWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *stringWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// stringReader is one consumer goroutine's end of a stringQueue: the batch
-// it takes elements from.
-type stringReader struct {
-	q     *stringQueue
-	batch []pipegen.Item[string]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *stringQueue) reader() stringReader {
-	return stringReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[string]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[string]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
+// intIndexedOrderedItem is an int element in a queue between stages, with
+// its index. It also carries its share of its source position for the
+// ordered terms it goes to, which tells them when they have all of a
+// position (see pipegenimpl.Term).
+type intIndexedOrderedItem struct {
+	at    pipegen.Index
+	share [1]uint64
+	v     int
 }

@@ -74,7 +74,7 @@ func TestFusedEachWithErrors(t *testing.T) {
 // workers, are each dropped.
 func TestEveryTimeoutIsEnforced(t *testing.T) {
 	var dropped atomic.Int64
-	onTimeout := pipegen.OnTimeout(func(string, pipegen.Index) { dropped.Add(1) })
+	onTimeout := pipegen.OnTimeout(func(string, pipegen.Index, any) { dropped.Add(1) })
 	got, err := collect(t, patient(context.Background(), slices.Values([]int{HangOn, 1, HangOn, HangOn, 2}), onTimeout))
 	if err != nil || len(got) != 2 || dropped.Load() != 3 {
 		t.Fatalf("got %v, %v with %d dropped; want 2 elements and 3 dropped", got, err, dropped.Load())

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Queue is the bounded queue between the stages of a generated pipeline:
@@ -78,17 +79,32 @@ type Queue[I any] struct {
 
 // QueueStats are the counters of one queue that statistics read.
 type QueueStats struct {
-	// Taken counts the items consumers took; Queued those in the FIFO.
-	Taken, Queued atomic.Int64
+	// Taken counts the items consumers took; Queued those in the FIFO now,
+	// and Peak the most it held.
+	Taken, Queued, Peak atomic.Int64
 	// Full counts the producers waiting for room right now.
 	Full atomic.Int32
-	// Waiting is the queue's count of idle consumers.
+	// Busy and Idle are the nanoseconds consumers spent on batches and
+	// waiting for one.
+	Busy, Idle atomic.Int64
+	// waiting is the queue's count of idle consumers.
 	waiting *atomic.Int32
 }
 
-// Idle returns the number of the queue's consumers waiting for items.
-func (s *QueueStats) Idle() int {
+// Waiting returns the number of the queue's consumers waiting for items.
+func (s *QueueStats) Waiting() int {
 	return int(s.waiting.Load())
+}
+
+// queued records that the FIFO holds n more items (fewer if negative).
+func (s *QueueStats) queued(n int) {
+	now := s.Queued.Add(int64(n))
+	for {
+		peak := s.Peak.Load()
+		if now <= peak || s.Peak.CompareAndSwap(peak, now) {
+			return
+		}
+	}
 }
 
 // Bits of a slot's state word: two 31-bit fields and a lock bit.
@@ -108,7 +124,8 @@ const (
 type writerSlot[I any] struct {
 	state atomic.Uint64
 	buf   []I
-	_     [128 - 32]byte // keep slots of different goroutines on their own cache lines
+	count *Counter       // what the producer's stage sent, nil without statistics
+	_     [128 - 40]byte // keep slots of different goroutines on their own cache lines
 }
 
 // readerSlot is a consumer's batch as its siblings see it. Its state holds
@@ -190,12 +207,12 @@ func (q *Queue[I]) keep(b []I) {
 	q.free = append(q.free, b[:cap(b)])
 }
 
-// push appends a full batch to the FIFO, waiting for room. It reports false
-// if done is closed first. wakeup is the producer's channel for waiting.
-func (q *Queue[I]) push(done <-chan struct{}, b []I, wakeup chan struct{}) bool {
+// push appends a full batch of the writer w to the FIFO, waiting for room.
+// It reports false if done is closed first.
+func (q *Queue[I]) push(done <-chan struct{}, b []I, w *Writer[I]) bool {
 	q.mu.Lock()
 	for q.queued > 0 && q.queued+len(b) > q.capacity {
-		if !q.waitRoom(done, wakeup) {
+		if !q.waitRoom(done, w) {
 			return false
 		}
 	}
@@ -209,7 +226,7 @@ func (q *Queue[I]) push(done <-chan struct{}, b []I, wakeup chan struct{}) bool 
 	seq := q.pushed
 	q.batches.Store(int32(n + 1))
 	if q.Stats != nil {
-		q.Stats.Queued.Add(int64(len(b)))
+		q.Stats.queued(len(b))
 	}
 	if q.queued < q.capacity {
 		// Room is left: the next producer waiting for room may use it.
@@ -223,7 +240,7 @@ func (q *Queue[I]) push(done <-chan struct{}, b []I, wakeup chan struct{}) bool 
 		// A synchronous hand-over: wait until a consumer has the batch.
 		q.mu.Lock()
 		for q.popped < seq {
-			if !q.waitRoom(done, wakeup) {
+			if !q.waitRoom(done, w) {
 				return false
 			}
 		}
@@ -236,24 +253,29 @@ func (q *Queue[I]) push(done <-chan struct{}, b []I, wakeup chan struct{}) bool 
 // the FIFO; q.mu is held again when it returns true, released when it
 // returns false (done was closed). Producers wait in line: a batch taken
 // wakes the first (see wakeProducer).
-func (q *Queue[I]) waitRoom(done <-chan struct{}, wakeup chan struct{}) bool {
-	q.roomWaiters = append(q.roomWaiters, wakeup)
+func (q *Queue[I]) waitRoom(done <-chan struct{}, w *Writer[I]) bool {
+	q.roomWaiters = append(q.roomWaiters, w.wakeup)
+	var since time.Time
 	if q.Stats != nil {
 		q.Stats.Full.Add(1)
+		since = time.Now()
 	}
 	q.mu.Unlock()
 	var ok bool
 	select {
-	case <-wakeup:
+	case <-w.wakeup:
 		ok = true
 	case <-done:
 	}
 	q.mu.Lock()
-	if i := slices.Index(q.roomWaiters, wakeup); i >= 0 {
+	if i := slices.Index(q.roomWaiters, w.wakeup); i >= 0 {
 		q.roomWaiters = slices.Delete(q.roomWaiters, i, i+1)
 	}
 	if q.Stats != nil {
 		q.Stats.Full.Add(-1)
+		if c := w.slot.count; c != nil {
+			c.blocked.Add(int64(time.Since(since)))
+		}
 	}
 	if !ok {
 		q.mu.Unlock()
@@ -311,7 +333,7 @@ func (q *Queue[I]) pop(old []I, counted bool) ([]I, bool) {
 		q.inFlight.Add(1)
 	}
 	if q.Stats != nil {
-		q.Stats.Queued.Add(-int64(len(b)))
+		q.Stats.queued(-len(b))
 	}
 	q.wakeProducer()
 	q.mu.Unlock()
@@ -331,9 +353,11 @@ func (q *Queue[I]) close() {
 }
 
 // Writer returns the end of the queue for one producer goroutine. Each
-// producer must take exactly one, and close it when it is done.
-func (q *Queue[I]) Writer() *Writer[I] {
+// producer must take exactly one, and close it when it is done. c counts
+// what it sends, for the statistics; nil counts nothing.
+func (q *Queue[I]) Writer(c *Counter) *Writer[I] {
 	i := int(q.nextW.Add(1)) - 1
+	q.writers[i].count = c
 	return &Writer[I]{q: q, slot: &q.writers[i], wakeup: make(chan struct{}, 1)}
 }
 
@@ -411,7 +435,8 @@ func (w *Writer[I]) Flush(done <-chan struct{}) bool {
 	w.slot.buf, w.buf = next, next
 	w.n, w.pub = 0, 0
 	w.slot.state.Store(0)
-	return w.q.push(done, b, w.wakeup)
+	w.slot.count.addSent(len(b))
+	return w.q.push(done, b, w)
 }
 
 // lock takes the lock of the writer's own slot, waiting out a consumer
@@ -456,9 +481,14 @@ type Reader[I any] struct {
 	// next and end delimit the items left, for the only consumer; with
 	// siblings the slot's state does.
 	next, end int
-	fifo      bool // buf came off the FIFO: give it back when done
-	own       []I  // where the reader copies the items it takes
+	fifo      bool      // buf came off the FIFO: give it back when done
+	own       []I       // where the reader copies the items it takes
+	since     time.Time // when the batch was taken, with statistics
+	idle      func()    // runs before the reader waits, if set
 }
+
+// OnIdle makes the reader call f each time before it waits for items.
+func (rd *Reader[I]) OnIdle(f func()) { rd.idle = f }
 
 // Next returns the next item. ok is false once the queue has ended and
 // nothing is left to take, or if done is closed first. The item stays
@@ -483,6 +513,9 @@ func (rd *Reader[I]) Next(done <-chan struct{}) (it *I, ok bool) {
 // half of what a sibling has left; else it waits. See Next.
 func (rd *Reader[I]) fetch(done <-chan struct{}) (*I, bool) {
 	q := rd.q
+	if q.Stats != nil && !rd.since.IsZero() {
+		q.Stats.Busy.Add(int64(time.Since(rd.since)))
+	}
 	rd.release()
 	old := rd.buf
 	if !rd.fifo {
@@ -510,10 +543,17 @@ func (rd *Reader[I]) fetch(done <-chan struct{}) (*I, bool) {
 		}
 		// Nothing to take: count in as waiting, look once more (a producer
 		// that published before it saw us is seen now), and park.
+		if rd.idle != nil {
+			rd.idle()
+		}
 		q.waiting.Add(1)
 		if q.batches.Load() > 0 || rd.anything() {
 			q.waiting.Add(-1)
 			continue
+		}
+		var since time.Time
+		if q.Stats != nil {
+			since = time.Now()
 		}
 		select {
 		case <-q.wake:
@@ -523,6 +563,9 @@ func (rd *Reader[I]) fetch(done <-chan struct{}) (*I, bool) {
 			return nil, false
 		}
 		q.waiting.Add(-1)
+		if q.Stats != nil {
+			q.Stats.Idle.Add(int64(time.Since(since)))
+		}
 	}
 }
 
@@ -532,7 +575,7 @@ func (rd *Reader[I]) install(b []I, fifo bool) *I {
 	q := rd.q
 	rd.buf, rd.fifo = b, fifo
 	if q.Stats != nil {
-		q.Stats.Taken.Add(int64(len(b)))
+		rd.since = time.Now()
 	}
 	if rd.slot == nil {
 		rd.next, rd.end = 1, len(b)
@@ -548,19 +591,41 @@ func (rd *Reader[I]) install(b []I, fifo bool) *I {
 	return &b[0]
 }
 
-// release gives up the reader's batch, once no sibling is copying from it.
+// release gives up the reader's batch, once no sibling is copying from it,
+// and counts the items the reader took from it.
 func (rd *Reader[I]) release() {
 	if rd.slot == nil {
+		rd.counted(min(rd.next, rd.end))
 		rd.next, rd.end = 0, 0
 		return
 	}
 	for {
 		s := rd.slot.state.Load()
 		if s&lockBit == 0 && rd.slot.state.CompareAndSwap(s, 0) {
+			cursor, end := unpack(s)
+			rd.counted(min(cursor, end))
 			return
 		}
 		runtime.Gosched()
 	}
+}
+
+// counted adds n items taken to the statistics, if they are kept.
+func (rd *Reader[I]) counted(n int) {
+	if rd.q.Stats != nil && n > 0 {
+		rd.q.Stats.Taken.Add(int64(n))
+	}
+}
+
+// Close ends the reader's use of the queue: it counts what the reader
+// took of its batch. Call it when the consumer goroutine ends.
+func (rd *Reader[I]) Close() {
+	if rd.slot == nil {
+		rd.counted(min(rd.next, rd.end))
+		rd.next, rd.end = 0, 0
+		return
+	}
+	rd.release()
 }
 
 // steal takes what a producer published, or half of what a sibling has
@@ -607,6 +672,7 @@ func (rd *Reader[I]) takePublished(w *writerSlot[I]) int {
 		return 0
 	}
 	n := copy(rd.own, w.buf[head:count])
+	w.count.addSent(n)
 	// Adding the lock bit to a state that has it clears it: one atomic
 	// add moves head past the items taken and unlocks.
 	w.state.Add(uint64(n) + lockBit)

@@ -45,7 +45,7 @@ func run(t *testing.T, capacity, maxBatch, producers, consumers, n int, pause fu
 	var wg sync.WaitGroup
 	for p := range producers {
 		wg.Go(func() {
-			w := q.Writer()
+			w := q.Writer(nil)
 			defer w.Close(done)
 			for i := range n {
 				it := w.Next(done)
@@ -125,7 +125,7 @@ func TestQueueKeepsOrderOfOneProducer(t *testing.T) {
 		done := make(chan struct{})
 		const n = 30000
 		go func() {
-			w := q.Writer()
+			w := q.Writer(nil)
 			defer w.Close(done)
 			r := rand.New(rand.NewPCG(1, uint64(capacity)))
 			for i := range n {
@@ -170,7 +170,7 @@ func TestQueuePublishedItemReachesWaitingConsumer(t *testing.T) {
 			var wg sync.WaitGroup
 			const live = 300
 			wg.Go(func() {
-				w := q.Writer()
+				w := q.Writer(nil)
 				defer w.Close(done)
 				for i := range prefix + live {
 					*w.Next(done) = item{0, i}
@@ -217,7 +217,7 @@ func TestQueueBlockedItemDoesNotHoldItsBatch(t *testing.T) {
 		release := make(chan struct{})
 		var wg sync.WaitGroup
 		wg.Go(func() {
-			w := q.Writer()
+			w := q.Writer(nil)
 			defer w.Close(done)
 			for i := range n {
 				*w.Next(done) = item{0, i}
@@ -260,7 +260,7 @@ func TestQueueStaysWithinCapacity(t *testing.T) {
 	var wg sync.WaitGroup
 	for p := range 3 {
 		wg.Go(func() {
-			w := q.Writer()
+			w := q.Writer(nil)
 			defer w.Close(done)
 			for i := range 3000 {
 				*w.Next(done) = item{p, i}
@@ -296,7 +296,7 @@ func TestQueueSynchronousHandOver(t *testing.T) {
 	var returned atomic.Int32
 	flushing := make(chan struct{})
 	go func() {
-		w := q.Writer()
+		w := q.Writer(nil)
 		defer w.Close(done)
 		for i := range 100 {
 			*w.Next(done) = item{0, i}
@@ -333,7 +333,7 @@ func TestQueueStops(t *testing.T) {
 	var wg sync.WaitGroup
 	blocked := make(chan struct{})
 	wg.Go(func() {
-		w := q.Writer()
+		w := q.Writer(nil)
 		defer w.Close(done)
 		for i := 0; ; i++ {
 			it := w.Next(done)
@@ -352,7 +352,7 @@ func TestQueueStops(t *testing.T) {
 
 	q2 := NewQueue[item](4, 1, 1, 2)
 	done2 := make(chan struct{})
-	w := q2.Writer()
+	w := q2.Writer(nil)
 	for range 2 {
 		wg.Go(func() {
 			if _, ok := q2.Reader().Next(done2); ok {
@@ -375,7 +375,7 @@ func TestQueueMemoryGrowsWithContent(t *testing.T) {
 		t.Fatalf("an empty queue of capacity 1<<24 took %d bytes", grew)
 	}
 	done := make(chan struct{})
-	w := q.Writer()
+	w := q.Writer(nil)
 	*w.Next(done) = item{}
 	w.Close(done)
 	if _, ok := q.Reader().Next(done); !ok {

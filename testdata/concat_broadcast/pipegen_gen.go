@@ -5,151 +5,152 @@ package main
 import (
 	"context"
 	"iter"
-	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
+	"github.com/pipegen/pipegen/runtime/pipegenimpl"
 )
 
 // Merge runs the pipeline concat(a, b | Square, c | Len) | Neg
 // (//pipegen:pipeline at main.go:30) over the elements of a, b and c, each
-// an iter.Seq, or an iter.Seq2 whose first error fails the pipeline, read
-// concurrently. The stages Square, Len, Neg run concurrently, each with its
-// own workers and bounded input queue; opts may change their settings.
+// an iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a
+// channel, read concurrently. The stages Square, Len, Neg run concurrently,
+// each with its own workers and bounded input queue; opts may change their
+// settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. MergeWithIndex also
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. MergeWithIndex also
 // yields each element's index.
 func Merge[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Input[string]](ctx context.Context, a InA, b InB, c InC, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range MergeWithIndex(ctx, a, b, c, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startMerge(ctx, a, b, c, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // MergeWithIndex is Merge yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func MergeWithIndex[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Input[string]](ctx context.Context, a InA, b InB, c InC, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startMerge(ctx, a, b, c, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // mergeStages are the stages of Merge with the settings of their directives.
-var mergeStages = []pipegen.StageConfig{
+var mergeStages = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Len", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Neg", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // mergeRun is one run of Merge: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type mergeRun struct {
-	*pipegen.Run
-	squareIn *intQueue    // input of Square
-	lenIn    *stringQueue // input of Len
-	negIn    *intQueue    // input of Neg
-	out      *intQueue    // output, read by the caller
+	*pipegenimpl.Run
+	squareIn *pipegenimpl.Queue[intItem]        // input of Square
+	lenIn    *pipegenimpl.Queue[stringItem]     // input of Len
+	negIn    *pipegenimpl.Queue[intIndexedItem] // input of Neg
+	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
 }
 
 // startMerge starts one run of Merge: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startMerge[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Input[string]](ctx context.Context, a InA, b InB, c InC, opts []pipegen.Option) (*mergeRun, error) {
-	run, err := pipegen.NewRun(ctx, "Merge", mergeStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Merge", mergeStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &mergeRun{
 		Run:      run,
-		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
-		lenIn:    newStringQueue(run.MaxSize("Len"), run.MaxBatch(), 1, run.Workers("Len")),
-		negIn:    newIntQueue(run.MaxSize("Neg"), run.MaxBatch(), run.Workers("Square")+run.Workers("Len")+1, run.Workers("Neg")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Neg"), 1),
+		squareIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		lenIn:    pipegenimpl.NewQueue[stringItem](run.MaxSize("Len"), run.MaxBatch(), 1, run.Workers("Len")),
+		negIn:    pipegenimpl.NewQueue[intIndexedItem](run.MaxSize("Neg"), run.MaxBatch(), run.Workers("Square")+run.Workers("Len")+1, run.Workers("Neg")),
+		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Neg"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Square", &r.squareIn.pace)
-	run.Watch("Len", &r.lenIn.pace)
-	run.Watch("Neg", &r.negIn.pace)
-	run.Watch("", &r.out.pace)
-	switch a := any(a).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Square", r.squareIn)
+	pipegenimpl.Watch(run, "Len", r.lenIn)
+	pipegenimpl.Watch(run, "Neg", r.negIn)
+	pipegenimpl.Watch(run, "", r.out)
+	aSeq, aSeq2 := pipegenimpl.Source[int](a, run.Done())
+	if aSeq != nil {
 		r.Go(func() {
-			r.feedA(a)
+			r.feedA(aSeq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feedA(a)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedASeq2(a)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedASeq2(a)
+			r.feedASeq2(aSeq2)
 		})
 	}
-	switch b := any(b).(type) {
-	case iter.Seq[int]:
+	bSeq, bSeq2 := pipegenimpl.Source[int](b, run.Done())
+	if bSeq != nil {
 		r.Go(func() {
-			r.feedB(b)
+			r.feedB(bSeq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feedB(b)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedBSeq2(b)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedBSeq2(b)
+			r.feedBSeq2(bSeq2)
 		})
 	}
-	switch c := any(c).(type) {
-	case iter.Seq[string]:
+	cSeq, cSeq2 := pipegenimpl.Source[string](c, run.Done())
+	if cSeq != nil {
 		r.Go(func() {
-			r.feedC(c)
+			r.feedC(cSeq)
 		})
-	case func(func(string) bool):
+	} else {
 		r.Go(func() {
-			r.feedC(c)
-		})
-	case iter.Seq2[string, error]:
-		r.Go(func() {
-			r.feedCSeq2(c)
-		})
-	case func(func(string, error) bool):
-		r.Go(func() {
-			r.feedCSeq2(c)
+			r.feedCSeq2(cSeq2)
 		})
 	}
 	for w := range run.Workers("Square") {
@@ -173,136 +174,190 @@ func startMerge[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Inpu
 // feedA sends the elements of a to stage Neg, numbering them.
 func (r *mergeRun) feedA(a iter.Seq[int]) {
 	done := r.Done()
-	out := r.negIn.writer(r.Counter("a"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("a", -1, &index)
-	var i uint64
+	out := r.negIn.Writer(r.Counter("a"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"a"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range a {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intIndexedItem{at: pipegen.SourceIndex(i).Branch(0), v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedASeq2 sends the elements of a to stage Neg, numbering them; the first
 // error of a fails the run.
 func (r *mergeRun) feedASeq2(a iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.negIn.writer(r.Counter("a"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("a", -1, &index)
-	var i uint64
+	out := r.negIn.Writer(r.Counter("a"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"a"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range a {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("a", -1, index, err)
-			return
+			r.Fail("a", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intIndexedItem{at: pipegen.SourceIndex(i).Branch(0), v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedB sends the elements of b to stage Square, numbering them.
 func (r *mergeRun) feedB(b iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer(r.Counter("b"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("b", -1, &index)
-	var i uint64
+	out := r.squareIn.Writer(r.Counter("b"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"b"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range b {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedBSeq2 sends the elements of b to stage Square, numbering them; the
 // first error of b fails the run.
 func (r *mergeRun) feedBSeq2(b iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer(r.Counter("b"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("b", -1, &index)
-	var i uint64
+	out := r.squareIn.Writer(r.Counter("b"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"b"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range b {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("b", -1, index, err)
-			return
+			r.Fail("b", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedC sends the elements of c to stage Len, numbering them.
 func (r *mergeRun) feedC(c iter.Seq[string]) {
 	done := r.Done()
-	out := r.lenIn.writer(r.Counter("c"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("c", -1, &index)
-	var i uint64
+	out := r.lenIn.Writer(r.Counter("c"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"c"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range c {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = stringItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedCSeq2 sends the elements of c to stage Len, numbering them; the first
 // error of c fails the run.
 func (r *mergeRun) feedCSeq2(c iter.Seq2[string, error]) {
 	done := r.Done()
-	out := r.lenIn.writer(r.Counter("c"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("c", -1, &index)
-	var i uint64
+	out := r.lenIn.Writer(r.Counter("c"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"c"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range c {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("c", -1, index, err)
-			return
+			r.Fail("c", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = stringItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
@@ -310,195 +365,236 @@ func (r *mergeRun) feedCSeq2(c iter.Seq2[string, error]) {
 // result on.
 func (r *mergeRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.negIn.writer(r.Counter("Square"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Square", worker, &index)
-	queue := r.squareIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.negIn.Writer(r.Counter("Square"))
+	defer out.Close(done)
+	queue := r.squareIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Square"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Square(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
-			return
+		v := Square(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(1), v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // lenWorker runs one worker of stage Len (//pipegen:map at main.go:24): it
 // calls Len on each element of its input and sends the result on.
 func (r *mergeRun) lenWorker(worker int) {
 	done := r.Done()
-	out := r.negIn.writer(r.Counter("Len"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Len", worker, &index)
-	queue := r.lenIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.negIn.Writer(r.Counter("Len"))
+	defer out.Close(done)
+	queue := r.lenIn.Reader()
+	defer queue.Close()
+	var it *stringItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Len"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Len(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(2), Value: v}) {
-			return
+		v := Len(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(2), v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // negWorker runs one worker of stage Neg (//pipegen:map at main.go:21): it
 // calls Neg on each element of its input and sends the result on.
 func (r *mergeRun) negWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Neg"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Neg", worker, &index)
-	queue := r.negIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Neg"))
+	defer out.Close(done)
+	queue := r.negIn.Reader()
+	defer queue.Close()
+	var it *intIndexedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Neg"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return it.at
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Neg(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Neg(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intIndexedItem{at: it.at, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // Nested runs the pipeline concat(concat(a, b), a | Square)
 // (//pipegen:pipeline at main.go:31) over the elements of a and b, each an
-// iter.Seq, or an iter.Seq2 whose first error fails the pipeline, read
-// concurrently. The stage Square runs with its own workers and bounded input
-// queue; opts may change its settings.
+// iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a channel,
+// read concurrently. The stage Square runs with its own workers and bounded
+// input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. NestedWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. NestedWithIndex also
+// yields each element's index.
 func Nested[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Context, a InA, b InB, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range NestedWithIndex(ctx, a, b, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startNested(ctx, a, b, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // NestedWithIndex is Nested yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func NestedWithIndex[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Context, a InA, b InB, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startNested(ctx, a, b, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // nestedStages are the stages of Nested with the settings of their
 // directives.
-var nestedStages = []pipegen.StageConfig{
+var nestedStages = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // nestedRun is one run of Nested: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type nestedRun struct {
-	*pipegen.Run
-	squareIn *intQueue // input of Square
-	out      *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	squareIn *pipegenimpl.Queue[intItem]        // input of Square
+	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
 }
 
 // startNested starts one run of Nested: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startNested[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Context, a InA, b InB, opts []pipegen.Option) (*nestedRun, error) {
-	run, err := pipegen.NewRun(ctx, "Nested", nestedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Nested", nestedStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &nestedRun{
 		Run:      run,
-		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square")+2, 1),
+		squareIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Square")+2, 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Square", &r.squareIn.pace)
-	run.Watch("", &r.out.pace)
-	switch a := any(a).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Square", r.squareIn)
+	pipegenimpl.Watch(run, "", r.out)
+	aSeq, aSeq2 := pipegenimpl.Source[int](a, run.Done())
+	if aSeq != nil {
 		r.Go(func() {
-			r.feedA(a)
+			r.feedA(aSeq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feedA(a)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedASeq2(a)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedASeq2(a)
+			r.feedASeq2(aSeq2)
 		})
 	}
-	switch b := any(b).(type) {
-	case iter.Seq[int]:
+	bSeq, bSeq2 := pipegenimpl.Source[int](b, run.Done())
+	if bSeq != nil {
 		r.Go(func() {
-			r.feedB(b)
+			r.feedB(bSeq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feedB(b)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedBSeq2(b)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedBSeq2(b)
+			r.feedBSeq2(bSeq2)
 		})
 	}
 	for w := range run.Workers("Square") {
@@ -513,103 +609,143 @@ func startNested[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Con
 // them.
 func (r *nestedRun) feedA(a iter.Seq[int]) {
 	done := r.Done()
-	sent := r.Counter("a")
-	out := r.squareIn.writer(sent)
-	defer out.close(done)
-	out2 := r.out.writer(nil)
-	defer out2.close(done)
-	var index pipegen.Index
-	defer r.Recover("a", -1, &index)
-	var i uint64
+	out := r.squareIn.Writer(r.Counter("a"))
+	defer out.Close(done)
+	out2 := r.out.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"a"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range a {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		if !out2.feed(done, pipegen.Item[int]{Index: index.Branch(0).Branch(0), Value: v}) {
-			return
+		*o = intItem{pos: i, v: v}
+		o2 := out2.Next(done)
+		if o2 == nil {
+			break
 		}
+		*o2 = intIndexedItem{at: pipegen.SourceIndex(i).Branch(0).Branch(0), v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedASeq2 sends the elements of a to stage Square and the output,
 // numbering them; the first error of a fails the run.
 func (r *nestedRun) feedASeq2(a iter.Seq2[int, error]) {
 	done := r.Done()
-	sent := r.Counter("a")
-	out := r.squareIn.writer(sent)
-	defer out.close(done)
-	out2 := r.out.writer(nil)
-	defer out2.close(done)
-	var index pipegen.Index
-	defer r.Recover("a", -1, &index)
-	var i uint64
+	out := r.squareIn.Writer(r.Counter("a"))
+	defer out.Close(done)
+	out2 := r.out.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"a"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range a {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("a", -1, index, err)
-			return
+			r.Fail("a", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		if !out2.feed(done, pipegen.Item[int]{Index: index.Branch(0).Branch(0), Value: v}) {
-			return
+		*o = intItem{pos: i, v: v}
+		o2 := out2.Next(done)
+		if o2 == nil {
+			break
 		}
+		*o2 = intIndexedItem{at: pipegen.SourceIndex(i).Branch(0).Branch(0), v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedB sends the elements of b to the output, numbering them.
 func (r *nestedRun) feedB(b iter.Seq[int]) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("b"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("b", -1, &index)
-	var i uint64
+	out := r.out.Writer(r.Counter("b"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"b"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range b {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index.Branch(1).Branch(0), Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intIndexedItem{at: pipegen.SourceIndex(i).Branch(1).Branch(0), v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedBSeq2 sends the elements of b to the output, numbering them; the first
 // error of b fails the run.
 func (r *nestedRun) feedBSeq2(b iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("b"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("b", -1, &index)
-	var i uint64
+	out := r.out.Writer(r.Counter("b"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"b"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range b {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("b", -1, index, err)
-			return
+			r.Fail("b", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index.Branch(1).Branch(0), Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intIndexedItem{at: pipegen.SourceIndex(i).Branch(1).Branch(0), v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
@@ -617,125 +753,152 @@ func (r *nestedRun) feedBSeq2(b iter.Seq2[int, error]) {
 // result on.
 func (r *nestedRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Square"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Square", worker, &index)
-	queue := r.squareIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Square"))
+	defer out.Close(done)
+	queue := r.squareIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Square"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Square(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
-			return
+		v := Square(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(1), v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // Thrice runs the pipeline concat(concat(squares, squares), squares)
 // (//pipegen:pipeline at main.go:33) over the elements of in, an iter.Seq,
-// or an iter.Seq2 whose first error fails the pipeline. The stage Square
-// runs with its own workers and bounded input queue; opts may change its
-// settings.
+// an iter.Seq2 whose first error fails the pipeline, or a channel. The stage
+// Square runs with its own workers and bounded input queue; opts may change
+// its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. ThriceWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. ThriceWithIndex also
+// yields each element's index.
 func Thrice[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range ThriceWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startThrice(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // ThriceWithIndex is Thrice yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func ThriceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startThrice(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // thriceStages are the stages of Thrice with the settings of their
 // directives.
-var thriceStages = []pipegen.StageConfig{
+var thriceStages = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // thriceRun is one run of Thrice: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type thriceRun struct {
-	*pipegen.Run
-	squareIn *intQueue // input of Square
-	out      *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	squareIn *pipegenimpl.Queue[intItem]        // input of Square
+	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
 }
 
 // startThrice starts one run of Thrice: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startThrice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*thriceRun, error) {
-	run, err := pipegen.NewRun(ctx, "Thrice", thriceStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Thrice", thriceStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &thriceRun{
 		Run:      run,
-		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square"), 1),
+		squareIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Square"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Square", &r.squareIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Square", r.squareIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Square") {
@@ -749,46 +912,64 @@ func startThrice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 // feed sends the elements of in to stage Square, numbering them.
 func (r *thriceRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.squareIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Square, numbering them; the
 // first error of in fails the run.
 func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.squareIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
@@ -796,139 +977,170 @@ func (r *thriceRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *thriceRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Square"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Square", worker, &index)
-	queue := r.squareIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Square"))
+	defer out.Close(done)
+	queue := r.squareIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Square"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Square(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0).Branch(0), Value: v}) {
-			return
+		v := Square(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1).Branch(0), Value: v}) {
-			return
+		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(0).Branch(0), v: v}
+		o2 := out.Next(done)
+		if o2 == nil {
+			break work
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
-			return
+		*o2 = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(1).Branch(0), v: v}
+		o3 := out.Next(done)
+		if o3 == nil {
+			break work
 		}
+		*o3 = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(1), v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // Diamond runs the pipeline Square | concat(Neg, Even) (//pipegen:pipeline
-// at main.go:34) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Square, Neg, Even run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// at main.go:34) over the elements of in, an iter.Seq, an iter.Seq2 whose
+// first error fails the pipeline, or a channel. The stages Square, Neg, Even
+// run concurrently, each with its own workers and bounded input queue; opts
+// may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. DiamondWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. DiamondWithIndex also
+// yields each element's index.
 func Diamond[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range DiamondWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startDiamond(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // DiamondWithIndex is Diamond yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func DiamondWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startDiamond(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // diamondStages are the stages of Diamond with the settings of their
 // directives.
-var diamondStages = []pipegen.StageConfig{
+var diamondStages = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Neg", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Even", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // diamondRun is one run of Diamond: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type diamondRun struct {
-	*pipegen.Run
-	squareIn *intQueue // input of Square
-	negIn    *intQueue // input of Neg
-	evenIn   *intQueue // input of Even
-	out      *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	squareIn *pipegenimpl.Queue[intItem]        // input of Square
+	negIn    *pipegenimpl.Queue[intItem]        // input of Neg
+	evenIn   *pipegenimpl.Queue[intItem]        // input of Even
+	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
 }
 
 // startDiamond starts one run of Diamond: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startDiamond[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*diamondRun, error) {
-	run, err := pipegen.NewRun(ctx, "Diamond", diamondStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Diamond", diamondStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &diamondRun{
 		Run:      run,
-		squareIn: newIntQueue(run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
-		negIn:    newIntQueue(run.MaxSize("Neg"), run.MaxBatch(), run.Workers("Square"), run.Workers("Neg")),
-		evenIn:   newIntQueue(run.MaxSize("Even"), run.MaxBatch(), run.Workers("Square"), run.Workers("Even")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Neg")+run.Workers("Even"), 1),
+		squareIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
+		negIn:    pipegenimpl.NewQueue[intItem](run.MaxSize("Neg"), run.MaxBatch(), run.Workers("Square"), run.Workers("Neg")),
+		evenIn:   pipegenimpl.NewQueue[intItem](run.MaxSize("Even"), run.MaxBatch(), run.Workers("Square"), run.Workers("Even")),
+		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Neg")+run.Workers("Even"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Square", &r.squareIn.pace)
-	run.Watch("Neg", &r.negIn.pace)
-	run.Watch("Even", &r.evenIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Square", r.squareIn)
+	pipegenimpl.Watch(run, "Neg", r.negIn)
+	pipegenimpl.Watch(run, "Even", r.evenIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Square") {
@@ -952,46 +1164,64 @@ func startDiamond[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 // feed sends the elements of in to stage Square, numbering them.
 func (r *diamondRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.squareIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.squareIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Square, numbering them; the
 // first error of in fails the run.
 func (r *diamondRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.squareIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.squareIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
@@ -999,447 +1229,143 @@ func (r *diamondRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *diamondRun) squareWorker(worker int) {
 	done := r.Done()
-	sent := r.Counter("Square")
-	out := r.negIn.writer(sent)
-	defer out.close(done)
-	out2 := r.evenIn.writer(nil)
-	defer out2.close(done)
-	var index pipegen.Index
-	defer r.Recover("Square", worker, &index)
-	queue := r.squareIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done) && out2.flush(done)
+	out := r.negIn.Writer(r.Counter("Square"))
+	defer out.Close(done)
+	out2 := r.evenIn.Writer(nil)
+	defer out2.Close(done)
+	queue := r.squareIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Square"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Square(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Square(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		if !out2.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		*o = intItem{pos: it.pos, v: v}
+		o2 := out2.Next(done)
+		if o2 == nil {
+			break work
 		}
+		*o2 = intItem{pos: it.pos, v: v}
+		out.Publish()
+		out2.Publish()
 	}
+	g.Returned = true
 }
 
 // negWorker runs one worker of stage Neg (//pipegen:map at main.go:21): it
 // calls Neg on each element of its input and sends the result on.
 func (r *diamondRun) negWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Neg"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Neg", worker, &index)
-	queue := r.negIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Neg"))
+	defer out.Close(done)
+	queue := r.negIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Neg"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Neg(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
-			return
+		v := Neg(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(0), v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // evenWorker runs one worker of stage Even (//pipegen:filter at main.go:27):
 // it sends on the elements of its input for which Even reports true.
 func (r *diamondRun) evenWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Even"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Even", worker, &index)
-	queue := r.evenIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Even"))
+	defer out.Close(done)
+	queue := r.evenIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Even"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		keep := Even(it.Value)
+		keep := Even(it.v)
 		if !keep {
 			continue
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: it.Value}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(1), v: it.v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
-// intQueue is a bounded queue of int elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through an
-// intWriter, each consumer takes whole batches through an intReader. The
-// queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type intQueue struct {
-	batches   chan []pipegen.Item[int]
-	free      chan []pipegen.Item[int] // emptied batches, for reuse
-	size      int                      // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
+// intItem is an int element in a queue between stages, with its position in
+// the pipeline's input (the elements of such a queue come straight from an
+// input, or through maps and filters).
+type intItem struct {
+	pos uint64
+	v   int
 }
 
-// newIntQueue returns a queue that holds up to size elements, in batches of
-// up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newIntQueue(size, maxBatch, producers, consumers int) *intQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &intQueue{
-		batches: make(chan []pipegen.Item[int], slots),
-		free:    make(chan []pipegen.Item[int], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
+// stringItem is a string element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters).
+type stringItem struct {
+	pos uint64
+	v   string
 }
 
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *intQueue) newBatch() []pipegen.Item[int] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[int], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *intQueue) recycle(batch []pipegen.Item[int]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// intWriter is one producer goroutine's end of an intQueue: the batch it
-// fills.
-type intWriter struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *intQueue) writer(sent *pipegen.Counter) intWriter {
-	return intWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *intWriter) feed(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *intWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *intWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// intReader is one consumer goroutine's end of an intQueue: the batch it
-// takes elements from.
-type intReader struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *intQueue) reader() intReader {
-	return intReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[int]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[int]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
-}
-
-// stringQueue is a bounded queue of string elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through a
-// stringWriter, each consumer takes whole batches through a stringReader.
-// The queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type stringQueue struct {
-	batches   chan []pipegen.Item[string]
-	free      chan []pipegen.Item[string] // emptied batches, for reuse
-	size      int                         // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
-}
-
-// newStringQueue returns a queue that holds up to size elements, in batches
-// of up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newStringQueue(size, maxBatch, producers, consumers int) *stringQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &stringQueue{
-		batches: make(chan []pipegen.Item[string], slots),
-		free:    make(chan []pipegen.Item[string], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *stringQueue) newBatch() []pipegen.Item[string] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[string], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// stringWriter is one producer goroutine's end of a stringQueue: the batch
-// it fills.
-type stringWriter struct {
-	q     *stringQueue
-	batch []pipegen.Item[string]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *stringQueue) writer(sent *pipegen.Counter) stringWriter {
-	return stringWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *stringWriter) feed(done <-chan struct{}, it pipegen.Item[string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *stringWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *stringWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// stringReader is one consumer goroutine's end of a stringQueue: the batch
-// it takes elements from.
-type stringReader struct {
-	q     *stringQueue
-	batch []pipegen.Item[string]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *stringQueue) reader() stringReader {
-	return stringReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[string]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[string]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
+// intIndexedItem is an int element in a queue between stages, with its
+// index.
+type intIndexedItem struct {
+	at pipegen.Index
+	v  int
 }

@@ -5,20 +5,20 @@ package main
 import (
 	"context"
 	"iter"
-	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
+	"github.com/pipegen/pipegen/runtime/pipegenimpl"
 )
 
 // SumAll runs the pipeline Add (//pipegen:pipeline at main.go:39) over the
-// elements of in, an iter.Seq, or an iter.Seq2 whose first error fails the
-// pipeline. The stage Add runs with its own workers and bounded input queue;
-// opts may change its settings.
+// elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
+// pipeline, or a channel. The stage Add runs with its own workers and
+// bounded input queue; opts may change its settings.
 //
 // It returns when every element has been processed, or as soon as the
 // pipeline fails: with the first error or panic of a stage or of the input
 // as a *pipegen.StageError, or with ctx.Err() if ctx is cancelled first.
-// Every goroutine of the pipeline has ended when it returns.
+// Every goroutine of the pipeline has finished when it returns.
 func SumAll[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) error {
 	r, err := startSumAll(ctx, in, opts)
 	if err != nil {
@@ -29,46 +29,38 @@ func SumAll[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.O
 
 // sumAllStages are the stages of SumAll with the settings of their
 // directives.
-var sumAllStages = []pipegen.StageConfig{
+var sumAllStages = []pipegenimpl.StageConfig{
 	{Name: "Add", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // sumAllRun is one run of SumAll: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type sumAllRun struct {
-	*pipegen.Run
-	addIn *intQueue // input of Add
+	*pipegenimpl.Run
+	addIn *pipegenimpl.Queue[intItem] // input of Add
 }
 
 // startSumAll starts one run of SumAll: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startSumAll[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*sumAllRun, error) {
-	run, err := pipegen.NewRun(ctx, "SumAll", sumAllStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "SumAll", sumAllStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &sumAllRun{
 		Run:   run,
-		addIn: newIntQueue(run.MaxSize("Add"), run.MaxBatch(), 1, run.Workers("Add")),
+		addIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Add"), run.MaxBatch(), 1, run.Workers("Add")),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Add", &r.addIn.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Add", r.addIn)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Add") {
@@ -82,75 +74,105 @@ func startSumAll[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 // feed sends the elements of in to stage Add, numbering them.
 func (r *sumAllRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.addIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.addIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Add, numbering them; the first
 // error of in fails the run.
 func (r *sumAllRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.addIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.addIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // addWorker runs one worker of stage Add (//pipegen:each at main.go:15): it
 // calls Add on each element of its input.
 func (r *sumAllRun) addWorker(worker int) {
 	done := r.Done()
-	var index pipegen.Index
-	defer r.Recover("Add", worker, &index)
-	queue := r.addIn.reader()
-	for {
-		it, ok := queue.get(done, nil)
-		if !ok || r.Stopped() {
-			return
-		}
-		index = it.Index
-		Add(it.Value)
+	queue := r.addIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Add"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		Add(it.v)
+	}
+	g.Returned = true
 }
 
 // SumChecked runs the pipeline Inc | AddChecked (//pipegen:pipeline at
-// main.go:40) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Inc, AddChecked run
+// main.go:40) over the elements of in, an iter.Seq, an iter.Seq2 whose first
+// error fails the pipeline, or a channel. The stages Inc, AddChecked run
 // concurrently, each with its own workers and bounded input queue; opts may
 // change their settings.
 //
 // It returns when every element has been processed, or as soon as the
 // pipeline fails: with the first error or panic of a stage or of the input
 // as a *pipegen.StageError, or with ctx.Err() if ctx is cancelled first.
-// Every goroutine of the pipeline has ended when it returns.
+// Every goroutine of the pipeline has finished when it returns.
 func SumChecked[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) error {
 	r, err := startSumChecked(ctx, in, opts)
 	if err != nil {
@@ -161,50 +183,42 @@ func SumChecked[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipeg
 
 // sumCheckedStages are the stages of SumChecked with the settings of their
 // directives.
-var sumCheckedStages = []pipegen.StageConfig{
+var sumCheckedStages = []pipegenimpl.StageConfig{
 	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "AddChecked", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // sumCheckedRun is one run of SumChecked: the queues between its stages, and
-// the pipegen.Run that tracks its goroutines.
+// the pipegenimpl.Run that tracks its goroutines.
 type sumCheckedRun struct {
-	*pipegen.Run
-	incIn        *intQueue // input of Inc
-	addCheckedIn *intQueue // input of AddChecked
+	*pipegenimpl.Run
+	incIn        *pipegenimpl.Queue[intItem] // input of Inc
+	addCheckedIn *pipegenimpl.Queue[intItem] // input of AddChecked
 }
 
 // startSumChecked starts one run of SumChecked: a goroutine per input that
 // feeds it to the stages, and the workers of every stage.
 func startSumChecked[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*sumCheckedRun, error) {
-	run, err := pipegen.NewRun(ctx, "SumChecked", sumCheckedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "SumChecked", sumCheckedStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &sumCheckedRun{
 		Run:          run,
-		incIn:        newIntQueue(run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
-		addCheckedIn: newIntQueue(run.MaxSize("AddChecked"), run.MaxBatch(), run.Workers("Inc"), run.Workers("AddChecked")),
+		incIn:        pipegenimpl.NewQueue[intItem](run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
+		addCheckedIn: pipegenimpl.NewQueue[intItem](run.MaxSize("AddChecked"), run.MaxBatch(), run.Workers("Inc"), run.Workers("AddChecked")),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Inc", &r.incIn.pace)
-	run.Watch("AddChecked", &r.addCheckedIn.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Inc", r.incIn)
+	pipegenimpl.Watch(run, "AddChecked", r.addCheckedIn)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Inc") {
@@ -223,103 +237,144 @@ func startSumChecked[In pipegen.Input[int]](ctx context.Context, in In, opts []p
 // feed sends the elements of in to stage Inc, numbering them.
 func (r *sumCheckedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.incIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.incIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Inc, numbering them; the first
 // error of in fails the run.
 func (r *sumCheckedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.incIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.incIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // incWorker runs one worker of stage Inc (//pipegen:map at main.go:36): it
 // calls Inc on each element of its input and sends the result on.
 func (r *sumCheckedRun) incWorker(worker int) {
 	done := r.Done()
-	out := r.addCheckedIn.writer(r.Counter("Inc"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Inc", worker, &index)
-	queue := r.incIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.addCheckedIn.Writer(r.Counter("Inc"))
+	defer out.Close(done)
+	queue := r.incIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Inc"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Inc(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Inc(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // addCheckedWorker runs one worker of stage AddChecked (//pipegen:each at
 // main.go:18): it calls AddChecked on each element of its input.
 func (r *sumCheckedRun) addCheckedWorker(worker int) {
 	done := r.Done()
-	var index pipegen.Index
-	defer r.Recover("AddChecked", worker, &index)
-	queue := r.addCheckedIn.reader()
+	queue := r.addCheckedIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"AddChecked"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, nil)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		if err := AddChecked(it.Value); err != nil {
-			r.Fail("AddChecked", worker, index, err)
-			return
+		if err := AddChecked(it.v); err != nil {
+			r.Fail("AddChecked", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
 	}
+	g.Returned = true
 }
 
 // sumCtx runs the pipeline AddCtx (//pipegen:pipeline at main.go:41) over
-// the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
-// the pipeline. The stage AddCtx runs with its own workers and bounded input
-// queue; opts may change its settings.
+// the elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
+// pipeline, or a channel. The stage AddCtx runs with its own workers and
+// bounded input queue; opts may change its settings.
 //
 // It returns when every element has been processed, or as soon as the
 // pipeline fails: with the first error or panic of a stage or of the input
 // as a *pipegen.StageError, or with ctx.Err() if ctx is cancelled first.
-// Every goroutine of the pipeline has ended when it returns.
+// Every goroutine of the pipeline has finished when it returns.
 func sumCtx[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) error {
 	r, err := startSumCtx(ctx, in, opts)
 	if err != nil {
@@ -330,46 +385,38 @@ func sumCtx[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.O
 
 // sumCtxStages are the stages of sumCtx with the settings of their
 // directives.
-var sumCtxStages = []pipegen.StageConfig{
+var sumCtxStages = []pipegenimpl.StageConfig{
 	{Name: "AddCtx", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // sumCtxRun is one run of sumCtx: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type sumCtxRun struct {
-	*pipegen.Run
-	addCtxIn *intQueue // input of AddCtx
+	*pipegenimpl.Run
+	addCtxIn *pipegenimpl.Queue[intItem] // input of AddCtx
 }
 
 // startSumCtx starts one run of sumCtx: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startSumCtx[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*sumCtxRun, error) {
-	run, err := pipegen.NewRun(ctx, "sumCtx", sumCtxStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "sumCtx", sumCtxStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &sumCtxRun{
 		Run:      run,
-		addCtxIn: newIntQueue(run.MaxSize("AddCtx"), run.MaxBatch(), 1, run.Workers("AddCtx")),
+		addCtxIn: pipegenimpl.NewQueue[intItem](run.MaxSize("AddCtx"), run.MaxBatch(), 1, run.Workers("AddCtx")),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("AddCtx", &r.addCtxIn.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "AddCtx", r.addCtxIn)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("AddCtx") {
@@ -383,75 +430,105 @@ func startSumCtx[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 // feed sends the elements of in to stage AddCtx, numbering them.
 func (r *sumCtxRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.addCtxIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.addCtxIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage AddCtx, numbering them; the
 // first error of in fails the run.
 func (r *sumCtxRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.addCtxIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.addCtxIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // addCtxWorker runs one worker of stage AddCtx (//pipegen:each at
 // main.go:27): it calls AddCtx on each element of its input.
 func (r *sumCtxRun) addCtxWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	var index pipegen.Index
-	defer r.Recover("AddCtx", worker, &index)
-	queue := r.addCtxIn.reader()
-	for {
-		it, ok := queue.get(done, nil)
-		if !ok || r.Stopped() {
-			return
-		}
-		index = it.Index
-		AddCtx(ctx, it.Value)
+	queue := r.addCtxIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"AddCtx"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		AddCtx(ctx, it.v)
+	}
+	g.Returned = true
 }
 
 // SumCtxErr runs the pipeline Inc | Inc | AddCtxErr (//pipegen:pipeline at
-// main.go:42) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Inc, Inc#2, AddCtxErr run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// main.go:42) over the elements of in, an iter.Seq, an iter.Seq2 whose first
+// error fails the pipeline, or a channel. The stages Inc, Inc#2, AddCtxErr
+// run concurrently, each with its own workers and bounded input queue; opts
+// may change their settings.
 //
 // It returns when every element has been processed, or as soon as the
 // pipeline fails: with the first error or panic of a stage or of the input
 // as a *pipegen.StageError, or with ctx.Err() if ctx is cancelled first.
-// Every goroutine of the pipeline has ended when it returns.
+// Every goroutine of the pipeline has finished when it returns.
 func SumCtxErr[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) error {
 	r, err := startSumCtxErr(ctx, in, opts)
 	if err != nil {
@@ -462,51 +539,43 @@ func SumCtxErr[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipege
 
 // sumCtxErrStages are the stages of SumCtxErr with the settings of their
 // directives.
-var sumCtxErrStages = []pipegen.StageConfig{
+var sumCtxErrStages = []pipegenimpl.StageConfig{
 	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Inc#2", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Inc"},
 	{Name: "AddCtxErr", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // sumCtxErrRun is one run of SumCtxErr: the queues between its stages, and
-// the pipegen.Run that tracks its goroutines.
+// the pipegenimpl.Run that tracks its goroutines.
 type sumCtxErrRun struct {
-	*pipegen.Run
-	incIn       *intQueue // input of Inc
-	addCtxErrIn *intQueue // input of AddCtxErr
+	*pipegenimpl.Run
+	incIn       *pipegenimpl.Queue[intItem] // input of Inc
+	addCtxErrIn *pipegenimpl.Queue[intItem] // input of AddCtxErr
 }
 
 // startSumCtxErr starts one run of SumCtxErr: a goroutine per input that
 // feeds it to the stages, and the workers of every stage.
 func startSumCtxErr[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*sumCtxErrRun, error) {
-	run, err := pipegen.NewRun(ctx, "SumCtxErr", sumCtxErrStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "SumCtxErr", sumCtxErrStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &sumCtxErrRun{
 		Run:         run,
-		incIn:       newIntQueue(run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
-		addCtxErrIn: newIntQueue(run.MaxSize("AddCtxErr"), run.MaxBatch(), run.Workers("Inc"), run.Workers("AddCtxErr")),
+		incIn:       pipegenimpl.NewQueue[intItem](run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
+		addCtxErrIn: pipegenimpl.NewQueue[intItem](run.MaxSize("AddCtxErr"), run.MaxBatch(), run.Workers("Inc"), run.Workers("AddCtxErr")),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Inc", &r.incIn.pace)
-	run.Watch("AddCtxErr", &r.addCtxErrIn.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Inc", r.incIn)
+	pipegenimpl.Watch(run, "AddCtxErr", r.addCtxErrIn)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Inc") {
@@ -525,46 +594,64 @@ func startSumCtxErr[In pipegen.Input[int]](ctx context.Context, in In, opts []pi
 // feed sends the elements of in to stage Inc, numbering them.
 func (r *sumCtxErrRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.incIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.incIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Inc, numbering them; the first
 // error of in fails the run.
 func (r *sumCtxErrRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.incIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.incIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // incWorker runs one worker of stage Inc (//pipegen:map at main.go:36) and
@@ -573,230 +660,78 @@ func (r *sumCtxErrRun) feedSeq2(in iter.Seq2[int, error]) {
 // turn, in this goroutine, with no queue between them.
 func (r *sumCtxErrRun) incWorker(worker int) {
 	done := r.Done()
-	out := r.addCtxErrIn.writer(r.Counter("Inc"))
-	defer out.close(done)
-	var index pipegen.Index
-	stage := "Inc"
-	var at pipegen.Index
-	defer r.RecoverAt(&stage, worker, &at)
-	queue := r.incIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.addCtxErrIn.Writer(r.Counter("Inc"))
+	defer out.Close(done)
+	queue := r.incIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Inc", "Inc#2"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		stage, at = "Inc", index
-		v := Inc(it.Value)
-		stage, at = "Inc#2", index
+		g.Step = 0
+		v := Inc(it.v)
+		g.Step = 1
 		v2 := Inc(v)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v2}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v2}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // addCtxErrWorker runs one worker of stage AddCtxErr (//pipegen:each at
 // main.go:30): it calls AddCtxErr on each element of its input.
 func (r *sumCtxErrRun) addCtxErrWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	var index pipegen.Index
-	defer r.Recover("AddCtxErr", worker, &index)
-	queue := r.addCtxErrIn.reader()
+	queue := r.addCtxErrIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"AddCtxErr"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, nil)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		if err := AddCtxErr(ctx, it.Value); err != nil {
-			r.Fail("AddCtxErr", worker, index, err)
-			return
-		}
-	}
-}
-
-// intQueue is a bounded queue of int elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through an
-// intWriter, each consumer takes whole batches through an intReader. The
-// queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type intQueue struct {
-	batches   chan []pipegen.Item[int]
-	free      chan []pipegen.Item[int] // emptied batches, for reuse
-	size      int                      // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
-}
-
-// newIntQueue returns a queue that holds up to size elements, in batches of
-// up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newIntQueue(size, maxBatch, producers, consumers int) *intQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &intQueue{
-		batches: make(chan []pipegen.Item[int], slots),
-		free:    make(chan []pipegen.Item[int], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *intQueue) newBatch() []pipegen.Item[int] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[int], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *intQueue) recycle(batch []pipegen.Item[int]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// intWriter is one producer goroutine's end of an intQueue: the batch it
-// fills.
-type intWriter struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *intQueue) writer(sent *pipegen.Counter) intWriter {
-	return intWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *intWriter) feed(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *intWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
+		if err := AddCtxErr(ctx, it.v); err != nil {
+			r.Fail("AddCtxErr", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
 	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
+	g.Returned = true
 }
 
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *intWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// intReader is one consumer goroutine's end of an intQueue: the batch it
-// takes elements from.
-type intReader struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *intQueue) reader() intReader {
-	return intReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[int]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[int]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
+// intItem is an int element in a queue between stages, with its position in
+// the pipeline's input (the elements of such a queue come straight from an
+// input, or through maps and filters).
+type intItem struct {
+	pos uint64
+	v   int
 }

@@ -5,66 +5,90 @@ package main
 import (
 	"context"
 	"iter"
-	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
+	"github.com/pipegen/pipegen/runtime/pipegenimpl"
 )
 
 // Filtered runs the pipeline NotZero | Odd | Small | Live
 // (//pipegen:pipeline at main.go:28) over the elements of in, an iter.Seq,
-// or an iter.Seq2 whose first error fails the pipeline. The stages NotZero,
-// Odd, Small, Live run concurrently, each with its own workers and bounded
-// input queue; opts may change their settings.
+// an iter.Seq2 whose first error fails the pipeline, or a channel. The
+// stages NotZero, Odd, Small, Live run concurrently, each with its own
+// workers and bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. FilteredWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. FilteredWithIndex also
+// yields each element's index.
 func Filtered[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range FilteredWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startFiltered(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // FilteredWithIndex is Filtered yielding each element with its index
 // (pypeln's return_index): its position in the input, and for elements made
-// by flatmap stages their position among their parent's children, level by
-// level. On failure the last pair carries a zero Item and the error.
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
 func FilteredWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startFiltered(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // filteredStages are the stages of Filtered with the settings of their
 // directives.
-var filteredStages = []pipegen.StageConfig{
+var filteredStages = []pipegenimpl.StageConfig{
 	{Name: "NotZero", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Odd", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "NotZero"},
 	{Name: "Small", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
@@ -72,50 +96,42 @@ var filteredStages = []pipegen.StageConfig{
 }
 
 // filteredRun is one run of Filtered: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type filteredRun struct {
-	*pipegen.Run
-	notZeroIn *intQueue // input of NotZero
-	smallIn   *intQueue // input of Small
-	liveIn    *intQueue // input of Live
-	out       *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	notZeroIn *pipegenimpl.Queue[intItem] // input of NotZero
+	smallIn   *pipegenimpl.Queue[intItem] // input of Small
+	liveIn    *pipegenimpl.Queue[intItem] // input of Live
+	out       *pipegenimpl.Queue[intItem] // output, read by the caller
 }
 
 // startFiltered starts one run of Filtered: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startFiltered[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*filteredRun, error) {
-	run, err := pipegen.NewRun(ctx, "Filtered", filteredStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Filtered", filteredStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &filteredRun{
 		Run:       run,
-		notZeroIn: newIntQueue(run.MaxSize("NotZero"), run.MaxBatch(), 1, run.Workers("NotZero")),
-		smallIn:   newIntQueue(run.MaxSize("Small"), run.MaxBatch(), run.Workers("NotZero"), run.Workers("Small")),
-		liveIn:    newIntQueue(run.MaxSize("Live"), run.MaxBatch(), run.Workers("Small"), run.Workers("Live")),
-		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Live"), 1),
+		notZeroIn: pipegenimpl.NewQueue[intItem](run.MaxSize("NotZero"), run.MaxBatch(), 1, run.Workers("NotZero")),
+		smallIn:   pipegenimpl.NewQueue[intItem](run.MaxSize("Small"), run.MaxBatch(), run.Workers("NotZero"), run.Workers("Small")),
+		liveIn:    pipegenimpl.NewQueue[intItem](run.MaxSize("Live"), run.MaxBatch(), run.Workers("Small"), run.Workers("Live")),
+		out:       pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Live"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("NotZero", &r.notZeroIn.pace)
-	run.Watch("Small", &r.smallIn.pace)
-	run.Watch("Live", &r.liveIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "NotZero", r.notZeroIn)
+	pipegenimpl.Watch(run, "Small", r.smallIn)
+	pipegenimpl.Watch(run, "Live", r.liveIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("NotZero") {
@@ -139,46 +155,64 @@ func startFiltered[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 // feed sends the elements of in to stage NotZero, numbering them.
 func (r *filteredRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.notZeroIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.notZeroIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage NotZero, numbering them; the
 // first error of in fails the run.
 func (r *filteredRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.notZeroIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.notZeroIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // notZeroWorker runs one worker of stage NotZero (//pipegen:filter at
@@ -188,37 +222,46 @@ func (r *filteredRun) feedSeq2(in iter.Seq2[int, error]) {
 // them.
 func (r *filteredRun) notZeroWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.smallIn.writer(r.Counter("NotZero"))
-	defer out.close(done)
-	var index pipegen.Index
-	stage := "NotZero"
-	var at pipegen.Index
-	defer r.RecoverAt(&stage, worker, &at)
-	queue := r.notZeroIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.smallIn.Writer(r.Counter("NotZero"))
+	defer out.Close(done)
+	queue := r.notZeroIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"NotZero", "Odd"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		stage, at = "NotZero", index
-		keep := NotZero(ctx, it.Value)
+		g.Step = 0
+		keep := NotZero(ctx, it.v)
 		if !keep {
 			continue
 		}
-		stage, at = "Odd", index
-		keep2 := Odd(it.Value)
+		g.Step = 1
+		keep2 := Odd(it.v)
 		if !keep2 {
 			continue
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: it.v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // smallWorker runs one worker of stage Small (//pipegen:filter at
@@ -226,163 +269,201 @@ func (r *filteredRun) notZeroWorker(worker int) {
 // true.
 func (r *filteredRun) smallWorker(worker int) {
 	done := r.Done()
-	out := r.liveIn.writer(r.Counter("Small"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Small", worker, &index)
-	queue := r.smallIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.liveIn.Writer(r.Counter("Small"))
+	defer out.Close(done)
+	queue := r.smallIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Small"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		keep, err := Small(it.Value)
+		keep, err := Small(it.v)
 		if err != nil {
-			r.Fail("Small", worker, index, err)
-			return
+			r.Fail("Small", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
 		if !keep {
 			continue
 		}
-		if !out.put(done, it) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: it.v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // liveWorker runs one worker of stage Live (//pipegen:filter at main.go:25):
 // it sends on the elements of its input for which Live reports true.
 func (r *filteredRun) liveWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer(r.Counter("Live"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Live", worker, &index)
-	queue := r.liveIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Live"))
+	defer out.Close(done)
+	queue := r.liveIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Live"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		keep, err := Live(ctx, it.Value)
+		keep, err := Live(ctx, it.v)
 		if err != nil {
-			r.Fail("Live", worker, index, err)
-			return
+			r.Fail("Live", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
 		if !keep {
 			continue
 		}
-		if !out.put(done, it) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: it.v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // none runs the pipeline Odd (//pipegen:pipeline at main.go:29) over the
-// elements of in, an iter.Seq, or an iter.Seq2 whose first error fails the
-// pipeline. The stage Odd runs with its own workers and bounded input queue;
-// opts may change its settings.
+// elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
+// pipeline, or a channel. The stage Odd runs with its own workers and
+// bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. noneWithIndex also
-// yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. noneWithIndex also yields
+// each element's index.
 func none[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range noneWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startNone(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // noneWithIndex is none yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func noneWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startNone(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // noneStages are the stages of none with the settings of their directives.
-var noneStages = []pipegen.StageConfig{
+var noneStages = []pipegenimpl.StageConfig{
 	{Name: "Odd", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // noneRun is one run of none: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type noneRun struct {
-	*pipegen.Run
-	oddIn *intQueue // input of Odd
-	out   *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	oddIn *pipegenimpl.Queue[intItem] // input of Odd
+	out   *pipegenimpl.Queue[intItem] // output, read by the caller
 }
 
 // startNone starts one run of none: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startNone[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*noneRun, error) {
-	run, err := pipegen.NewRun(ctx, "none", noneStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "none", noneStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &noneRun{
 		Run:   run,
-		oddIn: newIntQueue(run.MaxSize("Odd"), run.MaxBatch(), 1, run.Workers("Odd")),
-		out:   newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Odd"), 1),
+		oddIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Odd"), run.MaxBatch(), 1, run.Workers("Odd")),
+		out:   pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Odd"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Odd", &r.oddIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Odd", r.oddIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Odd") {
@@ -396,254 +477,110 @@ func startNone[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 // feed sends the elements of in to stage Odd, numbering them.
 func (r *noneRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.oddIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.oddIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Odd, numbering them; the first
 // error of in fails the run.
 func (r *noneRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.oddIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.oddIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // oddWorker runs one worker of stage Odd (//pipegen:filter at main.go:11):
 // it sends on the elements of its input for which Odd reports true.
 func (r *noneRun) oddWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Odd"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Odd", worker, &index)
-	queue := r.oddIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Odd"))
+	defer out.Close(done)
+	queue := r.oddIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Odd"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		keep := Odd(it.Value)
+		keep := Odd(it.v)
 		if !keep {
 			continue
 		}
-		if !out.put(done, it) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: it.v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
-// intQueue is a bounded queue of int elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through an
-// intWriter, each consumer takes whole batches through an intReader. The
-// queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type intQueue struct {
-	batches   chan []pipegen.Item[int]
-	free      chan []pipegen.Item[int] // emptied batches, for reuse
-	size      int                      // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
-}
-
-// newIntQueue returns a queue that holds up to size elements, in batches of
-// up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newIntQueue(size, maxBatch, producers, consumers int) *intQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &intQueue{
-		batches: make(chan []pipegen.Item[int], slots),
-		free:    make(chan []pipegen.Item[int], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *intQueue) newBatch() []pipegen.Item[int] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[int], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *intQueue) recycle(batch []pipegen.Item[int]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// intWriter is one producer goroutine's end of an intQueue: the batch it
-// fills.
-type intWriter struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *intQueue) writer(sent *pipegen.Counter) intWriter {
-	return intWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *intWriter) feed(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *intWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *intWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// intReader is one consumer goroutine's end of an intQueue: the batch it
-// takes elements from.
-type intReader struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *intQueue) reader() intReader {
-	return intReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[int]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[int]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
+// intItem is an int element in a queue between stages, with its position in
+// the pipeline's input (the elements of such a queue come straight from an
+// input, or through maps and filters).
+type intItem struct {
+	pos uint64
+	v   int
 }

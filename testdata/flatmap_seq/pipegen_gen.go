@@ -5,112 +5,128 @@ package main
 import (
 	"context"
 	"iter"
-	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
+	"github.com/pipegen/pipegen/runtime/pipegenimpl"
 )
 
 // Triangle runs the pipeline Range | Repeat (//pipegen:pipeline at
-// main.go:31) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Range, Repeat run concurrently,
-// each with its own workers and bounded input queue; opts may change their
-// settings.
+// main.go:31) over the elements of in, an iter.Seq, an iter.Seq2 whose first
+// error fails the pipeline, or a channel. The stages Range, Repeat run
+// concurrently, each with its own workers and bounded input queue; opts may
+// change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. TriangleWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. TriangleWithIndex also
+// yields each element's index.
 func Triangle[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range TriangleWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startTriangle(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // TriangleWithIndex is Triangle yielding each element with its index
 // (pypeln's return_index): its position in the input, and for elements made
-// by flatmap stages their position among their parent's children, level by
-// level. On failure the last pair carries a zero Item and the error.
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
 func TriangleWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startTriangle(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // triangleStages are the stages of Triangle with the settings of their
 // directives.
-var triangleStages = []pipegen.StageConfig{
+var triangleStages = []pipegenimpl.StageConfig{
 	{Name: "Range", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Repeat", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // triangleRun is one run of Triangle: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type triangleRun struct {
-	*pipegen.Run
-	rangeIn  *intQueue // input of Range
-	repeatIn *intQueue // input of Repeat
-	out      *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	rangeIn  *pipegenimpl.Queue[intItem]        // input of Range
+	repeatIn *pipegenimpl.Queue[intIndexedItem] // input of Repeat
+	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
 }
 
 // startTriangle starts one run of Triangle: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startTriangle[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*triangleRun, error) {
-	run, err := pipegen.NewRun(ctx, "Triangle", triangleStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Triangle", triangleStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &triangleRun{
 		Run:      run,
-		rangeIn:  newIntQueue(run.MaxSize("Range"), run.MaxBatch(), 1, run.Workers("Range")),
-		repeatIn: newIntQueue(run.MaxSize("Repeat"), run.MaxBatch(), run.Workers("Range"), run.Workers("Repeat")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Repeat"), 1),
+		rangeIn:  pipegenimpl.NewQueue[intItem](run.MaxSize("Range"), run.MaxBatch(), 1, run.Workers("Range")),
+		repeatIn: pipegenimpl.NewQueue[intIndexedItem](run.MaxSize("Repeat"), run.MaxBatch(), run.Workers("Range"), run.Workers("Repeat")),
+		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Repeat"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Range", &r.rangeIn.pace)
-	run.Watch("Repeat", &r.repeatIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Range", r.rangeIn)
+	pipegenimpl.Watch(run, "Repeat", r.repeatIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Range") {
@@ -129,46 +145,64 @@ func startTriangle[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 // feed sends the elements of in to stage Range, numbering them.
 func (r *triangleRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.rangeIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.rangeIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Range, numbering them; the
 // first error of in fails the run.
 func (r *triangleRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.rangeIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.rangeIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // rangeWorker runs one worker of stage Range (//pipegen:flatmap at
@@ -176,29 +210,41 @@ func (r *triangleRun) feedSeq2(in iter.Seq2[int, error]) {
 // every element of the result.
 func (r *triangleRun) rangeWorker(worker int) {
 	done := r.Done()
-	out := r.repeatIn.writer(r.Counter("Range"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Range", worker, &index)
-	queue := r.rangeIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
-		}
-		index = it.Index
-		child := -1
-		for v := range Range(it.Value) {
-			child++
-			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
-				return
+	out := r.repeatIn.Writer(r.Counter("Range"))
+	defer out.Close(done)
+	queue := r.rangeIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	var c1 int      // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Range"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
 			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		c1 = -1
+		for v := range Range(it.v) {
+			c1++
+			o := out.Next(done)
+			if o == nil {
+				break work
+			}
+			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			out.Publish()
 		}
 	}
+	g.Returned = true
 }
 
 // repeatWorker runs one worker of stage Repeat (//pipegen:flatmap at
@@ -206,213 +252,59 @@ func (r *triangleRun) rangeWorker(worker int) {
 // every element of the result.
 func (r *triangleRun) repeatWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer(r.Counter("Repeat"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Repeat", worker, &index)
-	queue := r.repeatIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
-		}
-		index = it.Index
-		vs, err := Repeat(ctx, it.Value)
-		if err != nil {
-			r.Fail("Repeat", worker, index, err)
-			return
-		}
-		child := -1
-		for v := range vs {
-			child++
-			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
-				return
+	out := r.out.Writer(r.Counter("Repeat"))
+	defer out.Close(done)
+	queue := r.repeatIn.Reader()
+	defer queue.Close()
+	var it *intIndexedItem // the element being worked on
+	var c1 int             // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Repeat"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
 			}
+			return it.at
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		vs, err := Repeat(ctx, it.v)
+		if err != nil {
+			r.Fail("Repeat", worker, it.at, err)
+			break work
+		}
+		c1 = -1
+		for v := range vs {
+			c1++
+			o := out.Next(done)
+			if o == nil {
+				break work
+			}
+			*o = intIndexedItem{at: it.at.Child(c1), v: v}
+			out.Publish()
 		}
 	}
+	g.Returned = true
 }
 
-// intQueue is a bounded queue of int elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through an
-// intWriter, each consumer takes whole batches through an intReader. The
-// queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type intQueue struct {
-	batches   chan []pipegen.Item[int]
-	free      chan []pipegen.Item[int] // emptied batches, for reuse
-	size      int                      // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
+// intItem is an int element in a queue between stages, with its position in
+// the pipeline's input (the elements of such a queue come straight from an
+// input, or through maps and filters).
+type intItem struct {
+	pos uint64
+	v   int
 }
 
-// newIntQueue returns a queue that holds up to size elements, in batches of
-// up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newIntQueue(size, maxBatch, producers, consumers int) *intQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &intQueue{
-		batches: make(chan []pipegen.Item[int], slots),
-		free:    make(chan []pipegen.Item[int], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *intQueue) newBatch() []pipegen.Item[int] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[int], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *intQueue) recycle(batch []pipegen.Item[int]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// intWriter is one producer goroutine's end of an intQueue: the batch it
-// fills.
-type intWriter struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *intQueue) writer(sent *pipegen.Counter) intWriter {
-	return intWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *intWriter) feed(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *intWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *intWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// intReader is one consumer goroutine's end of an intQueue: the batch it
-// takes elements from.
-type intReader struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *intQueue) reader() intReader {
-	return intReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[int]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[int]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
+// intIndexedItem is an int element in a queue between stages, with its
+// index.
+type intIndexedItem struct {
+	at pipegen.Index
+	v  int
 }

@@ -5,110 +5,127 @@ package main
 import (
 	"context"
 	"iter"
-	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
+	"github.com/pipegen/pipegen/runtime/pipegenimpl"
 )
 
 // Split runs the pipeline Words | Letters (//pipegen:pipeline at main.go:26)
-// over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
-// fails the pipeline. The stages Words, Letters run concurrently, each with
-// its own workers and bounded input queue; opts may change their settings.
+// over the elements of in, an iter.Seq, an iter.Seq2 whose first error fails
+// the pipeline, or a channel. The stages Words, Letters run concurrently,
+// each with its own workers and bounded input queue; opts may change their
+// settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. SplitWithIndex also
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. SplitWithIndex also
 // yields each element's index.
 func Split[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[rune, error] {
 	return func(yield func(rune, error) bool) {
-		for it, err := range SplitWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startSplit(ctx, in, opts)
+		if err != nil {
+			var zero rune
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero rune
+			yield(zero, err)
 		}
 	}
 }
 
 // SplitWithIndex is Split yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func SplitWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[rune], error] {
 	return func(yield func(pipegen.Item[rune], error) bool) {
 		r, err := startSplit(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[rune]{}, err)
+			var zero pipegen.Item[rune]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[rune]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[rune]{}, err)
+			var zero pipegen.Item[rune]
+			yield(zero, err)
 		}
 	}
 }
 
 // splitStages are the stages of Split with the settings of their directives.
-var splitStages = []pipegen.StageConfig{
+var splitStages = []pipegenimpl.StageConfig{
 	{Name: "Words", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Letters", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // splitRun is one run of Split: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type splitRun struct {
-	*pipegen.Run
-	wordsIn   *stringQueue // input of Words
-	lettersIn *stringQueue // input of Letters
-	out       *runeQueue   // output, read by the caller
+	*pipegenimpl.Run
+	wordsIn   *pipegenimpl.Queue[stringItem]        // input of Words
+	lettersIn *pipegenimpl.Queue[stringIndexedItem] // input of Letters
+	out       *pipegenimpl.Queue[runeIndexedItem]   // output, read by the caller
 }
 
 // startSplit starts one run of Split: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startSplit[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*splitRun, error) {
-	run, err := pipegen.NewRun(ctx, "Split", splitStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Split", splitStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &splitRun{
 		Run:       run,
-		wordsIn:   newStringQueue(run.MaxSize("Words"), run.MaxBatch(), 1, run.Workers("Words")),
-		lettersIn: newStringQueue(run.MaxSize("Letters"), run.MaxBatch(), run.Workers("Words"), run.Workers("Letters")),
-		out:       newRuneQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Letters"), 1),
+		wordsIn:   pipegenimpl.NewQueue[stringItem](run.MaxSize("Words"), run.MaxBatch(), 1, run.Workers("Words")),
+		lettersIn: pipegenimpl.NewQueue[stringIndexedItem](run.MaxSize("Letters"), run.MaxBatch(), run.Workers("Words"), run.Workers("Letters")),
+		out:       pipegenimpl.NewQueue[runeIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Letters"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Words", &r.wordsIn.pace)
-	run.Watch("Letters", &r.lettersIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[string]:
+	pipegenimpl.Watch(run, "Words", r.wordsIn)
+	pipegenimpl.Watch(run, "Letters", r.lettersIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[string](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(string) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[string, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(string, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Words") {
@@ -127,46 +144,64 @@ func startSplit[In pipegen.Input[string]](ctx context.Context, in In, opts []pip
 // feed sends the elements of in to stage Words, numbering them.
 func (r *splitRun) feed(in iter.Seq[string]) {
 	done := r.Done()
-	out := r.wordsIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.wordsIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = stringItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Words, numbering them; the
 // first error of in fails the run.
 func (r *splitRun) feedSeq2(in iter.Seq2[string, error]) {
 	done := r.Done()
-	out := r.wordsIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.wordsIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = stringItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // wordsWorker runs one worker of stage Words (//pipegen:flatmap at
@@ -174,28 +209,41 @@ func (r *splitRun) feedSeq2(in iter.Seq2[string, error]) {
 // every element of the result.
 func (r *splitRun) wordsWorker(worker int) {
 	done := r.Done()
-	out := r.lettersIn.writer(r.Counter("Words"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Words", worker, &index)
-	queue := r.wordsIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
-		}
-		index = it.Index
-		vs := Words(it.Value)
-		for child, v := range vs {
-			if !out.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
-				return
+	out := r.lettersIn.Writer(r.Counter("Words"))
+	defer out.Close(done)
+	queue := r.wordsIn.Reader()
+	defer queue.Close()
+	var it *stringItem // the element being worked on
+	var c1 int         // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Words"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
 			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		vs := Words(it.v)
+		for c1 = 0; c1 < len(vs); c1++ {
+			v := vs[c1]
+			o := out.Next(done)
+			if o == nil {
+				break work
+			}
+			*o = stringIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			out.Publish()
 		}
 	}
+	g.Returned = true
 }
 
 // lettersWorker runs one worker of stage Letters (//pipegen:flatmap at
@@ -203,135 +251,164 @@ func (r *splitRun) wordsWorker(worker int) {
 // every element of the result.
 func (r *splitRun) lettersWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer(r.Counter("Letters"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Letters", worker, &index)
-	queue := r.lettersIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
-		}
-		index = it.Index
-		vs, err := Letters(ctx, it.Value)
-		if err != nil {
-			r.Fail("Letters", worker, index, err)
-			return
-		}
-		for child, v := range vs {
-			if !out.put(done, pipegen.Item[rune]{Index: index.Child(child), Value: v}) {
-				return
+	out := r.out.Writer(r.Counter("Letters"))
+	defer out.Close(done)
+	queue := r.lettersIn.Reader()
+	defer queue.Close()
+	var it *stringIndexedItem // the element being worked on
+	var c1 int                // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Letters"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
 			}
+			return it.at
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		vs, err := Letters(ctx, it.v)
+		if err != nil {
+			r.Fail("Letters", worker, it.at, err)
+			break work
+		}
+		for c1 = 0; c1 < len(vs); c1++ {
+			v := vs[c1]
+			o := out.Next(done)
+			if o == nil {
+				break work
+			}
+			*o = runeIndexedItem{at: it.at.Child(c1), v: v}
+			out.Publish()
 		}
 	}
+	g.Returned = true
 }
 
 // Empty runs the pipeline Words | Letters | Nothing (//pipegen:pipeline at
-// main.go:27) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Words, Letters, Nothing run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// main.go:27) over the elements of in, an iter.Seq, an iter.Seq2 whose first
+// error fails the pipeline, or a channel. The stages Words, Letters, Nothing
+// run concurrently, each with its own workers and bounded input queue; opts
+// may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. EmptyWithIndex also
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. EmptyWithIndex also
 // yields each element's index.
 func Empty[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[rune, error] {
 	return func(yield func(rune, error) bool) {
-		for it, err := range EmptyWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startEmpty(ctx, in, opts)
+		if err != nil {
+			var zero rune
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero rune
+			yield(zero, err)
 		}
 	}
 }
 
 // EmptyWithIndex is Empty yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func EmptyWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[rune], error] {
 	return func(yield func(pipegen.Item[rune], error) bool) {
 		r, err := startEmpty(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[rune]{}, err)
+			var zero pipegen.Item[rune]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[rune]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[rune]{}, err)
+			var zero pipegen.Item[rune]
+			yield(zero, err)
 		}
 	}
 }
 
 // emptyStages are the stages of Empty with the settings of their directives.
-var emptyStages = []pipegen.StageConfig{
+var emptyStages = []pipegenimpl.StageConfig{
 	{Name: "Words", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Letters", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Nothing", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Letters"},
 }
 
 // emptyRun is one run of Empty: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type emptyRun struct {
-	*pipegen.Run
-	wordsIn   *stringQueue // input of Words
-	lettersIn *stringQueue // input of Letters
-	out       *runeQueue   // output, read by the caller
+	*pipegenimpl.Run
+	wordsIn   *pipegenimpl.Queue[stringItem]        // input of Words
+	lettersIn *pipegenimpl.Queue[stringIndexedItem] // input of Letters
+	out       *pipegenimpl.Queue[runeIndexedItem]   // output, read by the caller
 }
 
 // startEmpty starts one run of Empty: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startEmpty[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*emptyRun, error) {
-	run, err := pipegen.NewRun(ctx, "Empty", emptyStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Empty", emptyStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &emptyRun{
 		Run:       run,
-		wordsIn:   newStringQueue(run.MaxSize("Words"), run.MaxBatch(), 1, run.Workers("Words")),
-		lettersIn: newStringQueue(run.MaxSize("Letters"), run.MaxBatch(), run.Workers("Words"), run.Workers("Letters")),
-		out:       newRuneQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Letters"), 1),
+		wordsIn:   pipegenimpl.NewQueue[stringItem](run.MaxSize("Words"), run.MaxBatch(), 1, run.Workers("Words")),
+		lettersIn: pipegenimpl.NewQueue[stringIndexedItem](run.MaxSize("Letters"), run.MaxBatch(), run.Workers("Words"), run.Workers("Letters")),
+		out:       pipegenimpl.NewQueue[runeIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Letters"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Words", &r.wordsIn.pace)
-	run.Watch("Letters", &r.lettersIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[string]:
+	pipegenimpl.Watch(run, "Words", r.wordsIn)
+	pipegenimpl.Watch(run, "Letters", r.lettersIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[string](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(string) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[string, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(string, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Words") {
@@ -350,46 +427,64 @@ func startEmpty[In pipegen.Input[string]](ctx context.Context, in In, opts []pip
 // feed sends the elements of in to stage Words, numbering them.
 func (r *emptyRun) feed(in iter.Seq[string]) {
 	done := r.Done()
-	out := r.wordsIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.wordsIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = stringItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Words, numbering them; the
 // first error of in fails the run.
 func (r *emptyRun) feedSeq2(in iter.Seq2[string, error]) {
 	done := r.Done()
-	out := r.wordsIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.wordsIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = stringItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // wordsWorker runs one worker of stage Words (//pipegen:flatmap at
@@ -397,28 +492,41 @@ func (r *emptyRun) feedSeq2(in iter.Seq2[string, error]) {
 // every element of the result.
 func (r *emptyRun) wordsWorker(worker int) {
 	done := r.Done()
-	out := r.lettersIn.writer(r.Counter("Words"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Words", worker, &index)
-	queue := r.wordsIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
-		}
-		index = it.Index
-		vs := Words(it.Value)
-		for child, v := range vs {
-			if !out.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
-				return
+	out := r.lettersIn.Writer(r.Counter("Words"))
+	defer out.Close(done)
+	queue := r.wordsIn.Reader()
+	defer queue.Close()
+	var it *stringItem // the element being worked on
+	var c1 int         // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Words"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
 			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		vs := Words(it.v)
+		for c1 = 0; c1 < len(vs); c1++ {
+			v := vs[c1]
+			o := out.Next(done)
+			if o == nil {
+				break work
+			}
+			*o = stringIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			out.Publish()
 		}
 	}
+	g.Returned = true
 }
 
 // lettersWorker runs one worker of stage Letters (//pipegen:flatmap at
@@ -428,399 +536,75 @@ func (r *emptyRun) wordsWorker(worker int) {
 // them.
 func (r *emptyRun) lettersWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer(r.Counter("Letters"))
-	defer out.close(done)
-	var index pipegen.Index
-	stage := "Letters"
-	var at pipegen.Index
-	defer r.RecoverAt(&stage, worker, &at)
-	queue := r.lettersIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Letters"))
+	defer out.Close(done)
+	queue := r.lettersIn.Reader()
+	defer queue.Close()
+	var it *stringIndexedItem // the element being worked on
+	var c1, c2 int            // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Letters", "Nothing"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			switch step {
+			case 1:
+				return it.at.Child(c1)
+			}
+			return it.at
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		stage, at = "Letters", index
-		vs, err := Letters(ctx, it.Value)
+		g.Step = 0
+		vs, err := Letters(ctx, it.v)
 		if err != nil {
-			r.Fail("Letters", worker, index, err)
-			return
+			r.Fail("Letters", worker, it.at, err)
+			break work
 		}
-		for child, v := range vs {
-			stage, at = "Nothing", index.Child(child)
+		for c1 = 0; c1 < len(vs); c1++ {
+			v := vs[c1]
+			g.Step = 1
 			vs2 := Nothing(v)
-			for child2, v2 := range vs2 {
-				if !out.put(done, pipegen.Item[rune]{Index: index.Child(child).Child(child2), Value: v2}) {
-					return
+			for c2 = 0; c2 < len(vs2); c2++ {
+				v2 := vs2[c2]
+				o := out.Next(done)
+				if o == nil {
+					break work
 				}
+				*o = runeIndexedItem{at: it.at.Child(c1).Child(c2), v: v2}
+				out.Publish()
 			}
 		}
 	}
+	g.Returned = true
 }
 
-// stringQueue is a bounded queue of string elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through a
-// stringWriter, each consumer takes whole batches through a stringReader.
-// The queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type stringQueue struct {
-	batches   chan []pipegen.Item[string]
-	free      chan []pipegen.Item[string] // emptied batches, for reuse
-	size      int                         // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
+// stringItem is a string element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters).
+type stringItem struct {
+	pos uint64
+	v   string
 }
 
-// newStringQueue returns a queue that holds up to size elements, in batches
-// of up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newStringQueue(size, maxBatch, producers, consumers int) *stringQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &stringQueue{
-		batches: make(chan []pipegen.Item[string], slots),
-		free:    make(chan []pipegen.Item[string], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
+// stringIndexedItem is a string element in a queue between stages, with its
+// index.
+type stringIndexedItem struct {
+	at pipegen.Index
+	v  string
 }
 
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *stringQueue) newBatch() []pipegen.Item[string] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[string], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// stringWriter is one producer goroutine's end of a stringQueue: the batch
-// it fills.
-type stringWriter struct {
-	q     *stringQueue
-	batch []pipegen.Item[string]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *stringQueue) writer(sent *pipegen.Counter) stringWriter {
-	return stringWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *stringWriter) feed(done <-chan struct{}, it pipegen.Item[string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *stringWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *stringWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// stringReader is one consumer goroutine's end of a stringQueue: the batch
-// it takes elements from.
-type stringReader struct {
-	q     *stringQueue
-	batch []pipegen.Item[string]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *stringQueue) reader() stringReader {
-	return stringReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[string]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[string]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
-}
-
-// runeQueue is a bounded queue of rune elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through a
-// runeWriter, each consumer takes whole batches through a runeReader. The
-// queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type runeQueue struct {
-	batches   chan []pipegen.Item[rune]
-	free      chan []pipegen.Item[rune] // emptied batches, for reuse
-	size      int                       // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
-}
-
-// newRuneQueue returns a queue that holds up to size elements, in batches of
-// up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newRuneQueue(size, maxBatch, producers, consumers int) *runeQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &runeQueue{
-		batches: make(chan []pipegen.Item[rune], slots),
-		free:    make(chan []pipegen.Item[rune], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *runeQueue) newBatch() []pipegen.Item[rune] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[rune], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *runeQueue) recycle(batch []pipegen.Item[rune]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// runeWriter is one producer goroutine's end of a runeQueue: the batch it
-// fills.
-type runeWriter struct {
-	q     *runeQueue
-	batch []pipegen.Item[rune]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *runeQueue) writer(sent *pipegen.Counter) runeWriter {
-	return runeWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *runeWriter) put(done <-chan struct{}, it pipegen.Item[rune]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *runeWriter) feed(done <-chan struct{}, it pipegen.Item[rune]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *runeWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *runeWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// runeReader is one consumer goroutine's end of a runeQueue: the batch it
-// takes elements from.
-type runeReader struct {
-	q     *runeQueue
-	batch []pipegen.Item[rune]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *runeQueue) reader() runeReader {
-	return runeReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *runeReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[rune], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *runeReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[rune], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[rune]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[rune]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
+// runeIndexedItem is a rune element in a queue between stages, with its
+// index.
+type runeIndexedItem struct {
+	at pipegen.Index
+	v  rune
 }

@@ -5,20 +5,20 @@ package main
 import (
 	"context"
 	"iter"
-	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
+	"github.com/pipegen/pipegen/runtime/pipegenimpl"
 )
 
 // Sum runs the pipeline Add (//pipegen:pipeline at main.go:67) over the
-// elements of in, an iter.Seq, or an iter.Seq2 whose first error fails the
-// pipeline. The stage Add runs with its own workers and bounded input queue;
-// opts may change its settings.
+// elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
+// pipeline, or a channel. The stage Add runs with its own workers and
+// bounded input queue; opts may change its settings.
 //
 // It returns when every element has been processed, or as soon as the
 // pipeline fails: with the first error or panic of a stage or of the input
 // as a *pipegen.StageError, or with ctx.Err() if ctx is cancelled first.
-// Every goroutine of the pipeline has ended when it returns.
+// Every goroutine of the pipeline has finished when it returns.
 func Sum[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) error {
 	r, err := startSum(ctx, in, opts)
 	if err != nil {
@@ -28,46 +28,38 @@ func Sum[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Opti
 }
 
 // sumStages are the stages of Sum with the settings of their directives.
-var sumStages = []pipegen.StageConfig{
+var sumStages = []pipegenimpl.StageConfig{
 	{Name: "Add", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // sumRun is one run of Sum: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type sumRun struct {
-	*pipegen.Run
-	addIn *intQueue // input of Add
+	*pipegenimpl.Run
+	addIn *pipegenimpl.Queue[intItem] // input of Add
 }
 
 // startSum starts one run of Sum: a goroutine per input that feeds it to the
 // stages, and the workers of every stage.
 func startSum[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*sumRun, error) {
-	run, err := pipegen.NewRun(ctx, "Sum", sumStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Sum", sumStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &sumRun{
 		Run:   run,
-		addIn: newIntQueue(run.MaxSize("Add"), run.MaxBatch(), 1, run.Workers("Add")),
+		addIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Add"), run.MaxBatch(), 1, run.Workers("Add")),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Add", &r.addIn.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Add", r.addIn)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Add") {
@@ -81,170 +73,220 @@ func startSum[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.
 // feed sends the elements of in to stage Add, numbering them.
 func (r *sumRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.addIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.addIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Add, numbering them; the first
 // error of in fails the run.
 func (r *sumRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.addIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.addIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // addWorker runs one worker of stage Add (//pipegen:each at main.go:30): it
 // calls Add on each element of its input.
 func (r *sumRun) addWorker(worker int) {
 	done := r.Done()
-	var index pipegen.Index
-	defer r.Recover("Add", worker, &index)
+	queue := r.addIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Add"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+	g.Hook = "newSummer"
 	state := newSummer()
+	g.Hook = ""
 	r.WorkerStarted("Add")
 	// Flush runs once for every started worker, however it ends.
 	defer func() {
 		r.WorkerDone("Add")
+		g.Hook, g.Returned = "Flush", false
 		state.Flush()
+		g.Returned = true
 	}()
 	// Recover the stage's panics before the done hook runs.
-	defer r.Recover("Add", worker, &index)
-	queue := r.addIn.reader()
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, nil)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		state.Add(it.Value)
+		state.Add(it.v)
 	}
+	g.Returned = true
 }
 
 // Prefixed runs the pipeline Prefix (//pipegen:pipeline at main.go:68) over
-// the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
-// the pipeline. The stage Prefix runs with its own workers and bounded input
-// queue; opts may change its settings.
+// the elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
+// pipeline, or a channel. The stage Prefix runs with its own workers and
+// bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. PrefixedWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. PrefixedWithIndex also
+// yields each element's index.
 func Prefixed[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
-		for it, err := range PrefixedWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startPrefixed(ctx, in, opts)
+		if err != nil {
+			var zero string
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero string
+			yield(zero, err)
 		}
 	}
 }
 
 // PrefixedWithIndex is Prefixed yielding each element with its index
 // (pypeln's return_index): its position in the input, and for elements made
-// by flatmap stages their position among their parent's children, level by
-// level. On failure the last pair carries a zero Item and the error.
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
 func PrefixedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[string], error] {
 	return func(yield func(pipegen.Item[string], error) bool) {
 		r, err := startPrefixed(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[string]{}, err)
+			var zero pipegen.Item[string]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[string]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[string]{}, err)
+			var zero pipegen.Item[string]
+			yield(zero, err)
 		}
 	}
 }
 
 // prefixedStages are the stages of Prefixed with the settings of their
 // directives.
-var prefixedStages = []pipegen.StageConfig{
+var prefixedStages = []pipegenimpl.StageConfig{
 	{Name: "Prefix", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // prefixedRun is one run of Prefixed: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type prefixedRun struct {
-	*pipegen.Run
-	prefixIn *intQueue    // input of Prefix
-	out      *stringQueue // output, read by the caller
+	*pipegenimpl.Run
+	prefixIn *pipegenimpl.Queue[intItem]    // input of Prefix
+	out      *pipegenimpl.Queue[stringItem] // output, read by the caller
 }
 
 // startPrefixed starts one run of Prefixed: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startPrefixed[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*prefixedRun, error) {
-	run, err := pipegen.NewRun(ctx, "Prefixed", prefixedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Prefixed", prefixedStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &prefixedRun{
 		Run:      run,
-		prefixIn: newIntQueue(run.MaxSize("Prefix"), run.MaxBatch(), 1, run.Workers("Prefix")),
-		out:      newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Prefix"), 1),
+		prefixIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Prefix"), run.MaxBatch(), 1, run.Workers("Prefix")),
+		out:      pipegenimpl.NewQueue[stringItem](run.OutputSize(), run.MaxBatch(), run.Workers("Prefix"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Prefix", &r.prefixIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Prefix", r.prefixIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Prefix") {
@@ -258,46 +300,64 @@ func startPrefixed[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 // feed sends the elements of in to stage Prefix, numbering them.
 func (r *prefixedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.prefixIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.prefixIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Prefix, numbering them; the
 // first error of in fails the run.
 func (r *prefixedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.prefixIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.prefixIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // prefixWorker runs one worker of stage Prefix (//pipegen:map at
@@ -305,404 +365,74 @@ func (r *prefixedRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *prefixedRun) prefixWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer(r.Counter("Prefix"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Prefix", worker, &index)
+	out := r.out.Writer(r.Counter("Prefix"))
+	defer out.Close(done)
+	queue := r.prefixIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Prefix"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+	g.Hook = "newPrefixer"
 	state, err := newPrefixer(ctx, pipegen.Worker{Pipeline: "Prefixed", Stage: "Prefix", Index: worker})
 	if err != nil {
-		r.Fail("Prefix", worker, index, err)
+		r.FailHook("Prefix", worker, "newPrefixer", err)
+		g.Returned = true
 		return
 	}
+	g.Hook = ""
 	r.WorkerStarted("Prefix")
 	// Close runs once for every started worker, however it ends.
 	defer func() {
+		g.Hook, g.Returned = "Close", false
 		if err := state.Close(context.WithoutCancel(ctx), r.WorkerDone("Prefix")); err != nil {
-			r.Fail("Prefix", worker, index, err)
+			r.FailHook("Prefix", worker, "Close", err)
 		}
+		g.Returned = true
 	}()
 	// Recover the stage's panics before the done hook runs.
-	defer r.Recover("Prefix", worker, &index)
-	queue := r.prefixIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v, err := state.Prefix(ctx, index, it.Value)
+		v, err := state.Prefix(ctx, pipegen.SourceIndex(it.pos), it.v)
 		if err != nil {
-			r.Fail("Prefix", worker, index, err)
-			return
+			r.Fail("Prefix", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = stringItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
-// intQueue is a bounded queue of int elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through an
-// intWriter, each consumer takes whole batches through an intReader. The
-// queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type intQueue struct {
-	batches   chan []pipegen.Item[int]
-	free      chan []pipegen.Item[int] // emptied batches, for reuse
-	size      int                      // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
+// intItem is an int element in a queue between stages, with its position in
+// the pipeline's input (the elements of such a queue come straight from an
+// input, or through maps and filters).
+type intItem struct {
+	pos uint64
+	v   int
 }
 
-// newIntQueue returns a queue that holds up to size elements, in batches of
-// up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newIntQueue(size, maxBatch, producers, consumers int) *intQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &intQueue{
-		batches: make(chan []pipegen.Item[int], slots),
-		free:    make(chan []pipegen.Item[int], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *intQueue) newBatch() []pipegen.Item[int] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[int], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *intQueue) recycle(batch []pipegen.Item[int]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// intWriter is one producer goroutine's end of an intQueue: the batch it
-// fills.
-type intWriter struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *intQueue) writer(sent *pipegen.Counter) intWriter {
-	return intWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *intWriter) feed(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *intWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *intWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// intReader is one consumer goroutine's end of an intQueue: the batch it
-// takes elements from.
-type intReader struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *intQueue) reader() intReader {
-	return intReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[int]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[int]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
-}
-
-// stringQueue is a bounded queue of string elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through a
-// stringWriter, each consumer takes whole batches through a stringReader.
-// The queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type stringQueue struct {
-	batches   chan []pipegen.Item[string]
-	free      chan []pipegen.Item[string] // emptied batches, for reuse
-	size      int                         // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
-}
-
-// newStringQueue returns a queue that holds up to size elements, in batches
-// of up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newStringQueue(size, maxBatch, producers, consumers int) *stringQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &stringQueue{
-		batches: make(chan []pipegen.Item[string], slots),
-		free:    make(chan []pipegen.Item[string], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *stringQueue) newBatch() []pipegen.Item[string] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[string], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// stringWriter is one producer goroutine's end of a stringQueue: the batch
-// it fills.
-type stringWriter struct {
-	q     *stringQueue
-	batch []pipegen.Item[string]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *stringQueue) writer(sent *pipegen.Counter) stringWriter {
-	return stringWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *stringWriter) feed(done <-chan struct{}, it pipegen.Item[string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *stringWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *stringWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// stringReader is one consumer goroutine's end of a stringQueue: the batch
-// it takes elements from.
-type stringReader struct {
-	q     *stringQueue
-	batch []pipegen.Item[string]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *stringQueue) reader() stringReader {
-	return stringReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[string]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[string]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
+// stringItem is a string element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters).
+type stringItem struct {
+	pos uint64
+	v   string
 }

@@ -5,107 +5,123 @@ package main
 import (
 	"context"
 	"iter"
-	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
+	"github.com/pipegen/pipegen/runtime/pipegenimpl"
 )
 
 // indexed runs the pipeline Inc (//pipegen:pipeline at main.go:27) over the
-// elements of in, an iter.Seq, or an iter.Seq2 whose first error fails the
-// pipeline. The stage Inc runs with its own workers and bounded input queue;
-// opts may change its settings.
+// elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
+// pipeline, or a channel. The stage Inc runs with its own workers and
+// bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. indexedWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. indexedWithIndex also
+// yields each element's index.
 func indexed[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range indexedWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startIndexed(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // indexedWithIndex is indexed yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func indexedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startIndexed(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // indexedStages are the stages of indexed with the settings of their
 // directives.
-var indexedStages = []pipegen.StageConfig{
+var indexedStages = []pipegenimpl.StageConfig{
 	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // indexedRun is one run of indexed: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type indexedRun struct {
-	*pipegen.Run
-	incIn *intQueue // input of Inc
-	out   *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	incIn *pipegenimpl.Queue[intItem] // input of Inc
+	out   *pipegenimpl.Queue[intItem] // output, read by the caller
 }
 
 // startIndexed starts one run of indexed: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startIndexed[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*indexedRun, error) {
-	run, err := pipegen.NewRun(ctx, "indexed", indexedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "indexed", indexedStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &indexedRun{
 		Run:   run,
-		incIn: newIntQueue(run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
-		out:   newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Inc"), 1),
+		incIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
+		out:   pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Inc"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Inc", &r.incIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Inc", r.incIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Inc") {
@@ -119,170 +135,215 @@ func startIndexed[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 // feed sends the elements of in to stage Inc, numbering them.
 func (r *indexedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.incIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.incIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Inc, numbering them; the first
 // error of in fails the run.
 func (r *indexedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.incIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.incIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // incWorker runs one worker of stage Inc (//pipegen:map at main.go:14): it
 // calls Inc on each element of its input and sends the result on.
 func (r *indexedRun) incWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Inc"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Inc", worker, &index)
-	queue := r.incIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Inc"))
+	defer out.Close(done)
+	queue := r.incIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Inc"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Inc(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Inc(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // tested runs the pipeline Double (//pipegen:pipeline at main.go:30) over
-// the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
-// the pipeline. The stage Double runs with its own workers and bounded input
-// queue; opts may change its settings.
+// the elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
+// pipeline, or a channel. The stage Double runs with its own workers and
+// bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. testedWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. testedWithIndex also
+// yields each element's index.
 func tested[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range testedWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startTested(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // testedWithIndex is tested yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func testedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startTested(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // testedStages are the stages of tested with the settings of their
 // directives.
-var testedStages = []pipegen.StageConfig{
+var testedStages = []pipegenimpl.StageConfig{
 	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // testedRun is one run of tested: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type testedRun struct {
-	*pipegen.Run
-	doubleIn *intQueue // input of Double
-	out      *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	doubleIn *pipegenimpl.Queue[intItem] // input of Double
+	out      *pipegenimpl.Queue[intItem] // output, read by the caller
 }
 
 // startTested starts one run of tested: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startTested[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*testedRun, error) {
-	run, err := pipegen.NewRun(ctx, "tested", testedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "tested", testedStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &testedRun{
 		Run:      run,
-		doubleIn: newIntQueue(run.MaxSize("Double"), run.MaxBatch(), 1, run.Workers("Double")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Double"), 1),
+		doubleIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Double"), run.MaxBatch(), 1, run.Workers("Double")),
+		out:      pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Double"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Double", &r.doubleIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Double", r.doubleIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Double") {
@@ -296,46 +357,64 @@ func startTested[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 // feed sends the elements of in to stage Double, numbering them.
 func (r *testedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.doubleIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.doubleIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Double, numbering them; the
 // first error of in fails the run.
 func (r *testedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.doubleIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.doubleIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // doubleWorker runs one worker of stage Double (//pipegen:map at
@@ -343,124 +422,151 @@ func (r *testedRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *testedRun) doubleWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Double"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Double", worker, &index)
-	queue := r.doubleIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Double"))
+	defer out.Close(done)
+	queue := r.doubleIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Double"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Double(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Double(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // elsewhere runs the pipeline Inc (//pipegen:pipeline at main.go:33) over
-// the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
-// the pipeline. The stage Inc runs with its own workers and bounded input
-// queue; opts may change its settings.
+// the elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
+// pipeline, or a channel. The stage Inc runs with its own workers and
+// bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. elsewhereWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. elsewhereWithIndex also
+// yields each element's index.
 func elsewhere[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range elsewhereWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startElsewhere(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // elsewhereWithIndex is elsewhere yielding each element with its index
 // (pypeln's return_index): its position in the input, and for elements made
-// by flatmap stages their position among their parent's children, level by
-// level. On failure the last pair carries a zero Item and the error.
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
 func elsewhereWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startElsewhere(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // elsewhereStages are the stages of elsewhere with the settings of their
 // directives.
-var elsewhereStages = []pipegen.StageConfig{
+var elsewhereStages = []pipegenimpl.StageConfig{
 	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // elsewhereRun is one run of elsewhere: the queues between its stages, and
-// the pipegen.Run that tracks its goroutines.
+// the pipegenimpl.Run that tracks its goroutines.
 type elsewhereRun struct {
-	*pipegen.Run
-	incIn *intQueue // input of Inc
-	out   *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	incIn *pipegenimpl.Queue[intItem] // input of Inc
+	out   *pipegenimpl.Queue[intItem] // output, read by the caller
 }
 
 // startElsewhere starts one run of elsewhere: a goroutine per input that
 // feeds it to the stages, and the workers of every stage.
 func startElsewhere[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*elsewhereRun, error) {
-	run, err := pipegen.NewRun(ctx, "elsewhere", elsewhereStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "elsewhere", elsewhereStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &elsewhereRun{
 		Run:   run,
-		incIn: newIntQueue(run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
-		out:   newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Inc"), 1),
+		incIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
+		out:   pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Inc"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Inc", &r.incIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Inc", r.incIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Inc") {
@@ -474,169 +580,214 @@ func startElsewhere[In pipegen.Input[int]](ctx context.Context, in In, opts []pi
 // feed sends the elements of in to stage Inc, numbering them.
 func (r *elsewhereRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.incIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.incIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Inc, numbering them; the first
 // error of in fails the run.
 func (r *elsewhereRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.incIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.incIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // incWorker runs one worker of stage Inc (//pipegen:map at main.go:14): it
 // calls Inc on each element of its input and sends the result on.
 func (r *elsewhereRun) incWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Inc"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Inc", worker, &index)
-	queue := r.incIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Inc"))
+	defer out.Close(done)
+	queue := r.incIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Inc"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Inc(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Inc(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // Twice runs the pipeline Double (//pipegen:pipeline at main.go:36) over the
-// elements of in, an iter.Seq, or an iter.Seq2 whose first error fails the
-// pipeline. The stage Double runs with its own workers and bounded input
-// queue; opts may change its settings.
+// elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
+// pipeline, or a channel. The stage Double runs with its own workers and
+// bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. TwiceWithIndex also
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. TwiceWithIndex also
 // yields each element's index.
 func Twice[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range TwiceWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startTwice(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // TwiceWithIndex is Twice yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func TwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startTwice(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // twiceStages are the stages of Twice with the settings of their directives.
-var twiceStages = []pipegen.StageConfig{
+var twiceStages = []pipegenimpl.StageConfig{
 	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // twiceRun is one run of Twice: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type twiceRun struct {
-	*pipegen.Run
-	doubleIn *intQueue // input of Double
-	out      *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	doubleIn *pipegenimpl.Queue[intItem] // input of Double
+	out      *pipegenimpl.Queue[intItem] // output, read by the caller
 }
 
 // startTwice starts one run of Twice: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*twiceRun, error) {
-	run, err := pipegen.NewRun(ctx, "Twice", twiceStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Twice", twiceStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &twiceRun{
 		Run:      run,
-		doubleIn: newIntQueue(run.MaxSize("Double"), run.MaxBatch(), 1, run.Workers("Double")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Double"), 1),
+		doubleIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Double"), run.MaxBatch(), 1, run.Workers("Double")),
+		out:      pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Double"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Double", &r.doubleIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Double", r.doubleIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Double") {
@@ -650,46 +801,64 @@ func startTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 // feed sends the elements of in to stage Double, numbering them.
 func (r *twiceRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.doubleIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.doubleIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Double, numbering them; the
 // first error of in fails the run.
 func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.doubleIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.doubleIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // doubleWorker runs one worker of stage Double (//pipegen:map at
@@ -697,123 +866,150 @@ func (r *twiceRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *twiceRun) doubleWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Double"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Double", worker, &index)
-	queue := r.doubleIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Double"))
+	defer out.Close(done)
+	queue := r.doubleIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Double"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Double(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Double(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // alone runs the pipeline Inc (//pipegen:pipeline at main.go:39) over the
-// elements of in, an iter.Seq, or an iter.Seq2 whose first error fails the
-// pipeline. The stage Inc runs with its own workers and bounded input queue;
-// opts may change its settings.
+// elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
+// pipeline, or a channel. The stage Inc runs with its own workers and
+// bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. aloneWithIndex also
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. aloneWithIndex also
 // yields each element's index.
 func alone[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range aloneWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startAlone(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // aloneWithIndex is alone yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func aloneWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startAlone(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // aloneStages are the stages of alone with the settings of their directives.
-var aloneStages = []pipegen.StageConfig{
+var aloneStages = []pipegenimpl.StageConfig{
 	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // aloneRun is one run of alone: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type aloneRun struct {
-	*pipegen.Run
-	incIn *intQueue // input of Inc
-	out   *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	incIn *pipegenimpl.Queue[intItem] // input of Inc
+	out   *pipegenimpl.Queue[intItem] // output, read by the caller
 }
 
 // startAlone starts one run of alone: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startAlone[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*aloneRun, error) {
-	run, err := pipegen.NewRun(ctx, "alone", aloneStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "alone", aloneStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &aloneRun{
 		Run:   run,
-		incIn: newIntQueue(run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
-		out:   newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Inc"), 1),
+		incIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
+		out:   pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Inc"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Inc", &r.incIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Inc", r.incIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Inc") {
@@ -827,79 +1023,109 @@ func startAlone[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 // feed sends the elements of in to stage Inc, numbering them.
 func (r *aloneRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.incIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.incIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Inc, numbering them; the first
 // error of in fails the run.
 func (r *aloneRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.incIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.incIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // incWorker runs one worker of stage Inc (//pipegen:map at main.go:14): it
 // calls Inc on each element of its input and sends the result on.
 func (r *aloneRun) incWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Inc"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Inc", worker, &index)
-	queue := r.incIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Inc"))
+	defer out.Close(done)
+	queue := r.incIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Inc"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Inc(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Inc(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // Chain runs the pipeline middle | indexed | tested | elsewhere | Twice |
 // ordered (//pipegen:pipeline at main.go:41) over the elements of in, an
-// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
-// Double, Inc, Inc#2, Double#2, Inc#3, Double#3 run concurrently, each with
-// its own workers and bounded input queue; opts may change their settings.
+// iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a channel.
+// The stages Double, Inc, Inc#2, Double#2, Inc#3, Double#3 run concurrently,
+// each with its own workers and bounded input queue; opts may change their
+// settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // in the order of their indices (input position, then concat branch, then
@@ -907,50 +1133,74 @@ func (r *aloneRun) incWorker(worker int) {
 // as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. ChainWithIndex also
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. ChainWithIndex also
 // yields each element's index.
 func Chain[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range ChainWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startChain(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // ChainWithIndex is Chain yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func ChainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startChain(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // chainStages are the stages of Chain with the settings of their directives.
-var chainStages = []pipegen.StageConfig{
+var chainStages = []pipegenimpl.StageConfig{
 	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Inc#2", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
@@ -960,63 +1210,55 @@ var chainStages = []pipegen.StageConfig{
 }
 
 // chainRun is one run of Chain: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type chainRun struct {
-	*pipegen.Run
-	doubleIn  *intQueue      // input of Double
-	incIn     *intQueue      // input of Inc
-	incIn2    *intQueue      // input of Inc#2
-	doubleIn2 *intQueue      // input of Double#2
-	incIn3    *intQueue      // input of Inc#3
-	doubleIn3 *intQueue      // input of Double#3
-	orderedIn *intQueue      // input of ordered#1
-	out       *intQueue      // output, read by the caller
-	order     *pipegen.Order // bookkeeping of ordered#1
+	*pipegenimpl.Run
+	doubleIn  *pipegenimpl.Queue[intOrderedItem] // input of Double
+	incIn     *pipegenimpl.Queue[intOrderedItem] // input of Inc
+	incIn2    *pipegenimpl.Queue[intOrderedItem] // input of Inc#2
+	doubleIn2 *pipegenimpl.Queue[intOrderedItem] // input of Double#2
+	incIn3    *pipegenimpl.Queue[intOrderedItem] // input of Inc#3
+	doubleIn3 *pipegenimpl.Queue[intOrderedItem] // input of Double#3
+	orderedIn *pipegenimpl.Queue[intTermItem]    // input of ordered#1
+	out       *pipegenimpl.Queue[intItem]        // output, read by the caller
+	order     *pipegenimpl.Term                  // bookkeeping of ordered#1
 }
 
 // startChain starts one run of Chain: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*chainRun, error) {
-	run, err := pipegen.NewRun(ctx, "Chain", chainStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Chain", chainStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &chainRun{
 		Run:       run,
-		doubleIn:  newIntQueue(run.MaxSize("Double"), run.MaxBatch(), 1, run.Workers("Double")),
-		incIn:     newIntQueue(run.MaxSize("Inc"), run.MaxBatch(), run.Workers("Double"), run.Workers("Inc")),
-		incIn2:    newIntQueue(run.MaxSize("Inc#2"), run.MaxBatch(), run.Workers("Inc"), run.Workers("Inc#2")),
-		doubleIn2: newIntQueue(run.MaxSize("Double#2"), run.MaxBatch(), run.Workers("Inc#2"), run.Workers("Double#2")),
-		incIn3:    newIntQueue(run.MaxSize("Inc#3"), run.MaxBatch(), run.Workers("Double#2"), run.Workers("Inc#3")),
-		doubleIn3: newIntQueue(run.MaxSize("Double#3"), run.MaxBatch(), run.Workers("Inc#3"), run.Workers("Double#3")),
-		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Double#3"), 1),
-		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
-		order:     pipegen.NewOrder(1),
+		doubleIn:  pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Double"), run.MaxBatch(), 1, run.Workers("Double")),
+		incIn:     pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Inc"), run.MaxBatch(), run.Workers("Double"), run.Workers("Inc")),
+		incIn2:    pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Inc#2"), run.MaxBatch(), run.Workers("Inc"), run.Workers("Inc#2")),
+		doubleIn2: pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Double#2"), run.MaxBatch(), run.Workers("Inc#2"), run.Workers("Double#2")),
+		incIn3:    pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Inc#3"), run.MaxBatch(), run.Workers("Double#2"), run.Workers("Inc#3")),
+		doubleIn3: pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Double#3"), run.MaxBatch(), run.Workers("Inc#3"), run.Workers("Double#3")),
+		orderedIn: pipegenimpl.NewQueue[intTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Double")+run.Workers("Inc")+run.Workers("Inc#2")+run.Workers("Double#2")+run.Workers("Inc#3")+run.Workers("Double#3")+1, 1),
+		out:       pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Double", &r.doubleIn.pace)
-	run.Watch("Inc", &r.incIn.pace)
-	run.Watch("Inc#2", &r.incIn2.pace)
-	run.Watch("Double#2", &r.doubleIn2.pace)
-	run.Watch("Inc#3", &r.incIn3.pace)
-	run.Watch("Double#3", &r.doubleIn3.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Double", r.doubleIn)
+	pipegenimpl.Watch(run, "Inc", r.incIn)
+	pipegenimpl.Watch(run, "Inc#2", r.incIn2)
+	pipegenimpl.Watch(run, "Double#2", r.doubleIn2)
+	pipegenimpl.Watch(run, "Inc#3", r.incIn3)
+	pipegenimpl.Watch(run, "Double#3", r.doubleIn3)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Double") {
@@ -1053,483 +1295,417 @@ func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 	return r, nil
 }
 
-// feed sends the elements of in to stage Double, numbering them.
+// feed sends the elements of in to stage Double, numbering them. It keeps to
+// the window of the ordered terms downstream, and tells them where it ends.
 func (r *chainRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.doubleIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.doubleIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Double, numbering them; the
-// first error of in fails the run.
+// first error of in fails the run. It keeps to the window of the ordered
+// terms downstream, and tells them where it ends.
 func (r *chainRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.doubleIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.doubleIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // doubleWorker runs one worker of stage Double (//pipegen:map at
 // main.go:17): it calls Double on each element of its input and sends the
-// result on.
+// result on. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *chainRun) doubleWorker(worker int) {
 	done := r.Done()
-	out := r.incIn.writer(r.Counter("Double"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Double", worker, &index)
-	queue := r.doubleIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.incIn.Writer(r.Counter("Double"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	queue := r.doubleIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Double"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Double(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Double(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = intOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
+		out2.Publish()
 	}
+	g.Returned = true
 }
 
 // incWorker runs one worker of stage Inc (//pipegen:map at main.go:14): it
-// calls Inc on each element of its input and sends the result on.
+// calls Inc on each element of its input and sends the result on. What it
+// drops, it reports to the ordered terms downstream as tombstones.
 func (r *chainRun) incWorker(worker int) {
 	done := r.Done()
-	out := r.incIn2.writer(r.Counter("Inc"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Inc", worker, &index)
-	queue := r.incIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.incIn2.Writer(r.Counter("Inc"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	queue := r.incIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Inc"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Inc(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Inc(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = intOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
+		out2.Publish()
 	}
+	g.Returned = true
 }
 
 // incWorker2 runs one worker of stage Inc#2 (//pipegen:map at main.go:14):
-// it calls Inc on each element of its input and sends the result on.
+// it calls Inc on each element of its input and sends the result on. What it
+// drops, it reports to the ordered terms downstream as tombstones.
 func (r *chainRun) incWorker2(worker int) {
 	done := r.Done()
-	out := r.doubleIn2.writer(r.Counter("Inc#2"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Inc#2", worker, &index)
-	queue := r.incIn2.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.doubleIn2.Writer(r.Counter("Inc#2"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	queue := r.incIn2.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Inc#2"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Inc(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Inc(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = intOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
+		out2.Publish()
 	}
+	g.Returned = true
 }
 
 // doubleWorker2 runs one worker of stage Double#2 (//pipegen:map at
 // main.go:17): it calls Double on each element of its input and sends the
-// result on.
+// result on. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *chainRun) doubleWorker2(worker int) {
 	done := r.Done()
-	out := r.incIn3.writer(r.Counter("Double#2"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Double#2", worker, &index)
-	queue := r.doubleIn2.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.incIn3.Writer(r.Counter("Double#2"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	queue := r.doubleIn2.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Double#2"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Double(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Double(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = intOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
+		out2.Publish()
 	}
+	g.Returned = true
 }
 
 // incWorker3 runs one worker of stage Inc#3 (//pipegen:map at main.go:14):
-// it calls Inc on each element of its input and sends the result on.
+// it calls Inc on each element of its input and sends the result on. What it
+// drops, it reports to the ordered terms downstream as tombstones.
 func (r *chainRun) incWorker3(worker int) {
 	done := r.Done()
-	out := r.doubleIn3.writer(r.Counter("Inc#3"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Inc#3", worker, &index)
-	queue := r.incIn3.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.doubleIn3.Writer(r.Counter("Inc#3"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	queue := r.incIn3.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Inc#3"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Inc(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Inc(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = intOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
+		out2.Publish()
 	}
+	g.Returned = true
 }
 
 // doubleWorker3 runs one worker of stage Double#3 (//pipegen:map at
 // main.go:17): it calls Double on each element of its input and sends the
-// result on.
+// result on. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *chainRun) doubleWorker3(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer(r.Counter("Double#3"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Double#3", worker, &index)
-	queue := r.doubleIn3.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.orderedIn.Writer(r.Counter("Double#3"))
+	defer out.Close(done)
+	queue := r.doubleIn3.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Double#3"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Double(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Double(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = intTermItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at main.go:41): it holds each element until every element of its
-// source position has arrived, then sends them on sorted by index. The
-// window of pipegen.Order keeps the inputs from running too far ahead.
+// (ordered at main.go:41): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
 func (r *chainRun) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer(nil)
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("ordered#1", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	var held pipegen.Reorder[int]
-	release := func() bool {
-		for {
-			pos, ok := r.order.Ready()
-			if !ok {
-				return true
-			}
-			for _, it := range held.Take(pos) {
-				index = it.Index
-				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
-					return false
-				}
-			}
-			r.order.Advance()
-		}
-	}
+	out := r.out.Writer(nil)
+	defer out.Close(done)
+	queue := r.orderedIn.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
 	for {
-		// Send on what was released before waiting for more.
-		if !flush() {
-			return
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
 		}
-		select {
-		case batch, ok := <-r.orderedIn.batches:
+		held.Put(it.mark, it.pos, it.share[0], it)
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
 			if !ok {
-				// Every element has arrived: what is held is complete.
-				release()
-				return
+				break
 			}
-			for _, it := range batch {
-				held.Put(it)
-				r.order.Done(it.Index.Source())
+			for k := range items {
+				it := &items[k]
+				o := out.Next(done)
+				if o == nil {
+					break work
+				}
+				*o = intItem{pos: it.pos, v: it.v}
 			}
-			r.orderedIn.pace.Took(len(batch))
-			r.orderedIn.recycle(batch)
-		case <-r.order.Wake():
-		case <-done:
-			return
+			held.Advance()
+			n++
 		}
-		if !release() {
-			return
-		}
+		out.Publish()
 	}
 }
 
-// intQueue is a bounded queue of int elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through an
-// intWriter, each consumer takes whole batches through an intReader. The
-// queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type intQueue struct {
-	batches   chan []pipegen.Item[int]
-	free      chan []pipegen.Item[int] // emptied batches, for reuse
-	size      int                      // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
+// intItem is an int element in a queue between stages, with its position in
+// the pipeline's input (the elements of such a queue come straight from an
+// input, or through maps and filters).
+type intItem struct {
+	pos uint64
+	v   int
 }
 
-// newIntQueue returns a queue that holds up to size elements, in batches of
-// up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newIntQueue(size, maxBatch, producers, consumers int) *intQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &intQueue{
-		batches: make(chan []pipegen.Item[int], slots),
-		free:    make(chan []pipegen.Item[int], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
+// intOrderedItem is an int element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters). It also carries its
+// share of its source position for the ordered terms it goes to, which tells
+// them when they have all of a position (see pipegenimpl.Term).
+type intOrderedItem struct {
+	pos   uint64
+	share [1]uint64
+	v     int
 }
 
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *intQueue) newBatch() []pipegen.Item[int] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[int], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *intQueue) recycle(batch []pipegen.Item[int]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// intWriter is one producer goroutine's end of an intQueue: the batch it
-// fills.
-type intWriter struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *intQueue) writer(sent *pipegen.Counter) intWriter {
-	return intWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *intWriter) feed(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *intWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *intWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// intReader is one consumer goroutine's end of an intQueue: the batch it
-// takes elements from.
-type intReader struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *intQueue) reader() intReader {
-	return intReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[int]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[int]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
+// intTermItem is an int element in a queue between stages, with its position
+// in the pipeline's input (the elements of such a queue come straight from
+// an input, or through maps and filters). It also carries its share of its
+// source position for the ordered terms it goes to, which tells them when
+// they have all of a position (see pipegenimpl.Term); mark says whether it
+// is an element, a tombstone (the share of an element dropped on the way) or
+// the end of a source (see pipegenimpl.Reorder).
+type intTermItem struct {
+	pos   uint64
+	share [1]uint64
+	mark  uint8
+	v     int
 }

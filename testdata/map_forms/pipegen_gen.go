@@ -5,106 +5,122 @@ package main
 import (
 	"context"
 	"iter"
-	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
+	"github.com/pipegen/pipegen/runtime/pipegenimpl"
 )
 
 // Plain runs the pipeline Double (//pipegen:pipeline at main.go:28) over the
-// elements of in, an iter.Seq, or an iter.Seq2 whose first error fails the
-// pipeline. The stage Double runs with its own workers and bounded input
-// queue; opts may change its settings.
+// elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
+// pipeline, or a channel. The stage Double runs with its own workers and
+// bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. PlainWithIndex also
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. PlainWithIndex also
 // yields each element's index.
 func Plain[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range PlainWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startPlain(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // PlainWithIndex is Plain yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func PlainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startPlain(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // plainStages are the stages of Plain with the settings of their directives.
-var plainStages = []pipegen.StageConfig{
+var plainStages = []pipegenimpl.StageConfig{
 	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // plainRun is one run of Plain: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type plainRun struct {
-	*pipegen.Run
-	doubleIn *intQueue // input of Double
-	out      *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	doubleIn *pipegenimpl.Queue[intItem] // input of Double
+	out      *pipegenimpl.Queue[intItem] // output, read by the caller
 }
 
 // startPlain starts one run of Plain: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startPlain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*plainRun, error) {
-	run, err := pipegen.NewRun(ctx, "Plain", plainStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Plain", plainStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &plainRun{
 		Run:      run,
-		doubleIn: newIntQueue(run.MaxSize("Double"), run.MaxBatch(), 1, run.Workers("Double")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Double"), 1),
+		doubleIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Double"), run.MaxBatch(), 1, run.Workers("Double")),
+		out:      pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Double"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Double", &r.doubleIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Double", r.doubleIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Double") {
@@ -118,46 +134,64 @@ func startPlain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 // feed sends the elements of in to stage Double, numbering them.
 func (r *plainRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.doubleIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.doubleIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Double, numbering them; the
 // first error of in fails the run.
 func (r *plainRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.doubleIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.doubleIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // doubleWorker runs one worker of stage Double (//pipegen:map at
@@ -165,129 +199,156 @@ func (r *plainRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *plainRun) doubleWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Double"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Double", worker, &index)
-	queue := r.doubleIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Double"))
+	defer out.Close(done)
+	queue := r.doubleIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Double"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Double(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Double(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // WithErr runs the pipeline Parse | Double (//pipegen:pipeline at
-// main.go:29) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Parse, Double run concurrently,
-// each with its own workers and bounded input queue; opts may change their
-// settings.
+// main.go:29) over the elements of in, an iter.Seq, an iter.Seq2 whose first
+// error fails the pipeline, or a channel. The stages Parse, Double run
+// concurrently, each with its own workers and bounded input queue; opts may
+// change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. WithErrWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. WithErrWithIndex also
+// yields each element's index.
 func WithErr[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range WithErrWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startWithErr(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // WithErrWithIndex is WithErr yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func WithErrWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startWithErr(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // withErrStages are the stages of WithErr with the settings of their
 // directives.
-var withErrStages = []pipegen.StageConfig{
+var withErrStages = []pipegenimpl.StageConfig{
 	{Name: "Parse", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // withErrRun is one run of WithErr: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type withErrRun struct {
-	*pipegen.Run
-	parseIn  *stringQueue // input of Parse
-	doubleIn *intQueue    // input of Double
-	out      *intQueue    // output, read by the caller
+	*pipegenimpl.Run
+	parseIn  *pipegenimpl.Queue[stringItem] // input of Parse
+	doubleIn *pipegenimpl.Queue[intItem]    // input of Double
+	out      *pipegenimpl.Queue[intItem]    // output, read by the caller
 }
 
 // startWithErr starts one run of WithErr: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startWithErr[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*withErrRun, error) {
-	run, err := pipegen.NewRun(ctx, "WithErr", withErrStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "WithErr", withErrStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &withErrRun{
 		Run:      run,
-		parseIn:  newStringQueue(run.MaxSize("Parse"), run.MaxBatch(), 1, run.Workers("Parse")),
-		doubleIn: newIntQueue(run.MaxSize("Double"), run.MaxBatch(), run.Workers("Parse"), run.Workers("Double")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Double"), 1),
+		parseIn:  pipegenimpl.NewQueue[stringItem](run.MaxSize("Parse"), run.MaxBatch(), 1, run.Workers("Parse")),
+		doubleIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Double"), run.MaxBatch(), run.Workers("Parse"), run.Workers("Double")),
+		out:      pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Double"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Parse", &r.parseIn.pace)
-	run.Watch("Double", &r.doubleIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[string]:
+	pipegenimpl.Watch(run, "Parse", r.parseIn)
+	pipegenimpl.Watch(run, "Double", r.doubleIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[string](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(string) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[string, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(string, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Parse") {
@@ -306,76 +367,105 @@ func startWithErr[In pipegen.Input[string]](ctx context.Context, in In, opts []p
 // feed sends the elements of in to stage Parse, numbering them.
 func (r *withErrRun) feed(in iter.Seq[string]) {
 	done := r.Done()
-	out := r.parseIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.parseIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = stringItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Parse, numbering them; the
 // first error of in fails the run.
 func (r *withErrRun) feedSeq2(in iter.Seq2[string, error]) {
 	done := r.Done()
-	out := r.parseIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.parseIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = stringItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // parseWorker runs one worker of stage Parse (//pipegen:map at main.go:14):
 // it calls Parse on each element of its input and sends the result on.
 func (r *withErrRun) parseWorker(worker int) {
 	done := r.Done()
-	out := r.doubleIn.writer(r.Counter("Parse"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Parse", worker, &index)
-	queue := r.parseIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.doubleIn.Writer(r.Counter("Parse"))
+	defer out.Close(done)
+	queue := r.parseIn.Reader()
+	defer queue.Close()
+	var it *stringItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Parse"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v, err := Parse(it.Value)
+		v, err := Parse(it.v)
 		if err != nil {
-			r.Fail("Parse", worker, index, err)
-			return
+			r.Fail("Parse", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // doubleWorker runs one worker of stage Double (//pipegen:map at
@@ -383,31 +473,42 @@ func (r *withErrRun) parseWorker(worker int) {
 // result on.
 func (r *withErrRun) doubleWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Double"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Double", worker, &index)
-	queue := r.doubleIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Double"))
+	defer out.Close(done)
+	queue := r.doubleIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Double"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Double(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Double(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // WithCtx runs the pipeline Double | Format (//pipegen:pipeline at
-// main.go:30) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Double, Format run
+// main.go:30) over the elements of in, an iter.Seq, an iter.Seq2 whose first
+// error fails the pipeline, or a channel. The stages Double, Format run
 // concurrently, each with its own workers and bounded input queue; opts may
 // change their settings.
 //
@@ -415,97 +516,113 @@ func (r *withErrRun) doubleWorker(worker int) {
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. WithCtxWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. WithCtxWithIndex also
+// yields each element's index.
 func WithCtx[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
-		for it, err := range WithCtxWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startWithCtx(ctx, in, opts)
+		if err != nil {
+			var zero string
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero string
+			yield(zero, err)
 		}
 	}
 }
 
 // WithCtxWithIndex is WithCtx yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func WithCtxWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[string], error] {
 	return func(yield func(pipegen.Item[string], error) bool) {
 		r, err := startWithCtx(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[string]{}, err)
+			var zero pipegen.Item[string]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[string]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[string]{}, err)
+			var zero pipegen.Item[string]
+			yield(zero, err)
 		}
 	}
 }
 
 // withCtxStages are the stages of WithCtx with the settings of their
 // directives.
-var withCtxStages = []pipegen.StageConfig{
+var withCtxStages = []pipegenimpl.StageConfig{
 	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Format", Workers: 3, MaxSize: 1},
 }
 
 // withCtxRun is one run of WithCtx: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type withCtxRun struct {
-	*pipegen.Run
-	doubleIn *intQueue    // input of Double
-	formatIn *intQueue    // input of Format
-	out      *stringQueue // output, read by the caller
+	*pipegenimpl.Run
+	doubleIn *pipegenimpl.Queue[intItem]    // input of Double
+	formatIn *pipegenimpl.Queue[intItem]    // input of Format
+	out      *pipegenimpl.Queue[stringItem] // output, read by the caller
 }
 
 // startWithCtx starts one run of WithCtx: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startWithCtx[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*withCtxRun, error) {
-	run, err := pipegen.NewRun(ctx, "WithCtx", withCtxStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "WithCtx", withCtxStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &withCtxRun{
 		Run:      run,
-		doubleIn: newIntQueue(run.MaxSize("Double"), run.MaxBatch(), 1, run.Workers("Double")),
-		formatIn: newIntQueue(run.MaxSize("Format"), run.MaxBatch(), run.Workers("Double"), run.Workers("Format")),
-		out:      newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Format"), 1),
+		doubleIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Double"), run.MaxBatch(), 1, run.Workers("Double")),
+		formatIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Format"), run.MaxBatch(), run.Workers("Double"), run.Workers("Format")),
+		out:      pipegenimpl.NewQueue[stringItem](run.OutputSize(), run.MaxBatch(), run.Workers("Format"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Double", &r.doubleIn.pace)
-	run.Watch("Format", &r.formatIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Double", r.doubleIn)
+	pipegenimpl.Watch(run, "Format", r.formatIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Double") {
@@ -524,46 +641,64 @@ func startWithCtx[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 // feed sends the elements of in to stage Double, numbering them.
 func (r *withCtxRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.doubleIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.doubleIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Double, numbering them; the
 // first error of in fails the run.
 func (r *withCtxRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.doubleIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.doubleIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // doubleWorker runs one worker of stage Double (//pipegen:map at
@@ -571,26 +706,37 @@ func (r *withCtxRun) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *withCtxRun) doubleWorker(worker int) {
 	done := r.Done()
-	out := r.formatIn.writer(r.Counter("Double"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Double", worker, &index)
-	queue := r.doubleIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.formatIn.Writer(r.Counter("Double"))
+	defer out.Close(done)
+	queue := r.doubleIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Double"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Double(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Double(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // formatWorker runs one worker of stage Format (//pipegen:map at
@@ -598,126 +744,153 @@ func (r *withCtxRun) doubleWorker(worker int) {
 // result on.
 func (r *withCtxRun) formatWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer(r.Counter("Format"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Format", worker, &index)
-	queue := r.formatIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Format"))
+	defer out.Close(done)
+	queue := r.formatIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Format"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Format(ctx, it.Value)
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		v := Format(ctx, it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = stringItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // WithBoth runs the pipeline Check | Double (//pipegen:pipeline at
-// main.go:31) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages Check, Double run concurrently,
-// each with its own workers and bounded input queue; opts may change their
-// settings.
+// main.go:31) over the elements of in, an iter.Seq, an iter.Seq2 whose first
+// error fails the pipeline, or a channel. The stages Check, Double run
+// concurrently, each with its own workers and bounded input queue; opts may
+// change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. WithBothWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. WithBothWithIndex also
+// yields each element's index.
 func WithBoth[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range WithBothWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startWithBoth(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // WithBothWithIndex is WithBoth yielding each element with its index
 // (pypeln's return_index): its position in the input, and for elements made
-// by flatmap stages their position among their parent's children, level by
-// level. On failure the last pair carries a zero Item and the error.
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
 func WithBothWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startWithBoth(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // withBothStages are the stages of WithBoth with the settings of their
 // directives.
-var withBothStages = []pipegen.StageConfig{
+var withBothStages = []pipegenimpl.StageConfig{
 	{Name: "Check", Workers: 1, MaxSize: 0},
 	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Check"},
 }
 
 // withBothRun is one run of WithBoth: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type withBothRun struct {
-	*pipegen.Run
-	checkIn *intQueue // input of Check
-	out     *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	checkIn *pipegenimpl.Queue[intItem] // input of Check
+	out     *pipegenimpl.Queue[intItem] // output, read by the caller
 }
 
 // startWithBoth starts one run of WithBoth: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startWithBoth[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*withBothRun, error) {
-	run, err := pipegen.NewRun(ctx, "WithBoth", withBothStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "WithBoth", withBothStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &withBothRun{
 		Run:     run,
-		checkIn: newIntQueue(run.MaxSize("Check"), run.MaxBatch(), 1, run.Workers("Check")),
-		out:     newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Check"), 1),
+		checkIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Check"), run.MaxBatch(), 1, run.Workers("Check")),
+		out:     pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Check"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Check", &r.checkIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Check", r.checkIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Check") {
@@ -731,46 +904,64 @@ func startWithBoth[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 // feed sends the elements of in to stage Check, numbering them.
 func (r *withBothRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.checkIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.checkIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Check, numbering them; the
 // first error of in fails the run.
 func (r *withBothRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.checkIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.checkIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // checkWorker runs one worker of stage Check (//pipegen:map at main.go:20)
@@ -779,395 +970,58 @@ func (r *withBothRun) feedSeq2(in iter.Seq2[int, error]) {
 // in turn, in this goroutine, with no queue between them.
 func (r *withBothRun) checkWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer(r.Counter("Check"))
-	defer out.close(done)
-	var index pipegen.Index
-	stage := "Check"
-	var at pipegen.Index
-	defer r.RecoverAt(&stage, worker, &at)
-	queue := r.checkIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Check"))
+	defer out.Close(done)
+	queue := r.checkIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Check", "Double"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		stage, at = "Check", index
-		v, err := Check(ctx, it.Value)
+		g.Step = 0
+		v, err := Check(ctx, it.v)
 		if err != nil {
-			r.Fail("Check", worker, index, err)
-			return
+			r.Fail("Check", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
-		stage, at = "Double", index
+		g.Step = 1
 		v2 := Double(v)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v2}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v2}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
-// intQueue is a bounded queue of int elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through an
-// intWriter, each consumer takes whole batches through an intReader. The
-// queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type intQueue struct {
-	batches   chan []pipegen.Item[int]
-	free      chan []pipegen.Item[int] // emptied batches, for reuse
-	size      int                      // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
+// intItem is an int element in a queue between stages, with its position in
+// the pipeline's input (the elements of such a queue come straight from an
+// input, or through maps and filters).
+type intItem struct {
+	pos uint64
+	v   int
 }
 
-// newIntQueue returns a queue that holds up to size elements, in batches of
-// up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newIntQueue(size, maxBatch, producers, consumers int) *intQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &intQueue{
-		batches: make(chan []pipegen.Item[int], slots),
-		free:    make(chan []pipegen.Item[int], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *intQueue) newBatch() []pipegen.Item[int] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[int], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *intQueue) recycle(batch []pipegen.Item[int]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// intWriter is one producer goroutine's end of an intQueue: the batch it
-// fills.
-type intWriter struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *intQueue) writer(sent *pipegen.Counter) intWriter {
-	return intWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *intWriter) feed(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *intWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *intWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// intReader is one consumer goroutine's end of an intQueue: the batch it
-// takes elements from.
-type intReader struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *intQueue) reader() intReader {
-	return intReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[int]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[int]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
-}
-
-// stringQueue is a bounded queue of string elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through a
-// stringWriter, each consumer takes whole batches through a stringReader.
-// The queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type stringQueue struct {
-	batches   chan []pipegen.Item[string]
-	free      chan []pipegen.Item[string] // emptied batches, for reuse
-	size      int                         // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
-}
-
-// newStringQueue returns a queue that holds up to size elements, in batches
-// of up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newStringQueue(size, maxBatch, producers, consumers int) *stringQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &stringQueue{
-		batches: make(chan []pipegen.Item[string], slots),
-		free:    make(chan []pipegen.Item[string], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *stringQueue) newBatch() []pipegen.Item[string] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[string], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// stringWriter is one producer goroutine's end of a stringQueue: the batch
-// it fills.
-type stringWriter struct {
-	q     *stringQueue
-	batch []pipegen.Item[string]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *stringQueue) writer(sent *pipegen.Counter) stringWriter {
-	return stringWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *stringWriter) feed(done <-chan struct{}, it pipegen.Item[string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *stringWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *stringWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// stringReader is one consumer goroutine's end of a stringQueue: the batch
-// it takes elements from.
-type stringReader struct {
-	q     *stringQueue
-	batch []pipegen.Item[string]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *stringQueue) reader() stringReader {
-	return stringReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[string]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[string]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
+// stringItem is a string element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters).
+type stringItem struct {
+	pos uint64
+	v   string
 }

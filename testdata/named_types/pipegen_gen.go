@@ -5,65 +5,89 @@ package main
 import (
 	"context"
 	"iter"
-	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
+	"github.com/pipegen/pipegen/runtime/pipegenimpl"
 )
 
 // Kinds runs the pipeline ToCelsius | Warm | Items | Count | AsTally
 // (//pipegen:pipeline at main.go:44) over the elements of in, an iter.Seq,
-// or an iter.Seq2 whose first error fails the pipeline. The stages
-// ToCelsius, Warm, Items, Count, AsTally run concurrently, each with its own
-// workers and bounded input queue; opts may change their settings.
+// an iter.Seq2 whose first error fails the pipeline, or a channel. The
+// stages ToCelsius, Warm, Items, Count, AsTally run concurrently, each with
+// its own workers and bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. KindsWithIndex also
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. KindsWithIndex also
 // yields each element's index.
 func Kinds[In pipegen.Input[float64]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[Tally, error] {
 	return func(yield func(Tally, error) bool) {
-		for it, err := range KindsWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startKinds(ctx, in, opts)
+		if err != nil {
+			var zero Tally
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero Tally
+			yield(zero, err)
 		}
 	}
 }
 
 // KindsWithIndex is Kinds yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func KindsWithIndex[In pipegen.Input[float64]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[Tally], error] {
 	return func(yield func(pipegen.Item[Tally], error) bool) {
 		r, err := startKinds(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[Tally]{}, err)
+			var zero pipegen.Item[Tally]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[Tally]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[Tally]{}, err)
+			var zero pipegen.Item[Tally]
+			yield(zero, err)
 		}
 	}
 }
 
 // kindsStages are the stages of Kinds with the settings of their directives.
-var kindsStages = []pipegen.StageConfig{
+var kindsStages = []pipegenimpl.StageConfig{
 	{Name: "ToCelsius", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Warm", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "ToCelsius"},
 	{Name: "Items", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
@@ -72,50 +96,42 @@ var kindsStages = []pipegen.StageConfig{
 }
 
 // kindsRun is one run of Kinds: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type kindsRun struct {
-	*pipegen.Run
-	toCelsiusIn *float64Queue     // input of ToCelsius
-	itemsIn     *orderPtrQueue    // input of Items
-	countIn     *stringSliceQueue // input of Count
-	out         *tallyQueue       // output, read by the caller
+	*pipegenimpl.Run
+	toCelsiusIn *pipegenimpl.Queue[float64Item]     // input of ToCelsius
+	itemsIn     *pipegenimpl.Queue[orderPtrItem]    // input of Items
+	countIn     *pipegenimpl.Queue[stringSliceItem] // input of Count
+	out         *pipegenimpl.Queue[tallyItem]       // output, read by the caller
 }
 
 // startKinds starts one run of Kinds: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startKinds[In pipegen.Input[float64]](ctx context.Context, in In, opts []pipegen.Option) (*kindsRun, error) {
-	run, err := pipegen.NewRun(ctx, "Kinds", kindsStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Kinds", kindsStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &kindsRun{
 		Run:         run,
-		toCelsiusIn: newFloat64Queue(run.MaxSize("ToCelsius"), run.MaxBatch(), 1, run.Workers("ToCelsius")),
-		itemsIn:     newOrderPtrQueue(run.MaxSize("Items"), run.MaxBatch(), run.Workers("ToCelsius"), run.Workers("Items")),
-		countIn:     newStringSliceQueue(run.MaxSize("Count"), run.MaxBatch(), run.Workers("Items"), run.Workers("Count")),
-		out:         newTallyQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Count"), 1),
+		toCelsiusIn: pipegenimpl.NewQueue[float64Item](run.MaxSize("ToCelsius"), run.MaxBatch(), 1, run.Workers("ToCelsius")),
+		itemsIn:     pipegenimpl.NewQueue[orderPtrItem](run.MaxSize("Items"), run.MaxBatch(), run.Workers("ToCelsius"), run.Workers("Items")),
+		countIn:     pipegenimpl.NewQueue[stringSliceItem](run.MaxSize("Count"), run.MaxBatch(), run.Workers("Items"), run.Workers("Count")),
+		out:         pipegenimpl.NewQueue[tallyItem](run.OutputSize(), run.MaxBatch(), run.Workers("Count"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("ToCelsius", &r.toCelsiusIn.pace)
-	run.Watch("Items", &r.itemsIn.pace)
-	run.Watch("Count", &r.countIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[float64]:
+	pipegenimpl.Watch(run, "ToCelsius", r.toCelsiusIn)
+	pipegenimpl.Watch(run, "Items", r.itemsIn)
+	pipegenimpl.Watch(run, "Count", r.countIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[float64](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(float64) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[float64, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(float64, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("ToCelsius") {
@@ -139,46 +155,64 @@ func startKinds[In pipegen.Input[float64]](ctx context.Context, in In, opts []pi
 // feed sends the elements of in to stage ToCelsius, numbering them.
 func (r *kindsRun) feed(in iter.Seq[float64]) {
 	done := r.Done()
-	out := r.toCelsiusIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.toCelsiusIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[float64]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = float64Item{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage ToCelsius, numbering them; the
 // first error of in fails the run.
 func (r *kindsRun) feedSeq2(in iter.Seq2[float64, error]) {
 	done := r.Done()
-	out := r.toCelsiusIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.toCelsiusIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[float64]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = float64Item{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // toCelsiusWorker runs one worker of stage ToCelsius (//pipegen:map at
@@ -188,57 +222,77 @@ func (r *kindsRun) feedSeq2(in iter.Seq2[float64, error]) {
 // them.
 func (r *kindsRun) toCelsiusWorker(worker int) {
 	done := r.Done()
-	out := r.itemsIn.writer(r.Counter("ToCelsius"))
-	defer out.close(done)
-	var index pipegen.Index
-	stage := "ToCelsius"
-	var at pipegen.Index
-	defer r.RecoverAt(&stage, worker, &at)
-	queue := r.toCelsiusIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.itemsIn.Writer(r.Counter("ToCelsius"))
+	defer out.Close(done)
+	queue := r.toCelsiusIn.Reader()
+	defer queue.Close()
+	var it *float64Item // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"ToCelsius", "Warm"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		stage, at = "ToCelsius", index
-		v := ToCelsius(it.Value)
-		stage, at = "Warm", index
+		g.Step = 0
+		v := ToCelsius(it.v)
+		g.Step = 1
 		v2 := Warm(v)
-		if !out.put(done, pipegen.Item[*Order]{Index: index, Value: v2}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = orderPtrItem{pos: it.pos, v: v2}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // itemsWorker runs one worker of stage Items (//pipegen:map at main.go:29):
 // it calls Items on each element of its input and sends the result on.
 func (r *kindsRun) itemsWorker(worker int) {
 	done := r.Done()
-	out := r.countIn.writer(r.Counter("Items"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Items", worker, &index)
-	queue := r.itemsIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.countIn.Writer(r.Counter("Items"))
+	defer out.Close(done)
+	queue := r.itemsIn.Reader()
+	defer queue.Close()
+	var it *orderPtrItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Items"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Items(it.Value)
-		if !out.put(done, pipegen.Item[[]string]{Index: index, Value: v}) {
-			return
+		v := Items(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = stringSliceItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // countWorker runs one worker of stage Count (//pipegen:map at main.go:32)
@@ -247,753 +301,70 @@ func (r *kindsRun) itemsWorker(worker int) {
 // in turn, in this goroutine, with no queue between them.
 func (r *kindsRun) countWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Count"))
-	defer out.close(done)
-	var index pipegen.Index
-	stage := "Count"
-	var at pipegen.Index
-	defer r.RecoverAt(&stage, worker, &at)
-	queue := r.countIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Count"))
+	defer out.Close(done)
+	queue := r.countIn.Reader()
+	defer queue.Close()
+	var it *stringSliceItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Count", "AsTally"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		stage, at = "Count", index
-		v := Count(it.Value)
-		stage, at = "AsTally", index
+		g.Step = 0
+		v := Count(it.v)
+		g.Step = 1
 		v2 := AsTally(v)
-		if !out.put(done, pipegen.Item[Tally]{Index: index, Value: v2}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = tallyItem{pos: it.pos, v: v2}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
-// float64Queue is a bounded queue of float64 elements between stages.
-// Elements travel in batches: each producer goroutine fills its own through
-// a float64Writer, each consumer takes whole batches through a
-// float64Reader. The queue is closed by the last of its producers to finish,
-// so that its consumers see its end.
-type float64Queue struct {
-	batches   chan []pipegen.Item[float64]
-	free      chan []pipegen.Item[float64] // emptied batches, for reuse
-	size      int                          // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
+// float64Item is a float64 element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters).
+type float64Item struct {
+	pos uint64
+	v   float64
 }
 
-// newFloat64Queue returns a queue that holds up to size elements, in batches
-// of up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newFloat64Queue(size, maxBatch, producers, consumers int) *float64Queue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &float64Queue{
-		batches: make(chan []pipegen.Item[float64], slots),
-		free:    make(chan []pipegen.Item[float64], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
+// orderPtrItem is a *Order element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters).
+type orderPtrItem struct {
+	pos uint64
+	v   *Order
 }
 
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *float64Queue) newBatch() []pipegen.Item[float64] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[float64], 0, q.size)
-	}
+// stringSliceItem is a []string element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters).
+type stringSliceItem struct {
+	pos uint64
+	v   []string
 }
 
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *float64Queue) recycle(batch []pipegen.Item[float64]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// float64Writer is one producer goroutine's end of a float64Queue: the batch
-// it fills.
-type float64Writer struct {
-	q     *float64Queue
-	batch []pipegen.Item[float64]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *float64Queue) writer(sent *pipegen.Counter) float64Writer {
-	return float64Writer{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *float64Writer) put(done <-chan struct{}, it pipegen.Item[float64]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *float64Writer) feed(done <-chan struct{}, it pipegen.Item[float64]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *float64Writer) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *float64Writer) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// float64Reader is one consumer goroutine's end of a float64Queue: the batch
-// it takes elements from.
-type float64Reader struct {
-	q     *float64Queue
-	batch []pipegen.Item[float64]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *float64Queue) reader() float64Reader {
-	return float64Reader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *float64Reader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[float64], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *float64Reader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[float64], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[float64]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[float64]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
-}
-
-// orderPtrQueue is a bounded queue of *Order elements between stages.
-// Elements travel in batches: each producer goroutine fills its own through
-// an orderPtrWriter, each consumer takes whole batches through an
-// orderPtrReader. The queue is closed by the last of its producers to
-// finish, so that its consumers see its end.
-type orderPtrQueue struct {
-	batches   chan []pipegen.Item[*Order]
-	free      chan []pipegen.Item[*Order] // emptied batches, for reuse
-	size      int                         // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
-}
-
-// newOrderPtrQueue returns a queue that holds up to size elements, in
-// batches of up to maxBatch, read by consumers goroutines and closed once
-// producers producers are done.
-func newOrderPtrQueue(size, maxBatch, producers, consumers int) *orderPtrQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &orderPtrQueue{
-		batches: make(chan []pipegen.Item[*Order], slots),
-		free:    make(chan []pipegen.Item[*Order], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *orderPtrQueue) newBatch() []pipegen.Item[*Order] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[*Order], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *orderPtrQueue) recycle(batch []pipegen.Item[*Order]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// orderPtrWriter is one producer goroutine's end of an orderPtrQueue: the
-// batch it fills.
-type orderPtrWriter struct {
-	q     *orderPtrQueue
-	batch []pipegen.Item[*Order]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *orderPtrQueue) writer(sent *pipegen.Counter) orderPtrWriter {
-	return orderPtrWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *orderPtrWriter) put(done <-chan struct{}, it pipegen.Item[*Order]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *orderPtrWriter) feed(done <-chan struct{}, it pipegen.Item[*Order]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *orderPtrWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *orderPtrWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// orderPtrReader is one consumer goroutine's end of an orderPtrQueue: the
-// batch it takes elements from.
-type orderPtrReader struct {
-	q     *orderPtrQueue
-	batch []pipegen.Item[*Order]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *orderPtrQueue) reader() orderPtrReader {
-	return orderPtrReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *orderPtrReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[*Order], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *orderPtrReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[*Order], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[*Order]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[*Order]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
-}
-
-// stringSliceQueue is a bounded queue of []string elements between stages.
-// Elements travel in batches: each producer goroutine fills its own through
-// a stringSliceWriter, each consumer takes whole batches through a
-// stringSliceReader. The queue is closed by the last of its producers to
-// finish, so that its consumers see its end.
-type stringSliceQueue struct {
-	batches   chan []pipegen.Item[[]string]
-	free      chan []pipegen.Item[[]string] // emptied batches, for reuse
-	size      int                           // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
-}
-
-// newStringSliceQueue returns a queue that holds up to size elements, in
-// batches of up to maxBatch, read by consumers goroutines and closed once
-// producers producers are done.
-func newStringSliceQueue(size, maxBatch, producers, consumers int) *stringSliceQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &stringSliceQueue{
-		batches: make(chan []pipegen.Item[[]string], slots),
-		free:    make(chan []pipegen.Item[[]string], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *stringSliceQueue) newBatch() []pipegen.Item[[]string] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[[]string], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *stringSliceQueue) recycle(batch []pipegen.Item[[]string]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// stringSliceWriter is one producer goroutine's end of a stringSliceQueue:
-// the batch it fills.
-type stringSliceWriter struct {
-	q     *stringSliceQueue
-	batch []pipegen.Item[[]string]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *stringSliceQueue) writer(sent *pipegen.Counter) stringSliceWriter {
-	return stringSliceWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *stringSliceWriter) put(done <-chan struct{}, it pipegen.Item[[]string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *stringSliceWriter) feed(done <-chan struct{}, it pipegen.Item[[]string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *stringSliceWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *stringSliceWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// stringSliceReader is one consumer goroutine's end of a stringSliceQueue:
-// the batch it takes elements from.
-type stringSliceReader struct {
-	q     *stringSliceQueue
-	batch []pipegen.Item[[]string]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *stringSliceQueue) reader() stringSliceReader {
-	return stringSliceReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *stringSliceReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[[]string], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *stringSliceReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[[]string], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[[]string]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[[]string]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
-}
-
-// tallyQueue is a bounded queue of Tally elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through a
-// tallyWriter, each consumer takes whole batches through a tallyReader. The
-// queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type tallyQueue struct {
-	batches   chan []pipegen.Item[Tally]
-	free      chan []pipegen.Item[Tally] // emptied batches, for reuse
-	size      int                        // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
-}
-
-// newTallyQueue returns a queue that holds up to size elements, in batches
-// of up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newTallyQueue(size, maxBatch, producers, consumers int) *tallyQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &tallyQueue{
-		batches: make(chan []pipegen.Item[Tally], slots),
-		free:    make(chan []pipegen.Item[Tally], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *tallyQueue) newBatch() []pipegen.Item[Tally] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[Tally], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *tallyQueue) recycle(batch []pipegen.Item[Tally]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// tallyWriter is one producer goroutine's end of a tallyQueue: the batch it
-// fills.
-type tallyWriter struct {
-	q     *tallyQueue
-	batch []pipegen.Item[Tally]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *tallyQueue) writer(sent *pipegen.Counter) tallyWriter {
-	return tallyWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *tallyWriter) put(done <-chan struct{}, it pipegen.Item[Tally]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *tallyWriter) feed(done <-chan struct{}, it pipegen.Item[Tally]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *tallyWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *tallyWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// tallyReader is one consumer goroutine's end of a tallyQueue: the batch it
-// takes elements from.
-type tallyReader struct {
-	q     *tallyQueue
-	batch []pipegen.Item[Tally]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *tallyQueue) reader() tallyReader {
-	return tallyReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *tallyReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[Tally], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *tallyReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[Tally], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[Tally]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[Tally]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
+// tallyItem is a Tally element in a queue between stages, with its position
+// in the pipeline's input (the elements of such a queue come straight from
+// an input, or through maps and filters).
+type tallyItem struct {
+	pos uint64
+	v   Tally
 }

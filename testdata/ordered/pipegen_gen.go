@@ -5,15 +5,15 @@ package main
 import (
 	"context"
 	"iter"
-	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
+	"github.com/pipegen/pipegen/runtime/pipegenimpl"
 )
 
 // InOrder runs the pipeline Slow | ordered (//pipegen:pipeline at
-// main.go:29) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stage Slow runs with its own workers
-// and bounded input queue; opts may change its settings.
+// main.go:29) over the elements of in, an iter.Seq, an iter.Seq2 whose first
+// error fails the pipeline, or a channel. The stage Slow runs with its own
+// workers and bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // in the order of their indices (input position, then concat branch, then
@@ -21,97 +21,113 @@ import (
 // as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. InOrderWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. InOrderWithIndex also
+// yields each element's index.
 func InOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range InOrderWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startInOrder(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // InOrderWithIndex is InOrder yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func InOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startInOrder(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // inOrderStages are the stages of InOrder with the settings of their
 // directives.
-var inOrderStages = []pipegen.StageConfig{
+var inOrderStages = []pipegenimpl.StageConfig{
 	{Name: "Slow", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // inOrderRun is one run of InOrder: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type inOrderRun struct {
-	*pipegen.Run
-	slowIn    *intQueue      // input of Slow
-	orderedIn *intQueue      // input of ordered#1
-	out       *intQueue      // output, read by the caller
-	order     *pipegen.Order // bookkeeping of ordered#1
+	*pipegenimpl.Run
+	slowIn    *pipegenimpl.Queue[intOrderedItem] // input of Slow
+	orderedIn *pipegenimpl.Queue[intTermItem]    // input of ordered#1
+	out       *pipegenimpl.Queue[intItem]        // output, read by the caller
+	order     *pipegenimpl.Term                  // bookkeeping of ordered#1
 }
 
 // startInOrder starts one run of InOrder: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*inOrderRun, error) {
-	run, err := pipegen.NewRun(ctx, "InOrder", inOrderStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "InOrder", inOrderStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &inOrderRun{
 		Run:       run,
-		slowIn:    newIntQueue(run.MaxSize("Slow"), run.MaxBatch(), 1, run.Workers("Slow")),
-		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Slow"), 1),
-		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
-		order:     pipegen.NewOrder(1),
+		slowIn:    pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Slow"), run.MaxBatch(), 1, run.Workers("Slow")),
+		orderedIn: pipegenimpl.NewQueue[intTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Slow")+1, 1),
+		out:       pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Slow", &r.slowIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Slow", r.slowIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Slow") {
@@ -123,163 +139,185 @@ func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 	return r, nil
 }
 
-// feed sends the elements of in to stage Slow, numbering them.
+// feed sends the elements of in to stage Slow, numbering them. It keeps to
+// the window of the ordered terms downstream, and tells them where it ends.
 func (r *inOrderRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.slowIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.slowIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Slow, numbering them; the first
-// error of in fails the run.
+// error of in fails the run. It keeps to the window of the ordered terms
+// downstream, and tells them where it ends.
 func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.slowIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.slowIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // slowWorker runs one worker of stage Slow (//pipegen:map at main.go:14): it
-// calls Slow on each element of its input and sends the result on.
+// calls Slow on each element of its input and sends the result on. What it
+// drops, it reports to the ordered terms downstream as tombstones.
 func (r *inOrderRun) slowWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer(r.Counter("Slow"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Slow", worker, &index)
-	queue := r.slowIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.orderedIn.Writer(r.Counter("Slow"))
+	defer out.Close(done)
+	queue := r.slowIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Slow"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Slow(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Slow(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = intTermItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at main.go:29): it holds each element until every element of its
-// source position has arrived, then sends them on sorted by index. The
-// window of pipegen.Order keeps the inputs from running too far ahead.
+// (ordered at main.go:29): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
 func (r *inOrderRun) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer(nil)
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("ordered#1", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	var held pipegen.Reorder[int]
-	release := func() bool {
-		for {
-			pos, ok := r.order.Ready()
-			if !ok {
-				return true
-			}
-			for _, it := range held.Take(pos) {
-				index = it.Index
-				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
-					return false
-				}
-			}
-			r.order.Advance()
-		}
-	}
+	out := r.out.Writer(nil)
+	defer out.Close(done)
+	queue := r.orderedIn.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
 	for {
-		// Send on what was released before waiting for more.
-		if !flush() {
-			return
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
 		}
-		select {
-		case batch, ok := <-r.orderedIn.batches:
+		held.Put(it.mark, it.pos, it.share[0], it)
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
 			if !ok {
-				// Every element has arrived: what is held is complete.
-				release()
-				return
+				break
 			}
-			for _, it := range batch {
-				held.Put(it)
-				r.order.Done(it.Index.Source())
+			for k := range items {
+				it := &items[k]
+				o := out.Next(done)
+				if o == nil {
+					break work
+				}
+				*o = intItem{pos: it.pos, v: it.v}
 			}
-			r.orderedIn.pace.Took(len(batch))
-			r.orderedIn.recycle(batch)
-		case <-r.order.Wake():
-		case <-done:
-			return
+			held.Advance()
+			n++
 		}
-		if !release() {
-			return
-		}
+		out.Publish()
 	}
 }
 
 // Digits runs the pipeline Slow | Spell | ordered | NotZero | ordered
 // (//pipegen:pipeline at main.go:30) over the elements of in, an iter.Seq,
-// or an iter.Seq2 whose first error fails the pipeline. The stages Slow,
-// Spell, NotZero run concurrently, each with its own workers and bounded
-// input queue; opts may change their settings.
+// an iter.Seq2 whose first error fails the pipeline, or a channel. The
+// stages Slow, Spell, NotZero run concurrently, each with its own workers
+// and bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // in the order of their indices (input position, then concat branch, then
@@ -287,109 +325,125 @@ func (r *inOrderRun) orderedWorker() {
 // as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. DigitsWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. DigitsWithIndex also
+// yields each element's index.
 func Digits[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
-		for it, err := range DigitsWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startDigits(ctx, in, opts)
+		if err != nil {
+			var zero string
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero string
+			yield(zero, err)
 		}
 	}
 }
 
 // DigitsWithIndex is Digits yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func DigitsWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[string], error] {
 	return func(yield func(pipegen.Item[string], error) bool) {
 		r, err := startDigits(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[string]{}, err)
+			var zero pipegen.Item[string]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[string]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[string]{}, err)
+			var zero pipegen.Item[string]
+			yield(zero, err)
 		}
 	}
 }
 
 // digitsStages are the stages of Digits with the settings of their
 // directives.
-var digitsStages = []pipegen.StageConfig{
+var digitsStages = []pipegenimpl.StageConfig{
 	{Name: "Slow", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Spell", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "NotZero", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // digitsRun is one run of Digits: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type digitsRun struct {
-	*pipegen.Run
-	slowIn     *intQueue      // input of Slow
-	spellIn    *intQueue      // input of Spell
-	orderedIn  *stringQueue   // input of ordered#1
-	notZeroIn  *stringQueue   // input of NotZero
-	orderedIn2 *stringQueue   // input of ordered#2
-	out        *stringQueue   // output, read by the caller
-	order      *pipegen.Order // bookkeeping of ordered#1
-	order2     *pipegen.Order // bookkeeping of ordered#2
+	*pipegenimpl.Run
+	slowIn     *pipegenimpl.Queue[intOrderedItem]           // input of Slow
+	spellIn    *pipegenimpl.Queue[intOrderedItem]           // input of Spell
+	orderedIn  *pipegenimpl.Queue[stringIndexedTermItem]    // input of ordered#1
+	notZeroIn  *pipegenimpl.Queue[stringIndexedOrderedItem] // input of NotZero
+	orderedIn2 *pipegenimpl.Queue[stringIndexedTermItem]    // input of ordered#2
+	out        *pipegenimpl.Queue[stringIndexedItem]        // output, read by the caller
+	order      *pipegenimpl.Term                            // bookkeeping of ordered#1
+	order2     *pipegenimpl.Term                            // bookkeeping of ordered#2
 }
 
 // startDigits starts one run of Digits: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startDigits[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*digitsRun, error) {
-	run, err := pipegen.NewRun(ctx, "Digits", digitsStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Digits", digitsStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &digitsRun{
 		Run:        run,
-		slowIn:     newIntQueue(run.MaxSize("Slow"), run.MaxBatch(), 1, run.Workers("Slow")),
-		spellIn:    newIntQueue(run.MaxSize("Spell"), run.MaxBatch(), run.Workers("Slow"), run.Workers("Spell")),
-		orderedIn:  newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Spell"), 1),
-		notZeroIn:  newStringQueue(run.MaxSize("NotZero"), run.MaxBatch(), 1, run.Workers("NotZero")),
-		orderedIn2: newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("NotZero"), 1),
-		out:        newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
-		order:      pipegen.NewOrder(1),
-		order2:     pipegen.NewOrder(1),
+		slowIn:     pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Slow"), run.MaxBatch(), 1, run.Workers("Slow")),
+		spellIn:    pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Spell"), run.MaxBatch(), run.Workers("Slow"), run.Workers("Spell")),
+		orderedIn:  pipegenimpl.NewQueue[stringIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Slow")+run.Workers("Spell")+1, 1),
+		notZeroIn:  pipegenimpl.NewQueue[stringIndexedOrderedItem](run.MaxSize("NotZero"), run.MaxBatch(), 1, run.Workers("NotZero")),
+		orderedIn2: pipegenimpl.NewQueue[stringIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("NotZero")+1, 1),
+		out:        pipegenimpl.NewQueue[stringIndexedItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		order:      pipegenimpl.NewTerm(),
+		order2:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Slow", &r.slowIn.pace)
-	run.Watch("Spell", &r.spellIn.pace)
-	run.Watch("NotZero", &r.notZeroIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Slow", r.slowIn)
+	pipegenimpl.Watch(run, "Spell", r.spellIn)
+	pipegenimpl.Watch(run, "NotZero", r.notZeroIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Slow") {
@@ -412,415 +466,497 @@ func startDigits[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 	return r, nil
 }
 
-// feed sends the elements of in to stage Slow, numbering them.
+// feed sends the elements of in to stage Slow, numbering them. It keeps to
+// the window of the ordered terms downstream, and tells them where it ends.
 func (r *digitsRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.slowIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.slowIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = stringIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Slow, numbering them; the first
-// error of in fails the run.
+// error of in fails the run. It keeps to the window of the ordered terms
+// downstream, and tells them where it ends.
 func (r *digitsRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.slowIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.slowIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = stringIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // slowWorker runs one worker of stage Slow (//pipegen:map at main.go:14): it
-// calls Slow on each element of its input and sends the result on.
+// calls Slow on each element of its input and sends the result on. What it
+// drops, it reports to the ordered terms downstream as tombstones.
 func (r *digitsRun) slowWorker(worker int) {
 	done := r.Done()
-	out := r.spellIn.writer(r.Counter("Slow"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Slow", worker, &index)
-	queue := r.slowIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.spellIn.Writer(r.Counter("Slow"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	queue := r.slowIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Slow"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Slow(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Slow(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = intOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
+		out2.Publish()
 	}
+	g.Returned = true
 }
 
 // spellWorker runs one worker of stage Spell (//pipegen:flatmap at
 // main.go:20): it calls Spell on each element of its input and sends on
-// every element of the result.
+// every element of the result. What it drops, it reports to the ordered
+// terms downstream as tombstones.
 func (r *digitsRun) spellWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer(r.Counter("Spell"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Spell", worker, &index)
-	queue := r.spellIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
-		}
-		index = it.Index
-		pos := index.Source()
-		vs := Spell(it.Value)
-		for child, v := range vs {
-			r.order.Add(pos, 1)
-			if !out.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
-				return
+	out := r.orderedIn.Writer(r.Counter("Spell"))
+	defer out.Close(done)
+	queue := r.spellIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	var c1 int             // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Spell"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
 			}
-		}
-		r.order.Done(pos)
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		vs := Spell(it.v)
+		if len(vs) == 0 {
+			if o := out.Next(done); o != nil {
+				*o = stringIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+			} else {
+				break work
+			}
+			out.Publish()
+			continue
+		}
+		per1, last1 := r.order.Split(it.pos, it.share[0], len(vs))
+		for c1 = 0; c1 < len(vs); c1++ {
+			v := vs[c1]
+			if c1 == len(vs)-1 {
+				per1 = last1
+			}
+			o := out.Next(done)
+			if o == nil {
+				break work
+			}
+			*o = stringIndexedTermItem{at: pipegen.SourceIndex(it.pos).Child(c1), share: [1]uint64{per1}, v: v}
+			out.Publish()
+		}
+	}
+	g.Returned = true
 }
 
 // orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at main.go:30): it holds each element until every element of its
-// source position has arrived, then sends them on sorted by index. The
-// window of pipegen.Order keeps the inputs from running too far ahead.
+// (ordered at main.go:30): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
 func (r *digitsRun) orderedWorker() {
 	done := r.Done()
-	out := r.notZeroIn.writer(nil)
-	defer out.close(done)
-	defer r.order2.End(0)
-	var index pipegen.Index
-	defer r.Recover("ordered#1", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.notZeroIn.Writer(nil)
+	defer out.Close(done)
+	out2 := r.orderedIn2.Writer(nil)
+	defer out2.Close(done)
+	queue := r.orderedIn.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[stringIndexedTermItem](r.order, 1, func(left, right *stringIndexedTermItem) int {
+		return pipegen.Compare(left.at, right.at)
+	})
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
 	}
-	var held pipegen.Reorder[string]
-	release := func() bool {
-		for {
-			pos, ok := r.order.Ready()
-			if !ok {
-				return true
-			}
-			if !r.order2.Open(done, 0, pos, flush) {
-				return false
-			}
-			for _, it := range held.Take(pos) {
-				index = it.Index
-				r.order2.Add(pos, 1)
-				if !out.put(done, pipegen.Item[string]{Index: index, Value: it.Value}) {
-					return false
-				}
-			}
-			r.order2.Emitted(0, pos)
-			r.order.Advance()
-		}
-	}
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
 	for {
-		// Send on what was released before waiting for more.
-		if !flush() {
-			return
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
 		}
-		select {
-		case batch, ok := <-r.orderedIn.batches:
+		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
 			if !ok {
-				// Every element has arrived: what is held is complete.
-				release()
-				return
+				break
 			}
-			for _, it := range batch {
-				held.Put(it)
-				r.order.Done(it.Index.Source())
+			if !r.order2.Open(done, n, publish) {
+				break work
 			}
-			r.orderedIn.pace.Took(len(batch))
-			r.orderedIn.recycle(batch)
-		case <-r.order.Wake():
-		case <-done:
-			return
+			var per2, last2 uint64
+			if len(items) == 0 {
+				if o := out2.Next(done); o != nil {
+					*o = stringIndexedTermItem{at: pipegen.SourceIndex(n), share: [1]uint64{pipegenimpl.FullShare}, mark: pipegenimpl.Dead}
+				} else {
+					break work
+				}
+			} else {
+				per2, last2 = r.order2.Split(n, pipegenimpl.FullShare, len(items))
+			}
+			for k := range items {
+				it := &items[k]
+				if k == len(items)-1 {
+					per2 = last2
+				}
+				o := out.Next(done)
+				if o == nil {
+					break work
+				}
+				*o = stringIndexedOrderedItem{at: it.at, share: [1]uint64{per2}, v: it.v}
+			}
+			held.Advance()
+			n++
 		}
-		if !release() {
-			return
-		}
+		out.Publish()
+		out2.Publish()
+	}
+	if o := out2.Next(done); o != nil {
+		*o = stringIndexedTermItem{at: pipegen.SourceIndex(n), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
 	}
 }
 
 // notZeroWorker runs one worker of stage NotZero (//pipegen:filter at
 // main.go:23): it sends on the elements of its input for which NotZero
-// reports true.
+// reports true. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *digitsRun) notZeroWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn2.writer(r.Counter("NotZero"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("NotZero", worker, &index)
-	queue := r.notZeroIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.orderedIn2.Writer(r.Counter("NotZero"))
+	defer out.Close(done)
+	queue := r.notZeroIn.Reader()
+	defer queue.Close()
+	var it *stringIndexedOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"NotZero"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return it.at
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		keep := NotZero(it.Value)
+		keep := NotZero(it.v)
 		if !keep {
-			r.order2.Done(pos)
+			if o := out.Next(done); o != nil {
+				*o = stringIndexedTermItem{at: pipegen.SourceIndex(it.at.Source()), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+			} else {
+				break work
+			}
+			out.Publish()
 			continue
 		}
-		r.order2.Add(pos, 1)
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: it.Value}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order2.Done(pos)
+		*o = stringIndexedTermItem{at: it.at, share: [1]uint64{it.share[0]}, v: it.v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // orderedWorker2 restores the order of the elements reaching ordered#2
-// (ordered at main.go:30): it holds each element until every element of its
-// source position has arrived, then sends them on sorted by index. The
-// window of pipegen.Order keeps the inputs from running too far ahead.
+// (ordered at main.go:30): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
 func (r *digitsRun) orderedWorker2() {
 	done := r.Done()
-	out := r.out.writer(nil)
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("ordered#2", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	var held pipegen.Reorder[string]
-	release := func() bool {
-		for {
-			pos, ok := r.order2.Ready()
-			if !ok {
-				return true
-			}
-			for _, it := range held.Take(pos) {
-				index = it.Index
-				if !out.put(done, pipegen.Item[string]{Index: index, Value: it.Value}) {
-					return false
-				}
-			}
-			r.order2.Advance()
-		}
-	}
+	out := r.out.Writer(nil)
+	defer out.Close(done)
+	queue := r.orderedIn2.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[stringIndexedTermItem](r.order2, 1, func(left, right *stringIndexedTermItem) int {
+		return pipegen.Compare(left.at, right.at)
+	})
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
 	for {
-		// Send on what was released before waiting for more.
-		if !flush() {
-			return
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
 		}
-		select {
-		case batch, ok := <-r.orderedIn2.batches:
+		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
 			if !ok {
-				// Every element has arrived: what is held is complete.
-				release()
-				return
+				break
 			}
-			for _, it := range batch {
-				held.Put(it)
-				r.order2.Done(it.Index.Source())
+			for k := range items {
+				it := &items[k]
+				o := out.Next(done)
+				if o == nil {
+					break work
+				}
+				*o = stringIndexedItem{at: it.at, v: it.v}
 			}
-			r.orderedIn2.pace.Took(len(batch))
-			r.orderedIn2.recycle(batch)
-		case <-r.order2.Wake():
-		case <-done:
-			return
+			held.Advance()
+			n++
 		}
-		if !release() {
-			return
-		}
+		out.Publish()
 	}
 }
 
 // Merged runs the pipeline concat(a | Slow, b | Slow) | ordered | Label
 // (//pipegen:pipeline at main.go:31) over the elements of a and b, each an
-// iter.Seq, or an iter.Seq2 whose first error fails the pipeline, read
-// concurrently. The stages Slow, Slow#2, Label run concurrently, each with
-// its own workers and bounded input queue; opts may change their settings.
+// iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a channel,
+// read concurrently. The stages Slow, Slow#2, Label run concurrently, each
+// with its own workers and bounded input queue; opts may change their
+// settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. MergedWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. MergedWithIndex also
+// yields each element's index.
 func Merged[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Context, a InA, b InB, opts ...pipegen.Option) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
-		for it, err := range MergedWithIndex(ctx, a, b, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startMerged(ctx, a, b, opts)
+		if err != nil {
+			var zero string
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero string
+			yield(zero, err)
 		}
 	}
 }
 
 // MergedWithIndex is Merged yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func MergedWithIndex[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Context, a InA, b InB, opts ...pipegen.Option) iter.Seq2[pipegen.Item[string], error] {
 	return func(yield func(pipegen.Item[string], error) bool) {
 		r, err := startMerged(ctx, a, b, opts)
 		if err != nil {
-			yield(pipegen.Item[string]{}, err)
+			var zero pipegen.Item[string]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[string]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[string]{}, err)
+			var zero pipegen.Item[string]
+			yield(zero, err)
 		}
 	}
 }
 
 // mergedStages are the stages of Merged with the settings of their
 // directives.
-var mergedStages = []pipegen.StageConfig{
+var mergedStages = []pipegenimpl.StageConfig{
 	{Name: "Slow", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Slow#2", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Label", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
 // mergedRun is one run of Merged: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type mergedRun struct {
-	*pipegen.Run
-	slowIn    *intQueue      // input of Slow
-	slowIn2   *intQueue      // input of Slow#2
-	orderedIn *intQueue      // input of ordered#1
-	labelIn   *intQueue      // input of Label
-	out       *stringQueue   // output, read by the caller
-	order     *pipegen.Order // bookkeeping of ordered#1
+	*pipegenimpl.Run
+	slowIn    *pipegenimpl.Queue[intOrderedItem]     // input of Slow
+	slowIn2   *pipegenimpl.Queue[intOrderedItem]     // input of Slow#2
+	orderedIn *pipegenimpl.Queue[intIndexedTermItem] // input of ordered#1
+	labelIn   *pipegenimpl.Queue[intIndexedItem]     // input of Label
+	out       *pipegenimpl.Queue[stringIndexedItem]  // output, read by the caller
+	order     *pipegenimpl.Term                      // bookkeeping of ordered#1
 }
 
 // startMerged starts one run of Merged: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startMerged[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Context, a InA, b InB, opts []pipegen.Option) (*mergedRun, error) {
-	run, err := pipegen.NewRun(ctx, "Merged", mergedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Merged", mergedStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &mergedRun{
 		Run:       run,
-		slowIn:    newIntQueue(run.MaxSize("Slow"), run.MaxBatch(), 1, run.Workers("Slow")),
-		slowIn2:   newIntQueue(run.MaxSize("Slow#2"), run.MaxBatch(), 1, run.Workers("Slow#2")),
-		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Slow")+run.Workers("Slow#2"), 1),
-		labelIn:   newIntQueue(run.MaxSize("Label"), run.MaxBatch(), 1, run.Workers("Label")),
-		out:       newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Label"), 1),
-		order:     pipegen.NewOrder(2),
+		slowIn:    pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Slow"), run.MaxBatch(), 1, run.Workers("Slow")),
+		slowIn2:   pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Slow#2"), run.MaxBatch(), 1, run.Workers("Slow#2")),
+		orderedIn: pipegenimpl.NewQueue[intIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Slow")+run.Workers("Slow#2")+2, 1),
+		labelIn:   pipegenimpl.NewQueue[intIndexedItem](run.MaxSize("Label"), run.MaxBatch(), 1, run.Workers("Label")),
+		out:       pipegenimpl.NewQueue[stringIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Label"), 1),
+		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Slow", &r.slowIn.pace)
-	run.Watch("Slow#2", &r.slowIn2.pace)
-	run.Watch("Label", &r.labelIn.pace)
-	run.Watch("", &r.out.pace)
-	switch a := any(a).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Slow", r.slowIn)
+	pipegenimpl.Watch(run, "Slow#2", r.slowIn2)
+	pipegenimpl.Watch(run, "Label", r.labelIn)
+	pipegenimpl.Watch(run, "", r.out)
+	aSeq, aSeq2 := pipegenimpl.Source[int](a, run.Done())
+	if aSeq != nil {
 		r.Go(func() {
-			r.feedA(a)
+			r.feedA(aSeq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feedA(a)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedASeq2(a)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedASeq2(a)
+			r.feedASeq2(aSeq2)
 		})
 	}
-	switch b := any(b).(type) {
-	case iter.Seq[int]:
+	bSeq, bSeq2 := pipegenimpl.Source[int](b, run.Done())
+	if bSeq != nil {
 		r.Go(func() {
-			r.feedB(b)
+			r.feedB(bSeq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feedB(b)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedBSeq2(b)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedBSeq2(b)
+			r.feedBSeq2(bSeq2)
 		})
 	}
 	for w := range run.Workers("Slow") {
@@ -842,249 +978,310 @@ func startMerged[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Con
 	return r, nil
 }
 
-// feedA sends the elements of a to stage Slow, numbering them.
+// feedA sends the elements of a to stage Slow, numbering them. It keeps to
+// the window of the ordered terms downstream, and tells them where it ends.
 func (r *mergedRun) feedA(a iter.Seq[int]) {
 	done := r.Done()
-	out := r.slowIn.writer(r.Counter("a"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("a", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.slowIn.Writer(r.Counter("a"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"a"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v := range a {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // feedASeq2 sends the elements of a to stage Slow, numbering them; the first
-// error of a fails the run.
+// error of a fails the run. It keeps to the window of the ordered terms
+// downstream, and tells them where it ends.
 func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.slowIn.writer(r.Counter("a"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("a", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.slowIn.Writer(r.Counter("a"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"a"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v, err := range a {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("a", -1, index, err)
-			return
+			r.Fail("a", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
-// feedB sends the elements of b to stage Slow#2, numbering them.
+// feedB sends the elements of b to stage Slow#2, numbering them. It keeps to
+// the window of the ordered terms downstream, and tells them where it ends.
 func (r *mergedRun) feedB(b iter.Seq[int]) {
 	done := r.Done()
-	out := r.slowIn2.writer(r.Counter("b"))
-	defer out.close(done)
-	defer r.order.End(1)
-	var index pipegen.Index
-	defer r.Recover("b", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.slowIn2.Writer(r.Counter("b"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"b"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v := range b {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !r.order.Open(done, 1, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(1, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{1}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // feedBSeq2 sends the elements of b to stage Slow#2, numbering them; the
-// first error of b fails the run.
+// first error of b fails the run. It keeps to the window of the ordered
+// terms downstream, and tells them where it ends.
 func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.slowIn2.writer(r.Counter("b"))
-	defer out.close(done)
-	defer r.order.End(1)
-	var index pipegen.Index
-	defer r.Recover("b", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.slowIn2.Writer(r.Counter("b"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"b"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v, err := range b {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("b", -1, index, err)
-			return
+			r.Fail("b", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !r.order.Open(done, 1, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(1, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{1}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // slowWorker runs one worker of stage Slow (//pipegen:map at main.go:14): it
-// calls Slow on each element of its input and sends the result on.
+// calls Slow on each element of its input and sends the result on. What it
+// drops, it reports to the ordered terms downstream as tombstones.
 func (r *mergedRun) slowWorker(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer(r.Counter("Slow"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Slow", worker, &index)
-	queue := r.slowIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.orderedIn.Writer(r.Counter("Slow"))
+	defer out.Close(done)
+	queue := r.slowIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Slow"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Slow(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
-			return
+		v := Slow(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos).Branch(0), share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // slowWorker2 runs one worker of stage Slow#2 (//pipegen:map at main.go:14):
-// it calls Slow on each element of its input and sends the result on.
+// it calls Slow on each element of its input and sends the result on. What
+// it drops, it reports to the ordered terms downstream as tombstones.
 func (r *mergedRun) slowWorker2(worker int) {
 	done := r.Done()
-	out := r.orderedIn.writer(r.Counter("Slow#2"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Slow#2", worker, &index)
-	queue := r.slowIn2.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.orderedIn.Writer(r.Counter("Slow#2"))
+	defer out.Close(done)
+	queue := r.slowIn2.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Slow#2"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Slow(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
-			return
+		v := Slow(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos).Branch(1), share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at main.go:31): it holds each element until every element of its
-// source position has arrived, then sends them on sorted by index. The
-// window of pipegen.Order keeps the inputs from running too far ahead.
+// (ordered at main.go:31): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
 func (r *mergedRun) orderedWorker() {
 	done := r.Done()
-	out := r.labelIn.writer(nil)
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("ordered#1", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	var held pipegen.Reorder[int]
-	release := func() bool {
-		for {
-			pos, ok := r.order.Ready()
-			if !ok {
-				return true
-			}
-			for _, it := range held.Take(pos) {
-				index = it.Index
-				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
-					return false
-				}
-			}
-			r.order.Advance()
-		}
-	}
+	out := r.labelIn.Writer(nil)
+	defer out.Close(done)
+	queue := r.orderedIn.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[intIndexedTermItem](r.order, 2, func(left, right *intIndexedTermItem) int {
+		return pipegen.Compare(left.at, right.at)
+	})
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
 	for {
-		// Send on what was released before waiting for more.
-		if !flush() {
-			return
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
 		}
-		select {
-		case batch, ok := <-r.orderedIn.batches:
+		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
 			if !ok {
-				// Every element has arrived: what is held is complete.
-				release()
-				return
+				break
 			}
-			for _, it := range batch {
-				held.Put(it)
-				r.order.Done(it.Index.Source())
+			for k := range items {
+				it := &items[k]
+				o := out.Next(done)
+				if o == nil {
+					break work
+				}
+				*o = intIndexedItem{at: it.at, v: it.v}
 			}
-			r.orderedIn.pace.Took(len(batch))
-			r.orderedIn.recycle(batch)
-		case <-r.order.Wake():
-		case <-done:
-			return
+			held.Advance()
+			n++
 		}
-		if !release() {
-			return
-		}
+		out.Publish()
 	}
 }
 
@@ -1092,386 +1289,118 @@ func (r *mergedRun) orderedWorker() {
 // it calls Label on each element of its input and sends the result on.
 func (r *mergedRun) labelWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Label"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Label", worker, &index)
-	queue := r.labelIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Label"))
+	defer out.Close(done)
+	queue := r.labelIn.Reader()
+	defer queue.Close()
+	var it *intIndexedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Label"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return it.at
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Label(it.Value)
-		if !out.put(done, pipegen.Item[string]{Index: index, Value: v}) {
-			return
+		v := Label(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = stringIndexedItem{at: it.at, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
-// intQueue is a bounded queue of int elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through an
-// intWriter, each consumer takes whole batches through an intReader. The
-// queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type intQueue struct {
-	batches   chan []pipegen.Item[int]
-	free      chan []pipegen.Item[int] // emptied batches, for reuse
-	size      int                      // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
+// intOrderedItem is an int element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters). It also carries its
+// share of its source position for the ordered terms it goes to, which tells
+// them when they have all of a position (see pipegenimpl.Term).
+type intOrderedItem struct {
+	pos   uint64
+	share [1]uint64
+	v     int
 }
 
-// newIntQueue returns a queue that holds up to size elements, in batches of
-// up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newIntQueue(size, maxBatch, producers, consumers int) *intQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &intQueue{
-		batches: make(chan []pipegen.Item[int], slots),
-		free:    make(chan []pipegen.Item[int], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
+// intTermItem is an int element in a queue between stages, with its position
+// in the pipeline's input (the elements of such a queue come straight from
+// an input, or through maps and filters). It also carries its share of its
+// source position for the ordered terms it goes to, which tells them when
+// they have all of a position (see pipegenimpl.Term); mark says whether it
+// is an element, a tombstone (the share of an element dropped on the way) or
+// the end of a source (see pipegenimpl.Reorder).
+type intTermItem struct {
+	pos   uint64
+	share [1]uint64
+	mark  uint8
+	v     int
 }
 
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *intQueue) newBatch() []pipegen.Item[int] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[int], 0, q.size)
-	}
+// intItem is an int element in a queue between stages, with its position in
+// the pipeline's input (the elements of such a queue come straight from an
+// input, or through maps and filters).
+type intItem struct {
+	pos uint64
+	v   int
 }
 
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *intQueue) recycle(batch []pipegen.Item[int]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
+// stringIndexedTermItem is a string element in a queue between stages, with
+// its index. It also carries its share of its source position for the
+// ordered terms it goes to, which tells them when they have all of a
+// position (see pipegenimpl.Term); mark says whether it is an element, a
+// tombstone (the share of an element dropped on the way) or the end of a
+// source (see pipegenimpl.Reorder).
+type stringIndexedTermItem struct {
+	at    pipegen.Index
+	share [1]uint64
+	mark  uint8
+	v     string
 }
 
-// intWriter is one producer goroutine's end of an intQueue: the batch it
-// fills.
-type intWriter struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	sent  *pipegen.Counter // nil without statistics
+// stringIndexedOrderedItem is a string element in a queue between stages,
+// with its index. It also carries its share of its source position for the
+// ordered terms it goes to, which tells them when they have all of a
+// position (see pipegenimpl.Term).
+type stringIndexedOrderedItem struct {
+	at    pipegen.Index
+	share [1]uint64
+	v     string
 }
 
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *intQueue) writer(sent *pipegen.Counter) intWriter {
-	return intWriter{q: q, batch: q.newBatch(), sent: sent}
+// stringIndexedItem is a string element in a queue between stages, with its
+// index.
+type stringIndexedItem struct {
+	at pipegen.Index
+	v  string
 }
 
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
+// intIndexedTermItem is an int element in a queue between stages, with its
+// index. It also carries its share of its source position for the ordered
+// terms it goes to, which tells them when they have all of a position (see
+// pipegenimpl.Term); mark says whether it is an element, a tombstone (the
+// share of an element dropped on the way) or the end of a source (see
+// pipegenimpl.Reorder).
+type intIndexedTermItem struct {
+	at    pipegen.Index
+	share [1]uint64
+	mark  uint8
+	v     int
 }
 
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *intWriter) feed(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *intWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *intWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// intReader is one consumer goroutine's end of an intQueue: the batch it
-// takes elements from.
-type intReader struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *intQueue) reader() intReader {
-	return intReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[int]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[int]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
-}
-
-// stringQueue is a bounded queue of string elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through a
-// stringWriter, each consumer takes whole batches through a stringReader.
-// The queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type stringQueue struct {
-	batches   chan []pipegen.Item[string]
-	free      chan []pipegen.Item[string] // emptied batches, for reuse
-	size      int                         // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
-}
-
-// newStringQueue returns a queue that holds up to size elements, in batches
-// of up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newStringQueue(size, maxBatch, producers, consumers int) *stringQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &stringQueue{
-		batches: make(chan []pipegen.Item[string], slots),
-		free:    make(chan []pipegen.Item[string], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *stringQueue) newBatch() []pipegen.Item[string] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[string], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// stringWriter is one producer goroutine's end of a stringQueue: the batch
-// it fills.
-type stringWriter struct {
-	q     *stringQueue
-	batch []pipegen.Item[string]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *stringQueue) writer(sent *pipegen.Counter) stringWriter {
-	return stringWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *stringWriter) feed(done <-chan struct{}, it pipegen.Item[string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *stringWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *stringWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// stringReader is one consumer goroutine's end of a stringQueue: the batch
-// it takes elements from.
-type stringReader struct {
-	q     *stringQueue
-	batch []pipegen.Item[string]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *stringQueue) reader() stringReader {
-	return stringReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[string]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[string]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
+// intIndexedItem is an int element in a queue between stages, with its
+// index.
+type intIndexedItem struct {
+	at pipegen.Index
+	v  int
 }

@@ -64,7 +64,7 @@ func Save(ctx context.Context, s string) error {
 func main() {
 	ctx := context.Background()
 	var dropped atomic.Int64
-	onTimeout := pipegen.OnTimeout(func(stage string, i pipegen.Index) { dropped.Add(1) })
+	onTimeout := pipegen.OnTimeout(func(stage string, i pipegen.Index, _ any) { dropped.Add(1) })
 	var got []string
 	for s, err := range Fetched(ctx, slices.Values([]int{1, 500, 2, 30}), onTimeout) {
 		if err != nil {
@@ -106,7 +106,7 @@ func init() {
 	// Every element times out: all are dropped, none fails the pipeline.
 	var dropped atomic.Int64
 	n := 0
-	for _, err := range Slow(context.Background(), slices.Values([]int{50, 60}), pipegen.OnTimeout(func(string, pipegen.Index) { dropped.Add(1) })) {
+	for _, err := range Slow(context.Background(), slices.Values([]int{50, 60}), pipegen.OnTimeout(func(string, pipegen.Index, any) { dropped.Add(1) })) {
 		if err != nil {
 			panic(err)
 		}

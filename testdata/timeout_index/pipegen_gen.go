@@ -8,13 +8,14 @@ import (
 	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
+	"github.com/pipegen/pipegen/runtime/pipegenimpl"
 )
 
 // Fetched runs the pipeline Fetch | Quick | Steps | ordered
 // (//pipegen:pipeline at main.go:60) over the elements of in, an iter.Seq,
-// or an iter.Seq2 whose first error fails the pipeline. The stages Fetch,
-// Quick, Steps run concurrently, each with its own workers and bounded input
-// queue; opts may change their settings.
+// an iter.Seq2 whose first error fails the pipeline, or a channel. The
+// stages Fetch, Quick, Steps run concurrently, each with its own workers and
+// bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // in the order of their indices (input position, then concat branch, then
@@ -22,105 +23,121 @@ import (
 // as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. FetchedWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. FetchedWithIndex also
+// yields each element's index.
 func Fetched[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
-		for it, err := range FetchedWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startFetched(ctx, in, opts)
+		if err != nil {
+			var zero string
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero string
+			yield(zero, err)
 		}
 	}
 }
 
 // FetchedWithIndex is Fetched yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func FetchedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[string], error] {
 	return func(yield func(pipegen.Item[string], error) bool) {
 		r, err := startFetched(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[string]{}, err)
+			var zero pipegen.Item[string]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[string]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[string]{}, err)
+			var zero pipegen.Item[string]
+			yield(zero, err)
 		}
 	}
 }
 
 // fetchedStages are the stages of Fetched with the settings of their
 // directives.
-var fetchedStages = []pipegen.StageConfig{
-	{Name: "Fetch", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Quick", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Steps", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+var fetchedStages = []pipegenimpl.StageConfig{
+	{Name: "Fetch", Workers: 3, MaxSize: pipegen.DefaultMaxSize, Timeout: 200 * time.Millisecond},
+	{Name: "Quick", Workers: 1, MaxSize: pipegen.DefaultMaxSize, Timeout: 2 * time.Millisecond},
+	{Name: "Steps", Workers: 1, MaxSize: pipegen.DefaultMaxSize, Timeout: time.Second},
 }
 
 // fetchedRun is one run of Fetched: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type fetchedRun struct {
-	*pipegen.Run
-	fetchIn   *intQueue      // input of Fetch
-	quickIn   *intQueue      // input of Quick
-	stepsIn   *intQueue      // input of Steps
-	orderedIn *stringQueue   // input of ordered#1
-	out       *stringQueue   // output, read by the caller
-	order     *pipegen.Order // bookkeeping of ordered#1
+	*pipegenimpl.Run
+	fetchIn   *pipegenimpl.Queue[intOrderedItem]        // input of Fetch
+	quickIn   *pipegenimpl.Queue[intOrderedItem]        // input of Quick
+	stepsIn   *pipegenimpl.Queue[intOrderedItem]        // input of Steps
+	orderedIn *pipegenimpl.Queue[stringIndexedTermItem] // input of ordered#1
+	out       *pipegenimpl.Queue[stringIndexedItem]     // output, read by the caller
+	order     *pipegenimpl.Term                         // bookkeeping of ordered#1
 }
 
 // startFetched starts one run of Fetched: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startFetched[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*fetchedRun, error) {
-	run, err := pipegen.NewRun(ctx, "Fetched", fetchedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Fetched", fetchedStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &fetchedRun{
 		Run:       run,
-		fetchIn:   newIntQueue(run.MaxSize("Fetch"), run.MaxBatch(), 1, run.Workers("Fetch")),
-		quickIn:   newIntQueue(run.MaxSize("Quick"), run.MaxBatch(), run.Workers("Fetch"), run.Workers("Quick")),
-		stepsIn:   newIntQueue(run.MaxSize("Steps"), run.MaxBatch(), run.Workers("Quick"), run.Workers("Steps")),
-		orderedIn: newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Steps"), 1),
-		out:       newStringQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
-		order:     pipegen.NewOrder(1),
+		fetchIn:   pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Fetch"), run.MaxBatch(), 1, run.Workers("Fetch")),
+		quickIn:   pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Quick"), run.MaxBatch(), run.Workers("Fetch"), run.Workers("Quick")),
+		stepsIn:   pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Steps"), run.MaxBatch(), run.Workers("Quick"), run.Workers("Steps")),
+		orderedIn: pipegenimpl.NewQueue[stringIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Fetch")+run.Workers("Quick")+run.Workers("Steps")+1, 1),
+		out:       pipegenimpl.NewQueue[stringIndexedItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Fetch", &r.fetchIn.pace)
-	run.Watch("Quick", &r.quickIn.pace)
-	run.Watch("Steps", &r.stepsIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Fetch", r.fetchIn)
+	pipegenimpl.Watch(run, "Quick", r.quickIn)
+	pipegenimpl.Watch(run, "Steps", r.stepsIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Fetch") {
@@ -142,361 +159,465 @@ func startFetched[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 	return r, nil
 }
 
-// feed sends the elements of in to stage Fetch, numbering them.
+// feed sends the elements of in to stage Fetch, numbering them. It keeps to
+// the window of the ordered terms downstream, and tells them where it ends.
 func (r *fetchedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.fetchIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.fetchIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = stringIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Fetch, numbering them; the
-// first error of in fails the run.
+// first error of in fails the run. It keeps to the window of the ordered
+// terms downstream, and tells them where it ends.
 func (r *fetchedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.fetchIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.fetchIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = stringIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // fetchWorker runs one worker of stage Fetch (//pipegen:map at main.go:27):
 // it calls Fetch on each element of its input and sends the result on,
-// giving each element 200ms before dropping the element (and telling the
-// pipegen.OnTimeout callback).
+// giving each element 200ms (or what pipegen.Timeout sets) before dropping
+// the element (and telling the pipegen.OnTimeout callback). What it drops,
+// it reports to the ordered terms downstream as tombstones.
 func (r *fetchedRun) fetchWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.quickIn.writer(r.Counter("Fetch"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Fetch", worker, &index)
-	queue := r.fetchIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.quickIn.Writer(r.Counter("Fetch"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	queue := r.fetchIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Fetch"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+	timeout := r.Timeout("Fetch")
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		ctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
-		v, err := Fetch(ctx, it.Value)
-		if ctx.Err() == context.DeadlineExceeded {
-			cancel()
-			r.Dropped("Fetch", index)
-			r.order.Done(pos)
+		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
+		v, err := Fetch(ctx, it.v)
+		expired := pipegenimpl.Expired(ctx)
+		cancel()
+		if expired {
+			if r.WantsDropped() {
+				r.Dropped("Fetch", pipegen.SourceIndex(it.pos), it.v)
+			}
+			if o := out2.Next(done); o != nil {
+				*o = stringIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+			} else {
+				break work
+			}
+			out.Publish()
+			out2.Publish()
 			continue
 		}
-		cancel()
 		if err != nil {
-			r.Fail("Fetch", worker, index, err)
-			return
+			r.Fail("Fetch", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
-		r.order.Done(pos)
+		*o = intOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
+		out2.Publish()
 	}
+	g.Returned = true
 }
 
 // quickWorker runs one worker of stage Quick (//pipegen:filter at
 // main.go:32): it sends on the elements of its input for which Quick reports
-// true, giving each element 2ms before dropping the element (and telling the
-// pipegen.OnTimeout callback).
+// true, giving each element 2ms (or what pipegen.Timeout sets) before
+// dropping the element (and telling the pipegen.OnTimeout callback). What it
+// drops, it reports to the ordered terms downstream as tombstones.
 func (r *fetchedRun) quickWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.stepsIn.writer(r.Counter("Quick"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Quick", worker, &index)
-	queue := r.quickIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.stepsIn.Writer(r.Counter("Quick"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	queue := r.quickIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Quick"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+	timeout := r.Timeout("Quick")
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		ctx, cancel := context.WithTimeout(ctx, 2*time.Millisecond)
-		keep := Quick(ctx, index, it.Value)
-		if ctx.Err() == context.DeadlineExceeded {
-			cancel()
-			r.Dropped("Quick", index)
-			r.order.Done(pos)
-			continue
-		}
+		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
+		keep := Quick(ctx, pipegen.SourceIndex(it.pos), it.v)
+		expired := pipegenimpl.Expired(ctx)
 		cancel()
-		if !keep {
-			r.order.Done(pos)
+		if expired {
+			if r.WantsDropped() {
+				r.Dropped("Quick", pipegen.SourceIndex(it.pos), it.v)
+			}
+			if o := out2.Next(done); o != nil {
+				*o = stringIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+			} else {
+				break work
+			}
+			out.Publish()
+			out2.Publish()
 			continue
 		}
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
-			return
+		if !keep {
+			if o := out2.Next(done); o != nil {
+				*o = stringIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+			} else {
+				break work
+			}
+			out.Publish()
+			out2.Publish()
+			continue
 		}
-		r.order.Done(pos)
+		o := out.Next(done)
+		if o == nil {
+			break work
+		}
+		*o = intOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: it.v}
+		out.Publish()
+		out2.Publish()
 	}
+	g.Returned = true
 }
 
 // stepsWorker runs one worker of stage Steps (//pipegen:flatmap at
 // main.go:37): it calls Steps on each element of its input and sends on
-// every element of the result, giving each element 1s before failing the
-// run.
+// every element of the result, giving each element 1s (or what
+// pipegen.Timeout sets) before failing the run. What it drops, it reports to
+// the ordered terms downstream as tombstones.
 func (r *fetchedRun) stepsWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.orderedIn.writer(r.Counter("Steps"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Steps", worker, &index)
-	queue := r.stepsIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.orderedIn.Writer(r.Counter("Steps"))
+	defer out.Close(done)
+	queue := r.stepsIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	var c1 int             // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Steps"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+	timeout := r.Timeout("Steps")
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		ctx, cancel := context.WithTimeout(ctx, time.Second)
-		child := -1
-		for v, err := range Steps(ctx, index, it.Value) {
-			child++
-			if err != nil && ctx.Err() == context.DeadlineExceeded {
+		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
+		shares1 := r.order.Stream(it.pos, it.share[0])
+		c1 = -1
+		for v, err := range Steps(ctx, pipegen.SourceIndex(it.pos), it.v) {
+			c1++
+			if ctx.Err() != nil {
 				break
 			}
 			if err != nil {
-				r.Fail("Steps", worker, index, err)
-				cancel()
-				return
+				r.Fail("Steps", worker, pipegen.SourceIndex(it.pos), err)
+				{
+					cancel()
+					break work
+				}
 			}
-			r.order.Add(pos, 1)
-			if !out.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
+			o := out.Next(done)
+			if o == nil {
+				{
+					cancel()
+					break work
+				}
+			}
+			*o = stringIndexedTermItem{at: pipegen.SourceIndex(it.pos).Child(c1), share: [1]uint64{shares1.Next()}, v: v}
+			out.Publish()
+		}
+		if o := out.Next(done); o != nil {
+			*o = stringIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{shares1.Rest()}, mark: pipegenimpl.Dead}
+		} else {
+			{
 				cancel()
-				return
+				break work
 			}
 		}
-		if ctx.Err() == context.DeadlineExceeded {
-			r.Fail("Steps", worker, index, &pipegen.TimeoutError{Timeout: time.Second})
-			cancel()
-			return
-		}
+		out.Publish()
+		expired := pipegenimpl.Expired(ctx)
 		cancel()
-		r.order.Done(pos)
+		if expired {
+			r.Fail("Steps", worker, pipegen.SourceIndex(it.pos), &pipegen.TimeoutError{Timeout: timeout})
+			break work
+		}
 	}
+	g.Returned = true
 }
 
 // orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at main.go:60): it holds each element until every element of its
-// source position has arrived, then sends them on sorted by index. The
-// window of pipegen.Order keeps the inputs from running too far ahead.
+// (ordered at main.go:60): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
 func (r *fetchedRun) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer(nil)
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("ordered#1", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	var held pipegen.Reorder[string]
-	release := func() bool {
-		for {
-			pos, ok := r.order.Ready()
-			if !ok {
-				return true
-			}
-			for _, it := range held.Take(pos) {
-				index = it.Index
-				if !out.put(done, pipegen.Item[string]{Index: index, Value: it.Value}) {
-					return false
-				}
-			}
-			r.order.Advance()
-		}
-	}
+	out := r.out.Writer(nil)
+	defer out.Close(done)
+	queue := r.orderedIn.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[stringIndexedTermItem](r.order, 1, func(left, right *stringIndexedTermItem) int {
+		return pipegen.Compare(left.at, right.at)
+	})
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
 	for {
-		// Send on what was released before waiting for more.
-		if !flush() {
-			return
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
 		}
-		select {
-		case batch, ok := <-r.orderedIn.batches:
+		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
 			if !ok {
-				// Every element has arrived: what is held is complete.
-				release()
-				return
+				break
 			}
-			for _, it := range batch {
-				held.Put(it)
-				r.order.Done(it.Index.Source())
+			for k := range items {
+				it := &items[k]
+				o := out.Next(done)
+				if o == nil {
+					break work
+				}
+				*o = stringIndexedItem{at: it.at, v: it.v}
 			}
-			r.orderedIn.pace.Took(len(batch))
-			r.orderedIn.recycle(batch)
-		case <-r.order.Wake():
-		case <-done:
-			return
+			held.Advance()
+			n++
 		}
-		if !release() {
-			return
-		}
+		out.Publish()
 	}
 }
 
 // Strict runs the pipeline Fetch(ontimeout=fail) (//pipegen:pipeline at
-// main.go:61) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stage Fetch runs with its own workers
-// and bounded input queue; opts may change its settings.
+// main.go:61) over the elements of in, an iter.Seq, an iter.Seq2 whose first
+// error fails the pipeline, or a channel. The stage Fetch runs with its own
+// workers and bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. StrictWithIndex
-// also yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. StrictWithIndex also
+// yields each element's index.
 func Strict[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range StrictWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startStrict(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // StrictWithIndex is Strict yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func StrictWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startStrict(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // strictStages are the stages of Strict with the settings of their
 // directives.
-var strictStages = []pipegen.StageConfig{
-	{Name: "Fetch", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
+var strictStages = []pipegenimpl.StageConfig{
+	{Name: "Fetch", Workers: 3, MaxSize: pipegen.DefaultMaxSize, Timeout: 200 * time.Millisecond},
 }
 
 // strictRun is one run of Strict: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type strictRun struct {
-	*pipegen.Run
-	fetchIn *intQueue // input of Fetch
-	out     *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	fetchIn *pipegenimpl.Queue[intItem] // input of Fetch
+	out     *pipegenimpl.Queue[intItem] // output, read by the caller
 }
 
 // startStrict starts one run of Strict: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startStrict[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*strictRun, error) {
-	run, err := pipegen.NewRun(ctx, "Strict", strictStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Strict", strictStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &strictRun{
 		Run:     run,
-		fetchIn: newIntQueue(run.MaxSize("Fetch"), run.MaxBatch(), 1, run.Workers("Fetch")),
-		out:     newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Fetch"), 1),
+		fetchIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Fetch"), run.MaxBatch(), 1, run.Workers("Fetch")),
+		out:     pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Fetch"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Fetch", &r.fetchIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Fetch", r.fetchIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Fetch") {
@@ -510,95 +631,127 @@ func startStrict[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 // feed sends the elements of in to stage Fetch, numbering them.
 func (r *strictRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.fetchIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.fetchIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Fetch, numbering them; the
 // first error of in fails the run.
 func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.fetchIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.fetchIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // fetchWorker runs one worker of stage Fetch (//pipegen:map at main.go:27):
 // it calls Fetch on each element of its input and sends the result on,
-// giving each element 200ms before failing the run.
+// giving each element 200ms (or what pipegen.Timeout sets) before failing
+// the run.
 func (r *strictRun) fetchWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer(r.Counter("Fetch"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Fetch", worker, &index)
-	queue := r.fetchIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Fetch"))
+	defer out.Close(done)
+	queue := r.fetchIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Fetch"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+	timeout := r.Timeout("Fetch")
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		ctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
-		v, err := Fetch(ctx, it.Value)
-		if ctx.Err() == context.DeadlineExceeded {
-			r.Fail("Fetch", worker, index, &pipegen.TimeoutError{Timeout: 200 * time.Millisecond})
-			cancel()
-			return
-		}
+		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
+		v, err := Fetch(ctx, it.v)
+		expired := pipegenimpl.Expired(ctx)
 		cancel()
+		if expired {
+			r.Fail("Fetch", worker, pipegen.SourceIndex(it.pos), &pipegen.TimeoutError{Timeout: timeout})
+			break work
+		}
 		if err != nil {
-			r.Fail("Fetch", worker, index, err)
-			return
+			r.Fail("Fetch", worker, pipegen.SourceIndex(it.pos), err)
+			break work
 		}
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // Saved runs the pipeline Steps | Save (//pipegen:pipeline at main.go:62)
-// over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
-// fails the pipeline. The stages Steps, Save run concurrently, each with its
-// own workers and bounded input queue; opts may change their settings.
+// over the elements of in, an iter.Seq, an iter.Seq2 whose first error fails
+// the pipeline, or a channel. The stages Steps, Save run concurrently, each
+// with its own workers and bounded input queue; opts may change their
+// settings.
 //
 // It returns when every element has been processed, or as soon as the
 // pipeline fails: with the first error or panic of a stage or of the input
 // as a *pipegen.StageError, or with ctx.Err() if ctx is cancelled first.
-// Every goroutine of the pipeline has ended when it returns.
+// Every goroutine of the pipeline has finished when it returns.
 func Saved[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) error {
 	r, err := startSaved(ctx, in, opts)
 	if err != nil {
@@ -608,50 +761,42 @@ func Saved[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Op
 }
 
 // savedStages are the stages of Saved with the settings of their directives.
-var savedStages = []pipegen.StageConfig{
-	{Name: "Steps", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Save", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+var savedStages = []pipegenimpl.StageConfig{
+	{Name: "Steps", Workers: 1, MaxSize: pipegen.DefaultMaxSize, Timeout: time.Second},
+	{Name: "Save", Workers: 1, MaxSize: pipegen.DefaultMaxSize, Timeout: 2 * time.Minute},
 }
 
 // savedRun is one run of Saved: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type savedRun struct {
-	*pipegen.Run
-	stepsIn *intQueue    // input of Steps
-	saveIn  *stringQueue // input of Save
+	*pipegenimpl.Run
+	stepsIn *pipegenimpl.Queue[intItem]           // input of Steps
+	saveIn  *pipegenimpl.Queue[stringIndexedItem] // input of Save
 }
 
 // startSaved starts one run of Saved: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startSaved[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*savedRun, error) {
-	run, err := pipegen.NewRun(ctx, "Saved", savedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Saved", savedStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &savedRun{
 		Run:     run,
-		stepsIn: newIntQueue(run.MaxSize("Steps"), run.MaxBatch(), 1, run.Workers("Steps")),
-		saveIn:  newStringQueue(run.MaxSize("Save"), run.MaxBatch(), run.Workers("Steps"), run.Workers("Save")),
+		stepsIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Steps"), run.MaxBatch(), 1, run.Workers("Steps")),
+		saveIn:  pipegenimpl.NewQueue[stringIndexedItem](run.MaxSize("Save"), run.MaxBatch(), run.Workers("Steps"), run.Workers("Save")),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Steps", &r.stepsIn.pace)
-	run.Watch("Save", &r.saveIn.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Steps", r.stepsIn)
+	pipegenimpl.Watch(run, "Save", r.saveIn)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Steps") {
@@ -670,219 +815,286 @@ func startSaved[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 // feed sends the elements of in to stage Steps, numbering them.
 func (r *savedRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.stepsIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.stepsIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Steps, numbering them; the
 // first error of in fails the run.
 func (r *savedRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.stepsIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.stepsIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // stepsWorker runs one worker of stage Steps (//pipegen:flatmap at
 // main.go:37): it calls Steps on each element of its input and sends on
-// every element of the result, giving each element 1s before failing the
-// run.
+// every element of the result, giving each element 1s (or what
+// pipegen.Timeout sets) before failing the run.
 func (r *savedRun) stepsWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.saveIn.writer(r.Counter("Steps"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Steps", worker, &index)
-	queue := r.stepsIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.saveIn.Writer(r.Counter("Steps"))
+	defer out.Close(done)
+	queue := r.stepsIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	var c1 int      // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Steps"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+	timeout := r.Timeout("Steps")
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		ctx, cancel := context.WithTimeout(ctx, time.Second)
-		child := -1
-		for v, err := range Steps(ctx, index, it.Value) {
-			child++
-			if err != nil && ctx.Err() == context.DeadlineExceeded {
+		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
+		c1 = -1
+		for v, err := range Steps(ctx, pipegen.SourceIndex(it.pos), it.v) {
+			c1++
+			if ctx.Err() != nil {
 				break
 			}
 			if err != nil {
-				r.Fail("Steps", worker, index, err)
-				cancel()
-				return
+				r.Fail("Steps", worker, pipegen.SourceIndex(it.pos), err)
+				{
+					cancel()
+					break work
+				}
 			}
-			if !out.put(done, pipegen.Item[string]{Index: index.Child(child), Value: v}) {
-				cancel()
-				return
+			o := out.Next(done)
+			if o == nil {
+				{
+					cancel()
+					break work
+				}
 			}
+			*o = stringIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			out.Publish()
 		}
-		if ctx.Err() == context.DeadlineExceeded {
-			r.Fail("Steps", worker, index, &pipegen.TimeoutError{Timeout: time.Second})
-			cancel()
-			return
-		}
+		expired := pipegenimpl.Expired(ctx)
 		cancel()
+		if expired {
+			r.Fail("Steps", worker, pipegen.SourceIndex(it.pos), &pipegen.TimeoutError{Timeout: timeout})
+			break work
+		}
 	}
+	g.Returned = true
 }
 
 // saveWorker runs one worker of stage Save (//pipegen:each at main.go:54):
-// it calls Save on each element of its input, giving each element 2m0s
-// before dropping the element (and telling the pipegen.OnTimeout callback).
+// it calls Save on each element of its input, giving each element 2m0s (or
+// what pipegen.Timeout sets) before dropping the element (and telling the
+// pipegen.OnTimeout callback).
 func (r *savedRun) saveWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	var index pipegen.Index
-	defer r.Recover("Save", worker, &index)
-	queue := r.saveIn.reader()
+	queue := r.saveIn.Reader()
+	defer queue.Close()
+	var it *stringIndexedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Save"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return it.at
+		},
+	}
+	defer r.Recover(&g)
+	timeout := r.Timeout("Save")
+work:
 	for {
-		it, ok := queue.get(done, nil)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-		err := Save(ctx, it.Value)
-		if ctx.Err() == context.DeadlineExceeded {
-			cancel()
-			r.Dropped("Save", index)
+		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
+		err := Save(ctx, it.v)
+		expired := pipegenimpl.Expired(ctx)
+		cancel()
+		if expired {
+			if r.WantsDropped() {
+				r.Dropped("Save", it.at, it.v)
+			}
 			continue
 		}
-		cancel()
 		if err != nil {
-			r.Fail("Save", worker, index, err)
-			return
+			r.Fail("Save", worker, it.at, err)
+			break work
 		}
 	}
+	g.Returned = true
 }
 
 // Slow runs the pipeline Slowly (//pipegen:pipeline at main.go:103) over the
-// elements of in, an iter.Seq, or an iter.Seq2 whose first error fails the
-// pipeline. The stage Slowly runs with its own workers and bounded input
-// queue; opts may change its settings.
+// elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
+// pipeline, or a channel. The stage Slowly runs with its own workers and
+// bounded input queue; opts may change its settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. SlowWithIndex also
-// yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. SlowWithIndex also yields
+// each element's index.
 func Slow[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range SlowWithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startSlow(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // SlowWithIndex is Slow yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func SlowWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startSlow(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // slowStages are the stages of Slow with the settings of their directives.
-var slowStages = []pipegen.StageConfig{
-	{Name: "Slowly", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+var slowStages = []pipegenimpl.StageConfig{
+	{Name: "Slowly", Workers: 1, MaxSize: pipegen.DefaultMaxSize, Timeout: 5 * time.Millisecond},
 }
 
 // slowRun is one run of Slow: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type slowRun struct {
-	*pipegen.Run
-	slowlyIn *intQueue // input of Slowly
-	out      *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	slowlyIn *pipegenimpl.Queue[intItem]        // input of Slowly
+	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
 }
 
 // startSlow starts one run of Slow: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startSlow[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*slowRun, error) {
-	run, err := pipegen.NewRun(ctx, "Slow", slowStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Slow", slowStages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &slowRun{
 		Run:      run,
-		slowlyIn: newIntQueue(run.MaxSize("Slowly"), run.MaxBatch(), 1, run.Workers("Slowly")),
-		out:      newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Slowly"), 1),
+		slowlyIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Slowly"), run.MaxBatch(), 1, run.Workers("Slowly")),
+		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Slowly"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Slowly", &r.slowlyIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Slowly", r.slowlyIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Slowly") {
@@ -896,453 +1108,174 @@ func startSlow[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 // feed sends the elements of in to stage Slowly, numbering them.
 func (r *slowRun) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.slowlyIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.slowlyIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Slowly, numbering them; the
 // first error of in fails the run.
 func (r *slowRun) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.slowlyIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.slowlyIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // slowlyWorker runs one worker of stage Slowly (//pipegen:flatmap at
 // main.go:88): it calls Slowly on each element of its input and sends on
-// every element of the result, giving each element 5ms before dropping the
-// element (and telling the pipegen.OnTimeout callback).
+// every element of the result, giving each element 5ms (or what
+// pipegen.Timeout sets) before dropping the element (and telling the
+// pipegen.OnTimeout callback).
 func (r *slowRun) slowlyWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
-	out := r.out.writer(r.Counter("Slowly"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Slowly", worker, &index)
-	queue := r.slowlyIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Slowly"))
+	defer out.Close(done)
+	queue := r.slowlyIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	var c1 int      // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Slowly"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+	timeout := r.Timeout("Slowly")
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		ctx, cancel := context.WithTimeout(ctx, 5*time.Millisecond)
-		child := -1
-		for v, err := range Slowly(ctx, it.Value) {
-			child++
-			if err != nil && ctx.Err() == context.DeadlineExceeded {
+		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
+		c1 = -1
+		for v, err := range Slowly(ctx, it.v) {
+			c1++
+			if ctx.Err() != nil {
 				break
 			}
 			if err != nil {
-				r.Fail("Slowly", worker, index, err)
-				cancel()
-				return
+				r.Fail("Slowly", worker, pipegen.SourceIndex(it.pos), err)
+				{
+					cancel()
+					break work
+				}
 			}
-			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
-				cancel()
-				return
+			o := out.Next(done)
+			if o == nil {
+				{
+					cancel()
+					break work
+				}
 			}
+			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			out.Publish()
 		}
-		if ctx.Err() == context.DeadlineExceeded {
-			cancel()
-			r.Dropped("Slowly", index)
-			continue
-		}
+		expired := pipegenimpl.Expired(ctx)
 		cancel()
-	}
-}
-
-// intQueue is a bounded queue of int elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through an
-// intWriter, each consumer takes whole batches through an intReader. The
-// queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type intQueue struct {
-	batches   chan []pipegen.Item[int]
-	free      chan []pipegen.Item[int] // emptied batches, for reuse
-	size      int                      // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
-}
-
-// newIntQueue returns a queue that holds up to size elements, in batches of
-// up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newIntQueue(size, maxBatch, producers, consumers int) *intQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &intQueue{
-		batches: make(chan []pipegen.Item[int], slots),
-		free:    make(chan []pipegen.Item[int], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *intQueue) newBatch() []pipegen.Item[int] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[int], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *intQueue) recycle(batch []pipegen.Item[int]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// intWriter is one producer goroutine's end of an intQueue: the batch it
-// fills.
-type intWriter struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *intQueue) writer(sent *pipegen.Counter) intWriter {
-	return intWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *intWriter) feed(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *intWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
+		if expired {
+			if r.WantsDropped() {
+				r.Dropped("Slowly", pipegen.SourceIndex(it.pos), it.v)
+			}
 		}
 	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
+	g.Returned = true
 }
 
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *intWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
+// intOrderedItem is an int element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters). It also carries its
+// share of its source position for the ordered terms it goes to, which tells
+// them when they have all of a position (see pipegenimpl.Term).
+type intOrderedItem struct {
+	pos   uint64
+	share [1]uint64
+	v     int
 }
 
-// intReader is one consumer goroutine's end of an intQueue: the batch it
-// takes elements from.
-type intReader struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	next  int
-	start time.Time // when the batch was taken, to time it
+// stringIndexedTermItem is a string element in a queue between stages, with
+// its index. It also carries its share of its source position for the
+// ordered terms it goes to, which tells them when they have all of a
+// position (see pipegenimpl.Term); mark says whether it is an element, a
+// tombstone (the share of an element dropped on the way) or the end of a
+// source (see pipegenimpl.Reorder).
+type stringIndexedTermItem struct {
+	at    pipegen.Index
+	share [1]uint64
+	mark  uint8
+	v     string
 }
 
-// reader returns the end of the queue for one consumer goroutine.
-func (q *intQueue) reader() intReader {
-	return intReader{q: q}
+// stringIndexedItem is a string element in a queue between stages, with its
+// index.
+type stringIndexedItem struct {
+	at pipegen.Index
+	v  string
 }
 
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
+// intItem is an int element in a queue between stages, with its position in
+// the pipeline's input (the elements of such a queue come straight from an
+// input, or through maps and filters).
+type intItem struct {
+	pos uint64
+	v   int
 }
 
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[int]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[int]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
-}
-
-// stringQueue is a bounded queue of string elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through a
-// stringWriter, each consumer takes whole batches through a stringReader.
-// The queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type stringQueue struct {
-	batches   chan []pipegen.Item[string]
-	free      chan []pipegen.Item[string] // emptied batches, for reuse
-	size      int                         // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
-}
-
-// newStringQueue returns a queue that holds up to size elements, in batches
-// of up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newStringQueue(size, maxBatch, producers, consumers int) *stringQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &stringQueue{
-		batches: make(chan []pipegen.Item[string], slots),
-		free:    make(chan []pipegen.Item[string], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *stringQueue) newBatch() []pipegen.Item[string] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[string], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *stringQueue) recycle(batch []pipegen.Item[string]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// stringWriter is one producer goroutine's end of a stringQueue: the batch
-// it fills.
-type stringWriter struct {
-	q     *stringQueue
-	batch []pipegen.Item[string]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *stringQueue) writer(sent *pipegen.Counter) stringWriter {
-	return stringWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *stringWriter) put(done <-chan struct{}, it pipegen.Item[string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *stringWriter) feed(done <-chan struct{}, it pipegen.Item[string]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *stringWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *stringWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// stringReader is one consumer goroutine's end of a stringQueue: the batch
-// it takes elements from.
-type stringReader struct {
-	q     *stringQueue
-	batch []pipegen.Item[string]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *stringQueue) reader() stringReader {
-	return stringReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *stringReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *stringReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[string], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[string]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[string]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
+// intIndexedItem is an int element in a queue between stages, with its
+// index.
+type intIndexedItem struct {
+	at pipegen.Index
+	v  int
 }

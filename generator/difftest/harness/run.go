@@ -178,7 +178,7 @@ func (r *Run) options() []pipegen.Option {
 	}
 	if r.plan.OnTimeout {
 		var mu sync.Mutex
-		opts = append(opts, pipegen.OnTimeout(func(stage string, index pipegen.Index) {
+		opts = append(opts, pipegen.OnTimeout(func(stage string, index pipegen.Index, _ any) {
 			mu.Lock()
 			defer mu.Unlock()
 			now := time.Now()
