@@ -46,6 +46,7 @@ type options struct {
 	maxBatch    int
 	statsEvery  time.Duration
 	statsReport func(Snapshot)
+	remote      Transport // see Remote (transport.go)
 }
 
 // OnTimeout makes the pipeline call f for every element that a stage with
