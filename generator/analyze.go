@@ -50,6 +50,8 @@ type analysis struct {
 	// pending are the names of the pipelines, which user code may already
 	// use although the generated file that defines them is blanked.
 	pending map[string]bool
+	// distributed are the pipelines with a distribute directive (distribute.go).
+	distributed map[*pipelineDef]*directive.Distribute
 }
 
 // analyzer checks the directives of one package.
@@ -120,6 +122,7 @@ func analyze(fset *token.FileSet, l *loaded, files []*directive.File) (*analysis
 			res.pipelines = append(res.pipelines, def)
 		}
 	}
+	a.distributions(files, res)
 	return res, a.errs
 }
 

@@ -77,6 +77,7 @@ func plan(fset *token.FileSet, pkg *types.Package, res *analysis) *templates.Pac
 	for _, def := range res.pipelines {
 		out.Pipelines = append(out.Pipelines, planPipeline(fset, n, def, queueFor))
 	}
+	planDistributions(fset, n, res, out)
 	return out
 }
 

@@ -93,6 +93,7 @@ pipeline fails: with the first error or panic of a stage or of the input as
 a *pipegen.StageError, or with ctx.Err() if ctx is cancelled first. Every
 goroutine of the pipeline has ended when it returns.`)
 		e.file.Func().Id(p.Name).Types(e.typeParams(p)...).Params(params...).Error().Block(
+			remoteDiversion(p), // distribute.go
 			start,
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 			jen.Return(jen.Id("r").Dot("Wait").Call()),
@@ -132,6 +133,7 @@ flatmap stages their position among their parent's children, level by
 level. On failure the last pair carries a zero Item and the error.`, withIndex, p.Name))
 	e.file.Func().Id(withIndex).Types(e.typeParams(p)...).Params(params...).
 		Qual("iter", "Seq2").Types(item.Clone(), jen.Error()).Block(
+		remoteDiversion(p), // distribute.go
 		jen.Return(jen.Func().Params(jen.Id("yield").Func().Params(item.Clone(), jen.Error()).Bool()).Block(
 			start,
 			jen.If(jen.Err().Op("!=").Nil()).Block(

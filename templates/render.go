@@ -31,7 +31,7 @@ var localNames = []string{
 // generated code must refer to (a stage function, an input) cannot be it.
 func Reserved(name string) bool {
 	switch name {
-	case "context", "iter", "pipegen", "time":
+	case "context", "iter", "pipegen", "time", "remote":
 		return true
 	}
 	// Writers are out, out2, out3…
@@ -50,10 +50,15 @@ func Render(p *Package) ([]byte, error) {
 	}
 	e.file.HeaderComment(Header)
 	e.file.ImportAlias(RuntimePath, "pipegen")
+	e.file.ImportName(RemotePath, "remote")
 	e.registerImports(p)
 
+	written := map[*Codec]bool{}
 	for _, pl := range p.Pipelines {
 		e.pipeline(pl)
+		if pl.Distribute != nil {
+			e.distribute(pl, written) // distribute.go
+		}
 	}
 	for _, q := range p.Queues {
 		e.queue(q)
@@ -76,7 +81,7 @@ type emitter struct {
 // gopkg.in/yaml.v3 and friends), renaming any import that a local variable
 // of the generated code would hide.
 func (e *emitter) registerImports(p *Package) {
-	taken := map[string]bool{"pipegen": true, "context": true, "iter": true, "time": true}
+	taken := map[string]bool{"pipegen": true, "context": true, "iter": true, "time": true, "remote": true}
 	for _, n := range localNames {
 		taken[n] = true
 	}
@@ -87,7 +92,7 @@ func (e *emitter) registerImports(p *Package) {
 		}
 		seen[path] = true
 		switch path {
-		case "context", "iter", "time", RuntimePath:
+		case "context", "iter", "time", RuntimePath, RemotePath:
 			return
 		}
 		alias := name
@@ -109,6 +114,7 @@ func (e *emitter) registerImports(p *Package) {
 			e.namer.Imports(in.Type, add)
 		}
 	}
+	e.registerDistributeImports(p, add) // distribute.go
 }
 
 // typ is the Go expression for t.

@@ -57,19 +57,8 @@ func (d *Driver[In, Out]) Wait(ctx context.Context, s *pipegen.RemoteSettings, i
 // run runs the call; it returns the error to yield, if any (nil after a
 // break).
 func (d *Driver[In, Out]) run(ctx context.Context, s *pipegen.RemoteSettings, in iter.Seq2[In, error], yield func(pipegen.Item[Out], error) bool) error {
-	desc := *d.Pipeline
-	desc.MaxBatch = cmp(s.MaxBatch, pipegen.DefaultMaxBatch)
-	// The groups' workers as this call's options set them, so that a
-	// transport may size its window to them.
-	desc.Groups = slices.Clone(desc.Groups)
-	for i := range desc.Groups {
-		for _, st := range s.Stages {
-			if st.Name == desc.Groups[i].Stages[0] {
-				desc.Groups[i].Workers = st.Workers
-			}
-		}
-	}
-	run, err := s.Transport.Drive(ctx, &desc)
+	desc := Configure(d.Pipeline, s)
+	run, err := s.Transport.Drive(ctx, desc)
 	if err != nil {
 		return err
 	}
@@ -126,13 +115,6 @@ func (d *Driver[In, Out]) run(ctx context.Context, s *pipegen.RemoteSettings, in
 		return ctx.Err()
 	}
 	return feedErr
-}
-
-func cmp(n, def int) int {
-	if n > 0 {
-		return n
-	}
-	return def
 }
 
 // feed encodes the input into batches of size elements and sends them.
