@@ -35,8 +35,22 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// workerMain serves the test pipelines until SIGTERM.
+// workerMain serves the test pipelines until SIGTERM (or, for kind
+// "server", runs an embedded server and prints its URL).
 func workerMain(kind string) int {
+	if kind == "server" {
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+		defer stop()
+		srv, err := cluster.Embedded(ctx, os.Getenv("PIPEGEN_DIR"))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		fmt.Println(srv.URL())
+		<-ctx.Done()
+		srv.Close()
+		return 0
+	}
 	if d, err := time.ParseDuration(os.Getenv("PIPEGEN_DELAY")); err == nil {
 		testpipe.Delay = d
 	}
@@ -83,14 +97,16 @@ func workerMain(kind string) int {
 
 // env is an embedded server, a driver's transport, and worker processes.
 type env struct {
-	t       *testing.T
-	srv     *cluster.Server
-	url     string
-	tr      *cluster.Transport
-	js      jetstream.JetStream
-	extra   []string
-	mu      sync.Mutex
-	workers []*proc
+	t     *testing.T
+	srv   *cluster.Server
+	url   string
+	tr    *cluster.Transport
+	js    jetstream.JetStream
+	extra []string
+	// serverCmd is the server's process, when it has one.
+	serverCmd *exec.Cmd
+	mu        sync.Mutex
+	workers   []*proc
 }
 
 // proc is a worker process.
@@ -115,7 +131,39 @@ func newEnv(t *testing.T, n int, extra ...string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, srv: srv, url: srv.URL(), extra: extra}
+	return startEnv(t, &env{t: t, srv: srv, url: srv.URL(), extra: extra}, n)
+}
+
+// newEnvServerProcess is newEnv with the server in a process of its own,
+// so that this process's memory is the driver's alone.
+func newEnvServerProcess(t *testing.T, n int, extra ...string) *env {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "PIPEGEN_WORKER=server", "PIPEGEN_DIR="+t.TempDir())
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	if !sc.Scan() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		t.Fatal("server process printed no URL")
+	}
+	e := &env{t: t, url: sc.Text(), extra: extra, serverCmd: cmd}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	return startEnv(t, e, n)
+}
+
+func startEnv(t *testing.T, e *env, n int) *env {
+	t.Helper()
+	var err error
 	t.Cleanup(e.close)
 	e.tr, err = cluster.Connect(e.url)
 	if err != nil {
@@ -209,8 +257,16 @@ func (e *env) close() {
 			<-p.done
 		}
 	}
-	e.tr.Close()
-	e.srv.Close()
+	if e.tr != nil {
+		e.tr.Close()
+	}
+	if e.srv != nil {
+		e.srv.Close()
+	}
+	if e.serverCmd != nil {
+		_ = e.serverCmd.Process.Signal(syscall.SIGTERM)
+		_ = e.serverCmd.Wait()
+	}
 }
 
 // messages returns the number of messages in a pipeline's stream.

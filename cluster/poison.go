@@ -40,13 +40,11 @@ func (w *worker) suspectNote(ctx context.Context, seq uint64, k int) (*note, err
 	entry, err := w.kv.Get(ctx, n.key)
 	switch {
 	case err == nil:
-		deaths, index, hasIndex := decodeNote(entry.Value())
+		deaths, stage, index, hasIndex := decodeNote(entry.Value())
 		n.deaths = deaths + 1
 		if n.deaths >= w.t.poisonLimit {
-			stages := w.p.Groups[k].Stages
-			stage := stages[0]
-			if len(stages) > 1 {
-				stage = strings.Join(stages, " | ")
+			if !hasIndex {
+				stage = strings.Join(w.p.Groups[k].Stages, " | ")
 			}
 			what := "while running its batch"
 			if hasIndex {
@@ -60,36 +58,44 @@ func (w *worker) suspectNote(ctx context.Context, seq uint64, k int) (*note, err
 		// Without the bucket, run the batch as usual.
 		return n, nil
 	}
-	_, _ = w.kv.Put(ctx, n.key, encodeNote(n.deaths, pipegen.Index{}, false))
+	_, _ = w.kv.Put(ctx, n.key, encodeNote(n.deaths, "", pipegen.Index{}, false))
 	return n, nil
 }
 
-// before returns the function that notes each element before it runs.
-func (n *note) before(kv jetstream.KeyValue) func(pipegen.Index) {
-	return func(i pipegen.Index) {
+// before returns the function that notes each stage and element before
+// it runs (a KV write each: suspect batches only).
+func (n *note) before(kv jetstream.KeyValue) func(string, pipegen.Index) {
+	return func(stage string, i pipegen.Index) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		_, _ = kv.Put(ctx, n.key, encodeNote(n.deaths, i, true))
+		_, _ = kv.Put(ctx, n.key, encodeNote(n.deaths, stage, i, true))
 	}
 }
 
-func encodeNote(deaths int, i pipegen.Index, hasIndex bool) []byte {
+// A note is: deaths (uvarint), 0 or 1 (whether a stage and element
+// follow), the stage's name (length-prefixed) and the element's index.
+func encodeNote(deaths int, stage string, i pipegen.Index, hasIndex bool) []byte {
 	b := binary.AppendUvarint(nil, uint64(deaths))
 	if !hasIndex {
 		return append(b, 0)
 	}
-	return pipegen.AppendIndex(append(b, 1), i)
+	b = binary.AppendUvarint(append(b, 1), uint64(len(stage)))
+	return pipegen.AppendIndex(append(b, stage...), i)
 }
 
-func decodeNote(b []byte) (deaths int, i pipegen.Index, hasIndex bool) {
+func decodeNote(b []byte) (deaths int, stage string, i pipegen.Index, hasIndex bool) {
 	d, n := binary.Uvarint(b)
-	if n <= 0 || n >= len(b) {
-		return 0, i, false
+	if n <= 0 || n >= len(b) || b[n] != 1 {
+		return int(d), "", i, false
 	}
-	if b[n] == 1 {
-		if x, _, err := pipegen.ReadIndex(b[n+1:]); err == nil {
-			return int(d), x, true
-		}
+	b = b[n+1:]
+	l, n := binary.Uvarint(b)
+	if n <= 0 || uint64(len(b)-n) < l {
+		return int(d), "", i, false
 	}
-	return int(d), i, false
+	stage = string(b[n : n+int(l)])
+	if x, _, err := pipegen.ReadIndex(b[n+int(l):]); err == nil {
+		return int(d), stage, x, true
+	}
+	return int(d), "", i, false
 }

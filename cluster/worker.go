@@ -238,7 +238,7 @@ func (w *worker) handle(msg jetstream.Msg, k, worker int) {
 		ticks.Wait()
 	}()
 
-	var before func(pipegen.Index)
+	var before func(string, pipegen.Index)
 	meta, _ := msg.Metadata()
 	if meta != nil && meta.NumDelivered > 1 {
 		// Redelivered: maybe a worker died on it. Run it alone, noting

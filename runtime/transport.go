@@ -78,11 +78,12 @@ type RemoteRun interface {
 
 // RemoteHandler runs one group of stages over one batch, in a worker
 // process. worker is the goroutine's number in the group (from 0), as
-// worker hooks and errors see it. before, if not nil, is called with each
-// element's index just before the element runs: a transport that suspects
-// a batch of killing processes uses it to note which element is running.
-// It returns the encoded output batch, or the failure as a *StageError.
-type RemoteHandler func(ctx context.Context, group, worker int, batch []byte, before func(Index)) ([]byte, error)
+// worker hooks and errors see it. before, if not nil, is called with the
+// stage and the element's index just before each stage runs on each
+// element: a transport that suspects a batch of killing processes uses it
+// to note what is running. It returns the encoded output batch, or the
+// failure as a *StageError.
+type RemoteHandler func(ctx context.Context, group, worker int, batch []byte, before func(stage string, index Index)) ([]byte, error)
 
 // Remote makes a call of a distributed pipeline run on the worker
 // processes reached through t (see Serve<Name> in the generated code)

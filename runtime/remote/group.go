@@ -26,6 +26,10 @@ type Step struct {
 	at     pipegen.Index
 	counts []StageCount
 	drops  []Drop
+	// before, if set, hears of each stage before it runs (see
+	// pipegen.RemoteHandler); names are the stages' names.
+	before func(string, pipegen.Index)
+	names  []string
 }
 
 // Enter records that stage (its number in the pipeline) starts on the
@@ -33,6 +37,9 @@ type Step struct {
 func (s *Step) Enter(stage int, index pipegen.Index) {
 	s.stage, s.at = stage, index
 	s.counts[stage].In++
+	if s.before != nil {
+		s.before(s.names[stage], index)
+	}
 }
 
 // Dropped records that the stage entered last dropped its element
@@ -44,13 +51,13 @@ func (s *Step) Dropped() {
 
 // A GroupHandler runs one stage group over a batch (see [Group]).
 type GroupHandler interface {
-	Handle(ctx context.Context, worker int, batch []byte, before func(pipegen.Index)) ([]byte, error)
+	Handle(ctx context.Context, worker int, batch []byte, before func(string, pipegen.Index)) ([]byte, error)
 }
 
 // Handler is the pipegen.RemoteHandler of a pipeline whose groups, in
 // order, are groups.
 func Handler(groups ...GroupHandler) pipegen.RemoteHandler {
-	return func(ctx context.Context, group, worker int, batch []byte, before func(pipegen.Index)) ([]byte, error) {
+	return func(ctx context.Context, group, worker int, batch []byte, before func(string, pipegen.Index)) ([]byte, error) {
 		if group < 0 || group >= len(groups) {
 			return nil, fmt.Errorf("pipegen: no stage group %d (the pipeline has %d)", group, len(groups))
 		}
@@ -76,12 +83,12 @@ type Group[In, Out any] struct {
 // Handle runs the group over the elements of batch and returns the
 // output batch, or the first failure as a *pipegen.StageError (or
 // ctx.Err() once ctx is done: the run was stopped).
-func (g *Group[In, Out]) Handle(ctx context.Context, worker int, batch []byte, before func(pipegen.Index)) (out []byte, err error) {
+func (g *Group[In, Out]) Handle(ctx context.Context, worker int, batch []byte, before func(string, pipegen.Index)) (out []byte, err error) {
 	in, err := NewBatchReader(batch)
 	if err != nil {
 		return nil, err
 	}
-	s := &Step{stage: g.First, counts: make([]StageCount, len(g.Spec.Stages))}
+	s := &Step{stage: g.First, counts: make([]StageCount, len(g.Spec.Stages)), before: before, names: g.Spec.Stages}
 	var w BatchWriter
 	w.Begin()
 	emit := func(index pipegen.Index, v Out) {
@@ -110,9 +117,6 @@ func (g *Group[In, Out]) Handle(ctx context.Context, worker int, batch []byte, b
 		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
-		}
-		if before != nil {
-			before(index)
 		}
 		s.stage, s.at = g.First, index
 		if err := g.Run(ctx, s, worker, index, v, emit); err != nil {
