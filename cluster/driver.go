@@ -201,7 +201,11 @@ func (r *driverRun) Recv(ctx context.Context) ([]byte, error) {
 			return nil, fmt.Errorf("cluster: pipeline %s: output without a batch number", r.p.Name)
 		}
 		if b < r.next || r.seen[b] {
+			r.t.duplicates.Add(1)
 			continue // a duplicate
+		}
+		if h.Get(hdrAgain) != "" {
+			r.t.again.Add(1)
 		}
 		if b == r.next {
 			r.deliver()

@@ -20,6 +20,8 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	pipegen "github.com/pipegen/pipegen/runtime"
+
 	"github.com/pipegen/pipegen/cluster"
 	"github.com/pipegen/pipegen/cluster/internal/otherpipe"
 	"github.com/pipegen/pipegen/cluster/internal/testpipe"
@@ -55,6 +57,9 @@ func workerMain(kind string) int {
 		testpipe.Delay = d
 	}
 	testpipe.DoneLog = os.Getenv("PIPEGEN_DONELOG")
+	if n, err := strconv.Atoi(os.Getenv("PIPEGEN_ROUNDS")); err == nil {
+		testpipe.Rounds = n
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
 	t, err := cluster.Connect(os.Getenv("PIPEGEN_URL"))
@@ -73,6 +78,10 @@ func workerMain(kind string) int {
 		func(ctx context.Context) error { return testpipe.ServeSquares(ctx, t) },
 		func(ctx context.Context) error { return testpipe.ServeInOrder(ctx, t) },
 		func(ctx context.Context) error { return testpipe.ServeTracked(ctx, t) },
+		func(ctx context.Context) error { return testpipe.ServeTiny(ctx, t) },
+		func(ctx context.Context) error {
+			return testpipe.ServeCPU(ctx, t, pipegen.Workers("Burn", workersFromEnv()))
+		},
 	}
 	if kind == "other" {
 		serves = serves[:0]
@@ -92,12 +101,21 @@ func workerMain(kind string) int {
 		}
 	}
 	fmt.Println("stopped")
+	fmt.Fprintf(os.Stderr, "ran %d elements\n", testpipe.Ran.Load())
 	return 0
+}
+
+// workersFromEnv is PIPEGEN_CPUWORKERS, or 2.
+func workersFromEnv() int {
+	if n, err := strconv.Atoi(os.Getenv("PIPEGEN_CPUWORKERS")); err == nil {
+		return n
+	}
+	return 2
 }
 
 // env is an embedded server, a driver's transport, and worker processes.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *cluster.Server
 	url   string
 	tr    *cluster.Transport
@@ -105,6 +123,7 @@ type env struct {
 	extra []string
 	// serverCmd is the server's process, when it has one.
 	serverCmd *exec.Cmd
+	closeOnce sync.Once
 	mu        sync.Mutex
 	workers   []*proc
 }
@@ -123,7 +142,7 @@ const ackWait = 2 * time.Second
 
 // newEnv starts a server and n worker processes with the extra
 // environment.
-func newEnv(t *testing.T, n int, extra ...string) *env {
+func newEnv(t testing.TB, n int, extra ...string) *env {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -136,7 +155,7 @@ func newEnv(t *testing.T, n int, extra ...string) *env {
 
 // newEnvServerProcess is newEnv with the server in a process of its own,
 // so that this process's memory is the driver's alone.
-func newEnvServerProcess(t *testing.T, n int, extra ...string) *env {
+func newEnvServerProcess(t testing.TB, n int, extra ...string) *env {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "PIPEGEN_WORKER=server", "PIPEGEN_DIR="+t.TempDir())
@@ -161,7 +180,7 @@ func newEnvServerProcess(t *testing.T, n int, extra ...string) *env {
 	return startEnv(t, e, n)
 }
 
-func startEnv(t *testing.T, e *env, n int) *env {
+func startEnv(t testing.TB, e *env, n int) *env {
 	t.Helper()
 	var err error
 	t.Cleanup(e.close)
@@ -241,8 +260,10 @@ func (s *syncWriter) Write(b []byte) (int, error) {
 
 var _ io.Writer = (*syncWriter)(nil)
 
-// close stops the workers, the transport and the server.
-func (e *env) close() {
+// close stops the workers, the transport and the server, once.
+func (e *env) close() { e.closeOnce.Do(e.stop) }
+
+func (e *env) stop() {
 	e.mu.Lock()
 	workers := e.workers
 	e.mu.Unlock()

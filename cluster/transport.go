@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -34,6 +35,13 @@ type Transport struct {
 	window      int
 	poisonLimit int
 	maxAge      time.Duration
+
+	// duplicates counts the output batches that drivers dropped because
+	// they had them already.
+	duplicates atomic.Int64
+	// again counts the output batches that ran more than once
+	// (at-least-once execution), delivered once.
+	again atomic.Int64
 
 	mu      sync.Mutex
 	streams map[string]jetstream.Stream
@@ -83,6 +91,17 @@ func (t *Transport) SetWindow(n int) { t.window = max(n, 1) }
 // element that was running (default DefaultPoisonLimit).
 func (t *Transport) SetPoisonLimit(n int) { t.poisonLimit = max(n, 1) }
 
+// Duplicates returns the number of output batches that the drivers of
+// this transport received twice (their input batch ran again after a
+// worker died or was slow to acknowledge) and dropped.
+func (t *Transport) Duplicates() int64 { return t.duplicates.Load() }
+
+// RanAgain returns the number of output batches delivered to the drivers
+// of this transport that ran more than once in some stage group (a worker
+// died, or was slow, while it held them): their stages ran at least once
+// per element, their output was delivered once.
+func (t *Transport) RanAgain() int64 { return t.again.Load() }
+
 // Close closes the connection.
 func (t *Transport) Close() error {
 	t.nc.Close()
@@ -122,7 +141,8 @@ const (
 	hdrRun   = "Pipegen-Run"
 	hdrFP    = "Pipegen-Fingerprint"
 	hdrBatch = "Pipegen-Batch"
-	hdrKind  = "Pipegen-Kind" // "error" for a failure; absent for data
+	hdrKind  = "Pipegen-Kind"  // "error" for a failure; absent for data
+	hdrAgain = "Pipegen-Again" // set when the batch ran more than once somewhere
 )
 
 // stream returns the stream of pipeline tok, creating it when missing.

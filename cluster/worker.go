@@ -281,6 +281,14 @@ func (w *worker) handle(msg jetstream.Msg, k, worker int) {
 	next.Header.Set(hdrRun, id)
 	next.Header.Set(hdrFP, w.p.Fingerprint)
 	next.Header.Set(hdrBatch, batch)
+	// Whether this batch, or one upstream of it, ran more than once.
+	again := hdr.Get(hdrAgain) != ""
+	if meta != nil && meta.NumDelivered > 1 {
+		again = true
+	}
+	if again {
+		next.Header.Set(hdrAgain, "1")
+	}
 	next.Data = out
 	// Acknowledge only once the output is stored: a crash in between
 	// makes a duplicate, which the stream's deduplication or the driver

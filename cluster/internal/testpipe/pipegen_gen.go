@@ -12,7 +12,7 @@ import (
 )
 
 // Squares runs the pipeline Square | Odd | Twice (//pipegen:pipeline at
-// testpipe.go:73) over the elements of in, an iter.Seq, or an iter.Seq2
+// testpipe.go:74) over the elements of in, an iter.Seq, or an iter.Seq2
 // whose first error fails the pipeline. The stages Square, Odd, Twice run
 // concurrently, each with its own workers and bounded input queue; opts may
 // change their settings.
@@ -169,8 +169,8 @@ func (r *squaresRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
-// testpipe.go:34) and of the stages fused into it, Odd (//pipegen:filter at
-// testpipe.go:54), Twice (//pipegen:flatmap at testpipe.go:59): each element
+// testpipe.go:35) and of the stages fused into it, Odd (//pipegen:filter at
+// testpipe.go:55), Twice (//pipegen:flatmap at testpipe.go:60): each element
 // of its input goes through Square and then through each of them in turn, in
 // this goroutine, with no queue between them.
 func (r *squaresRun) squareWorker(worker int) {
@@ -214,7 +214,7 @@ func (r *squaresRun) squareWorker(worker int) {
 }
 
 // squaresSpec names the stages of Squares for its distributed runs
-// (//pipegen:distribute at testpipe.go:74).
+// (//pipegen:distribute at testpipe.go:75).
 var squaresSpec = &remote.Spec{Pipeline: "Squares", Stages: []string{"Square", "Odd", "Twice"}}
 
 // squaresRemote describes Squares to transports: its stage groups, each a
@@ -261,7 +261,7 @@ func driveSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 type squaresWorkers struct{}
 
 // ServeSquares makes this process a worker of Squares (distributed at
-// testpipe.go:74): it runs the stages of every run that any driver starts
+// testpipe.go:75): it runs the stages of every run that any driver starts
 // through transport, until ctx ends or transport closes. Each stage group
 // (Square | Odd | Twice) is a hop between processes and runs, in this
 // process, as many workers as its first stage's directive says (opts may
@@ -285,9 +285,9 @@ func ServeSquares(ctx context.Context, transport pipegen.Transport, opts ...pipe
 	return err
 }
 
-// group0 runs stages Square (//pipegen:map at testpipe.go:34), then Odd
-// (//pipegen:filter at testpipe.go:54), then Twice (//pipegen:flatmap at
-// testpipe.go:59) of Squares on the element v at index, for ServeSquares: it
+// group0 runs stages Square (//pipegen:map at testpipe.go:35), then Odd
+// (//pipegen:filter at testpipe.go:55), then Twice (//pipegen:flatmap at
+// testpipe.go:60) of Squares on the element v at index, for ServeSquares: it
 // passes each element the group yields to out, and returns the error of the
 // stage that failed. Before each stage it tells stage which one runs, so
 // that a panic names it.
@@ -339,7 +339,7 @@ func decodeResult(r *remote.Reader) (v Result) {
 }
 
 // InOrder runs the pipeline Square | Twice | Label | ordered
-// (//pipegen:pipeline at testpipe.go:76) over the elements of in, an
+// (//pipegen:pipeline at testpipe.go:77) over the elements of in, an
 // iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
 // Square, Twice, Label run concurrently, each with its own workers and
 // bounded input queue; opts may change their settings.
@@ -539,7 +539,7 @@ func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
-// testpipe.go:34): it calls Square on each element of its input and sends
+// testpipe.go:35): it calls Square on each element of its input and sends
 // the result on.
 func (r *inOrderRun) squareWorker(worker int) {
 	done := r.Done()
@@ -573,7 +573,7 @@ func (r *inOrderRun) squareWorker(worker int) {
 }
 
 // twiceWorker runs one worker of stage Twice (//pipegen:flatmap at
-// testpipe.go:59): it calls Twice on each element of its input and sends on
+// testpipe.go:60): it calls Twice on each element of its input and sends on
 // every element of the result.
 func (r *inOrderRun) twiceWorker(worker int) {
 	done := r.Done()
@@ -605,7 +605,7 @@ func (r *inOrderRun) twiceWorker(worker int) {
 }
 
 // labelWorker runs one worker of stage Label (//pipegen:map at
-// testpipe.go:64): it calls Label on each element of its input and sends the
+// testpipe.go:65): it calls Label on each element of its input and sends the
 // result on.
 func (r *inOrderRun) labelWorker(worker int) {
 	done := r.Done()
@@ -635,7 +635,7 @@ func (r *inOrderRun) labelWorker(worker int) {
 }
 
 // orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at testpipe.go:76): it holds each element until every element of
+// (ordered at testpipe.go:77): it holds each element until every element of
 // its source position has arrived, then sends them on sorted by index. The
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *inOrderRun) orderedWorker() {
@@ -693,7 +693,7 @@ func (r *inOrderRun) orderedWorker() {
 }
 
 // inOrderSpec names the stages of InOrder for its distributed runs
-// (//pipegen:distribute at testpipe.go:77).
+// (//pipegen:distribute at testpipe.go:78).
 var inOrderSpec = &remote.Spec{Pipeline: "InOrder", Stages: []string{"Square", "Twice", "Label"}}
 
 // inOrderRemote describes InOrder to transports: its stage groups, each a
@@ -742,7 +742,7 @@ func driveInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 type inOrderWorkers struct{}
 
 // ServeInOrder makes this process a worker of InOrder (distributed at
-// testpipe.go:77): it runs the stages of every run that any driver starts
+// testpipe.go:78): it runs the stages of every run that any driver starts
 // through transport, until ctx ends or transport closes. Each stage group
 // (Square; Twice; Label) is a hop between processes and runs, in this
 // process, as many workers as its first stage's directive says (opts may
@@ -768,7 +768,7 @@ func ServeInOrder(ctx context.Context, transport pipegen.Transport, opts ...pipe
 	return err
 }
 
-// group0 runs stage Square (//pipegen:map at testpipe.go:34) of InOrder on
+// group0 runs stage Square (//pipegen:map at testpipe.go:35) of InOrder on
 // the element v at index, for ServeInOrder: it passes each element the group
 // yields to out, and returns the error of the stage that failed. Before each
 // stage it tells stage which one runs, so that a panic names it.
@@ -782,7 +782,7 @@ func (w *inOrderWorkers) group0(ctx context.Context, stage *remote.Step, worker 
 	return nil
 }
 
-// group1 runs stage Twice (//pipegen:flatmap at testpipe.go:59) of InOrder
+// group1 runs stage Twice (//pipegen:flatmap at testpipe.go:60) of InOrder
 // on the element v at index, for ServeInOrder: it passes each element the
 // group yields to out, and returns the error of the stage that failed.
 // Before each stage it tells stage which one runs, so that a panic names it.
@@ -795,7 +795,7 @@ func (w *inOrderWorkers) group1(ctx context.Context, stage *remote.Step, worker 
 	return nil
 }
 
-// group2 runs stage Label (//pipegen:map at testpipe.go:64) of InOrder on
+// group2 runs stage Label (//pipegen:map at testpipe.go:65) of InOrder on
 // the element v at index, for ServeInOrder: it passes each element the group
 // yields to out, and returns the error of the stage that failed. Before each
 // stage it tells stage which one runs, so that a panic names it.
@@ -806,7 +806,7 @@ func (w *inOrderWorkers) group2(ctx context.Context, stage *remote.Step, worker 
 	return nil
 }
 
-// Tracked runs the pipeline Track (//pipegen:pipeline at testpipe.go:118)
+// Tracked runs the pipeline Track (//pipegen:pipeline at testpipe.go:119)
 // over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
 // fails the pipeline. The stage Track runs with its own workers and bounded
 // input queue; opts may change its settings.
@@ -961,7 +961,7 @@ func (r *trackedRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // trackWorker runs one worker of stage Track (//pipegen:map at
-// testpipe.go:106): it calls Track on each element of its input and sends
+// testpipe.go:107): it calls Track on each element of its input and sends
 // the result on, giving each element 2s before dropping the element (and
 // telling the pipegen.OnTimeout callback).
 func (r *trackedRun) trackWorker(worker int) {
@@ -1004,7 +1004,7 @@ func (r *trackedRun) trackWorker(worker int) {
 }
 
 // trackedSpec names the stages of Tracked for its distributed runs
-// (//pipegen:distribute at testpipe.go:119).
+// (//pipegen:distribute at testpipe.go:120).
 var trackedSpec = &remote.Spec{Pipeline: "Tracked", Stages: []string{"Track"}}
 
 // trackedRemote describes Tracked to transports: its stage groups, each a
@@ -1053,7 +1053,7 @@ type trackedWorkers struct {
 }
 
 // ServeTracked makes this process a worker of Tracked (distributed at
-// testpipe.go:119): it runs the stages of every run that any driver starts
+// testpipe.go:120): it runs the stages of every run that any driver starts
 // through transport, until ctx ends or transport closes. Each stage group
 // (Track) is a hop between processes and runs, in this process, as many
 // workers as its first stage's directive says (opts may change that with
@@ -1096,7 +1096,7 @@ func (w *trackedWorkers) stop(ctx context.Context, err error) error {
 	return err
 }
 
-// group0 runs stage Track (//pipegen:map at testpipe.go:106) of Tracked on
+// group0 runs stage Track (//pipegen:map at testpipe.go:107) of Tracked on
 // the element v at index, for ServeTracked: it passes each element the group
 // yields to out, and returns the error of the stage that failed. Before each
 // stage it tells stage which one runs, so that a panic names it.
@@ -1109,6 +1109,529 @@ func (w *trackedWorkers) group0(ctx context.Context, stage *remote.Step, worker 
 		stage.Dropped()
 		return nil
 	}
+	out(index, v1)
+	return nil
+}
+
+// Tiny runs the pipeline Inc (//pipegen:pipeline at testpipe.go:128) over
+// the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
+// the pipeline. The stage Inc runs with its own workers and bounded input
+// queue; opts may change its settings.
+//
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew. TinyWithIndex also
+// yields each element's index.
+func Tiny[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		for it, err := range TinyWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// TinyWithIndex is Tiny yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func TinyWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	if pipegen.RemoteTransport(opts) != nil {
+		return driveTiny(ctx, in, opts)
+	}
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startTiny(ctx, in, opts)
+		if err != nil {
+			yield(pipegen.Item[int]{}, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.reader()
+		for {
+			it, ok := out.get(done, nil)
+			if !ok || r.Stopped() {
+				break
+			}
+			if !yield(it, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			yield(pipegen.Item[int]{}, err)
+		}
+	}
+}
+
+// tinyStages are the stages of Tiny with the settings of their directives.
+var tinyStages = []pipegen.StageConfig{
+	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// tinyRun is one run of Tiny: the queues between its stages, and the
+// pipegen.Run that tracks its goroutines.
+type tinyRun struct {
+	*pipegen.Run
+	incIn *intQueue // input of Inc
+	out   *intQueue // output, read by the caller
+}
+
+// startTiny starts one run of Tiny: a goroutine per input that feeds it to
+// the stages, and the workers of every stage.
+func startTiny[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*tinyRun, error) {
+	run, err := pipegen.NewRun(ctx, "Tiny", tinyStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &tinyRun{
+		Run:   run,
+		incIn: newIntQueue(run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
+		out:   newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Inc"), 1),
+	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Inc", &r.incIn.pace)
+	run.Watch("", &r.out.pace)
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Inc") {
+		r.Go(func() {
+			r.incWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Inc, numbering them.
+func (r *tinyRun) feed(in iter.Seq[int]) {
+	done := r.Done()
+	out := r.incIn.writer(r.Counter("in"))
+	defer out.close(done)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	var i uint64
+	for v := range in {
+		if r.Stopped() {
+			return
+		}
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+		index = pipegen.SourceIndex(i)
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Inc, numbering them; the first
+// error of in fails the run.
+func (r *tinyRun) feedSeq2(in iter.Seq2[int, error]) {
+	done := r.Done()
+	out := r.incIn.writer(r.Counter("in"))
+	defer out.close(done)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	var i uint64
+	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+		index = pipegen.SourceIndex(i)
+	}
+}
+
+// incWorker runs one worker of stage Inc (//pipegen:map at testpipe.go:125):
+// it calls Inc on each element of its input and sends the result on.
+func (r *tinyRun) incWorker(worker int) {
+	done := r.Done()
+	out := r.out.writer(r.Counter("Inc"))
+	defer out.close(done)
+	var index pipegen.Index
+	defer r.Recover("Inc", worker, &index)
+	queue := r.incIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
+	for {
+		it, ok := queue.get(done, flush)
+		if !ok || r.Stopped() {
+			return
+		}
+		index = it.Index
+		v := Inc(it.Value)
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+	}
+}
+
+// tinySpec names the stages of Tiny for its distributed runs
+// (//pipegen:distribute at testpipe.go:129).
+var tinySpec = &remote.Spec{Pipeline: "Tiny", Stages: []string{"Inc"}}
+
+// tinyRemote describes Tiny to transports: its stage groups, each a hop
+// between processes, with their workers per process, and the fingerprint of
+// its shape and element types, which a worker compares with the driver's
+// before it takes part in a run.
+var tinyRemote = &pipegen.RemotePipeline{
+	Name:        "Tiny",
+	Fingerprint: "6c219c4cb4cb1f80",
+	Groups: []pipegen.RemoteGroup{
+		{Stages: []string{"Inc"}, Workers: 1},
+	},
+	Ordered: false,
+}
+
+// tinyDriver is the driver's side of distributed runs of Tiny: how it
+// encodes the input and decodes the output.
+var tinyDriver = &remote.Driver[int, int]{
+	Spec:      tinySpec,
+	Input:     "in",
+	Pipeline:  tinyRemote,
+	FusedInto: []string{""},
+	Encode:    encodeInt,
+	Decode:    decodeInt,
+}
+
+// driveTiny runs Tiny on the worker processes reached through the transport
+// of the pipegen.Remote option in opts, which serve it with ServeTiny; this
+// process feeds them the input and yields what they produce.
+func driveTiny[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	run, err := pipegen.RemoteOptions("Tiny", tinyStages, opts)
+	if err != nil {
+		return func(yield func(pipegen.Item[int], error) bool) {
+			yield(pipegen.Item[int]{}, err)
+		}
+	}
+	return tinyDriver.Run(ctx, run, remote.Seq2[int](in))
+}
+
+// tinyWorkers is what a worker process of Tiny keeps while it serves: the
+// state of each worker of the stages with hooks; its methods run the stage
+// groups.
+type tinyWorkers struct{}
+
+// ServeTiny makes this process a worker of Tiny (distributed at
+// testpipe.go:129): it runs the stages of every run that any driver starts
+// through transport, until ctx ends or transport closes. Each stage group
+// (Inc) is a hop between processes and runs, in this process, as many
+// workers as its first stage's directive says (opts may change that with
+// pipegen.Workers). Driver and workers must be built from the same pipeline:
+// a worker refuses a run whose fingerprint differs.
+//
+// Worker hooks run once per worker of this process: start when ServeTiny
+// begins, done when it returns. When ctx ends, ServeTiny stops taking
+// batches, finishes or gives back those it holds, runs the done hooks and
+// returns nil.
+func ServeTiny(ctx context.Context, transport pipegen.Transport, opts ...pipegen.Option) error {
+	run, err := pipegen.RemoteOptions("Tiny", tinyStages, opts)
+	if err != nil {
+		return err
+	}
+	desc := remote.Configure(tinyRemote, run)
+	w := &tinyWorkers{}
+	err = transport.Serve(ctx, desc, remote.Handler(
+		&remote.Group[int, int]{Spec: tinySpec, First: 0, Last: 0, Decode: decodeInt, Encode: encodeInt, Run: w.group0},
+	))
+	return err
+}
+
+// group0 runs stage Inc (//pipegen:map at testpipe.go:125) of Tiny on the
+// element v at index, for ServeTiny: it passes each element the group yields
+// to out, and returns the error of the stage that failed. Before each stage
+// it tells stage which one runs, so that a panic names it.
+func (w *tinyWorkers) group0(ctx context.Context, stage *remote.Step, worker int, index pipegen.Index, v int, out func(pipegen.Index, int)) error {
+	stage.Enter(0, index)
+	v1 := Inc(v)
+	out(index, v1)
+	return nil
+}
+
+// CPU runs the pipeline Burn (//pipegen:pipeline at testpipe.go:146) over
+// the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
+// the pipeline. The stage Burn runs with its own workers and bounded input
+// queue; opts may change its settings.
+//
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop stops the pipeline; the loop ends only after every goroutine of the
+// pipeline has ended. Each range runs the pipeline anew. CPUWithIndex also
+// yields each element's index.
+func CPU[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		for it, err := range CPUWithIndex(ctx, in, opts...) {
+			if !yield(it.Value, err) {
+				return
+			}
+		}
+	}
+}
+
+// CPUWithIndex is CPU yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages their position among their parent's children, level by level. On
+// failure the last pair carries a zero Item and the error.
+func CPUWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	if pipegen.RemoteTransport(opts) != nil {
+		return driveCPU(ctx, in, opts)
+	}
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startCPU(ctx, in, opts)
+		if err != nil {
+			yield(pipegen.Item[int]{}, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.reader()
+		for {
+			it, ok := out.get(done, nil)
+			if !ok || r.Stopped() {
+				break
+			}
+			if !yield(it, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			yield(pipegen.Item[int]{}, err)
+		}
+	}
+}
+
+// cpuStages are the stages of CPU with the settings of their directives.
+var cpuStages = []pipegen.StageConfig{
+	{Name: "Burn", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// cpuRun is one run of CPU: the queues between its stages, and the
+// pipegen.Run that tracks its goroutines.
+type cpuRun struct {
+	*pipegen.Run
+	burnIn *intQueue // input of Burn
+	out    *intQueue // output, read by the caller
+}
+
+// startCPU starts one run of CPU: a goroutine per input that feeds it to the
+// stages, and the workers of every stage.
+func startCPU[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*cpuRun, error) {
+	run, err := pipegen.NewRun(ctx, "CPU", cpuStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &cpuRun{
+		Run:    run,
+		burnIn: newIntQueue(run.MaxSize("Burn"), run.MaxBatch(), 1, run.Workers("Burn")),
+		out:    newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Burn"), 1),
+	}
+	// Show the queues to the statistics, if the call keeps them.
+	run.Watch("Burn", &r.burnIn.pace)
+	run.Watch("", &r.out.pace)
+	switch in := any(in).(type) {
+	case iter.Seq[int]:
+		r.Go(func() {
+			r.feed(in)
+		})
+	case func(func(int) bool):
+		r.Go(func() {
+			r.feed(in)
+		})
+	case iter.Seq2[int, error]:
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	case func(func(int, error) bool):
+		r.Go(func() {
+			r.feedSeq2(in)
+		})
+	}
+	for w := range run.Workers("Burn") {
+		r.Go(func() {
+			r.burnWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Burn, numbering them.
+func (r *cpuRun) feed(in iter.Seq[int]) {
+	done := r.Done()
+	out := r.burnIn.writer(r.Counter("in"))
+	defer out.close(done)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	var i uint64
+	for v := range in {
+		if r.Stopped() {
+			return
+		}
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+		index = pipegen.SourceIndex(i)
+	}
+}
+
+// feedSeq2 sends the elements of in to stage Burn, numbering them; the first
+// error of in fails the run.
+func (r *cpuRun) feedSeq2(in iter.Seq2[int, error]) {
+	done := r.Done()
+	out := r.burnIn.writer(r.Counter("in"))
+	defer out.close(done)
+	var index pipegen.Index
+	defer r.Recover("in", -1, &index)
+	var i uint64
+	for v, err := range in {
+		if r.Stopped() {
+			return
+		}
+		if err != nil {
+			r.Fail("in", -1, index, err)
+			return
+		}
+		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+		i++
+		index = pipegen.SourceIndex(i)
+	}
+}
+
+// burnWorker runs one worker of stage Burn (//pipegen:map at
+// testpipe.go:133): it calls Burn on each element of its input and sends the
+// result on.
+func (r *cpuRun) burnWorker(worker int) {
+	done := r.Done()
+	out := r.out.writer(r.Counter("Burn"))
+	defer out.close(done)
+	var index pipegen.Index
+	defer r.Recover("Burn", worker, &index)
+	queue := r.burnIn.reader()
+	// flush sends on what this goroutine holds, before it waits.
+	flush := func() bool {
+		return out.flush(done)
+	}
+	for {
+		it, ok := queue.get(done, flush)
+		if !ok || r.Stopped() {
+			return
+		}
+		index = it.Index
+		v := Burn(it.Value)
+		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
+			return
+		}
+	}
+}
+
+// cpuSpec names the stages of CPU for its distributed runs
+// (//pipegen:distribute at testpipe.go:147).
+var cpuSpec = &remote.Spec{Pipeline: "CPU", Stages: []string{"Burn"}}
+
+// cpuRemote describes CPU to transports: its stage groups, each a hop
+// between processes, with their workers per process, and the fingerprint of
+// its shape and element types, which a worker compares with the driver's
+// before it takes part in a run.
+var cpuRemote = &pipegen.RemotePipeline{
+	Name:        "CPU",
+	Fingerprint: "50f80a2e436db3ed",
+	Groups: []pipegen.RemoteGroup{
+		{Stages: []string{"Burn"}, Workers: 2},
+	},
+	Ordered: false,
+}
+
+// cpuDriver is the driver's side of distributed runs of CPU: how it encodes
+// the input and decodes the output.
+var cpuDriver = &remote.Driver[int, int]{
+	Spec:      cpuSpec,
+	Input:     "in",
+	Pipeline:  cpuRemote,
+	FusedInto: []string{""},
+	Encode:    encodeInt,
+	Decode:    decodeInt,
+}
+
+// driveCPU runs CPU on the worker processes reached through the transport of
+// the pipegen.Remote option in opts, which serve it with ServeCPU; this
+// process feeds them the input and yields what they produce.
+func driveCPU[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	run, err := pipegen.RemoteOptions("CPU", cpuStages, opts)
+	if err != nil {
+		return func(yield func(pipegen.Item[int], error) bool) {
+			yield(pipegen.Item[int]{}, err)
+		}
+	}
+	return cpuDriver.Run(ctx, run, remote.Seq2[int](in))
+}
+
+// cpuWorkers is what a worker process of CPU keeps while it serves: the
+// state of each worker of the stages with hooks; its methods run the stage
+// groups.
+type cpuWorkers struct{}
+
+// ServeCPU makes this process a worker of CPU (distributed at
+// testpipe.go:147): it runs the stages of every run that any driver starts
+// through transport, until ctx ends or transport closes. Each stage group
+// (Burn) is a hop between processes and runs, in this process, as many
+// workers as its first stage's directive says (opts may change that with
+// pipegen.Workers). Driver and workers must be built from the same pipeline:
+// a worker refuses a run whose fingerprint differs.
+//
+// Worker hooks run once per worker of this process: start when ServeCPU
+// begins, done when it returns. When ctx ends, ServeCPU stops taking
+// batches, finishes or gives back those it holds, runs the done hooks and
+// returns nil.
+func ServeCPU(ctx context.Context, transport pipegen.Transport, opts ...pipegen.Option) error {
+	run, err := pipegen.RemoteOptions("CPU", cpuStages, opts)
+	if err != nil {
+		return err
+	}
+	desc := remote.Configure(cpuRemote, run)
+	w := &cpuWorkers{}
+	err = transport.Serve(ctx, desc, remote.Handler(
+		&remote.Group[int, int]{Spec: cpuSpec, First: 0, Last: 0, Decode: decodeInt, Encode: encodeInt, Run: w.group0},
+	))
+	return err
+}
+
+// group0 runs stage Burn (//pipegen:map at testpipe.go:133) of CPU on the
+// element v at index, for ServeCPU: it passes each element the group yields
+// to out, and returns the error of the stage that failed. Before each stage
+// it tells stage which one runs, so that a panic names it.
+func (w *cpuWorkers) group0(ctx context.Context, stage *remote.Step, worker int, index pipegen.Index, v int, out func(pipegen.Index, int)) error {
+	stage.Enter(0, index)
+	v1 := Burn(v)
 	out(index, v1)
 	return nil
 }

@@ -6,6 +6,7 @@ package testpipe
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"os"
 	"sync/atomic"
@@ -117,3 +118,30 @@ func (t *Tracker) Track(ctx context.Context, x int) int {
 
 //pipegen:pipeline Tracked = Track
 //pipegen:distribute Tracked
+
+// Inc is a tiny stage, for measuring what the transport costs per
+// element.
+//
+//pipegen:map
+func Inc(x int) int { return x + 1 }
+
+//pipegen:pipeline Tiny = Inc
+//pipegen:distribute Tiny
+
+// Burn is a CPU-bound stage: Rounds iterations of SHA-256 (W2-like).
+//
+//pipegen:map workers=2
+func Burn(x int) int {
+	Ran.Add(1)
+	sum := sha256.Sum256([]byte{byte(x), byte(x >> 8), byte(x >> 16)})
+	for range Rounds {
+		sum = sha256.Sum256(sum[:])
+	}
+	return int(sum[0])
+}
+
+// Rounds is the work of Burn per element.
+var Rounds = 200
+
+//pipegen:pipeline CPU = Burn
+//pipegen:distribute CPU
