@@ -114,10 +114,11 @@ func TestWriteResults(t *testing.T) {
 		float64(local)/float64(two), verdict(float64(local)/float64(two) >= 0.9))
 
 	var b strings.Builder
+	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Fprintf(&b, "# cluster benchmarks\n\n")
 	fmt.Fprintf(&b, "Written by `PIPEGEN_RESULTS=1 go test -run TestWriteResults -count=1 -timeout 20m .` in cluster/ (%s, %s/%s, %d cores, %s; medians of 3 runs, all in one run of the test). ",
 		time.Now().UTC().Format("2006-01-02"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
-	fmt.Fprintf(&b, "The driver and the embedded JetStream server (file storage) share the test process; worker processes are the test binary re-executed with GOMAXPROCS=1; everything runs on the same cores, shared with whatever else the machine runs. Throughput is end to end: the driver encodes and publishes the input, workers fetch, decode, run, encode and publish, the driver receives and decodes.\n\n")
+	fmt.Fprintf(&b, "The driver and the embedded JetStream server (file storage) share the test process; worker processes are the test binary re-executed with GOMAXPROCS=1; everything runs on the same cores, shared with whatever else the machine runs (load average at the end: %s). Throughput is end to end: the driver encodes and publishes the input, workers fetch, decode, run, encode and publish, the driver receives and decodes.\n\n", strings.TrimSpace(string(load)))
 	fmt.Fprintf(&b, "| workload | measured | ratio or target |\n|---|---|---|\n")
 	for _, r := range rows {
 		b.WriteString(r + "\n")

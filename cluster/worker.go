@@ -61,13 +61,24 @@ func (t *Transport) Serve(ctx context.Context, p *pipegen.RemotePipeline, h pipe
 	var wg sync.WaitGroup
 	failed := make(chan error, 1)
 	for k, g := range p.Groups {
+		// One fetcher per group keeps one batch ready while the workers
+		// run theirs, so that they do not wait for a round trip between
+		// batches; it holds no more than that one, so that no process
+		// hoards batches that others could run.
+		ready := make(chan jetstream.Msg)
+		wg.Go(func() {
+			defer close(ready)
+			if err := w.fetch(ctx, consumers[k], ready); err != nil {
+				select {
+				case failed <- err:
+				default:
+				}
+			}
+		})
 		for i := range max(g.Workers, 1) {
 			wg.Go(func() {
-				if err := w.loop(ctx, consumers[k], k, i); err != nil {
-					select {
-					case failed <- err:
-					default:
-					}
+				for msg := range ready {
+					w.handle(msg, k, i)
 				}
 			})
 		}
@@ -173,8 +184,11 @@ func (w *worker) alive(ctx context.Context, id string) bool {
 	return true
 }
 
-// loop is one worker goroutine of group k.
-func (w *worker) loop(ctx context.Context, c jetstream.Consumer, k, worker int) error {
+// fetch takes the batches of a group's consumer one at a time and hands
+// each to a free worker, until ctx ends. While it waits for a worker it
+// reports progress on the batch it holds; when ctx ends it gives that batch
+// back at once (a NAK) rather than after the ack deadline.
+func (w *worker) fetch(ctx context.Context, c jetstream.Consumer, ready chan<- jetstream.Msg) error {
 	for ctx.Err() == nil {
 		msg, err := c.Next(jetstream.FetchMaxWait(time.Second))
 		if err != nil {
@@ -190,12 +204,20 @@ func (w *worker) loop(ctx context.Context, c jetstream.Consumer, k, worker int) 
 			time.Sleep(100 * time.Millisecond) // a transient failure
 			continue
 		}
-		if ctx.Err() != nil {
-			// Stopping: give the batch back at once.
-			_ = msg.Nak()
-			return nil
+		tick := time.NewTicker(max(w.t.ackWait/3, 10*time.Millisecond))
+	wait:
+		for {
+			select {
+			case ready <- msg:
+				break wait
+			case <-tick.C:
+				_ = msg.InProgress()
+			case <-ctx.Done():
+				_ = msg.Nak()
+				break wait
+			}
 		}
-		w.handle(msg, k, worker)
+		tick.Stop()
 	}
 	return nil
 }
