@@ -34,6 +34,9 @@ func (t *Transport) Drive(ctx context.Context, p *pipegen.RemotePipeline) (pipeg
 		MaxAckPending: -1,
 		// A dead driver's consumer goes away by itself.
 		InactiveThreshold: max(10*t.ackWait, time.Minute),
+		// It lives as long as its run: its state need not be written
+		// to disk, which would cost each run milliseconds.
+		MemoryStorage: true,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cluster: pipeline %s: output consumer: %w", p.Name, err)

@@ -84,6 +84,7 @@ func (t *Transport) Serve(ctx context.Context, p *pipegen.RemotePipeline, h pipe
 		}
 	}
 	wg.Wait()
+	w.acks.Wait()
 	w.stopAll()
 	select {
 	case err := <-failed:
@@ -101,6 +102,10 @@ type worker struct {
 	s  jetstream.Stream
 	kv jetstream.KeyValue
 	h  pipegen.RemoteHandler
+
+	// acks are the goroutines that acknowledge batches once their output
+	// is stored.
+	acks sync.WaitGroup
 
 	// suspect is held while a redelivered batch runs: one at a time per
 	// process, so that a death is the batch's.
@@ -184,16 +189,27 @@ func (w *worker) alive(ctx context.Context, id string) bool {
 	return true
 }
 
-// fetch takes the batches of a group's consumer one at a time and hands
-// each to a free worker, until ctx ends. While it waits for a worker it
-// reports progress on the batch it holds; when ctx ends it gives that batch
-// back at once (a NAK) rather than after the ack deadline.
+// fetch takes the batches of a group's consumer and hands each to a free
+// worker, until ctx ends. It pulls one message at a time through one
+// subscription (a pull request per batch, each on a new inbox, costs the
+// server more than the batch itself), so that it holds at most the batch it
+// hands over and one more: no process hoards batches that others could
+// run. While it waits for a worker it reports progress on the batch it
+// holds; when ctx ends it gives back (NAK) what it holds at once, rather
+// than after the ack deadline.
 func (w *worker) fetch(ctx context.Context, c jetstream.Consumer, ready chan<- jetstream.Msg) error {
-	for ctx.Err() == nil {
-		msg, err := c.Next(jetstream.FetchMaxWait(time.Second))
+	msgs, err := c.Messages(jetstream.PullMaxMessages(1))
+	if err != nil {
+		return fmt.Errorf("cluster: pipeline %s: %w", w.p.Name, err)
+	}
+	defer msgs.Stop()
+	stop := context.AfterFunc(ctx, msgs.Drain)
+	defer stop()
+	for {
+		msg, err := msgs.Next()
 		if err != nil {
-			if errors.Is(err, nats.ErrTimeout) || errors.Is(err, jetstream.ErrNoMessages) || errors.Is(err, context.DeadlineExceeded) {
-				continue
+			if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+				return nil
 			}
 			if errors.Is(err, nats.ErrConnectionClosed) {
 				return fmt.Errorf("cluster: pipeline %s: %w", w.p.Name, err)
@@ -202,6 +218,10 @@ func (w *worker) fetch(ctx context.Context, c jetstream.Consumer, ready chan<- j
 				return nil
 			}
 			time.Sleep(100 * time.Millisecond) // a transient failure
+			continue
+		}
+		if ctx.Err() != nil {
+			_ = msg.Nak() // stopping: give it back at once
 			continue
 		}
 		tick := time.NewTicker(max(w.t.ackWait/3, 10*time.Millisecond))
@@ -219,7 +239,6 @@ func (w *worker) fetch(ctx context.Context, c jetstream.Consumer, ready chan<- j
 		}
 		tick.Stop()
 	}
-	return nil
 }
 
 // handle runs one batch of group k.
@@ -314,12 +333,25 @@ func (w *worker) handle(msg jetstream.Msg, k, worker int) {
 	next.Data = out
 	// Acknowledge only once the output is stored: a crash in between
 	// makes a duplicate, which the stream's deduplication or the driver
-	// drops.
-	if _, err := w.t.js.PublishMsg(ctx, next, jetstream.WithMsgID(msgID)); err != nil {
+	// drops. The worker goes on with its next batch meanwhile: the wait
+	// for the store's answer is a round trip in which it would idle.
+	f, err := w.t.js.PublishMsgAsync(next, jetstream.WithMsgID(msgID))
+	if err != nil {
 		_ = msg.Nak()
 		return
 	}
-	_ = msg.Ack()
+	w.acks.Go(func() {
+		timeout := time.NewTimer(time.Minute)
+		defer timeout.Stop()
+		select {
+		case <-f.Ok():
+			_ = msg.Ack()
+		case <-f.Err():
+			_ = msg.Nak()
+		case <-timeout.C:
+			_ = msg.Nak()
+		}
+	})
 }
 
 // fail sends err to the run's driver, through the run's output, and

@@ -132,9 +132,10 @@ func (d *Driver[In, Out]) feed(ctx context.Context, run pipegen.RemoteRun, size 
 	}()
 	var w BatchWriter
 	send := func() error {
-		err := run.Send(ctx, w.Finish(nil, nil))
-		// A new buffer: the transport may hold the last one.
-		w = BatchWriter{}
+		b := w.Finish(nil, nil)
+		err := run.Send(ctx, b)
+		// A new buffer (the transport may hold the last one), as large.
+		w = BatchWriter{Writer: Writer{buf: make([]byte, 0, len(b)+len(b)/8)}}
 		w.Begin()
 		return err
 	}
@@ -143,7 +144,7 @@ func (d *Driver[In, Out]) feed(ctx context.Context, run pipegen.RemoteRun, size 
 		if err != nil {
 			return &pipegen.StageError{Pipeline: d.Spec.Pipeline, Stage: d.Input, Worker: -1, Index: pipegen.SourceIndex(i), Err: err}
 		}
-		if ctx.Err() != nil {
+		if i%64 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
 		w.Record(pipegen.SourceIndex(i))

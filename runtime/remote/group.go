@@ -89,7 +89,8 @@ func (g *Group[In, Out]) Handle(ctx context.Context, worker int, batch []byte, b
 		return nil, err
 	}
 	s := &Step{stage: g.First, counts: make([]StageCount, len(g.Spec.Stages)), before: before, names: g.Spec.Stages}
-	var w BatchWriter
+	// Sized like the input, so that a map's output rarely grows it.
+	w := BatchWriter{Writer: Writer{buf: make([]byte, 0, len(batch)+len(batch)/4+64)}}
 	w.Begin()
 	emit := func(index pipegen.Index, v Out) {
 		w.Record(index)
@@ -106,7 +107,7 @@ func (g *Group[In, Out]) Handle(ctx context.Context, worker int, batch []byte, b
 		}
 	}()
 	start := time.Now()
-	for {
+	for n := 0; ; n++ {
 		index, ok := in.Next()
 		if !ok {
 			break
@@ -115,7 +116,9 @@ func (g *Group[In, Out]) Handle(ctx context.Context, worker int, batch []byte, b
 		if in.Err() != nil {
 			break
 		}
-		if ctx.Err() != nil {
+		// A stopped run's batch is dropped; checked every few elements,
+		// as a context's Err takes a lock.
+		if n%64 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		s.stage, s.at = g.First, index
