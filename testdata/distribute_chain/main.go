@@ -11,6 +11,7 @@ import (
 	"iter"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
@@ -83,14 +84,15 @@ func Sum(t Tree) string {
 // checker is the state of a worker of Check.
 type checker struct{ seen int }
 
-var started, stopped int
+// started and stopped count the hooks' calls, from the two Serve calls.
+var started, stopped atomic.Int64
 
 func newChecker(w pipegen.Worker) (*checker, error) {
-	started++
+	started.Add(1)
 	return &checker{}, nil
 }
 
-func (c *checker) Close(st pipegen.StageStatus) { stopped++ }
+func (c *checker) Close(st pipegen.StageStatus) { stopped.Add(1) }
 
 //pipegen:map start=newChecker done=Close timeout=1s
 func (c *checker) Check(ctx context.Context, s string) (string, error) {
@@ -160,7 +162,7 @@ func main() {
 	for range 3 {
 		must(<-served)
 	}
-	fmt.Println("hooks: started", started, "stopped", stopped)
+	fmt.Println("hooks: started", started.Load(), "stopped", stopped.Load())
 }
 
 func must(err error) {

@@ -12,7 +12,7 @@ import (
 )
 
 // Chain runs the pipeline MakePoint | Keep | Grow | Sum | ordered
-// (//pipegen:pipeline at main.go:80) over the elements of in, an iter.Seq,
+// (//pipegen:pipeline at main.go:81) over the elements of in, an iter.Seq,
 // or an iter.Seq2 whose first error fails the pipeline. The stages
 // MakePoint, Keep, Grow, Sum run concurrently, each with its own workers and
 // bounded input queue; opts may change their settings.
@@ -220,7 +220,7 @@ func (r *chainRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // makePointWorker runs one worker of stage MakePoint (//pipegen:map at
-// main.go:44): it calls MakePoint on each element of its input and sends the
+// main.go:45): it calls MakePoint on each element of its input and sends the
 // result on.
 func (r *chainRun) makePointWorker(worker int) {
 	done := r.Done()
@@ -249,7 +249,7 @@ func (r *chainRun) makePointWorker(worker int) {
 	}
 }
 
-// keepWorker runs one worker of stage Keep (//pipegen:filter at main.go:56):
+// keepWorker runs one worker of stage Keep (//pipegen:filter at main.go:57):
 // it sends on the elements of its input for which Keep reports true.
 func (r *chainRun) keepWorker(worker int) {
 	done := r.Done()
@@ -283,7 +283,7 @@ func (r *chainRun) keepWorker(worker int) {
 }
 
 // growWorker runs one worker of stage Grow (//pipegen:flatmap at
-// main.go:59): it calls Grow on each element of its input and sends on every
+// main.go:60): it calls Grow on each element of its input and sends on every
 // element of the result.
 func (r *chainRun) growWorker(worker int) {
 	done := r.Done()
@@ -314,7 +314,7 @@ func (r *chainRun) growWorker(worker int) {
 	}
 }
 
-// sumWorker runs one worker of stage Sum (//pipegen:map at main.go:68): it
+// sumWorker runs one worker of stage Sum (//pipegen:map at main.go:69): it
 // calls Sum on each element of its input and sends the result on.
 func (r *chainRun) sumWorker(worker int) {
 	done := r.Done()
@@ -344,7 +344,7 @@ func (r *chainRun) sumWorker(worker int) {
 }
 
 // orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at main.go:80): it holds each element until every element of its
+// (ordered at main.go:81): it holds each element until every element of its
 // source position has arrived, then sends them on sorted by index. The
 // window of pipegen.Order keeps the inputs from running too far ahead.
 func (r *chainRun) orderedWorker() {
@@ -402,7 +402,7 @@ func (r *chainRun) orderedWorker() {
 }
 
 // chainSpec names the stages of Chain for its distributed runs
-// (//pipegen:distribute at main.go:81).
+// (//pipegen:distribute at main.go:82).
 var chainSpec = &remote.Spec{Pipeline: "Chain", Stages: []string{"MakePoint", "Keep", "Grow", "Sum"}}
 
 // chainRemote describes Chain to transports: its stage groups, each a hop
@@ -452,7 +452,7 @@ func driveChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 type chainWorkers struct{}
 
 // ServeChain makes this process a worker of Chain (distributed at
-// main.go:81): it runs the stages of every run that any driver starts
+// main.go:82): it runs the stages of every run that any driver starts
 // through transport, until ctx ends or transport closes. Each stage group
 // (MakePoint; Keep; Grow; Sum) is a hop between processes and runs, in this
 // process, as many workers as its first stage's directive says (opts may
@@ -479,7 +479,7 @@ func ServeChain(ctx context.Context, transport pipegen.Transport, opts ...pipege
 	return err
 }
 
-// group0 runs stage MakePoint (//pipegen:map at main.go:44) of Chain on the
+// group0 runs stage MakePoint (//pipegen:map at main.go:45) of Chain on the
 // element v at index, for ServeChain: it passes each element the group
 // yields to out, and returns the error of the stage that failed. Before each
 // stage it tells stage which one runs, so that a panic names it.
@@ -490,7 +490,7 @@ func (w *chainWorkers) group0(ctx context.Context, stage *remote.Step, worker in
 	return nil
 }
 
-// group1 runs stage Keep (//pipegen:filter at main.go:56) of Chain on the
+// group1 runs stage Keep (//pipegen:filter at main.go:57) of Chain on the
 // element v at index, for ServeChain: it passes each element the group
 // yields to out, and returns the error of the stage that failed. Before each
 // stage it tells stage which one runs, so that a panic names it.
@@ -504,7 +504,7 @@ func (w *chainWorkers) group1(ctx context.Context, stage *remote.Step, worker in
 	return nil
 }
 
-// group2 runs stage Grow (//pipegen:flatmap at main.go:59) of Chain on the
+// group2 runs stage Grow (//pipegen:flatmap at main.go:60) of Chain on the
 // element v at index, for ServeChain: it passes each element the group
 // yields to out, and returns the error of the stage that failed. Before each
 // stage it tells stage which one runs, so that a panic names it.
@@ -517,7 +517,7 @@ func (w *chainWorkers) group2(ctx context.Context, stage *remote.Step, worker in
 	return nil
 }
 
-// group3 runs stage Sum (//pipegen:map at main.go:68) of Chain on the
+// group3 runs stage Sum (//pipegen:map at main.go:69) of Chain on the
 // element v at index, for ServeChain: it passes each element the group
 // yields to out, and returns the error of the stage that failed. Before each
 // stage it tells stage which one runs, so that a panic names it.
@@ -648,7 +648,7 @@ func decodeString(r *remote.Reader) (v string) {
 	return v
 }
 
-// Checked runs the pipeline Check (//pipegen:pipeline at main.go:110) over
+// Checked runs the pipeline Check (//pipegen:pipeline at main.go:112) over
 // the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
 // the pipeline. The stage Check runs with its own workers and bounded input
 // queue; opts may change its settings.
@@ -802,7 +802,7 @@ func (r *checkedRun) feedSeq2(in iter.Seq2[string, error]) {
 	}
 }
 
-// checkWorker runs one worker of stage Check (//pipegen:map at main.go:95):
+// checkWorker runs one worker of stage Check (//pipegen:map at main.go:97):
 // it calls Check on each element of its input and sends the result on,
 // giving each element 1s before dropping the element (and telling the
 // pipegen.OnTimeout callback).
@@ -854,7 +854,7 @@ func (r *checkedRun) checkWorker(worker int) {
 }
 
 // checkedSpec names the stages of Checked for its distributed runs
-// (//pipegen:distribute at main.go:111).
+// (//pipegen:distribute at main.go:113).
 var checkedSpec = &remote.Spec{Pipeline: "Checked", Stages: []string{"Check"}}
 
 // checkedRemote describes Checked to transports: its stage groups, each a
@@ -903,7 +903,7 @@ type checkedWorkers struct {
 }
 
 // ServeChecked makes this process a worker of Checked (distributed at
-// main.go:111): it runs the stages of every run that any driver starts
+// main.go:113): it runs the stages of every run that any driver starts
 // through transport, until ctx ends or transport closes. Each stage group
 // (Check) is a hop between processes and runs, in this process, as many
 // workers as its first stage's directive says (opts may change that with
@@ -950,7 +950,7 @@ func (w *checkedWorkers) stop(ctx context.Context, err error) error {
 	return err
 }
 
-// group0 runs stage Check (//pipegen:map at main.go:95) of Checked on the
+// group0 runs stage Check (//pipegen:map at main.go:97) of Checked on the
 // element v at index, for ServeChecked: it passes each element the group
 // yields to out, and returns the error of the stage that failed. Before each
 // stage it tells stage which one runs, so that a panic names it.
@@ -971,7 +971,7 @@ func (w *checkedWorkers) group0(ctx context.Context, stage *remote.Step, worker 
 }
 
 // Printed runs the pipeline Check | Print (//pipegen:pipeline at
-// main.go:113) over the elements of in, an iter.Seq, or an iter.Seq2 whose
+// main.go:115) over the elements of in, an iter.Seq, or an iter.Seq2 whose
 // first error fails the pipeline. The stages Check, Print run concurrently,
 // each with its own workers and bounded input queue; opts may change their
 // settings.
@@ -1097,7 +1097,7 @@ func (r *printedRun) feedSeq2(in iter.Seq2[string, error]) {
 	}
 }
 
-// checkWorker runs one worker of stage Check (//pipegen:map at main.go:95):
+// checkWorker runs one worker of stage Check (//pipegen:map at main.go:97):
 // it calls Check on each element of its input and sends the result on,
 // giving each element 1s before dropping the element (and telling the
 // pipegen.OnTimeout callback).
@@ -1149,7 +1149,7 @@ func (r *printedRun) checkWorker(worker int) {
 }
 
 // printWorker runs one worker of stage Print (//pipegen:each at
-// main.go:107): it calls Print on each element of its input.
+// main.go:109): it calls Print on each element of its input.
 func (r *printedRun) printWorker(worker int) {
 	done := r.Done()
 	var index pipegen.Index
@@ -1166,7 +1166,7 @@ func (r *printedRun) printWorker(worker int) {
 }
 
 // printedSpec names the stages of Printed for its distributed runs
-// (//pipegen:distribute at main.go:114).
+// (//pipegen:distribute at main.go:116).
 var printedSpec = &remote.Spec{Pipeline: "Printed", Stages: []string{"Check", "Print"}}
 
 // printedRemote describes Printed to transports: its stage groups, each a
@@ -1214,7 +1214,7 @@ type printedWorkers struct {
 }
 
 // ServePrinted makes this process a worker of Printed (distributed at
-// main.go:114): it runs the stages of every run that any driver starts
+// main.go:116): it runs the stages of every run that any driver starts
 // through transport, until ctx ends or transport closes. Each stage group
 // (Check; Print) is a hop between processes and runs, in this process, as
 // many workers as its first stage's directive says (opts may change that
@@ -1262,7 +1262,7 @@ func (w *printedWorkers) stop(ctx context.Context, err error) error {
 	return err
 }
 
-// group0 runs stage Check (//pipegen:map at main.go:95) of Printed on the
+// group0 runs stage Check (//pipegen:map at main.go:97) of Printed on the
 // element v at index, for ServePrinted: it passes each element the group
 // yields to out, and returns the error of the stage that failed. Before each
 // stage it tells stage which one runs, so that a panic names it.
@@ -1282,7 +1282,7 @@ func (w *printedWorkers) group0(ctx context.Context, stage *remote.Step, worker 
 	return nil
 }
 
-// group1 runs stage Print (//pipegen:each at main.go:107) of Printed on the
+// group1 runs stage Print (//pipegen:each at main.go:109) of Printed on the
 // element v at index, for ServePrinted: it yields nothing, and returns the
 // error of the stage that failed. Before each stage it tells stage which one
 // runs, so that a panic names it.
