@@ -87,6 +87,10 @@ func workerMain(kind string) int {
 		serves = serves[:0]
 		serves = append(serves, func(ctx context.Context) error { return otherpipe.ServeSquares(ctx, t) })
 	}
+	if os.Getenv("PIPEGEN_HEAPSAMPLE") != "" {
+		stopSampling := sampleHeap()
+		defer func() { fmt.Fprintf(os.Stderr, "peak live heap %d\n", stopSampling()) }()
+	}
 	var wg sync.WaitGroup
 	errs := make([]error, len(serves))
 	for i, serve := range serves {
@@ -111,6 +115,32 @@ func workersFromEnv() int {
 		return n
 	}
 	return 2
+}
+
+// sampleHeap samples the live heap (after a collection) every 20 ms
+// until the returned function is called, which returns the peak.
+func sampleHeap() (stop func() uint64) {
+	var peak uint64
+	done, ended := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(ended)
+		for {
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
+			select {
+			case <-done:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		<-ended
+		return peak
+	}
 }
 
 // env is an embedded server, a driver's transport, and worker processes.
