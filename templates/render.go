@@ -31,7 +31,7 @@ var localNames = []string{
 // generated code must refer to (a stage function, an input) cannot be it.
 func Reserved(name string) bool {
 	switch name {
-	case "context", "iter", "pipegen", "time", "remote":
+	case "context", "iter", "pipegen", "time":
 		return true
 	}
 	// Writers are out, out2, out3…
