@@ -29,6 +29,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -53,12 +54,16 @@ type Digest struct {
 //
 //pipegen:map workers=1
 func Hash(j Job) Digest {
+	hashed.Add(1)
 	sum := sha256.Sum256([]byte(strconv.Itoa(j.N)))
 	for range j.Rounds {
 		sum = sha256.Sum256(sum[:])
 	}
 	return Digest{N: j.N, Sum: sum}
 }
+
+// hashed counts the jobs this process hashed.
+var hashed atomic.Int64
 
 //pipegen:pipeline Digests = Hash
 //pipegen:distribute Digests
@@ -128,6 +133,8 @@ func run(args []string, out io.Writer) error {
 	got := make([]int, *n)
 	results := 0
 	killed := -1
+	var longest time.Duration // the longest wait between two results
+	last := time.Now()
 	for d, err := range Digests(ctx, jobs, pipegen.Remote(t), pipegen.MaxBatch(16)) {
 		if err != nil {
 			return err
@@ -140,6 +147,8 @@ func run(args []string, out io.Writer) error {
 		}
 		got[d.N]++
 		results++
+		longest = max(longest, time.Since(last))
+		last = time.Now()
 		if *kill && killed < 0 && len(procs) > 0 && results == *n/3 {
 			killed = procs[0].Process.Pid
 			_ = procs[0].Process.Signal(syscall.SIGKILL)
@@ -154,7 +163,7 @@ func run(args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "%d jobs, %d results: every result arrived exactly once and is right\n", *n, results)
 	fmt.Fprintf(out, "%d batches ran again after the kill (at-least-once execution); %d duplicate output batches were dropped\n", t.RanAgain(), t.Duplicates())
-	fmt.Fprintf(out, "%v, %.0f jobs/s\n", elapsed.Round(time.Millisecond), float64(*n)/elapsed.Seconds())
+	fmt.Fprintf(out, "%v, %.0f jobs/s; the longest wait between two results was %v\n", elapsed.Round(time.Millisecond), float64(*n)/elapsed.Seconds(), longest.Round(time.Millisecond))
 	return nil
 }
 
@@ -169,7 +178,9 @@ func serve(url string, out io.Writer) error {
 	defer t.Close()
 	t.SetAckWait(2 * time.Second)
 	fmt.Fprintln(out, "ready")
-	return ServeDigests(ctx, t)
+	err = ServeDigests(ctx, t)
+	fmt.Fprintf(os.Stderr, "worker process %d hashed %d jobs\n", os.Getpid(), hashed.Load())
+	return err
 }
 
 // startWorker starts a worker process of this program and waits until it

@@ -11,7 +11,7 @@ import (
 	"github.com/pipegen/pipegen/runtime/remote"
 )
 
-// Digests runs the pipeline Hash (//pipegen:pipeline at main.go:63) over the
+// Digests runs the pipeline Hash (//pipegen:pipeline at main.go:68) over the
 // elements of in, an iter.Seq, or an iter.Seq2 whose first error fails the
 // pipeline. The stage Hash runs with its own workers and bounded input
 // queue; opts may change its settings.
@@ -165,7 +165,7 @@ func (r *digestsRun) feedSeq2(in iter.Seq2[Job, error]) {
 	}
 }
 
-// hashWorker runs one worker of stage Hash (//pipegen:map at main.go:54): it
+// hashWorker runs one worker of stage Hash (//pipegen:map at main.go:55): it
 // calls Hash on each element of its input and sends the result on.
 func (r *digestsRun) hashWorker(worker int) {
 	done := r.Done()
@@ -192,7 +192,7 @@ func (r *digestsRun) hashWorker(worker int) {
 }
 
 // digestsSpec names the stages of Digests for its distributed runs
-// (//pipegen:distribute at main.go:64).
+// (//pipegen:distribute at main.go:69).
 var digestsSpec = &remote.Spec{Pipeline: "Digests", Stages: []string{"Hash"}}
 
 // digestsRemote describes Digests to transports: its stage groups, each a
@@ -239,7 +239,7 @@ func driveDigests[In pipegen.Input[Job]](ctx context.Context, in In, opts []pipe
 type digestsWorkers struct{}
 
 // ServeDigests makes this process a worker of Digests (distributed at
-// main.go:64): it runs the stages of every run that any driver starts
+// main.go:69): it runs the stages of every run that any driver starts
 // through transport, until ctx ends or transport closes. Each stage group
 // (Hash) is a hop between processes and runs, in this process, as many
 // workers as its first stage's directive says (opts may change that with
@@ -263,7 +263,7 @@ func ServeDigests(ctx context.Context, transport pipegen.Transport, opts ...pipe
 	return err
 }
 
-// group0 runs stage Hash (//pipegen:map at main.go:54) of Digests on the
+// group0 runs stage Hash (//pipegen:map at main.go:55) of Digests on the
 // element v at index, for ServeDigests: it passes each element the group
 // yields to out, and returns the error of the stage that failed. Before each
 // stage it tells stage which one runs, so that a panic names it.
