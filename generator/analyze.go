@@ -53,6 +53,8 @@ type analysis struct {
 	// inlinedOnly are the pipelines that generate no code of their own
 	// (see inlinedOnly); set after the analysis.
 	inlinedOnly map[*pipelineDef]bool
+	// distributed are the pipelines with a distribute directive (distribute.go).
+	distributed map[*pipelineDef]*directive.Distribute
 }
 
 // analyzer checks the directives of one package.
@@ -123,6 +125,7 @@ func analyze(fset *token.FileSet, l *loaded, files []*directive.File) (*analysis
 			res.pipelines = append(res.pipelines, def)
 		}
 	}
+	a.distributions(files, res)
 	return res, a.errs
 }
 

@@ -84,7 +84,7 @@ func generatePackage(fset *token.FileSet, l *loaded, cfg Config) (*Output, Error
 		for _, e := range derrs {
 			rep.errorf(e.Pos, "%s", e.Msg)
 		}
-		if len(df.Stages) > 0 || len(df.Pipelines) > 0 || len(derrs) > 0 {
+		if len(df.Stages) > 0 || len(df.Pipelines) > 0 || len(df.Distributes) > 0 || len(derrs) > 0 {
 			hasDirectives = true
 		}
 		files = append(files, df)

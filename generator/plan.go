@@ -92,6 +92,7 @@ func plan(fset *token.FileSet, pkg *types.Package, res *analysis) *templates.Pac
 		}
 		out.Pipelines = append(out.Pipelines, planPipeline(fset, n, def, itemFor))
 	}
+	planDistributions(fset, n, res, out)
 	return out
 }
 

@@ -62,6 +62,8 @@ type Pipeline struct {
 	// Ordered is set when the output is in order: the pipeline ends in an
 	// ordered term.
 	Ordered bool
+	// Distribute is what a distribute directive adds, or nil (distribute.go).
+	Distribute *Distribution
 }
 
 // Input is one input sequence of a pipeline.

@@ -92,6 +92,7 @@ pipeline fails: with the first error or panic of a stage or of the input as
 a *pipegen.StageError, or with ctx.Err() if ctx is cancelled first. Every
 goroutine of the pipeline has finished when it returns.`)
 		e.file.Func().Id(p.Name).Types(e.typeParams(p)...).Params(params...).Error().Block(
+			e.remoteDiversion(p, true), // distribute.go
 			start,
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 			jen.Return(jen.Id("r").Dot("Wait").Call()),
@@ -117,7 +118,7 @@ has finished. Each range runs the pipeline anew. `+withIndex+` also
 yields each element's index.`)
 	e.file.Func().Id(p.Name).Types(e.typeParams(p)...).Params(params...).
 		Qual("iter", "Seq2").Types(outType.Clone(), jen.Error()).
-		Block(e.caller(p, start, outType.Clone(), func(el *elem) jen.Code { return el.value }))
+		Block(e.remoteDiversion(p, false), e.caller(p, start, outType.Clone(), func(el *elem) jen.Code { return el.value }))
 
 	item := jen.Qual(RuntimePath, "Item").Types(outType.Clone())
 	doc(e.file, fmt.Sprintf(`
@@ -127,7 +128,7 @@ flatmap stages or passed through concats, their position there, level by
 level. On failure the last pair carries a zero Item and the error.`, withIndex, p.Name))
 	e.file.Func().Id(withIndex).Types(e.typeParams(p)...).Params(params...).
 		Qual("iter", "Seq2").Types(item.Clone(), jen.Error()).
-		Block(e.caller(p, start, item.Clone(), func(el *elem) jen.Code {
+		Block(e.remoteDiversion(p, true), e.caller(p, start, item.Clone(), func(el *elem) jen.Code {
 			return item.Clone().Add(fields(jen.Id("Index"), el.index(), jen.Id("Value"), el.value))
 		}))
 }

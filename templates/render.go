@@ -54,10 +54,15 @@ func Render(p *Package) ([]byte, error) {
 	e.file.HeaderComment(Header)
 	e.file.ImportAlias(RuntimePath, "pipegen")
 	e.file.ImportName(ImplPath, "pipegenimpl")
+	e.file.ImportName(RemotePath, "remote")
 	e.registerImports(p)
 
+	written := map[*Codec]bool{}
 	for _, pl := range p.Pipelines {
 		e.pipeline(pl)
+		if pl.Distribute != nil {
+			e.distribute(pl, written) // distribute.go
+		}
 	}
 	for _, it := range p.Items {
 		e.itemType(it)
@@ -80,7 +85,7 @@ type emitter struct {
 // gopkg.in/yaml.v3 and friends), renaming any import that a local variable
 // of the generated code would hide.
 func (e *emitter) registerImports(p *Package) {
-	taken := map[string]bool{"pipegen": true, "pipegenimpl": true, "context": true, "iter": true, "time": true}
+	taken := map[string]bool{"pipegen": true, "pipegenimpl": true, "remote": true, "context": true, "iter": true, "time": true}
 	for _, n := range localNames {
 		taken[n] = true
 	}
@@ -91,7 +96,7 @@ func (e *emitter) registerImports(p *Package) {
 		}
 		seen[path] = true
 		switch path {
-		case "context", "iter", "time", RuntimePath, ImplPath:
+		case "context", "iter", "time", RuntimePath, ImplPath, RemotePath:
 			return
 		}
 		alias := name
@@ -113,6 +118,7 @@ func (e *emitter) registerImports(p *Package) {
 			e.namer.Imports(in.Type, add)
 		}
 	}
+	e.registerDistributeImports(p, add) // distribute.go
 }
 
 // typ is the Go expression for t.

@@ -82,8 +82,9 @@ type Ident struct {
 
 // File holds the directives of one file, each list in source order.
 type File struct {
-	Stages    []*Stage
-	Pipelines []*Pipeline
+	Stages      []*Stage
+	Pipelines   []*Pipeline
+	Distributes []*Distribute // see distribute.go
 }
 
 // prefix starts every directive. Without a space: "// pipegen:" is prose.
@@ -186,9 +187,11 @@ func (p *fileParser) group(g *ast.CommentGroup) {
 			// A pipeline may swallow the following lines of the group;
 			// skip them so that they are not looked at twice.
 			i += p.pipeline(g.List[i:], kindEnd)
+		case "distribute":
+			p.distribute(c, kindEnd)
 		default:
 			p.errorf(c.Slash+token.Pos(len(prefix)),
-				"unknown directive %q; want map, filter, flatmap, each or pipeline", prefix+kind)
+				"unknown directive %q; want map, filter, flatmap, each, pipeline or distribute", prefix+kind)
 		}
 	}
 }

@@ -141,22 +141,22 @@ func TestStageErrors(t *testing.T) {
 		{
 			name: "unknown kind",
 			src:  "//pipegen:‸mapp workers=1\nfunc F() {}\n",
-			want: []string{`unknown directive "//pipegen:mapp"; want map, filter, flatmap, each or pipeline`},
+			want: []string{`unknown directive "//pipegen:mapp"; want map, filter, flatmap, each, pipeline or distribute`},
 		},
 		{
 			name: "empty kind",
 			src:  "//pipegen:‸\nfunc F() {}\n",
-			want: []string{`unknown directive "//pipegen:"; want map, filter, flatmap, each or pipeline`},
+			want: []string{`unknown directive "//pipegen:"; want map, filter, flatmap, each, pipeline or distribute`},
 		},
 		{
 			name: "kind is case sensitive",
 			src:  "//pipegen:‸Map\nfunc F() {}\n",
-			want: []string{`unknown directive "//pipegen:Map"; want map, filter, flatmap, each or pipeline`},
+			want: []string{`unknown directive "//pipegen:Map"; want map, filter, flatmap, each, pipeline or distribute`},
 		},
 		{
 			name: "kind ends at a blank only",
 			src:  "//pipegen:‸map,workers=2\nfunc F() {}\n",
-			want: []string{`unknown directive "//pipegen:map,workers=2"; want map, filter, flatmap, each or pipeline`},
+			want: []string{`unknown directive "//pipegen:map,workers=2"; want map, filter, flatmap, each, pipeline or distribute`},
 		},
 		{
 			name: "above a type",
@@ -295,7 +295,7 @@ func TestStageErrors(t *testing.T) {
 			src: "//pipegen:‸mapp\nfunc A() {}\n\n//pipegen:map workers=‸0\nfunc B() {}\n\n" +
 				"‸//pipegen:each\n\n//pipegen:filter\nfunc C() {}\n//pipegen:pipeline P = B | C ‸D\n",
 			want: []string{
-				`unknown directive "//pipegen:mapp"; want map, filter, flatmap, each or pipeline`,
+				`unknown directive "//pipegen:mapp"; want map, filter, flatmap, each, pipeline or distribute`,
 				`bad value "0" for workers: want an integer from 1 to 65536`,
 				"//pipegen:each must be in the doc comment directly above a function declaration",
 				`unexpected "D"; want "|" or end of pipeline`,

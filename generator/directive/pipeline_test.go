@@ -445,7 +445,7 @@ func TestPipelineErrors(t *testing.T) {
 			src:  "//pipegen:pipeline P = A |‸\n//pipegen:‸mapp\n",
 			want: []string{
 				`want a stage, input or pipeline name after "|", got end of directive`,
-				`unknown directive "//pipegen:mapp"; want map, filter, flatmap, each or pipeline`,
+				`unknown directive "//pipegen:mapp"; want map, filter, flatmap, each, pipeline or distribute`,
 			},
 		},
 		{

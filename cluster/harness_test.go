@@ -1,0 +1,385 @@
+package cluster_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	pipegen "github.com/pipegen/pipegen/runtime"
+
+	"github.com/pipegen/pipegen/cluster"
+	"github.com/pipegen/pipegen/cluster/internal/otherpipe"
+	"github.com/pipegen/pipegen/cluster/internal/testpipe"
+)
+
+// The tests run worker processes: the test binary itself, re-executed
+// with PIPEGEN_WORKER set, which makes TestMain serve instead of test.
+
+func TestMain(m *testing.M) {
+	if kind := os.Getenv("PIPEGEN_WORKER"); kind != "" {
+		os.Exit(workerMain(kind))
+	}
+	os.Exit(m.Run())
+}
+
+// workerMain serves the test pipelines until SIGTERM (or, for kind
+// "server", runs an embedded server and prints its URL).
+func workerMain(kind string) int {
+	if kind == "server" {
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+		defer stop()
+		srv, err := cluster.Embedded(ctx, os.Getenv("PIPEGEN_DIR"))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		fmt.Println(srv.URL())
+		<-ctx.Done()
+		srv.Close()
+		return 0
+	}
+	if d, err := time.ParseDuration(os.Getenv("PIPEGEN_DELAY")); err == nil {
+		testpipe.Delay = d
+	}
+	testpipe.DoneLog = os.Getenv("PIPEGEN_DONELOG")
+	if n, err := strconv.Atoi(os.Getenv("PIPEGEN_ROUNDS")); err == nil {
+		testpipe.Rounds = n
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	t, err := cluster.Connect(os.Getenv("PIPEGEN_URL"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	defer t.Close()
+	if d, err := time.ParseDuration(os.Getenv("PIPEGEN_ACKWAIT")); err == nil {
+		t.SetAckWait(d)
+	}
+	if n, err := strconv.Atoi(os.Getenv("PIPEGEN_POISONLIMIT")); err == nil {
+		t.SetPoisonLimit(n)
+	}
+	serves := []func(context.Context) error{
+		func(ctx context.Context) error { return testpipe.ServeSquares(ctx, t) },
+		func(ctx context.Context) error { return testpipe.ServeInOrder(ctx, t) },
+		func(ctx context.Context) error { return testpipe.ServeTracked(ctx, t) },
+		func(ctx context.Context) error { return testpipe.ServeTiny(ctx, t) },
+		func(ctx context.Context) error {
+			return testpipe.ServeCPU(ctx, t, pipegen.Workers("Burn", workersFromEnv()))
+		},
+	}
+	if kind == "other" {
+		serves = serves[:0]
+		serves = append(serves, func(ctx context.Context) error { return otherpipe.ServeSquares(ctx, t) })
+	}
+	if os.Getenv("PIPEGEN_HEAPSAMPLE") != "" {
+		stopSampling := sampleHeap()
+		defer func() { fmt.Fprintf(os.Stderr, "peak live heap %d\n", stopSampling()) }()
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(serves))
+	for i, serve := range serves {
+		wg.Go(func() { errs[i] = serve(ctx) })
+	}
+	fmt.Println("ready")
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "serve:", err)
+			return 1
+		}
+	}
+	fmt.Println("stopped")
+	fmt.Fprintf(os.Stderr, "ran %d elements\n", testpipe.Ran.Load())
+	return 0
+}
+
+// workersFromEnv is PIPEGEN_CPUWORKERS, or 2.
+func workersFromEnv() int {
+	if n, err := strconv.Atoi(os.Getenv("PIPEGEN_CPUWORKERS")); err == nil {
+		return n
+	}
+	return 2
+}
+
+// sampleHeap samples the live heap (after a collection) every 20 ms
+// until the returned function is called, which returns the peak.
+func sampleHeap() (stop func() uint64) {
+	var peak uint64
+	done, ended := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(ended)
+		for {
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
+			select {
+			case <-done:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		<-ended
+		return peak
+	}
+}
+
+// env is an embedded server, a driver's transport, and worker processes.
+type env struct {
+	t     testing.TB
+	srv   *cluster.Server
+	url   string
+	tr    *cluster.Transport
+	js    jetstream.JetStream
+	extra []string
+	// serverCmd is the server's process, when it has one.
+	serverCmd *exec.Cmd
+	closeOnce sync.Once
+	mu        sync.Mutex
+	workers   []*proc
+}
+
+// proc is a worker process.
+type proc struct {
+	cmd    *exec.Cmd
+	done   chan struct{}
+	err    error
+	stderr strings.Builder
+}
+
+// ackWait is the ack deadline of the tests' consumers: short, so that a
+// killed worker's batches come back soon.
+const ackWait = 2 * time.Second
+
+// newEnv starts a server and n worker processes with the extra
+// environment.
+func newEnv(t testing.TB, n int, extra ...string) *env {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	srv, err := cluster.Embedded(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return startEnv(t, &env{t: t, srv: srv, url: srv.URL(), extra: extra}, n)
+}
+
+// newEnvServerProcess is newEnv with the server in a process of its own,
+// so that this process's memory is the driver's alone.
+func newEnvServerProcess(t testing.TB, n int, extra ...string) *env {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "PIPEGEN_WORKER=server", "PIPEGEN_DIR="+t.TempDir())
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	if !sc.Scan() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		t.Fatal("server process printed no URL")
+	}
+	e := &env{t: t, url: sc.Text(), extra: extra, serverCmd: cmd}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	return startEnv(t, e, n)
+}
+
+func startEnv(t testing.TB, e *env, n int) *env {
+	t.Helper()
+	var err error
+	t.Cleanup(e.close)
+	e.tr, err = cluster.Connect(e.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.tr.SetAckWait(ackWait)
+	nc, err := nats.Connect(e.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	e.js, _ = jetstream.New(nc)
+	for range n {
+		e.startWorker()
+	}
+	return e
+}
+
+// startWorker starts a worker process and waits until it is connected.
+func (e *env) startWorker(extra ...string) *proc {
+	e.t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "PIPEGEN_WORKER=test", "PIPEGEN_URL="+e.url, "PIPEGEN_ACKWAIT="+ackWait.String())
+	cmd.Env = append(cmd.Env, e.extra...)
+	cmd.Env = append(cmd.Env, extra...)
+	p := &proc{cmd: cmd, done: make(chan struct{})}
+	cmd.Stderr = &syncWriter{w: &p.stderr}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		e.t.Fatal(err)
+	}
+	ready := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if sc.Text() == "ready" {
+				ready <- true
+			}
+		}
+		close(ready)
+		p.err = cmd.Wait()
+		close(p.done)
+	}()
+	select {
+	case ok := <-ready:
+		if !ok {
+			<-p.done
+			e.t.Fatalf("worker process ended before it was ready: %v\n%s", p.err, p.stderr.String())
+		}
+	case <-time.After(60 * time.Second):
+		_ = cmd.Process.Kill()
+		e.t.Fatal("worker process not ready after 60s")
+	}
+	e.mu.Lock()
+	e.workers = append(e.workers, p)
+	e.mu.Unlock()
+	return p
+}
+
+// syncWriter makes a strings.Builder safe for a process's writes and the
+// test's reads.
+type syncWriter struct {
+	mu sync.Mutex
+	w  *strings.Builder
+}
+
+func (s *syncWriter) Write(b []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(b)
+}
+
+var _ io.Writer = (*syncWriter)(nil)
+
+// close stops the workers, the transport and the server, once.
+func (e *env) close() { e.closeOnce.Do(e.stop) }
+
+func (e *env) stop() {
+	e.mu.Lock()
+	workers := e.workers
+	e.mu.Unlock()
+	for _, p := range workers {
+		_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	}
+	for _, p := range workers {
+		select {
+		case <-p.done:
+		case <-time.After(30 * time.Second):
+			_ = p.cmd.Process.Kill()
+			<-p.done
+		}
+	}
+	if e.tr != nil {
+		e.tr.Close()
+	}
+	if e.srv != nil {
+		e.srv.Close()
+	}
+	if e.serverCmd != nil {
+		_ = e.serverCmd.Process.Signal(syscall.SIGTERM)
+		_ = e.serverCmd.Wait()
+	}
+}
+
+// messages returns the number of messages in a pipeline's stream.
+func (e *env) messages(pipeline string) uint64 {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := e.js.Stream(ctx, "PIPEGEN_"+pipeline)
+	if err != nil {
+		return 0
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return info.State.Msgs
+}
+
+// waitEmpty waits until the stream of pipeline holds no message.
+func (e *env) waitEmpty(pipeline string) {
+	e.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for e.messages(pipeline) != 0 {
+		if time.Now().After(deadline) {
+			e.t.Fatalf("stream of %s still holds %d messages after 30s", pipeline, e.messages(pipeline))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// driverGoroutines lists the goroutines of drivers still running.
+func driverGoroutines() []string {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	var left []string
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, "cluster.(*driverRun)") || strings.Contains(g, "runtime/remote.(*Driver") {
+			left = append(left, g)
+		}
+	}
+	return left
+}
+
+// checkNoDriverGoroutine fails the test if a driver goroutine is left.
+func checkNoDriverGoroutine(t *testing.T) {
+	t.Helper()
+	if left := driverGoroutines(); len(left) > 0 {
+		t.Fatalf("%d driver goroutines left:\n%s", len(left), strings.Join(left, "\n\n"))
+	}
+}
+
+// ints is 1..n.
+func ints(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i + 1
+	}
+	return s
+}
+
+// sorted returns a sorted copy.
+func sorted[T interface{ ~int | ~string }](s []T) []T {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
+}
