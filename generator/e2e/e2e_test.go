@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -16,6 +15,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/pipegen/pipegen/generator"
+	"github.com/pipegen/pipegen/generator/internal/leakcheck"
 	pipegen "github.com/pipegen/pipegen/runtime"
 )
 
@@ -32,39 +32,9 @@ func TestMain(m *testing.M) {
 // it just released) has finished its work and is only returning.
 func noLeaks(t *testing.T) {
 	t.Helper()
-	buf := make([]byte, 1<<20)
-	all := string(buf[:runtime.Stack(buf, true)])
-	for _, g := range strings.Split(all, "\n\n") {
-		if !strings.Contains(g, "pipegen/runtime.(*Run).Go.func1") {
-			continue
-		}
-		if finishing(g) {
-			continue
-		}
+	if g := leakcheck.Working(); g != "" {
 		t.Fatalf("a pipeline goroutine is still at work after the call returned:\n%s", g)
 	}
-}
-
-// finishing reports whether the goroutine whose stack is g has left its
-// worker: every frame above the closure of pipegen.(*Run).Go belongs to
-// the sync package, the Go runtime or the race detector (marking the
-// WaitGroup done).
-func finishing(g string) bool {
-	lines := strings.Split(g, "\n")
-	// lines[0] is the header; then a function line and a file line per
-	// frame.
-	for i := 1; i < len(lines); i += 2 {
-		fn := lines[i]
-		if strings.HasPrefix(fn, "github.com/pipegen/pipegen/runtime.(*Run).Go.func1(") {
-			return true
-		}
-		if !strings.HasPrefix(fn, "sync.") && !strings.HasPrefix(fn, "sync/") &&
-			!strings.HasPrefix(fn, "internal/sync.") && !strings.HasPrefix(fn, "runtime.") &&
-			!strings.HasPrefix(fn, "internal/race.") { // under -race, WaitGroup.Done tells the detector
-			return false
-		}
-	}
-	return false
 }
 
 // collect ranges over seq and returns its elements and final error.

@@ -8,11 +8,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/pipegen/pipegen/generator/internal/leakcheck"
 )
 
 // Failure is one problem found in a run, printed as a JSON line
@@ -219,34 +220,7 @@ func (c *checker) execute(entry *Entry, hang time.Duration, fail func(kind, deta
 }
 
 // workingGoroutines returns the stacks of the goroutines of a pipeline
-// run that are still at work. Every goroutine a run starts begins in the
-// closure of pipegen.(*Run).Go; one whose frames above that closure all
-// belong to the sync package, the Go runtime or the race detector has
-// finished its work and is only returning (as in generator/e2e).
+// run that are still at work (see leakcheck).
 func workingGoroutines() string {
-	buf := make([]byte, 1<<20)
-	all := string(buf[:runtime.Stack(buf, true)])
-	var bad []string
-	for _, g := range strings.Split(all, "\n\n") {
-		if strings.Contains(g, "pipegen/runtime.(*Run).Go.func1") && !finishing(g) {
-			bad = append(bad, g)
-		}
-	}
-	return strings.Join(bad, "\n\n")
-}
-
-func finishing(g string) bool {
-	lines := strings.Split(g, "\n")
-	for i := 1; i < len(lines); i += 2 {
-		fn := lines[i]
-		if strings.HasPrefix(fn, "github.com/pipegen/pipegen/runtime.(*Run).Go.func1(") {
-			return true
-		}
-		if !strings.HasPrefix(fn, "sync.") && !strings.HasPrefix(fn, "sync/") &&
-			!strings.HasPrefix(fn, "internal/sync.") && !strings.HasPrefix(fn, "runtime.") &&
-			!strings.HasPrefix(fn, "internal/race.") { // under -race, WaitGroup.Done tells the detector
-			return false
-		}
-	}
-	return false
+	return leakcheck.Working()
 }
