@@ -11,6 +11,1810 @@ import (
 	"github.com/pipegen/pipegen/runtime/pipegenimpl"
 )
 
+// liveChain runs the pipeline Inc | Double (//pipegen:pipeline at
+// live.go:46) over the elements of in, an iter.Seq, an iter.Seq2 whose first
+// error fails the pipeline, or a channel. The stages Inc, Double run
+// concurrently, each with its own workers and bounded input queue; opts may
+// change their settings.
+//
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. liveChainWithIndex also
+// yields each element's index.
+func liveChain[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		r, err := startLiveChain(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
+		}
+	}
+}
+
+// liveChainWithIndex is liveChain yielding each element with its index
+// (pypeln's return_index): its position in the input, and for elements made
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
+func liveChainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startLiveChain(ctx, in, opts)
+		if err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+		}
+	}
+}
+
+// liveChainStages are the stages of liveChain with the settings of their
+// directives.
+var liveChainStages = []pipegenimpl.StageConfig{
+	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Inc"},
+}
+
+// liveChainRun is one run of liveChain: the queues between its stages, and
+// the pipegenimpl.Run that tracks its goroutines.
+type liveChainRun struct {
+	*pipegenimpl.Run
+	incIn *pipegenimpl.Queue[intItem] // input of Inc
+	out   *pipegenimpl.Queue[intItem] // output, read by the caller
+}
+
+// startLiveChain starts one run of liveChain: a goroutine per input that
+// feeds it to the stages, and the workers of every stage.
+func startLiveChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*liveChainRun, error) {
+	run, err := pipegenimpl.NewRun(ctx, "liveChain", liveChainStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &liveChainRun{
+		Run:   run,
+		incIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
+		out:   pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Inc"), 1),
+	}
+	// Show the queues to the statistics, if the call keeps them.
+	pipegenimpl.Watch(run, "Inc", r.incIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
+		r.Go(func() {
+			r.feed(seq)
+		})
+	} else {
+		r.Go(func() {
+			r.feedSeq2(seq2)
+		})
+	}
+	for w := range run.Workers("Inc") {
+		r.Go(func() {
+			r.incWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Inc, numbering them.
+func (r *liveChainRun) feed(in iter.Seq[int]) {
+	done := r.Done()
+	out := r.incIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v := range in {
+		if r.Stopped() {
+			break
+		}
+		o := out.Next(done)
+		if o == nil {
+			break
+		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
+		i++
+	}
+	g.Returned = true
+}
+
+// feedSeq2 sends the elements of in to stage Inc, numbering them; the first
+// error of in fails the run.
+func (r *liveChainRun) feedSeq2(in iter.Seq2[int, error]) {
+	done := r.Done()
+	out := r.incIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v, err := range in {
+		if r.Stopped() {
+			break
+		}
+		if err != nil {
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
+		}
+		o := out.Next(done)
+		if o == nil {
+			break
+		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
+		i++
+	}
+	g.Returned = true
+}
+
+// incWorker runs one worker of stage Inc (//pipegen:map at live.go:9) and of
+// the stages fused into it, Double (//pipegen:map at live.go:14): each
+// element of its input goes through Inc and then through each of them in
+// turn, in this goroutine, with no queue between them.
+func (r *liveChainRun) incWorker(worker int) {
+	done := r.Done()
+	out := r.out.Writer(r.Counter("Inc"))
+	defer out.Close(done)
+	queue := r.incIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Inc", "Double"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		g.Step = 0
+		v := Inc(it.v)
+		g.Step = 1
+		v2 := Double(v)
+		o := out.Next(done)
+		if o == nil {
+			break work
+		}
+		*o = intItem{pos: it.pos, v: v2}
+		out.Publish()
+	}
+	g.Returned = true
+}
+
+// liveHops runs the pipeline Inc(workers=2) | Double(workers=3) | Pass
+// (//pipegen:pipeline at live.go:47) over the elements of in, an iter.Seq,
+// an iter.Seq2 whose first error fails the pipeline, or a channel. The
+// stages Inc, Double, Pass run concurrently, each with its own workers and
+// bounded input queue; opts may change their settings.
+//
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. liveHopsWithIndex also
+// yields each element's index.
+func liveHops[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		r, err := startLiveHops(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
+		}
+	}
+}
+
+// liveHopsWithIndex is liveHops yielding each element with its index
+// (pypeln's return_index): its position in the input, and for elements made
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
+func liveHopsWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startLiveHops(ctx, in, opts)
+		if err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+		}
+	}
+}
+
+// liveHopsStages are the stages of liveHops with the settings of their
+// directives.
+var liveHopsStages = []pipegenimpl.StageConfig{
+	{Name: "Inc", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Double", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Pass", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// liveHopsRun is one run of liveHops: the queues between its stages, and the
+// pipegenimpl.Run that tracks its goroutines.
+type liveHopsRun struct {
+	*pipegenimpl.Run
+	incIn    *pipegenimpl.Queue[intItem] // input of Inc
+	doubleIn *pipegenimpl.Queue[intItem] // input of Double
+	passIn   *pipegenimpl.Queue[intItem] // input of Pass
+	out      *pipegenimpl.Queue[intItem] // output, read by the caller
+}
+
+// startLiveHops starts one run of liveHops: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
+func startLiveHops[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*liveHopsRun, error) {
+	run, err := pipegenimpl.NewRun(ctx, "liveHops", liveHopsStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &liveHopsRun{
+		Run:      run,
+		incIn:    pipegenimpl.NewQueue[intItem](run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
+		doubleIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Double"), run.MaxBatch(), run.Workers("Inc"), run.Workers("Double")),
+		passIn:   pipegenimpl.NewQueue[intItem](run.MaxSize("Pass"), run.MaxBatch(), run.Workers("Double"), run.Workers("Pass")),
+		out:      pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Pass"), 1),
+	}
+	// Show the queues to the statistics, if the call keeps them.
+	pipegenimpl.Watch(run, "Inc", r.incIn)
+	pipegenimpl.Watch(run, "Double", r.doubleIn)
+	pipegenimpl.Watch(run, "Pass", r.passIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
+		r.Go(func() {
+			r.feed(seq)
+		})
+	} else {
+		r.Go(func() {
+			r.feedSeq2(seq2)
+		})
+	}
+	for w := range run.Workers("Inc") {
+		r.Go(func() {
+			r.incWorker(w)
+		})
+	}
+	for w := range run.Workers("Double") {
+		r.Go(func() {
+			r.doubleWorker(w)
+		})
+	}
+	for w := range run.Workers("Pass") {
+		r.Go(func() {
+			r.passWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Inc, numbering them.
+func (r *liveHopsRun) feed(in iter.Seq[int]) {
+	done := r.Done()
+	out := r.incIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v := range in {
+		if r.Stopped() {
+			break
+		}
+		o := out.Next(done)
+		if o == nil {
+			break
+		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
+		i++
+	}
+	g.Returned = true
+}
+
+// feedSeq2 sends the elements of in to stage Inc, numbering them; the first
+// error of in fails the run.
+func (r *liveHopsRun) feedSeq2(in iter.Seq2[int, error]) {
+	done := r.Done()
+	out := r.incIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v, err := range in {
+		if r.Stopped() {
+			break
+		}
+		if err != nil {
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
+		}
+		o := out.Next(done)
+		if o == nil {
+			break
+		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
+		i++
+	}
+	g.Returned = true
+}
+
+// incWorker runs one worker of stage Inc (//pipegen:map at live.go:9): it
+// calls Inc on each element of its input and sends the result on.
+func (r *liveHopsRun) incWorker(worker int) {
+	done := r.Done()
+	out := r.doubleIn.Writer(r.Counter("Inc"))
+	defer out.Close(done)
+	queue := r.incIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Inc"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		v := Inc(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
+		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
+	}
+	g.Returned = true
+}
+
+// doubleWorker runs one worker of stage Double (//pipegen:map at
+// live.go:14): it calls Double on each element of its input and sends the
+// result on.
+func (r *liveHopsRun) doubleWorker(worker int) {
+	done := r.Done()
+	out := r.passIn.Writer(r.Counter("Double"))
+	defer out.Close(done)
+	queue := r.doubleIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Double"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		v := Double(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
+		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
+	}
+	g.Returned = true
+}
+
+// passWorker runs one worker of stage Pass (//pipegen:filter at live.go:19):
+// it sends on the elements of its input for which Pass reports true.
+func (r *liveHopsRun) passWorker(worker int) {
+	done := r.Done()
+	out := r.out.Writer(r.Counter("Pass"))
+	defer out.Close(done)
+	queue := r.passIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Pass"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		keep := Pass(it.v)
+		if !keep {
+			continue
+		}
+		o := out.Next(done)
+		if o == nil {
+			break work
+		}
+		*o = intItem{pos: it.pos, v: it.v}
+		out.Publish()
+	}
+	g.Returned = true
+}
+
+// liveFlat runs the pipeline Spread | Double (//pipegen:pipeline at
+// live.go:48) over the elements of in, an iter.Seq, an iter.Seq2 whose first
+// error fails the pipeline, or a channel. The stages Spread, Double run
+// concurrently, each with its own workers and bounded input queue; opts may
+// change their settings.
+//
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. liveFlatWithIndex also
+// yields each element's index.
+func liveFlat[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		r, err := startLiveFlat(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
+		}
+	}
+}
+
+// liveFlatWithIndex is liveFlat yielding each element with its index
+// (pypeln's return_index): its position in the input, and for elements made
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
+func liveFlatWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startLiveFlat(ctx, in, opts)
+		if err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+		}
+	}
+}
+
+// liveFlatStages are the stages of liveFlat with the settings of their
+// directives.
+var liveFlatStages = []pipegenimpl.StageConfig{
+	{Name: "Spread", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// liveFlatRun is one run of liveFlat: the queues between its stages, and the
+// pipegenimpl.Run that tracks its goroutines.
+type liveFlatRun struct {
+	*pipegenimpl.Run
+	spreadIn *pipegenimpl.Queue[intItem]        // input of Spread
+	doubleIn *pipegenimpl.Queue[intIndexedItem] // input of Double
+	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+}
+
+// startLiveFlat starts one run of liveFlat: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
+func startLiveFlat[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*liveFlatRun, error) {
+	run, err := pipegenimpl.NewRun(ctx, "liveFlat", liveFlatStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &liveFlatRun{
+		Run:      run,
+		spreadIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Spread"), run.MaxBatch(), 1, run.Workers("Spread")),
+		doubleIn: pipegenimpl.NewQueue[intIndexedItem](run.MaxSize("Double"), run.MaxBatch(), run.Workers("Spread"), run.Workers("Double")),
+		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Double"), 1),
+	}
+	// Show the queues to the statistics, if the call keeps them.
+	pipegenimpl.Watch(run, "Spread", r.spreadIn)
+	pipegenimpl.Watch(run, "Double", r.doubleIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
+		r.Go(func() {
+			r.feed(seq)
+		})
+	} else {
+		r.Go(func() {
+			r.feedSeq2(seq2)
+		})
+	}
+	for w := range run.Workers("Spread") {
+		r.Go(func() {
+			r.spreadWorker(w)
+		})
+	}
+	for w := range run.Workers("Double") {
+		r.Go(func() {
+			r.doubleWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Spread, numbering them.
+func (r *liveFlatRun) feed(in iter.Seq[int]) {
+	done := r.Done()
+	out := r.spreadIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v := range in {
+		if r.Stopped() {
+			break
+		}
+		o := out.Next(done)
+		if o == nil {
+			break
+		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
+		i++
+	}
+	g.Returned = true
+}
+
+// feedSeq2 sends the elements of in to stage Spread, numbering them; the
+// first error of in fails the run.
+func (r *liveFlatRun) feedSeq2(in iter.Seq2[int, error]) {
+	done := r.Done()
+	out := r.spreadIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v, err := range in {
+		if r.Stopped() {
+			break
+		}
+		if err != nil {
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
+		}
+		o := out.Next(done)
+		if o == nil {
+			break
+		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
+		i++
+	}
+	g.Returned = true
+}
+
+// spreadWorker runs one worker of stage Spread (//pipegen:flatmap at
+// live.go:24): it calls Spread on each element of its input and sends on
+// every element of the result.
+func (r *liveFlatRun) spreadWorker(worker int) {
+	done := r.Done()
+	out := r.doubleIn.Writer(r.Counter("Spread"))
+	defer out.Close(done)
+	queue := r.spreadIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	var c1 int      // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Spread"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		vs := Spread(it.v)
+		for c1 = 0; c1 < len(vs); c1++ {
+			v := vs[c1]
+			o := out.Next(done)
+			if o == nil {
+				break work
+			}
+			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			out.Publish()
+		}
+	}
+	g.Returned = true
+}
+
+// doubleWorker runs one worker of stage Double (//pipegen:map at
+// live.go:14): it calls Double on each element of its input and sends the
+// result on.
+func (r *liveFlatRun) doubleWorker(worker int) {
+	done := r.Done()
+	out := r.out.Writer(r.Counter("Double"))
+	defer out.Close(done)
+	queue := r.doubleIn.Reader()
+	defer queue.Close()
+	var it *intIndexedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Double"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return it.at
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		v := Double(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
+		}
+		*o = intIndexedItem{at: it.at, v: v}
+		out.Publish()
+	}
+	g.Returned = true
+}
+
+// liveOrdered runs the pipeline Inc(workers=4) | ordered (//pipegen:pipeline
+// at live.go:49) over the elements of in, an iter.Seq, an iter.Seq2 whose
+// first error fails the pipeline, or a channel. The stage Inc runs with its
+// own workers and bounded input queue; opts may change its settings.
+//
+// Ranging over the result yields the output elements, each with a nil error,
+// in the order of their indices (input position, then concat branch, then
+// position among a flatmap's children), streamed: an element leaves as soon
+// as every element before it has. If a stage or the input fails or panics,
+// the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. liveOrderedWithIndex also
+// yields each element's index.
+func liveOrdered[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		r, err := startLiveOrdered(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
+		}
+	}
+}
+
+// liveOrderedWithIndex is liveOrdered yielding each element with its index
+// (pypeln's return_index): its position in the input, and for elements made
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
+func liveOrderedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startLiveOrdered(ctx, in, opts)
+		if err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+		}
+	}
+}
+
+// liveOrderedStages are the stages of liveOrdered with the settings of their
+// directives.
+var liveOrderedStages = []pipegenimpl.StageConfig{
+	{Name: "Inc", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// liveOrderedRun is one run of liveOrdered: the queues between its stages,
+// and the pipegenimpl.Run that tracks its goroutines.
+type liveOrderedRun struct {
+	*pipegenimpl.Run
+	incIn     *pipegenimpl.Queue[intOrderedItem] // input of Inc
+	orderedIn *pipegenimpl.Queue[intTermItem]    // input of ordered#1
+	out       *pipegenimpl.Queue[intItem]        // output, read by the caller
+	order     *pipegenimpl.Term                  // bookkeeping of ordered#1
+}
+
+// startLiveOrdered starts one run of liveOrdered: a goroutine per input that
+// feeds it to the stages, and the workers of every stage.
+func startLiveOrdered[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*liveOrderedRun, error) {
+	run, err := pipegenimpl.NewRun(ctx, "liveOrdered", liveOrderedStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &liveOrderedRun{
+		Run:       run,
+		incIn:     pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
+		orderedIn: pipegenimpl.NewQueue[intTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Inc")+1, 1),
+		out:       pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		order:     pipegenimpl.NewTerm(),
+	}
+	// Show the queues to the statistics, if the call keeps them.
+	pipegenimpl.Watch(run, "Inc", r.incIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
+		r.Go(func() {
+			r.feed(seq)
+		})
+	} else {
+		r.Go(func() {
+			r.feedSeq2(seq2)
+		})
+	}
+	for w := range run.Workers("Inc") {
+		r.Go(func() {
+			r.incWorker(w)
+		})
+	}
+	r.Go(r.orderedWorker)
+	return r, nil
+}
+
+// feed sends the elements of in to stage Inc, numbering them. It keeps to
+// the window of the ordered terms downstream, and tells them where it ends.
+func (r *liveOrderedRun) feed(in iter.Seq[int]) {
+	done := r.Done()
+	out := r.incIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
+	for v := range in {
+		if r.Stopped() {
+			break
+		}
+		if !r.order.Open(done, i, publish) {
+			break
+		}
+		o := out.Next(done)
+		if o == nil {
+			break
+		}
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
+		i++
+	}
+	if o := out2.Next(done); o != nil {
+		*o = intTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
+}
+
+// feedSeq2 sends the elements of in to stage Inc, numbering them; the first
+// error of in fails the run. It keeps to the window of the ordered terms
+// downstream, and tells them where it ends.
+func (r *liveOrderedRun) feedSeq2(in iter.Seq2[int, error]) {
+	done := r.Done()
+	out := r.incIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
+	for v, err := range in {
+		if r.Stopped() {
+			break
+		}
+		if err != nil {
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
+		}
+		if !r.order.Open(done, i, publish) {
+			break
+		}
+		o := out.Next(done)
+		if o == nil {
+			break
+		}
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
+		i++
+	}
+	if o := out2.Next(done); o != nil {
+		*o = intTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
+}
+
+// incWorker runs one worker of stage Inc (//pipegen:map at live.go:9): it
+// calls Inc on each element of its input and sends the result on. What it
+// drops, it reports to the ordered terms downstream as tombstones.
+func (r *liveOrderedRun) incWorker(worker int) {
+	done := r.Done()
+	out := r.orderedIn.Writer(r.Counter("Inc"))
+	defer out.Close(done)
+	queue := r.incIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Inc"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		v := Inc(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
+		}
+		*o = intTermItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		out.Publish()
+	}
+	g.Returned = true
+}
+
+// orderedWorker restores the order of the elements reaching ordered#1
+// (ordered at live.go:49): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
+func (r *liveOrderedRun) orderedWorker() {
+	done := r.Done()
+	out := r.out.Writer(nil)
+	defer out.Close(done)
+	queue := r.orderedIn.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
+	for {
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
+		}
+		held.Put(it.mark, it.pos, it.share[0], it)
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
+			if !ok {
+				break
+			}
+			for k := range items {
+				it := &items[k]
+				o := out.Next(done)
+				if o == nil {
+					break work
+				}
+				*o = intItem{pos: it.pos, v: it.v}
+			}
+			held.Advance()
+			n++
+		}
+		out.Publish()
+	}
+}
+
+// liveConcat runs the pipeline concat(live, quiet) | Inc (//pipegen:pipeline
+// at live.go:50) over the elements of live and quiet, each an iter.Seq, an
+// iter.Seq2 whose first error fails the pipeline, or a channel, read
+// concurrently. The stage Inc runs with its own workers and bounded input
+// queue; opts may change its settings.
+//
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. liveConcatWithIndex also
+// yields each element's index.
+func liveConcat[InLive pipegen.Input[int], InQuiet pipegen.Input[int]](ctx context.Context, live InLive, quiet InQuiet, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		r, err := startLiveConcat(ctx, live, quiet, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
+		}
+	}
+}
+
+// liveConcatWithIndex is liveConcat yielding each element with its index
+// (pypeln's return_index): its position in the input, and for elements made
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
+func liveConcatWithIndex[InLive pipegen.Input[int], InQuiet pipegen.Input[int]](ctx context.Context, live InLive, quiet InQuiet, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startLiveConcat(ctx, live, quiet, opts)
+		if err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+		}
+	}
+}
+
+// liveConcatStages are the stages of liveConcat with the settings of their
+// directives.
+var liveConcatStages = []pipegenimpl.StageConfig{
+	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// liveConcatRun is one run of liveConcat: the queues between its stages, and
+// the pipegenimpl.Run that tracks its goroutines.
+type liveConcatRun struct {
+	*pipegenimpl.Run
+	incIn *pipegenimpl.Queue[intIndexedItem] // input of Inc
+	out   *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+}
+
+// startLiveConcat starts one run of liveConcat: a goroutine per input that
+// feeds it to the stages, and the workers of every stage.
+func startLiveConcat[InLive pipegen.Input[int], InQuiet pipegen.Input[int]](ctx context.Context, live InLive, quiet InQuiet, opts []pipegen.Option) (*liveConcatRun, error) {
+	run, err := pipegenimpl.NewRun(ctx, "liveConcat", liveConcatStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &liveConcatRun{
+		Run:   run,
+		incIn: pipegenimpl.NewQueue[intIndexedItem](run.MaxSize("Inc"), run.MaxBatch(), 2, run.Workers("Inc")),
+		out:   pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Inc"), 1),
+	}
+	// Show the queues to the statistics, if the call keeps them.
+	pipegenimpl.Watch(run, "Inc", r.incIn)
+	pipegenimpl.Watch(run, "", r.out)
+	liveSeq, liveSeq2 := pipegenimpl.Source[int](live, run.Done())
+	if liveSeq != nil {
+		r.Go(func() {
+			r.feedLive(liveSeq)
+		})
+	} else {
+		r.Go(func() {
+			r.feedLiveSeq2(liveSeq2)
+		})
+	}
+	quietSeq, quietSeq2 := pipegenimpl.Source[int](quiet, run.Done())
+	if quietSeq != nil {
+		r.Go(func() {
+			r.feedQuiet(quietSeq)
+		})
+	} else {
+		r.Go(func() {
+			r.feedQuietSeq2(quietSeq2)
+		})
+	}
+	for w := range run.Workers("Inc") {
+		r.Go(func() {
+			r.incWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feedLive sends the elements of live to stage Inc, numbering them.
+func (r *liveConcatRun) feedLive(live iter.Seq[int]) {
+	done := r.Done()
+	out := r.incIn.Writer(r.Counter("live"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"live"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v := range live {
+		if r.Stopped() {
+			break
+		}
+		o := out.Next(done)
+		if o == nil {
+			break
+		}
+		*o = intIndexedItem{at: pipegen.SourceIndex(i).Branch(0), v: v}
+		out.Publish()
+		i++
+	}
+	g.Returned = true
+}
+
+// feedLiveSeq2 sends the elements of live to stage Inc, numbering them; the
+// first error of live fails the run.
+func (r *liveConcatRun) feedLiveSeq2(live iter.Seq2[int, error]) {
+	done := r.Done()
+	out := r.incIn.Writer(r.Counter("live"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"live"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v, err := range live {
+		if r.Stopped() {
+			break
+		}
+		if err != nil {
+			r.Fail("live", -1, pipegen.SourceIndex(i), err)
+			break
+		}
+		o := out.Next(done)
+		if o == nil {
+			break
+		}
+		*o = intIndexedItem{at: pipegen.SourceIndex(i).Branch(0), v: v}
+		out.Publish()
+		i++
+	}
+	g.Returned = true
+}
+
+// feedQuiet sends the elements of quiet to stage Inc, numbering them.
+func (r *liveConcatRun) feedQuiet(quiet iter.Seq[int]) {
+	done := r.Done()
+	out := r.incIn.Writer(r.Counter("quiet"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"quiet"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v := range quiet {
+		if r.Stopped() {
+			break
+		}
+		o := out.Next(done)
+		if o == nil {
+			break
+		}
+		*o = intIndexedItem{at: pipegen.SourceIndex(i).Branch(1), v: v}
+		out.Publish()
+		i++
+	}
+	g.Returned = true
+}
+
+// feedQuietSeq2 sends the elements of quiet to stage Inc, numbering them;
+// the first error of quiet fails the run.
+func (r *liveConcatRun) feedQuietSeq2(quiet iter.Seq2[int, error]) {
+	done := r.Done()
+	out := r.incIn.Writer(r.Counter("quiet"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"quiet"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v, err := range quiet {
+		if r.Stopped() {
+			break
+		}
+		if err != nil {
+			r.Fail("quiet", -1, pipegen.SourceIndex(i), err)
+			break
+		}
+		o := out.Next(done)
+		if o == nil {
+			break
+		}
+		*o = intIndexedItem{at: pipegen.SourceIndex(i).Branch(1), v: v}
+		out.Publish()
+		i++
+	}
+	g.Returned = true
+}
+
+// incWorker runs one worker of stage Inc (//pipegen:map at live.go:9): it
+// calls Inc on each element of its input and sends the result on.
+func (r *liveConcatRun) incWorker(worker int) {
+	done := r.Done()
+	out := r.out.Writer(r.Counter("Inc"))
+	defer out.Close(done)
+	queue := r.incIn.Reader()
+	defer queue.Close()
+	var it *intIndexedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Inc"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return it.at
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		v := Inc(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
+		}
+		*o = intIndexedItem{at: it.at, v: v}
+		out.Publish()
+	}
+	g.Returned = true
+}
+
+// liveEach runs the pipeline Inc | Note (//pipegen:pipeline at live.go:51)
+// over the elements of in, an iter.Seq, an iter.Seq2 whose first error fails
+// the pipeline, or a channel. The stages Inc, Note run concurrently, each
+// with its own workers and bounded input queue; opts may change their
+// settings.
+//
+// It returns when every element has been processed, or as soon as the
+// pipeline fails: with the first error or panic of a stage or of the input
+// as a *pipegen.StageError, or with ctx.Err() if ctx is cancelled first.
+// Every goroutine of the pipeline has finished when it returns.
+func liveEach[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) error {
+	r, err := startLiveEach(ctx, in, opts)
+	if err != nil {
+		return err
+	}
+	return r.Wait()
+}
+
+// liveEachStages are the stages of liveEach with the settings of their
+// directives.
+var liveEachStages = []pipegenimpl.StageConfig{
+	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Note", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Inc"},
+}
+
+// liveEachRun is one run of liveEach: the queues between its stages, and the
+// pipegenimpl.Run that tracks its goroutines.
+type liveEachRun struct {
+	*pipegenimpl.Run
+	incIn *pipegenimpl.Queue[intItem] // input of Inc
+}
+
+// startLiveEach starts one run of liveEach: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
+func startLiveEach[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*liveEachRun, error) {
+	run, err := pipegenimpl.NewRun(ctx, "liveEach", liveEachStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &liveEachRun{
+		Run:   run,
+		incIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
+	}
+	// Show the queues to the statistics, if the call keeps them.
+	pipegenimpl.Watch(run, "Inc", r.incIn)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
+		r.Go(func() {
+			r.feed(seq)
+		})
+	} else {
+		r.Go(func() {
+			r.feedSeq2(seq2)
+		})
+	}
+	for w := range run.Workers("Inc") {
+		r.Go(func() {
+			r.incWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Inc, numbering them.
+func (r *liveEachRun) feed(in iter.Seq[int]) {
+	done := r.Done()
+	out := r.incIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v := range in {
+		if r.Stopped() {
+			break
+		}
+		o := out.Next(done)
+		if o == nil {
+			break
+		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
+		i++
+	}
+	g.Returned = true
+}
+
+// feedSeq2 sends the elements of in to stage Inc, numbering them; the first
+// error of in fails the run.
+func (r *liveEachRun) feedSeq2(in iter.Seq2[int, error]) {
+	done := r.Done()
+	out := r.incIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v, err := range in {
+		if r.Stopped() {
+			break
+		}
+		if err != nil {
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
+		}
+		o := out.Next(done)
+		if o == nil {
+			break
+		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
+		i++
+	}
+	g.Returned = true
+}
+
+// incWorker runs one worker of stage Inc (//pipegen:map at live.go:9) and of
+// the stages fused into it, Note (//pipegen:each at live.go:29): each
+// element of its input goes through Inc and then through each of them in
+// turn, in this goroutine, with no queue between them.
+func (r *liveEachRun) incWorker(worker int) {
+	done := r.Done()
+	queue := r.incIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Inc", "Note"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		g.Step = 0
+		v := Inc(it.v)
+		g.Step = 1
+		Note(v)
+	}
+	g.Returned = true
+}
+
+// blocking runs the pipeline Block (//pipegen:pipeline at live.go:52) over
+// the elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
+// pipeline, or a channel. The stage Block runs with its own workers and
+// bounded input queue; opts may change its settings.
+//
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. blockingWithIndex also
+// yields each element's index.
+func blocking[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		r, err := startBlocking(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
+		}
+	}
+}
+
+// blockingWithIndex is blocking yielding each element with its index
+// (pypeln's return_index): its position in the input, and for elements made
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
+func blockingWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startBlocking(ctx, in, opts)
+		if err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+		}
+	}
+}
+
+// blockingStages are the stages of blocking with the settings of their
+// directives.
+var blockingStages = []pipegenimpl.StageConfig{
+	{Name: "Block", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// blockingRun is one run of blocking: the queues between its stages, and the
+// pipegenimpl.Run that tracks its goroutines.
+type blockingRun struct {
+	*pipegenimpl.Run
+	blockIn *pipegenimpl.Queue[intItem] // input of Block
+	out     *pipegenimpl.Queue[intItem] // output, read by the caller
+}
+
+// startBlocking starts one run of blocking: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
+func startBlocking[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*blockingRun, error) {
+	run, err := pipegenimpl.NewRun(ctx, "blocking", blockingStages, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &blockingRun{
+		Run:     run,
+		blockIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Block"), run.MaxBatch(), 1, run.Workers("Block")),
+		out:     pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Block"), 1),
+	}
+	// Show the queues to the statistics, if the call keeps them.
+	pipegenimpl.Watch(run, "Block", r.blockIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
+		r.Go(func() {
+			r.feed(seq)
+		})
+	} else {
+		r.Go(func() {
+			r.feedSeq2(seq2)
+		})
+	}
+	for w := range run.Workers("Block") {
+		r.Go(func() {
+			r.blockWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Block, numbering them.
+func (r *blockingRun) feed(in iter.Seq[int]) {
+	done := r.Done()
+	out := r.blockIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v := range in {
+		if r.Stopped() {
+			break
+		}
+		o := out.Next(done)
+		if o == nil {
+			break
+		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
+		i++
+	}
+	g.Returned = true
+}
+
+// feedSeq2 sends the elements of in to stage Block, numbering them; the
+// first error of in fails the run.
+func (r *blockingRun) feedSeq2(in iter.Seq2[int, error]) {
+	done := r.Done()
+	out := r.blockIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v, err := range in {
+		if r.Stopped() {
+			break
+		}
+		if err != nil {
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
+		}
+		o := out.Next(done)
+		if o == nil {
+			break
+		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
+		i++
+	}
+	g.Returned = true
+}
+
+// blockWorker runs one worker of stage Block (//pipegen:map at live.go:37):
+// it calls Block on each element of its input and sends the result on.
+func (r *blockingRun) blockWorker(worker int) {
+	done := r.Done()
+	out := r.out.Writer(r.Counter("Block"))
+	defer out.Close(done)
+	queue := r.blockIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Block"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
+		}
+		v := Block(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
+		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
+	}
+	g.Returned = true
+}
+
 // Squares runs the pipeline Square (//pipegen:pipeline at stages.go:101)
 // over the elements of in, an iter.Seq, an iter.Seq2 whose first error fails
 // the pipeline, or a channel. The stage Square runs with its own workers and
@@ -8379,29 +10183,6 @@ type intIndexedItem struct {
 	v  int
 }
 
-// jobPtrItem is a *Job element in a queue between stages, with its position
-// in the pipeline's input (the elements of such a queue come straight from
-// an input, or through maps and filters).
-type jobPtrItem struct {
-	pos uint64
-	v   *Job
-}
-
-// stringItem is a string element in a queue between stages, with its
-// position in the pipeline's input (the elements of such a queue come
-// straight from an input, or through maps and filters).
-type stringItem struct {
-	pos uint64
-	v   string
-}
-
-// stringIndexedItem is a string element in a queue between stages, with its
-// index.
-type stringIndexedItem struct {
-	at pipegen.Index
-	v  string
-}
-
 // intOrderedItem is an int element in a queue between stages, with its
 // position in the pipeline's input (the elements of such a queue come
 // straight from an input, or through maps and filters). It also carries its
@@ -8425,6 +10206,29 @@ type intTermItem struct {
 	share [1]uint64
 	mark  uint8
 	v     int
+}
+
+// jobPtrItem is a *Job element in a queue between stages, with its position
+// in the pipeline's input (the elements of such a queue come straight from
+// an input, or through maps and filters).
+type jobPtrItem struct {
+	pos uint64
+	v   *Job
+}
+
+// stringItem is a string element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters).
+type stringItem struct {
+	pos uint64
+	v   string
+}
+
+// stringIndexedItem is a string element in a queue between stages, with its
+// index.
+type stringIndexedItem struct {
+	at pipegen.Index
+	v  string
 }
 
 // intIndexedTermItem is an int element in a queue between stages, with its

@@ -382,3 +382,51 @@ func TestQueueMemoryGrowsWithContent(t *testing.T) {
 		t.Fatal("the item did not arrive")
 	}
 }
+
+// TestNoLostWakeUp replays, step by step in one goroutine, the
+// interleaving that once lost a wake-up (issue 10): a consumer waits, is
+// woken, takes the item, processes it and waits again before the producer
+// is back from its last hand-over; the producer then publishes. The
+// consumer must be told: a wake-up must be pending.
+func TestNoLostWakeUp(t *testing.T) {
+	q := NewQueue[item](1024, 256, 1, 1)
+	done := make(chan struct{})
+	w, rd := q.Writer(nil), q.Reader()
+	rd.own = make([]item, q.batch)
+
+	// The consumer finds nothing and counts itself in as waiting.
+	q.waiting.Add(1)
+	if rd.anything() {
+		t.Fatal("an empty queue offers something")
+	}
+	// The producer publishes: the consumer is told.
+	*w.Next(done) = item{0, 0}
+	w.Publish()
+	select {
+	case <-q.wake:
+	default:
+		t.Fatal("publishing to a waiting consumer left no wake-up")
+	}
+	// The consumer wakes, takes the item, and waits again at once.
+	q.waiting.Add(-1)
+	if it := rd.steal(); it == nil || it.seq != 0 {
+		t.Fatalf("the woken consumer took %v, want item 0", it)
+	}
+	q.waiting.Add(1)
+	if rd.anything() {
+		t.Fatal("a drained queue offers something")
+	}
+	// Only now does the producer publish again: the waiting consumer must
+	// be told again, whatever the producer did in between.
+	*w.Next(done) = item{0, 1}
+	w.Publish()
+	select {
+	case <-q.wake:
+	default:
+		t.Fatal("the second publish left the waiting consumer asleep")
+	}
+	q.waiting.Add(-1)
+	if it := rd.steal(); it == nil || it.seq != 1 {
+		t.Fatalf("took %v, want item 1", it)
+	}
+}
