@@ -9,8 +9,10 @@ import "slices"
 // between them. A hop through a channel costs a hundred times more than a
 // trivial stage, so this is where most of a pipeline's time goes.
 //
-// Stages with worker hooks or timeouts, and stages that take part in the
-// bookkeeping of an ordered term, are left alone.
+// Stages with worker hooks or timeouts are left alone. Stages in front of
+// an ordered term fuse like any other: the shares that tell the term when
+// a position is complete travel with the elements (see
+// pipegenimpl.Term), through a fused chain as through queues.
 func fuse(def *pipelineDef) {
 	for i := 0; i < len(def.nodes); i++ {
 		a := def.nodes[i]
@@ -50,5 +52,5 @@ func fusable(a *node) *node {
 
 // simple reports whether n is a stage that fusion may touch.
 func simple(n *node) bool {
-	return n.kind == stageNode && n.fn.start == nil && n.timeout == 0 && len(n.orders) == 0
+	return n.kind == stageNode && n.fn.start == nil && n.timeout == 0
 }

@@ -5,109 +5,125 @@ package pg
 import (
 	"context"
 	"iter"
-	"time"
 
 	pipegen "github.com/pipegen/pipegen/runtime"
+	"github.com/pipegen/pipegen/runtime/pipegenimpl"
 )
 
 // W1w1 runs the pipeline Mul(workers=1) | Even(workers=1) | Pair(workers=1)
 // (//pipegen:pipeline at stages.go:91) over the elements of in, an iter.Seq,
-// or an iter.Seq2 whose first error fails the pipeline. The stages Mul,
-// Even, Pair run concurrently, each with its own workers and bounded input
-// queue; opts may change their settings.
+// an iter.Seq2 whose first error fails the pipeline, or a channel. The
+// stages Mul, Even, Pair run concurrently, each with its own workers and
+// bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. W1w1WithIndex also
-// yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. W1w1WithIndex also yields
+// each element's index.
 func W1w1[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range W1w1WithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startW1w1(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // W1w1WithIndex is W1w1 yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func W1w1WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startW1w1(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // w1w1Stages are the stages of W1w1 with the settings of their directives.
-var w1w1Stages = []pipegen.StageConfig{
+var w1w1Stages = []pipegenimpl.StageConfig{
 	{Name: "Mul", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Even", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Mul"},
 	{Name: "Pair", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Mul"},
 }
 
 // w1w1Run is one run of W1w1: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type w1w1Run struct {
-	*pipegen.Run
-	mulIn *intQueue // input of Mul
-	out   *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	mulIn *pipegenimpl.Queue[intItem]        // input of Mul
+	out   *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
 }
 
 // startW1w1 starts one run of W1w1: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startW1w1[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*w1w1Run, error) {
-	run, err := pipegen.NewRun(ctx, "W1w1", w1w1Stages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "W1w1", w1w1Stages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &w1w1Run{
 		Run:   run,
-		mulIn: newIntQueue(run.MaxSize("Mul"), run.MaxBatch(), 1, run.Workers("Mul")),
-		out:   newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Mul"), 1),
+		mulIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Mul"), run.MaxBatch(), 1, run.Workers("Mul")),
+		out:   pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Mul"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Mul", &r.mulIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Mul", r.mulIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Mul") {
@@ -121,46 +137,64 @@ func startW1w1[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 // feed sends the elements of in to stage Mul, numbering them.
 func (r *w1w1Run) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.mulIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.mulIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Mul, numbering them; the first
 // error of in fails the run.
 func (r *w1w1Run) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.mulIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.mulIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // mulWorker runs one worker of stage Mul (//pipegen:map at stages.go:25) and
@@ -170,138 +204,165 @@ func (r *w1w1Run) feedSeq2(in iter.Seq2[int, error]) {
 // no queue between them.
 func (r *w1w1Run) mulWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Mul"))
-	defer out.close(done)
-	var index pipegen.Index
-	stage := "Mul"
-	var at pipegen.Index
-	defer r.RecoverAt(&stage, worker, &at)
-	queue := r.mulIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Mul"))
+	defer out.Close(done)
+	queue := r.mulIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	var c3 int      // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Mul", "Even", "Pair"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		stage, at = "Mul", index
-		v := Mul(it.Value)
-		stage, at = "Even", index
+		g.Step = 0
+		v := Mul(it.v)
+		g.Step = 1
 		keep2 := Even(v)
 		if !keep2 {
 			continue
 		}
-		stage, at = "Pair", index
+		g.Step = 2
 		vs3 := Pair(v)
-		for child3, v3 := range vs3 {
-			if !out.put(done, pipegen.Item[int]{Index: index.Child(child3), Value: v3}) {
-				return
+		for c3 = 0; c3 < len(vs3); c3++ {
+			v3 := vs3[c3]
+			o := out.Next(done)
+			if o == nil {
+				break work
 			}
+			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c3), v: v3}
+			out.Publish()
 		}
 	}
+	g.Returned = true
 }
 
 // W1w4 runs the pipeline Mul(workers=4) | Even(workers=4) | Pair(workers=4)
 // (//pipegen:pipeline at stages.go:92) over the elements of in, an iter.Seq,
-// or an iter.Seq2 whose first error fails the pipeline. The stages Mul,
-// Even, Pair run concurrently, each with its own workers and bounded input
-// queue; opts may change their settings.
+// an iter.Seq2 whose first error fails the pipeline, or a channel. The
+// stages Mul, Even, Pair run concurrently, each with its own workers and
+// bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. W1w4WithIndex also
-// yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. W1w4WithIndex also yields
+// each element's index.
 func W1w4[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range W1w4WithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startW1w4(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // W1w4WithIndex is W1w4 yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func W1w4WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startW1w4(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // w1w4Stages are the stages of W1w4 with the settings of their directives.
-var w1w4Stages = []pipegen.StageConfig{
+var w1w4Stages = []pipegenimpl.StageConfig{
 	{Name: "Mul", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Even", Workers: 4, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Mul"},
 	{Name: "Pair", Workers: 4, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Mul"},
 }
 
 // w1w4Run is one run of W1w4: the queues between its stages, and the
-// pipegen.Run that tracks its goroutines.
+// pipegenimpl.Run that tracks its goroutines.
 type w1w4Run struct {
-	*pipegen.Run
-	mulIn *intQueue // input of Mul
-	out   *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	mulIn *pipegenimpl.Queue[intItem]        // input of Mul
+	out   *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
 }
 
 // startW1w4 starts one run of W1w4: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startW1w4[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*w1w4Run, error) {
-	run, err := pipegen.NewRun(ctx, "W1w4", w1w4Stages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "W1w4", w1w4Stages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &w1w4Run{
 		Run:   run,
-		mulIn: newIntQueue(run.MaxSize("Mul"), run.MaxBatch(), 1, run.Workers("Mul")),
-		out:   newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Mul"), 1),
+		mulIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Mul"), run.MaxBatch(), 1, run.Workers("Mul")),
+		out:   pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Mul"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Mul", &r.mulIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Mul", r.mulIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Mul") {
@@ -315,46 +376,64 @@ func startW1w4[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 // feed sends the elements of in to stage Mul, numbering them.
 func (r *w1w4Run) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.mulIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.mulIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Mul, numbering them; the first
 // error of in fails the run.
 func (r *w1w4Run) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.mulIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.mulIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // mulWorker runs one worker of stage Mul (//pipegen:map at stages.go:25) and
@@ -364,136 +443,163 @@ func (r *w1w4Run) feedSeq2(in iter.Seq2[int, error]) {
 // no queue between them.
 func (r *w1w4Run) mulWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Mul"))
-	defer out.close(done)
-	var index pipegen.Index
-	stage := "Mul"
-	var at pipegen.Index
-	defer r.RecoverAt(&stage, worker, &at)
-	queue := r.mulIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Mul"))
+	defer out.Close(done)
+	queue := r.mulIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	var c3 int      // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Mul", "Even", "Pair"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		stage, at = "Mul", index
-		v := Mul(it.Value)
-		stage, at = "Even", index
+		g.Step = 0
+		v := Mul(it.v)
+		g.Step = 1
 		keep2 := Even(v)
 		if !keep2 {
 			continue
 		}
-		stage, at = "Pair", index
+		g.Step = 2
 		vs3 := Pair(v)
-		for child3, v3 := range vs3 {
-			if !out.put(done, pipegen.Item[int]{Index: index.Child(child3), Value: v3}) {
-				return
+		for c3 = 0; c3 < len(vs3); c3++ {
+			v3 := vs3[c3]
+			o := out.Next(done)
+			if o == nil {
+				break work
 			}
+			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c3), v: v3}
+			out.Publish()
 		}
 	}
+	g.Returned = true
 }
 
 // W2 runs the pipeline Hash | Low (//pipegen:pipeline at stages.go:93) over
-// the elements of in, an iter.Seq, or an iter.Seq2 whose first error fails
-// the pipeline. The stages Hash, Low run concurrently, each with its own
-// workers and bounded input queue; opts may change their settings.
+// the elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
+// pipeline, or a channel. The stages Hash, Low run concurrently, each with
+// its own workers and bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. W2WithIndex also
-// yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. W2WithIndex also yields
+// each element's index.
 func W2[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[Digest, error] {
 	return func(yield func(Digest, error) bool) {
-		for it, err := range W2WithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startW2(ctx, in, opts)
+		if err != nil {
+			var zero Digest
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero Digest
+			yield(zero, err)
 		}
 	}
 }
 
 // W2WithIndex is W2 yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func W2WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[Digest], error] {
 	return func(yield func(pipegen.Item[Digest], error) bool) {
 		r, err := startW2(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[Digest]{}, err)
+			var zero pipegen.Item[Digest]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[Digest]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[Digest]{}, err)
+			var zero pipegen.Item[Digest]
+			yield(zero, err)
 		}
 	}
 }
 
 // w2Stages are the stages of W2 with the settings of their directives.
-var w2Stages = []pipegen.StageConfig{
+var w2Stages = []pipegenimpl.StageConfig{
 	{Name: "Hash", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Low", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Hash"},
 }
 
-// w2Run is one run of W2: the queues between its stages, and the pipegen.Run
-// that tracks its goroutines.
+// w2Run is one run of W2: the queues between its stages, and the
+// pipegenimpl.Run that tracks its goroutines.
 type w2Run struct {
-	*pipegen.Run
-	hashIn *intQueue    // input of Hash
-	out    *digestQueue // output, read by the caller
+	*pipegenimpl.Run
+	hashIn *pipegenimpl.Queue[intItem]    // input of Hash
+	out    *pipegenimpl.Queue[digestItem] // output, read by the caller
 }
 
 // startW2 starts one run of W2: a goroutine per input that feeds it to the
 // stages, and the workers of every stage.
 func startW2[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*w2Run, error) {
-	run, err := pipegen.NewRun(ctx, "W2", w2Stages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "W2", w2Stages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &w2Run{
 		Run:    run,
-		hashIn: newIntQueue(run.MaxSize("Hash"), run.MaxBatch(), 1, run.Workers("Hash")),
-		out:    newDigestQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Hash"), 1),
+		hashIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Hash"), run.MaxBatch(), 1, run.Workers("Hash")),
+		out:    pipegenimpl.NewQueue[digestItem](run.OutputSize(), run.MaxBatch(), run.Workers("Hash"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Hash", &r.hashIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Hash", r.hashIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Hash") {
@@ -507,46 +613,64 @@ func startW2[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 // feed sends the elements of in to stage Hash, numbering them.
 func (r *w2Run) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.hashIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.hashIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Hash, numbering them; the first
 // error of in fails the run.
 func (r *w2Run) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.hashIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.hashIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // hashWorker runs one worker of stage Hash (//pipegen:map at stages.go:41)
@@ -555,135 +679,161 @@ func (r *w2Run) feedSeq2(in iter.Seq2[int, error]) {
 // in turn, in this goroutine, with no queue between them.
 func (r *w2Run) hashWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("Hash"))
-	defer out.close(done)
-	var index pipegen.Index
-	stage := "Hash"
-	var at pipegen.Index
-	defer r.RecoverAt(&stage, worker, &at)
-	queue := r.hashIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("Hash"))
+	defer out.Close(done)
+	queue := r.hashIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Hash", "Low"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		stage, at = "Hash", index
-		v := Hash(it.Value)
-		stage, at = "Low", index
+		g.Step = 0
+		v := Hash(it.v)
+		g.Step = 1
 		keep2 := Low(v)
 		if !keep2 {
 			continue
 		}
-		if !out.put(done, pipegen.Item[Digest]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = digestItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // W3 runs the pipeline Sleep | NotDiv3 (//pipegen:pipeline at stages.go:94)
-// over the elements of in, an iter.Seq, or an iter.Seq2 whose first error
-// fails the pipeline. The stages Sleep, NotDiv3 run concurrently, each with
-// its own workers and bounded input queue; opts may change their settings.
+// over the elements of in, an iter.Seq, an iter.Seq2 whose first error fails
+// the pipeline, or a channel. The stages Sleep, NotDiv3 run concurrently,
+// each with its own workers and bounded input queue; opts may change their
+// settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. W3WithIndex also
-// yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. W3WithIndex also yields
+// each element's index.
 func W3[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range W3WithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startW3(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // W3WithIndex is W3 yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func W3WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startW3(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // w3Stages are the stages of W3 with the settings of their directives.
-var w3Stages = []pipegen.StageConfig{
+var w3Stages = []pipegenimpl.StageConfig{
 	{Name: "Sleep", Workers: 64, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "NotDiv3", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
-// w3Run is one run of W3: the queues between its stages, and the pipegen.Run
-// that tracks its goroutines.
+// w3Run is one run of W3: the queues between its stages, and the
+// pipegenimpl.Run that tracks its goroutines.
 type w3Run struct {
-	*pipegen.Run
-	sleepIn   *intQueue // input of Sleep
-	notDiv3In *intQueue // input of NotDiv3
-	out       *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	sleepIn   *pipegenimpl.Queue[intItem] // input of Sleep
+	notDiv3In *pipegenimpl.Queue[intItem] // input of NotDiv3
+	out       *pipegenimpl.Queue[intItem] // output, read by the caller
 }
 
 // startW3 starts one run of W3: a goroutine per input that feeds it to the
 // stages, and the workers of every stage.
 func startW3[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*w3Run, error) {
-	run, err := pipegen.NewRun(ctx, "W3", w3Stages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "W3", w3Stages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &w3Run{
 		Run:       run,
-		sleepIn:   newIntQueue(run.MaxSize("Sleep"), run.MaxBatch(), 1, run.Workers("Sleep")),
-		notDiv3In: newIntQueue(run.MaxSize("NotDiv3"), run.MaxBatch(), run.Workers("Sleep"), run.Workers("NotDiv3")),
-		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("NotDiv3"), 1),
+		sleepIn:   pipegenimpl.NewQueue[intItem](run.MaxSize("Sleep"), run.MaxBatch(), 1, run.Workers("Sleep")),
+		notDiv3In: pipegenimpl.NewQueue[intItem](run.MaxSize("NotDiv3"), run.MaxBatch(), run.Workers("Sleep"), run.Workers("NotDiv3")),
+		out:       pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("NotDiv3"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Sleep", &r.sleepIn.pace)
-	run.Watch("NotDiv3", &r.notDiv3In.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Sleep", r.sleepIn)
+	pipegenimpl.Watch(run, "NotDiv3", r.notDiv3In)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Sleep") {
@@ -702,46 +852,64 @@ func startW3[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 // feed sends the elements of in to stage Sleep, numbering them.
 func (r *w3Run) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.sleepIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.sleepIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Sleep, numbering them; the
 // first error of in fails the run.
 func (r *w3Run) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.sleepIn.writer(r.Counter("in"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.sleepIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
+		*o = intItem{pos: i, v: v}
+		out.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // sleepWorker runs one worker of stage Sleep (//pipegen:map at
@@ -749,26 +917,37 @@ func (r *w3Run) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *w3Run) sleepWorker(worker int) {
 	done := r.Done()
-	out := r.notDiv3In.writer(r.Counter("Sleep"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Sleep", worker, &index)
-	queue := r.sleepIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.notDiv3In.Writer(r.Counter("Sleep"))
+	defer out.Close(done)
+	queue := r.sleepIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Sleep"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := Sleep(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		v := Sleep(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // notDiv3Worker runs one worker of stage NotDiv3 (//pipegen:filter at
@@ -776,36 +955,47 @@ func (r *w3Run) sleepWorker(worker int) {
 // reports true.
 func (r *w3Run) notDiv3Worker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("NotDiv3"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("NotDiv3", worker, &index)
-	queue := r.notDiv3In.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("NotDiv3"))
+	defer out.Close(done)
+	queue := r.notDiv3In.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"NotDiv3"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		keep := NotDiv3(it.Value)
+		keep := NotDiv3(it.v)
 		if !keep {
 			continue
 		}
-		if !out.put(done, it) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intItem{pos: it.pos, v: it.v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // W4 runs the pipeline Mul(workers=4) | Even(workers=4) | Pair(workers=4) |
 // ordered (//pipegen:pipeline at stages.go:95) over the elements of in, an
-// iter.Seq, or an iter.Seq2 whose first error fails the pipeline. The stages
-// Mul, Even, Pair run concurrently, each with its own workers and bounded
-// input queue; opts may change their settings.
+// iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a channel.
+// The stages Mul, Even, Pair run concurrently, each with its own workers and
+// bounded input queue; opts may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // in the order of their indices (input position, then concat branch, then
@@ -813,104 +1003,114 @@ func (r *w3Run) notDiv3Worker(worker int) {
 // as every element before it has. If a stage or the input fails or panics,
 // the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. W4WithIndex also
-// yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. W4WithIndex also yields
+// each element's index.
 func W4[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range W4WithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startW4(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // W4WithIndex is W4 yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func W4WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startW4(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // w4Stages are the stages of W4 with the settings of their directives.
-var w4Stages = []pipegen.StageConfig{
+var w4Stages = []pipegenimpl.StageConfig{
 	{Name: "Mul", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Even", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Pair", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Even", Workers: 4, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Mul"},
+	{Name: "Pair", Workers: 4, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Mul"},
 }
 
-// w4Run is one run of W4: the queues between its stages, and the pipegen.Run
-// that tracks its goroutines.
+// w4Run is one run of W4: the queues between its stages, and the
+// pipegenimpl.Run that tracks its goroutines.
 type w4Run struct {
-	*pipegen.Run
-	mulIn     *intQueue      // input of Mul
-	evenIn    *intQueue      // input of Even
-	pairIn    *intQueue      // input of Pair
-	orderedIn *intQueue      // input of ordered#1
-	out       *intQueue      // output, read by the caller
-	order     *pipegen.Order // bookkeeping of ordered#1
+	*pipegenimpl.Run
+	mulIn     *pipegenimpl.Queue[intOrderedItem]     // input of Mul
+	orderedIn *pipegenimpl.Queue[intIndexedTermItem] // input of ordered#1
+	out       *pipegenimpl.Queue[intIndexedItem]     // output, read by the caller
+	order     *pipegenimpl.Term                      // bookkeeping of ordered#1
 }
 
 // startW4 starts one run of W4: a goroutine per input that feeds it to the
 // stages, and the workers of every stage.
 func startW4[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*w4Run, error) {
-	run, err := pipegen.NewRun(ctx, "W4", w4Stages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "W4", w4Stages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &w4Run{
 		Run:       run,
-		mulIn:     newIntQueue(run.MaxSize("Mul"), run.MaxBatch(), 1, run.Workers("Mul")),
-		evenIn:    newIntQueue(run.MaxSize("Even"), run.MaxBatch(), run.Workers("Mul"), run.Workers("Even")),
-		pairIn:    newIntQueue(run.MaxSize("Pair"), run.MaxBatch(), run.Workers("Even"), run.Workers("Pair")),
-		orderedIn: newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Pair"), 1),
-		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), 1, 1),
-		order:     pipegen.NewOrder(1),
+		mulIn:     pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Mul"), run.MaxBatch(), 1, run.Workers("Mul")),
+		orderedIn: pipegenimpl.NewQueue[intIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Mul")+1, 1),
+		out:       pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("Mul", &r.mulIn.pace)
-	run.Watch("Even", &r.evenIn.pace)
-	run.Watch("Pair", &r.pairIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "Mul", r.mulIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("Mul") {
@@ -918,338 +1118,336 @@ func startW4[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 			r.mulWorker(w)
 		})
 	}
-	for w := range run.Workers("Even") {
-		r.Go(func() {
-			r.evenWorker(w)
-		})
-	}
-	for w := range run.Workers("Pair") {
-		r.Go(func() {
-			r.pairWorker(w)
-		})
-	}
 	r.Go(r.orderedWorker)
 	return r, nil
 }
 
-// feed sends the elements of in to stage Mul, numbering them.
+// feed sends the elements of in to stage Mul, numbering them. It keeps to
+// the window of the ordered terms downstream, and tells them where it ends.
 func (r *w4Run) feed(in iter.Seq[int]) {
 	done := r.Done()
-	out := r.mulIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.mulIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage Mul, numbering them; the first
-// error of in fails the run.
+// error of in fails the run. It keeps to the window of the ordered terms
+// downstream, and tells them where it ends.
 func (r *w4Run) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	out := r.mulIn.writer(r.Counter("in"))
-	defer out.close(done)
-	defer r.order.End(0)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.mulIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
 	}
-	var i uint64
+	defer r.Recover(&g)
+	publish := func() {
+		out.Publish()
+		out2.Publish()
+	}
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !r.order.Open(done, 0, i, flush) {
-			return
+		if !r.order.Open(done, i, publish) {
+			break
 		}
-		r.order.Add(i, 1)
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		r.order.Emitted(0, i)
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	if o := out2.Next(done); o != nil {
+		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		out2.Publish()
+	}
+	g.Returned = true
 }
 
-// mulWorker runs one worker of stage Mul (//pipegen:map at stages.go:25): it
-// calls Mul on each element of its input and sends the result on.
+// mulWorker runs one worker of stage Mul (//pipegen:map at stages.go:25) and
+// of the stages fused into it, Even (//pipegen:filter at stages.go:30), Pair
+// (//pipegen:flatmap at stages.go:35): each element of its input goes
+// through Mul and then through each of them in turn, in this goroutine, with
+// no queue between them. What it drops, it reports to the ordered terms
+// downstream as tombstones.
 func (r *w4Run) mulWorker(worker int) {
 	done := r.Done()
-	out := r.evenIn.writer(r.Counter("Mul"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Mul", worker, &index)
-	queue := r.mulIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.orderedIn.Writer(r.Counter("Mul"))
+	defer out.Close(done)
+	queue := r.mulIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	var c3 int             // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Mul", "Even", "Pair"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		pos := index.Source()
-		v := Mul(it.Value)
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
-		}
-		r.order.Done(pos)
-	}
-}
-
-// evenWorker runs one worker of stage Even (//pipegen:filter at
-// stages.go:30): it sends on the elements of its input for which Even
-// reports true.
-func (r *w4Run) evenWorker(worker int) {
-	done := r.Done()
-	out := r.pairIn.writer(r.Counter("Even"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Even", worker, &index)
-	queue := r.evenIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
-		}
-		index = it.Index
-		pos := index.Source()
-		keep := Even(it.Value)
-		if !keep {
-			r.order.Done(pos)
+		g.Step = 0
+		v := Mul(it.v)
+		g.Step = 1
+		keep2 := Even(v)
+		if !keep2 {
+			if o := out.Next(done); o != nil {
+				*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+			} else {
+				break work
+			}
+			out.Publish()
 			continue
 		}
-		r.order.Add(pos, 1)
-		if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
-			return
-		}
-		r.order.Done(pos)
-	}
-}
-
-// pairWorker runs one worker of stage Pair (//pipegen:flatmap at
-// stages.go:35): it calls Pair on each element of its input and sends on
-// every element of the result.
-func (r *w4Run) pairWorker(worker int) {
-	done := r.Done()
-	out := r.orderedIn.writer(r.Counter("Pair"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("Pair", worker, &index)
-	queue := r.pairIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
-		}
-		index = it.Index
-		pos := index.Source()
-		vs := Pair(it.Value)
-		for child, v := range vs {
-			r.order.Add(pos, 1)
-			if !out.put(done, pipegen.Item[int]{Index: index.Child(child), Value: v}) {
-				return
+		g.Step = 2
+		vs3 := Pair(v)
+		if len(vs3) == 0 {
+			if o := out.Next(done); o != nil {
+				*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+			} else {
+				break work
 			}
+			out.Publish()
+			continue
 		}
-		r.order.Done(pos)
+		per13, last13 := r.order.Split(it.pos, it.share[0], len(vs3))
+		for c3 = 0; c3 < len(vs3); c3++ {
+			v3 := vs3[c3]
+			if c3 == len(vs3)-1 {
+				per13 = last13
+			}
+			o := out.Next(done)
+			if o == nil {
+				break work
+			}
+			*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos).Child(c3), share: [1]uint64{per13}, v: v3}
+			out.Publish()
+		}
 	}
+	g.Returned = true
 }
 
 // orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at stages.go:95): it holds each element until every element of
-// its source position has arrived, then sends them on sorted by index. The
-// window of pipegen.Order keeps the inputs from running too far ahead.
+// (ordered at stages.go:95): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
 func (r *w4Run) orderedWorker() {
 	done := r.Done()
-	out := r.out.writer(nil)
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("ordered#1", -1, &index)
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
-	}
-	var held pipegen.Reorder[int]
-	release := func() bool {
-		for {
-			pos, ok := r.order.Ready()
-			if !ok {
-				return true
-			}
-			for _, it := range held.Take(pos) {
-				index = it.Index
-				if !out.put(done, pipegen.Item[int]{Index: index, Value: it.Value}) {
-					return false
-				}
-			}
-			r.order.Advance()
-		}
-	}
+	out := r.out.Writer(nil)
+	defer out.Close(done)
+	queue := r.orderedIn.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[intIndexedTermItem](r.order, 1, func(left, right *intIndexedTermItem) int {
+		return pipegen.Compare(left.at, right.at)
+	})
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
 	for {
-		// Send on what was released before waiting for more.
-		if !flush() {
-			return
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
 		}
-		select {
-		case batch, ok := <-r.orderedIn.batches:
+		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
 			if !ok {
-				// Every element has arrived: what is held is complete.
-				release()
-				return
+				break
 			}
-			for _, it := range batch {
-				held.Put(it)
-				r.order.Done(it.Index.Source())
+			for k := range items {
+				it := &items[k]
+				o := out.Next(done)
+				if o == nil {
+					break work
+				}
+				*o = intIndexedItem{at: it.at, v: it.v}
 			}
-			r.orderedIn.pace.Took(len(batch))
-			r.orderedIn.recycle(batch)
-		case <-r.order.Wake():
-		case <-done:
-			return
+			held.Advance()
+			n++
 		}
-		if !release() {
-			return
-		}
+		out.Publish()
 	}
 }
 
 // W5 runs the pipeline concat(BranchA, BranchB) (//pipegen:pipeline at
-// stages.go:96) over the elements of in, an iter.Seq, or an iter.Seq2 whose
-// first error fails the pipeline. The stages BranchA, BranchB run
-// concurrently, each with its own workers and bounded input queue; opts may
-// change their settings.
+// stages.go:96) over the elements of in, an iter.Seq, an iter.Seq2 whose
+// first error fails the pipeline, or a channel. The stages BranchA, BranchB
+// run concurrently, each with its own workers and bounded input queue; opts
+// may change their settings.
 //
 // Ranging over the result yields the output elements, each with a nil error,
 // as they come, in no particular order. If a stage or the input fails or
 // panics, the pipeline stops and the last pair carries the error, a
 // *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
-// loop stops the pipeline; the loop ends only after every goroutine of the
-// pipeline has ended. Each range runs the pipeline anew. W5WithIndex also
-// yields each element's index.
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. W5WithIndex also yields
+// each element's index.
 func W5[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
-		for it, err := range W5WithIndex(ctx, in, opts...) {
-			if !yield(it.Value, err) {
+		r, err := startW5(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
 				return
 			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
 		}
 	}
 }
 
 // W5WithIndex is W5 yielding each element with its index (pypeln's
 // return_index): its position in the input, and for elements made by flatmap
-// stages their position among their parent's children, level by level. On
+// stages or passed through concats, their position there, level by level. On
 // failure the last pair carries a zero Item and the error.
 func W5WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
 	return func(yield func(pipegen.Item[int], error) bool) {
 		r, err := startW5(ctx, in, opts)
 		if err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 			return
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.reader()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
 		for {
-			it, ok := out.get(done, nil)
-			if !ok || r.Stopped() {
+			it, ok := out.Next(done)
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(it, nil) {
+			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
 				return
 			}
 		}
 		if err := r.Wait(); err != nil {
-			yield(pipegen.Item[int]{}, err)
+			var zero pipegen.Item[int]
+			yield(zero, err)
 		}
 	}
 }
 
 // w5Stages are the stages of W5 with the settings of their directives.
-var w5Stages = []pipegen.StageConfig{
+var w5Stages = []pipegenimpl.StageConfig{
 	{Name: "BranchA", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "BranchB", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
-// w5Run is one run of W5: the queues between its stages, and the pipegen.Run
-// that tracks its goroutines.
+// w5Run is one run of W5: the queues between its stages, and the
+// pipegenimpl.Run that tracks its goroutines.
 type w5Run struct {
-	*pipegen.Run
-	branchAIn *intQueue // input of BranchA
-	branchBIn *intQueue // input of BranchB
-	out       *intQueue // output, read by the caller
+	*pipegenimpl.Run
+	branchAIn *pipegenimpl.Queue[intItem]        // input of BranchA
+	branchBIn *pipegenimpl.Queue[intItem]        // input of BranchB
+	out       *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
 }
 
 // startW5 starts one run of W5: a goroutine per input that feeds it to the
 // stages, and the workers of every stage.
 func startW5[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*w5Run, error) {
-	run, err := pipegen.NewRun(ctx, "W5", w5Stages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "W5", w5Stages, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &w5Run{
 		Run:       run,
-		branchAIn: newIntQueue(run.MaxSize("BranchA"), run.MaxBatch(), 1, run.Workers("BranchA")),
-		branchBIn: newIntQueue(run.MaxSize("BranchB"), run.MaxBatch(), 1, run.Workers("BranchB")),
-		out:       newIntQueue(pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("BranchA")+run.Workers("BranchB"), 1),
+		branchAIn: pipegenimpl.NewQueue[intItem](run.MaxSize("BranchA"), run.MaxBatch(), 1, run.Workers("BranchA")),
+		branchBIn: pipegenimpl.NewQueue[intItem](run.MaxSize("BranchB"), run.MaxBatch(), 1, run.Workers("BranchB")),
+		out:       pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("BranchA")+run.Workers("BranchB"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
-	run.Watch("BranchA", &r.branchAIn.pace)
-	run.Watch("BranchB", &r.branchBIn.pace)
-	run.Watch("", &r.out.pace)
-	switch in := any(in).(type) {
-	case iter.Seq[int]:
+	pipegenimpl.Watch(run, "BranchA", r.branchAIn)
+	pipegenimpl.Watch(run, "BranchB", r.branchBIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
 		r.Go(func() {
-			r.feed(in)
+			r.feed(seq)
 		})
-	case func(func(int) bool):
+	} else {
 		r.Go(func() {
-			r.feed(in)
-		})
-	case iter.Seq2[int, error]:
-		r.Go(func() {
-			r.feedSeq2(in)
-		})
-	case func(func(int, error) bool):
-		r.Go(func() {
-			r.feedSeq2(in)
+			r.feedSeq2(seq2)
 		})
 	}
 	for w := range run.Workers("BranchA") {
@@ -1269,58 +1467,80 @@ func startW5[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 // numbering them.
 func (r *w5Run) feed(in iter.Seq[int]) {
 	done := r.Done()
-	sent := r.Counter("in")
-	out := r.branchAIn.writer(sent)
-	defer out.close(done)
-	out2 := r.branchBIn.writer(nil)
-	defer out2.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.branchAIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.branchBIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v := range in {
 		if r.Stopped() {
-			return
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		if !out2.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		*o = intItem{pos: i, v: v}
+		o2 := out2.Next(done)
+		if o2 == nil {
+			break
 		}
+		*o2 = intItem{pos: i, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // feedSeq2 sends the elements of in to stage BranchA and stage BranchB,
 // numbering them; the first error of in fails the run.
 func (r *w5Run) feedSeq2(in iter.Seq2[int, error]) {
 	done := r.Done()
-	sent := r.Counter("in")
-	out := r.branchAIn.writer(sent)
-	defer out.close(done)
-	out2 := r.branchBIn.writer(nil)
-	defer out2.close(done)
-	var index pipegen.Index
-	defer r.Recover("in", -1, &index)
-	var i uint64
+	out := r.branchAIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.branchBIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
 	for v, err := range in {
 		if r.Stopped() {
-			return
+			break
 		}
 		if err != nil {
-			r.Fail("in", -1, index, err)
-			return
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
 		}
-		if !out.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		o := out.Next(done)
+		if o == nil {
+			break
 		}
-		if !out2.feed(done, pipegen.Item[int]{Index: index, Value: v}) {
-			return
+		*o = intItem{pos: i, v: v}
+		o2 := out2.Next(done)
+		if o2 == nil {
+			break
 		}
+		*o2 = intItem{pos: i, v: v}
+		out.Publish()
+		out2.Publish()
 		i++
-		index = pipegen.SourceIndex(i)
 	}
+	g.Returned = true
 }
 
 // branchAWorker runs one worker of stage BranchA (//pipegen:map at
@@ -1328,26 +1548,37 @@ func (r *w5Run) feedSeq2(in iter.Seq2[int, error]) {
 // result on.
 func (r *w5Run) branchAWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("BranchA"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("BranchA", worker, &index)
-	queue := r.branchAIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("BranchA"))
+	defer out.Close(done)
+	queue := r.branchAIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"BranchA"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := BranchA(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(0), Value: v}) {
-			return
+		v := BranchA(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(0), v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
 // branchBWorker runs one worker of stage BranchB (//pipegen:map at
@@ -1355,386 +1586,82 @@ func (r *w5Run) branchAWorker(worker int) {
 // result on.
 func (r *w5Run) branchBWorker(worker int) {
 	done := r.Done()
-	out := r.out.writer(r.Counter("BranchB"))
-	defer out.close(done)
-	var index pipegen.Index
-	defer r.Recover("BranchB", worker, &index)
-	queue := r.branchBIn.reader()
-	// flush sends on what this goroutine holds, before it waits.
-	flush := func() bool {
-		return out.flush(done)
+	out := r.out.Writer(r.Counter("BranchB"))
+	defer out.Close(done)
+	queue := r.branchBIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"BranchB"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
 	}
+	defer r.Recover(&g)
+work:
 	for {
-		it, ok := queue.get(done, flush)
-		if !ok || r.Stopped() {
-			return
+		var ok bool
+		if it, ok = queue.Next(done); !ok || r.Stopped() {
+			break work
 		}
-		index = it.Index
-		v := BranchB(it.Value)
-		if !out.put(done, pipegen.Item[int]{Index: index.Branch(1), Value: v}) {
-			return
+		v := BranchB(it.v)
+		o := out.Next(done)
+		if o == nil {
+			break work
 		}
+		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(1), v: v}
+		out.Publish()
 	}
+	g.Returned = true
 }
 
-// intQueue is a bounded queue of int elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through an
-// intWriter, each consumer takes whole batches through an intReader. The
-// queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type intQueue struct {
-	batches   chan []pipegen.Item[int]
-	free      chan []pipegen.Item[int] // emptied batches, for reuse
-	size      int                      // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
+// intItem is an int element in a queue between stages, with its position in
+// the pipeline's input (the elements of such a queue come straight from an
+// input, or through maps and filters).
+type intItem struct {
+	pos uint64
+	v   int
 }
 
-// newIntQueue returns a queue that holds up to size elements, in batches of
-// up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newIntQueue(size, maxBatch, producers, consumers int) *intQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &intQueue{
-		batches: make(chan []pipegen.Item[int], slots),
-		free:    make(chan []pipegen.Item[int], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
+// intIndexedItem is an int element in a queue between stages, with its
+// index.
+type intIndexedItem struct {
+	at pipegen.Index
+	v  int
 }
 
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *intQueue) newBatch() []pipegen.Item[int] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[int], 0, q.size)
-	}
+// digestItem is a Digest element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters).
+type digestItem struct {
+	pos uint64
+	v   Digest
 }
 
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *intQueue) recycle(batch []pipegen.Item[int]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
+// intOrderedItem is an int element in a queue between stages, with its
+// position in the pipeline's input (the elements of such a queue come
+// straight from an input, or through maps and filters). It also carries its
+// share of its source position for the ordered terms it goes to, which tells
+// them when they have all of a position (see pipegenimpl.Term).
+type intOrderedItem struct {
+	pos   uint64
+	share [1]uint64
+	v     int
 }
 
-// intWriter is one producer goroutine's end of an intQueue: the batch it
-// fills.
-type intWriter struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *intQueue) writer(sent *pipegen.Counter) intWriter {
-	return intWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *intWriter) put(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *intWriter) feed(done <-chan struct{}, it pipegen.Item[int]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *intWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *intWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// intReader is one consumer goroutine's end of an intQueue: the batch it
-// takes elements from.
-type intReader struct {
-	q     *intQueue
-	batch []pipegen.Item[int]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *intQueue) reader() intReader {
-	return intReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *intReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *intReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[int], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[int]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[int]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
-}
-
-// digestQueue is a bounded queue of Digest elements between stages. Elements
-// travel in batches: each producer goroutine fills its own through a
-// digestWriter, each consumer takes whole batches through a digestReader.
-// The queue is closed by the last of its producers to finish, so that its
-// consumers see its end.
-type digestQueue struct {
-	batches   chan []pipegen.Item[Digest]
-	free      chan []pipegen.Item[Digest] // emptied batches, for reuse
-	size      int                         // the largest batch
-	pace      pipegen.Batching
-	producers pipegen.Producers
-}
-
-// newDigestQueue returns a queue that holds up to size elements, in batches
-// of up to maxBatch, read by consumers goroutines and closed once producers
-// producers are done.
-func newDigestQueue(size, maxBatch, producers, consumers int) *digestQueue {
-	batch, slots := pipegen.QueueBatches(size, maxBatch)
-	q := &digestQueue{
-		batches: make(chan []pipegen.Item[Digest], slots),
-		free:    make(chan []pipegen.Item[Digest], slots+producers+consumers),
-		size:    batch,
-	}
-	q.pace.Init(batch, consumers)
-	q.producers.Add(producers)
-	return q
-}
-
-// newBatch returns an empty batch, reusing one a consumer is done with.
-func (q *digestQueue) newBatch() []pipegen.Item[Digest] {
-	select {
-	case batch := <-q.free:
-		return batch
-	default:
-		return make([]pipegen.Item[Digest], 0, q.size)
-	}
-}
-
-// recycle keeps an emptied batch for reuse, without what its elements
-// referred to.
-func (q *digestQueue) recycle(batch []pipegen.Item[Digest]) {
-	clear(batch)
-	select {
-	case q.free <- batch[:0]:
-	default:
-	}
-}
-
-// digestWriter is one producer goroutine's end of a digestQueue: the batch
-// it fills.
-type digestWriter struct {
-	q     *digestQueue
-	batch []pipegen.Item[Digest]
-	sent  *pipegen.Counter // nil without statistics
-}
-
-// writer returns the end of the queue for one producer goroutine, which
-// counts what it sends in sent (if not nil). Close it when the goroutine
-// ends.
-func (q *digestQueue) writer(sent *pipegen.Counter) digestWriter {
-	return digestWriter{q: q, batch: q.newBatch(), sent: sent}
-}
-
-// put adds it to the batch, and sends the batch once it is full. It reports
-// false if the run stops first. A worker sends what it holds each time it
-// takes a batch of input (see the reader's get), so a batch never waits for
-// more than one batch of its input's work.
-func (w *digestWriter) put(done <-chan struct{}, it pipegen.Item[Digest]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.Limit() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// feed is put for the feeder of an input, which cannot tell when its input
-// is about to block: it also sends the batch as soon as every consumer waits
-// for one (see pipegen.Batching).
-func (w *digestWriter) feed(done <-chan struct{}, it pipegen.Item[Digest]) bool {
-	w.batch = append(w.batch, it)
-	if len(w.batch) < w.q.pace.SendAt() {
-		return true
-	}
-	return w.flush(done)
-}
-
-// flush sends the batch, if it has elements, or reports false if the run
-// stops first.
-func (w *digestWriter) flush(done <-chan struct{}) bool {
-	if len(w.batch) == 0 {
-		return true
-	}
-	// Most sends find room: try without the cost of watching done.
-	select {
-	case w.q.batches <- w.batch:
-	default:
-		// The queue is full: the statistics see it.
-		w.q.pace.WaitRoom()
-		select {
-		case w.q.batches <- w.batch:
-			w.q.pace.GotRoom()
-		case <-done:
-			w.q.pace.GotRoom()
-			return false
-		}
-	}
-	n := len(w.batch)
-	w.batch = w.q.newBatch()
-	w.q.pace.Sent(n)
-	w.sent.Add(n)
-	return true
-}
-
-// close sends what is left and records that the producer is done; the last
-// one closes the queue.
-func (w *digestWriter) close(done <-chan struct{}) {
-	w.flush(done)
-	if w.q.producers.Done() {
-		close(w.q.batches)
-	}
-}
-
-// digestReader is one consumer goroutine's end of a digestQueue: the batch
-// it takes elements from.
-type digestReader struct {
-	q     *digestQueue
-	batch []pipegen.Item[Digest]
-	next  int
-	start time.Time // when the batch was taken, to time it
-}
-
-// reader returns the end of the queue for one consumer goroutine.
-func (q *digestQueue) reader() digestReader {
-	return digestReader{q: q}
-}
-
-// get returns the next element. ok is false once the queue is closed and
-// drained, or if the run stops first. Before it takes a batch, it calls
-// flush, if not nil, so that the goroutine sends on what it made of the last
-// batch: it never sits on it while it waits, nor for longer than one batch
-// of work.
-func (rd *digestReader) get(done <-chan struct{}, flush func() bool) (pipegen.Item[Digest], bool) {
-	if i := rd.next; i < len(rd.batch) {
-		rd.next = i + 1
-		return rd.batch[i], true
-	}
-	return rd.fetch(done, flush)
-}
-
-// fetch takes the next batch and returns its first element; see get. It
-// tells the queue how long the last batch took, which sizes the batches.
-func (rd *digestReader) fetch(done <-chan struct{}, flush func() bool) (pipegen.Item[Digest], bool) {
-	now := time.Now()
-	if rd.batch != nil {
-		rd.q.pace.Observe(len(rd.batch), now.Sub(rd.start))
-		rd.q.recycle(rd.batch)
-		rd.batch = nil
-	}
-	if flush != nil && !flush() {
-		return pipegen.Item[Digest]{}, false
-	}
-	var ok bool
-	select {
-	case rd.batch, ok = <-rd.q.batches:
-	default:
-		rd.q.pace.Wait()
-		select {
-		case rd.batch, ok = <-rd.q.batches:
-		case <-done:
-		}
-		rd.q.pace.Woken()
-		now = time.Now()
-	}
-	if !ok {
-		return pipegen.Item[Digest]{}, false
-	}
-	rd.q.pace.Took(len(rd.batch))
-	rd.start, rd.next = now, 1
-	return rd.batch[0], true
+// intIndexedTermItem is an int element in a queue between stages, with its
+// index. It also carries its share of its source position for the ordered
+// terms it goes to, which tells them when they have all of a position (see
+// pipegenimpl.Term); mark says whether it is an element, a tombstone (the
+// share of an element dropped on the way) or the end of a source (see
+// pipegenimpl.Reorder).
+type intIndexedTermItem struct {
+	at    pipegen.Index
+	share [1]uint64
+	mark  uint8
+	v     int
 }

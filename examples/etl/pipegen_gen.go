@@ -332,22 +332,19 @@ func ETLWithIndex[In pipegen.Input[Row]](ctx context.Context, rows In, opts ...p
 // etlStages are the stages of ETL with the settings of their directives.
 var etlStages = []pipegenimpl.StageConfig{
 	{Name: "Parse", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Validate", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Transform", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Encode", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Validate", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Parse"},
+	{Name: "Transform", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Parse"},
+	{Name: "Encode", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Parse"},
 }
 
 // etlRun is one run of ETL: the queues between its stages, and the
 // pipegenimpl.Run that tracks its goroutines.
 type etlRun struct {
 	*pipegenimpl.Run
-	parseIn     *pipegenimpl.Queue[rowOrderedItem]    // input of Parse
-	validateIn  *pipegenimpl.Queue[recordOrderedItem] // input of Validate
-	transformIn *pipegenimpl.Queue[recordOrderedItem] // input of Transform
-	encodeIn    *pipegenimpl.Queue[recordOrderedItem] // input of Encode
-	orderedIn   *pipegenimpl.Queue[recordTermItem]    // input of ordered#1
-	out         *pipegenimpl.Queue[recordItem]        // output, read by the caller
-	order       *pipegenimpl.Term                     // bookkeeping of ordered#1
+	parseIn   *pipegenimpl.Queue[rowOrderedItem] // input of Parse
+	orderedIn *pipegenimpl.Queue[recordTermItem] // input of ordered#1
+	out       *pipegenimpl.Queue[recordItem]     // output, read by the caller
+	order     *pipegenimpl.Term                  // bookkeeping of ordered#1
 }
 
 // startETL starts one run of ETL: a goroutine per input that feeds it to the
@@ -358,20 +355,14 @@ func startETL[In pipegen.Input[Row]](ctx context.Context, rows In, opts []pipege
 		return nil, err
 	}
 	r := &etlRun{
-		Run:         run,
-		parseIn:     pipegenimpl.NewQueue[rowOrderedItem](run.MaxSize("Parse"), run.MaxBatch(), 1, run.Workers("Parse")),
-		validateIn:  pipegenimpl.NewQueue[recordOrderedItem](run.MaxSize("Validate"), run.MaxBatch(), run.Workers("Parse"), run.Workers("Validate")),
-		transformIn: pipegenimpl.NewQueue[recordOrderedItem](run.MaxSize("Transform"), run.MaxBatch(), run.Workers("Validate"), run.Workers("Transform")),
-		encodeIn:    pipegenimpl.NewQueue[recordOrderedItem](run.MaxSize("Encode"), run.MaxBatch(), run.Workers("Transform"), run.Workers("Encode")),
-		orderedIn:   pipegenimpl.NewQueue[recordTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Parse")+run.Workers("Validate")+run.Workers("Transform")+run.Workers("Encode")+1, 1),
-		out:         pipegenimpl.NewQueue[recordItem](run.OutputSize(), run.MaxBatch(), 1, 1),
-		order:       pipegenimpl.NewTerm(),
+		Run:       run,
+		parseIn:   pipegenimpl.NewQueue[rowOrderedItem](run.MaxSize("Parse"), run.MaxBatch(), 1, run.Workers("Parse")),
+		orderedIn: pipegenimpl.NewQueue[recordTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Parse")+1, 1),
+		out:       pipegenimpl.NewQueue[recordItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Parse", r.parseIn)
-	pipegenimpl.Watch(run, "Validate", r.validateIn)
-	pipegenimpl.Watch(run, "Transform", r.transformIn)
-	pipegenimpl.Watch(run, "Encode", r.encodeIn)
 	pipegenimpl.Watch(run, "", r.out)
 	seq, seq2 := pipegenimpl.Source[Row](rows, run.Done())
 	if seq != nil {
@@ -386,21 +377,6 @@ func startETL[In pipegen.Input[Row]](ctx context.Context, rows In, opts []pipege
 	for w := range run.Workers("Parse") {
 		r.Go(func() {
 			r.parseWorker(w)
-		})
-	}
-	for w := range run.Workers("Validate") {
-		r.Go(func() {
-			r.validateWorker(w)
-		})
-	}
-	for w := range run.Workers("Transform") {
-		r.Go(func() {
-			r.transformWorker(w)
-		})
-	}
-	for w := range run.Workers("Encode") {
-		r.Go(func() {
-			r.encodeWorker(w)
 		})
 	}
 	r.Go(r.orderedWorker)
@@ -501,20 +477,22 @@ func (r *etlRun) feedSeq2(rows iter.Seq2[Row, error]) {
 	g.Returned = true
 }
 
-// parseWorker runs one worker of stage Parse (//pipegen:map at main.go:144):
-// it calls Parse on each element of its input and sends the result on. What
-// it drops, it reports to the ordered terms downstream as tombstones.
+// parseWorker runs one worker of stage Parse (//pipegen:map at main.go:144)
+// and of the stages fused into it, Validate (//pipegen:map at main.go:206),
+// Transform (//pipegen:map at main.go:239), Encode (//pipegen:map at
+// main.go:276): each element of its input goes through Parse and then
+// through each of them in turn, in this goroutine, with no queue between
+// them. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *etlRun) parseWorker(worker int) {
 	done := r.Done()
-	out := r.validateIn.Writer(r.Counter("Parse"))
+	out := r.orderedIn.Writer(r.Counter("Parse"))
 	defer out.Close(done)
-	out2 := r.orderedIn.Writer(nil)
-	defer out2.Close(done)
 	queue := r.parseIn.Reader()
 	defer queue.Close()
 	var it *rowOrderedItem // the element being worked on
 	g := pipegenimpl.Guard{
-		Stages: []string{"Parse"},
+		Stages: []string{"Parse", "Validate", "Transform", "Encode"},
 		Worker: worker,
 		At: func(step int) pipegen.Index {
 			if it == nil {
@@ -530,131 +508,14 @@ work:
 		if it, ok = queue.Next(done); !ok || r.Stopped() {
 			break work
 		}
+		g.Step = 0
 		v := Parse(it.v)
-		o := out.Next(done)
-		if o == nil {
-			break work
-		}
-		*o = recordOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
-		out.Publish()
-		out2.Publish()
-	}
-	g.Returned = true
-}
-
-// validateWorker runs one worker of stage Validate (//pipegen:map at
-// main.go:206): it calls Validate on each element of its input and sends the
-// result on. What it drops, it reports to the ordered terms downstream as
-// tombstones.
-func (r *etlRun) validateWorker(worker int) {
-	done := r.Done()
-	out := r.transformIn.Writer(r.Counter("Validate"))
-	defer out.Close(done)
-	out2 := r.orderedIn.Writer(nil)
-	defer out2.Close(done)
-	queue := r.validateIn.Reader()
-	defer queue.Close()
-	var it *recordOrderedItem // the element being worked on
-	g := pipegenimpl.Guard{
-		Stages: []string{"Validate"},
-		Worker: worker,
-		At: func(step int) pipegen.Index {
-			if it == nil {
-				return pipegen.Index{}
-			}
-			return pipegen.SourceIndex(it.pos)
-		},
-	}
-	defer r.Recover(&g)
-work:
-	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
-			break work
-		}
-		v := Validate(it.v)
-		o := out.Next(done)
-		if o == nil {
-			break work
-		}
-		*o = recordOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
-		out.Publish()
-		out2.Publish()
-	}
-	g.Returned = true
-}
-
-// transformWorker runs one worker of stage Transform (//pipegen:map at
-// main.go:239): it calls Transform on each element of its input and sends
-// the result on. What it drops, it reports to the ordered terms downstream
-// as tombstones.
-func (r *etlRun) transformWorker(worker int) {
-	done := r.Done()
-	out := r.encodeIn.Writer(r.Counter("Transform"))
-	defer out.Close(done)
-	out2 := r.orderedIn.Writer(nil)
-	defer out2.Close(done)
-	queue := r.transformIn.Reader()
-	defer queue.Close()
-	var it *recordOrderedItem // the element being worked on
-	g := pipegenimpl.Guard{
-		Stages: []string{"Transform"},
-		Worker: worker,
-		At: func(step int) pipegen.Index {
-			if it == nil {
-				return pipegen.Index{}
-			}
-			return pipegen.SourceIndex(it.pos)
-		},
-	}
-	defer r.Recover(&g)
-work:
-	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
-			break work
-		}
-		v := Transform(it.v)
-		o := out.Next(done)
-		if o == nil {
-			break work
-		}
-		*o = recordOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
-		out.Publish()
-		out2.Publish()
-	}
-	g.Returned = true
-}
-
-// encodeWorker runs one worker of stage Encode (//pipegen:map at
-// main.go:276): it calls Encode on each element of its input and sends the
-// result on. What it drops, it reports to the ordered terms downstream as
-// tombstones.
-func (r *etlRun) encodeWorker(worker int) {
-	done := r.Done()
-	out := r.orderedIn.Writer(r.Counter("Encode"))
-	defer out.Close(done)
-	queue := r.encodeIn.Reader()
-	defer queue.Close()
-	var it *recordOrderedItem // the element being worked on
-	g := pipegenimpl.Guard{
-		Stages: []string{"Encode"},
-		Worker: worker,
-		At: func(step int) pipegen.Index {
-			if it == nil {
-				return pipegen.Index{}
-			}
-			return pipegen.SourceIndex(it.pos)
-		},
-	}
-	defer r.Recover(&g)
-work:
-	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
-			break work
-		}
-		v, err := Encode(it.v)
+		g.Step = 1
+		v2 := Validate(v)
+		g.Step = 2
+		v3 := Transform(v2)
+		g.Step = 3
+		v4, err := Encode(v3)
 		if err != nil {
 			r.Fail("Encode", worker, pipegen.SourceIndex(it.pos), err)
 			break work
@@ -663,7 +524,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = recordTermItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		*o = recordTermItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v4}
 		out.Publish()
 	}
 	g.Returned = true
@@ -792,9 +653,9 @@ func ETLStrictWithIndex[In pipegen.Input[Row]](ctx context.Context, rows In, opt
 // directives.
 var etlStrictStages = []pipegenimpl.StageConfig{
 	{Name: "Parse", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Validate", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Transform", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Encode", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Validate", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Parse"},
+	{Name: "Transform", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Parse"},
+	{Name: "Encode", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Parse"},
 	{Name: "Reject", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -802,14 +663,11 @@ var etlStrictStages = []pipegenimpl.StageConfig{
 // the pipegenimpl.Run that tracks its goroutines.
 type etlStrictRun struct {
 	*pipegenimpl.Run
-	parseIn     *pipegenimpl.Queue[rowOrderedItem]    // input of Parse
-	validateIn  *pipegenimpl.Queue[recordOrderedItem] // input of Validate
-	transformIn *pipegenimpl.Queue[recordOrderedItem] // input of Transform
-	encodeIn    *pipegenimpl.Queue[recordOrderedItem] // input of Encode
-	orderedIn   *pipegenimpl.Queue[recordTermItem]    // input of ordered#1
-	rejectIn    *pipegenimpl.Queue[recordItem]        // input of Reject
-	out         *pipegenimpl.Queue[recordItem]        // output, read by the caller
-	order       *pipegenimpl.Term                     // bookkeeping of ordered#1
+	parseIn   *pipegenimpl.Queue[rowOrderedItem] // input of Parse
+	orderedIn *pipegenimpl.Queue[recordTermItem] // input of ordered#1
+	rejectIn  *pipegenimpl.Queue[recordItem]     // input of Reject
+	out       *pipegenimpl.Queue[recordItem]     // output, read by the caller
+	order     *pipegenimpl.Term                  // bookkeeping of ordered#1
 }
 
 // startETLStrict starts one run of ETLStrict: a goroutine per input that
@@ -820,21 +678,15 @@ func startETLStrict[In pipegen.Input[Row]](ctx context.Context, rows In, opts []
 		return nil, err
 	}
 	r := &etlStrictRun{
-		Run:         run,
-		parseIn:     pipegenimpl.NewQueue[rowOrderedItem](run.MaxSize("Parse"), run.MaxBatch(), 1, run.Workers("Parse")),
-		validateIn:  pipegenimpl.NewQueue[recordOrderedItem](run.MaxSize("Validate"), run.MaxBatch(), run.Workers("Parse"), run.Workers("Validate")),
-		transformIn: pipegenimpl.NewQueue[recordOrderedItem](run.MaxSize("Transform"), run.MaxBatch(), run.Workers("Validate"), run.Workers("Transform")),
-		encodeIn:    pipegenimpl.NewQueue[recordOrderedItem](run.MaxSize("Encode"), run.MaxBatch(), run.Workers("Transform"), run.Workers("Encode")),
-		orderedIn:   pipegenimpl.NewQueue[recordTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Parse")+run.Workers("Validate")+run.Workers("Transform")+run.Workers("Encode")+1, 1),
-		rejectIn:    pipegenimpl.NewQueue[recordItem](run.MaxSize("Reject"), run.MaxBatch(), 1, run.Workers("Reject")),
-		out:         pipegenimpl.NewQueue[recordItem](run.OutputSize(), run.MaxBatch(), run.Workers("Reject"), 1),
-		order:       pipegenimpl.NewTerm(),
+		Run:       run,
+		parseIn:   pipegenimpl.NewQueue[rowOrderedItem](run.MaxSize("Parse"), run.MaxBatch(), 1, run.Workers("Parse")),
+		orderedIn: pipegenimpl.NewQueue[recordTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Parse")+1, 1),
+		rejectIn:  pipegenimpl.NewQueue[recordItem](run.MaxSize("Reject"), run.MaxBatch(), 1, run.Workers("Reject")),
+		out:       pipegenimpl.NewQueue[recordItem](run.OutputSize(), run.MaxBatch(), run.Workers("Reject"), 1),
+		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Parse", r.parseIn)
-	pipegenimpl.Watch(run, "Validate", r.validateIn)
-	pipegenimpl.Watch(run, "Transform", r.transformIn)
-	pipegenimpl.Watch(run, "Encode", r.encodeIn)
 	pipegenimpl.Watch(run, "Reject", r.rejectIn)
 	pipegenimpl.Watch(run, "", r.out)
 	seq, seq2 := pipegenimpl.Source[Row](rows, run.Done())
@@ -850,21 +702,6 @@ func startETLStrict[In pipegen.Input[Row]](ctx context.Context, rows In, opts []
 	for w := range run.Workers("Parse") {
 		r.Go(func() {
 			r.parseWorker(w)
-		})
-	}
-	for w := range run.Workers("Validate") {
-		r.Go(func() {
-			r.validateWorker(w)
-		})
-	}
-	for w := range run.Workers("Transform") {
-		r.Go(func() {
-			r.transformWorker(w)
-		})
-	}
-	for w := range run.Workers("Encode") {
-		r.Go(func() {
-			r.encodeWorker(w)
 		})
 	}
 	r.Go(r.orderedWorker)
@@ -970,20 +807,22 @@ func (r *etlStrictRun) feedSeq2(rows iter.Seq2[Row, error]) {
 	g.Returned = true
 }
 
-// parseWorker runs one worker of stage Parse (//pipegen:map at main.go:144):
-// it calls Parse on each element of its input and sends the result on. What
-// it drops, it reports to the ordered terms downstream as tombstones.
+// parseWorker runs one worker of stage Parse (//pipegen:map at main.go:144)
+// and of the stages fused into it, Validate (//pipegen:map at main.go:206),
+// Transform (//pipegen:map at main.go:239), Encode (//pipegen:map at
+// main.go:276): each element of its input goes through Parse and then
+// through each of them in turn, in this goroutine, with no queue between
+// them. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *etlStrictRun) parseWorker(worker int) {
 	done := r.Done()
-	out := r.validateIn.Writer(r.Counter("Parse"))
+	out := r.orderedIn.Writer(r.Counter("Parse"))
 	defer out.Close(done)
-	out2 := r.orderedIn.Writer(nil)
-	defer out2.Close(done)
 	queue := r.parseIn.Reader()
 	defer queue.Close()
 	var it *rowOrderedItem // the element being worked on
 	g := pipegenimpl.Guard{
-		Stages: []string{"Parse"},
+		Stages: []string{"Parse", "Validate", "Transform", "Encode"},
 		Worker: worker,
 		At: func(step int) pipegen.Index {
 			if it == nil {
@@ -999,131 +838,14 @@ work:
 		if it, ok = queue.Next(done); !ok || r.Stopped() {
 			break work
 		}
+		g.Step = 0
 		v := Parse(it.v)
-		o := out.Next(done)
-		if o == nil {
-			break work
-		}
-		*o = recordOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
-		out.Publish()
-		out2.Publish()
-	}
-	g.Returned = true
-}
-
-// validateWorker runs one worker of stage Validate (//pipegen:map at
-// main.go:206): it calls Validate on each element of its input and sends the
-// result on. What it drops, it reports to the ordered terms downstream as
-// tombstones.
-func (r *etlStrictRun) validateWorker(worker int) {
-	done := r.Done()
-	out := r.transformIn.Writer(r.Counter("Validate"))
-	defer out.Close(done)
-	out2 := r.orderedIn.Writer(nil)
-	defer out2.Close(done)
-	queue := r.validateIn.Reader()
-	defer queue.Close()
-	var it *recordOrderedItem // the element being worked on
-	g := pipegenimpl.Guard{
-		Stages: []string{"Validate"},
-		Worker: worker,
-		At: func(step int) pipegen.Index {
-			if it == nil {
-				return pipegen.Index{}
-			}
-			return pipegen.SourceIndex(it.pos)
-		},
-	}
-	defer r.Recover(&g)
-work:
-	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
-			break work
-		}
-		v := Validate(it.v)
-		o := out.Next(done)
-		if o == nil {
-			break work
-		}
-		*o = recordOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
-		out.Publish()
-		out2.Publish()
-	}
-	g.Returned = true
-}
-
-// transformWorker runs one worker of stage Transform (//pipegen:map at
-// main.go:239): it calls Transform on each element of its input and sends
-// the result on. What it drops, it reports to the ordered terms downstream
-// as tombstones.
-func (r *etlStrictRun) transformWorker(worker int) {
-	done := r.Done()
-	out := r.encodeIn.Writer(r.Counter("Transform"))
-	defer out.Close(done)
-	out2 := r.orderedIn.Writer(nil)
-	defer out2.Close(done)
-	queue := r.transformIn.Reader()
-	defer queue.Close()
-	var it *recordOrderedItem // the element being worked on
-	g := pipegenimpl.Guard{
-		Stages: []string{"Transform"},
-		Worker: worker,
-		At: func(step int) pipegen.Index {
-			if it == nil {
-				return pipegen.Index{}
-			}
-			return pipegen.SourceIndex(it.pos)
-		},
-	}
-	defer r.Recover(&g)
-work:
-	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
-			break work
-		}
-		v := Transform(it.v)
-		o := out.Next(done)
-		if o == nil {
-			break work
-		}
-		*o = recordOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
-		out.Publish()
-		out2.Publish()
-	}
-	g.Returned = true
-}
-
-// encodeWorker runs one worker of stage Encode (//pipegen:map at
-// main.go:276): it calls Encode on each element of its input and sends the
-// result on. What it drops, it reports to the ordered terms downstream as
-// tombstones.
-func (r *etlStrictRun) encodeWorker(worker int) {
-	done := r.Done()
-	out := r.orderedIn.Writer(r.Counter("Encode"))
-	defer out.Close(done)
-	queue := r.encodeIn.Reader()
-	defer queue.Close()
-	var it *recordOrderedItem // the element being worked on
-	g := pipegenimpl.Guard{
-		Stages: []string{"Encode"},
-		Worker: worker,
-		At: func(step int) pipegen.Index {
-			if it == nil {
-				return pipegen.Index{}
-			}
-			return pipegen.SourceIndex(it.pos)
-		},
-	}
-	defer r.Recover(&g)
-work:
-	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
-			break work
-		}
-		v, err := Encode(it.v)
+		g.Step = 1
+		v2 := Validate(v)
+		g.Step = 2
+		v3 := Transform(v2)
+		g.Step = 3
+		v4, err := Encode(v3)
 		if err != nil {
 			r.Fail("Encode", worker, pipegen.SourceIndex(it.pos), err)
 			break work
@@ -1132,7 +854,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = recordTermItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		*o = recordTermItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v4}
 		out.Publish()
 	}
 	g.Returned = true
@@ -1248,17 +970,6 @@ type rowOrderedItem struct {
 	pos   uint64
 	share [1]uint64
 	v     Row
-}
-
-// recordOrderedItem is a Record element in a queue between stages, with its
-// position in the pipeline's input (the elements of such a queue come
-// straight from an input, or through maps and filters). It also carries its
-// share of its source position for the ordered terms it goes to, which tells
-// them when they have all of a position (see pipegenimpl.Term).
-type recordOrderedItem struct {
-	pos   uint64
-	share [1]uint64
-	v     Record
 }
 
 // recordTermItem is a Record element in a queue between stages, with its

@@ -51,6 +51,9 @@ type Queue[I any] struct {
 	// it counts itself in: whichever comes second sees the other.
 	waiting atomic.Int32
 	wake    chan struct{}
+	// searching counts the consumers looking for items, awake; while one
+	// does, producers wake nobody (it will find what they publish).
+	searching atomic.Int32
 	// ends is closed when the last producer is done.
 	ends chan struct{}
 	// batches mirrors len(fifo), for the same handshake with waiting.
@@ -178,6 +181,16 @@ func (q *Queue[I]) Watch() *QueueStats {
 // BatchSize is the largest batch the queue moves.
 func (q *Queue[I]) BatchSize() int { return q.batch }
 
+// wanted reports whether a producer that has just made items available
+// must wake a consumer: one waits, and none is awake looking. Waking only
+// when no consumer looks keeps a producer faster than its consumers from
+// paying a wake-up per item, while every item still reaches a waiting
+// consumer at once: the consumer that looks counts itself out before its
+// last look, and producers check after they publish.
+func (q *Queue[I]) wanted() bool {
+	return q.waiting.Load() > 0 && q.searching.Load() == 0
+}
+
 // signal wakes a waiting consumer, if none is being woken already.
 func (q *Queue[I]) signal() {
 	select {
@@ -233,7 +246,7 @@ func (q *Queue[I]) push(done <-chan struct{}, b []I, w *Writer[I]) bool {
 		q.wakeProducer()
 	}
 	q.mu.Unlock()
-	if q.waiting.Load() > 0 {
+	if q.wanted() {
 		q.signal()
 	}
 	if q.capacity == 0 {
@@ -394,7 +407,7 @@ func (w *Writer[I]) Publish() {
 	if d := w.n - w.pub; d > 0 {
 		w.slot.state.Add(uint64(d) << fieldBits)
 		w.pub = w.n
-		if w.q.waiting.Load() > 0 {
+		if w.q.wanted() {
 			w.q.signal()
 		}
 	}
@@ -522,33 +535,43 @@ func (rd *Reader[I]) fetch(done <-chan struct{}) (*I, bool) {
 		old = nil
 	}
 	rd.buf, rd.fifo = nil, false
+	// While the reader looks, producers need not wake anyone: see
+	// Queue.wanted.
+	q.searching.Add(1)
 	for {
 		if b, ok := q.pop(old, rd.slot != nil); ok {
+			q.searching.Add(-1)
 			return rd.install(b, true), true
 		}
 		old = nil
 		if it := rd.steal(); it != nil {
+			q.searching.Add(-1)
 			return it, true
 		}
 		select {
 		case <-q.ends:
 			if rd.ended() {
+				q.searching.Add(-1)
 				return nil, false
 			}
 			runtime.Gosched()
 			continue
 		case <-done:
+			q.searching.Add(-1)
 			return nil, false
 		default:
 		}
-		// Nothing to take: count in as waiting, look once more (a producer
-		// that published before it saw us is seen now), and park.
+		// Nothing to take: count in as waiting and out as looking, look
+		// once more (a producer that published before it saw us is seen
+		// now), and park.
 		if rd.idle != nil {
 			rd.idle()
 		}
 		q.waiting.Add(1)
+		q.searching.Add(-1)
 		if q.batches.Load() > 0 || rd.anything() {
 			q.waiting.Add(-1)
+			q.searching.Add(1)
 			continue
 		}
 		var since time.Time
@@ -563,6 +586,7 @@ func (rd *Reader[I]) fetch(done <-chan struct{}) (*I, bool) {
 			return nil, false
 		}
 		q.waiting.Add(-1)
+		q.searching.Add(1)
 		if q.Stats != nil {
 			q.Stats.Idle.Add(int64(time.Since(since)))
 		}

@@ -1,6 +1,7 @@
 package pipegenimpl
 
 import (
+	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -52,8 +53,13 @@ type Term struct {
 	// published it; sources may run up to DefaultWindow positions ahead.
 	base    atomic.Uint64
 	waiting atomic.Int32 // sources waiting for the window to move
-	mu      sync.Mutex
-	moved   chan struct{} // closed when the window moves while sources wait
+	// resume is the base at which the waiting sources are woken: a
+	// quarter of the window past what the first of them needs, so that a
+	// source that waits is not woken for every position the term emits.
+	resume atomic.Uint64
+	mu     sync.Mutex
+	moved  chan struct{} // closed when the window moves while sources wait
+	armed  bool          // a source waits on moved; guarded by mu
 	// extra are the shares borrowed per position, in a ring of window
 	// slots (the window keeps positions apart).
 	extra []atomic.Uint64
@@ -61,7 +67,9 @@ type Term struct {
 
 // NewTerm returns the shared bookkeeping of one ordered term.
 func NewTerm() *Term {
-	return &Term{moved: make(chan struct{}), extra: make([]atomic.Uint64, pipegen.DefaultWindow)}
+	t := &Term{moved: make(chan struct{}), extra: make([]atomic.Uint64, pipegen.DefaultWindow)}
+	t.resume.Store(math.MaxUint64)
+	return t
 }
 
 // Open waits until a source may send the elements of position pos: until
@@ -76,6 +84,10 @@ func (t *Term) Open(done <-chan struct{}, pos uint64, publish func()) bool {
 	for {
 		t.mu.Lock()
 		moved := t.moved
+		if want := pos + 1 + pipegen.DefaultWindow/4 - pipegen.DefaultWindow; !t.armed || want < t.resume.Load() {
+			t.resume.Store(want)
+		}
+		t.armed = true
 		t.mu.Unlock()
 		t.waiting.Add(1)
 		if pos < t.base.Load()+pipegen.DefaultWindow {
@@ -228,13 +240,14 @@ func (r *Reorder[I]) Advance() {
 	sl.items, sl.got = sl.items[:0], 0
 	r.t.extra[i].Store(0)
 	r.base++
-	if r.base-r.published >= pipegen.DefaultWindow/8 || r.t.waiting.Load() > 0 {
+	if r.base-r.published >= pipegen.DefaultWindow/8 || r.t.waiting.Load() > 0 && r.base >= r.t.resume.Load() {
 		r.Publish()
 	}
 }
 
 // Publish tells the sources how far the term has emitted, waking those
-// that wait for the window. The term calls it before it waits for input.
+// that wait for the window. The term calls it before it waits for input,
+// when every waiting source must look again, whatever the window's move.
 func (r *Reorder[I]) Publish() {
 	if r.base == r.published {
 		return
@@ -243,8 +256,14 @@ func (r *Reorder[I]) Publish() {
 	r.t.base.Store(r.base)
 	if r.t.waiting.Load() > 0 {
 		r.t.mu.Lock()
-		close(r.t.moved)
-		r.t.moved = make(chan struct{})
+		if r.t.armed {
+			// Wake the waiting sources, once: until one waits again,
+			// Advance has no reason to publish early.
+			close(r.t.moved)
+			r.t.moved = make(chan struct{})
+			r.t.armed = false
+			r.t.resume.Store(math.MaxUint64)
+		}
 		r.t.mu.Unlock()
 	}
 }

@@ -106,8 +106,8 @@ func ChainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 // chainStages are the stages of Chain with the settings of their directives.
 var chainStages = []pipegenimpl.StageConfig{
 	{Name: "MakePoint", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Keep", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Grow", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Keep", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "MakePoint"},
+	{Name: "Grow", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "MakePoint"},
 	{Name: "Sum", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -116,8 +116,6 @@ var chainStages = []pipegenimpl.StageConfig{
 type chainRun struct {
 	*pipegenimpl.Run
 	makePointIn *pipegenimpl.Queue[intOrderedItem]         // input of MakePoint
-	keepIn      *pipegenimpl.Queue[pointOrderedItem]       // input of Keep
-	growIn      *pipegenimpl.Queue[pointOrderedItem]       // input of Grow
 	sumIn       *pipegenimpl.Queue[treeIndexedOrderedItem] // input of Sum
 	orderedIn   *pipegenimpl.Queue[stringIndexedTermItem]  // input of ordered#1
 	out         *pipegenimpl.Queue[stringIndexedItem]      // output, read by the caller
@@ -134,17 +132,13 @@ func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 	r := &chainRun{
 		Run:         run,
 		makePointIn: pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("MakePoint"), run.MaxBatch(), 1, run.Workers("MakePoint")),
-		keepIn:      pipegenimpl.NewQueue[pointOrderedItem](run.MaxSize("Keep"), run.MaxBatch(), run.Workers("MakePoint"), run.Workers("Keep")),
-		growIn:      pipegenimpl.NewQueue[pointOrderedItem](run.MaxSize("Grow"), run.MaxBatch(), run.Workers("Keep"), run.Workers("Grow")),
-		sumIn:       pipegenimpl.NewQueue[treeIndexedOrderedItem](run.MaxSize("Sum"), run.MaxBatch(), run.Workers("Grow"), run.Workers("Sum")),
-		orderedIn:   pipegenimpl.NewQueue[stringIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("MakePoint")+run.Workers("Keep")+run.Workers("Grow")+run.Workers("Sum")+1, 1),
+		sumIn:       pipegenimpl.NewQueue[treeIndexedOrderedItem](run.MaxSize("Sum"), run.MaxBatch(), run.Workers("MakePoint"), run.Workers("Sum")),
+		orderedIn:   pipegenimpl.NewQueue[stringIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("MakePoint")+run.Workers("Sum")+1, 1),
 		out:         pipegenimpl.NewQueue[stringIndexedItem](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:       pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "MakePoint", r.makePointIn)
-	pipegenimpl.Watch(run, "Keep", r.keepIn)
-	pipegenimpl.Watch(run, "Grow", r.growIn)
 	pipegenimpl.Watch(run, "Sum", r.sumIn)
 	pipegenimpl.Watch(run, "", r.out)
 	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
@@ -160,16 +154,6 @@ func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 	for w := range run.Workers("MakePoint") {
 		r.Go(func() {
 			r.makePointWorker(w)
-		})
-	}
-	for w := range run.Workers("Keep") {
-		r.Go(func() {
-			r.keepWorker(w)
-		})
-	}
-	for w := range run.Workers("Grow") {
-		r.Go(func() {
-			r.growWorker(w)
 		})
 	}
 	for w := range run.Workers("Sum") {
@@ -276,20 +260,23 @@ func (r *chainRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // makePointWorker runs one worker of stage MakePoint (//pipegen:map at
-// main.go:45): it calls MakePoint on each element of its input and sends the
-// result on. What it drops, it reports to the ordered terms downstream as
-// tombstones.
+// main.go:45) and of the stages fused into it, Keep (//pipegen:filter at
+// main.go:57), Grow (//pipegen:flatmap at main.go:60): each element of its
+// input goes through MakePoint and then through each of them in turn, in
+// this goroutine, with no queue between them. What it drops, it reports to
+// the ordered terms downstream as tombstones.
 func (r *chainRun) makePointWorker(worker int) {
 	done := r.Done()
-	out := r.keepIn.Writer(r.Counter("MakePoint"))
+	out := r.sumIn.Writer(r.Counter("MakePoint"))
 	defer out.Close(done)
 	out2 := r.orderedIn.Writer(nil)
 	defer out2.Close(done)
 	queue := r.makePointIn.Reader()
 	defer queue.Close()
 	var it *intOrderedItem // the element being worked on
+	var c3 int             // child positions of the flatmaps, for errors
 	g := pipegenimpl.Guard{
-		Stages: []string{"MakePoint"},
+		Stages: []string{"MakePoint", "Keep", "Grow"},
 		Worker: worker,
 		At: func(step int) pipegen.Index {
 			if it == nil {
@@ -305,49 +292,11 @@ work:
 		if it, ok = queue.Next(done); !ok || r.Stopped() {
 			break work
 		}
+		g.Step = 0
 		v := MakePoint(pipegen.SourceIndex(it.pos), it.v)
-		o := out.Next(done)
-		if o == nil {
-			break work
-		}
-		*o = pointOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
-		out.Publish()
-		out2.Publish()
-	}
-	g.Returned = true
-}
-
-// keepWorker runs one worker of stage Keep (//pipegen:filter at main.go:57):
-// it sends on the elements of its input for which Keep reports true. What it
-// drops, it reports to the ordered terms downstream as tombstones.
-func (r *chainRun) keepWorker(worker int) {
-	done := r.Done()
-	out := r.growIn.Writer(r.Counter("Keep"))
-	defer out.Close(done)
-	out2 := r.orderedIn.Writer(nil)
-	defer out2.Close(done)
-	queue := r.keepIn.Reader()
-	defer queue.Close()
-	var it *pointOrderedItem // the element being worked on
-	g := pipegenimpl.Guard{
-		Stages: []string{"Keep"},
-		Worker: worker,
-		At: func(step int) pipegen.Index {
-			if it == nil {
-				return pipegen.Index{}
-			}
-			return pipegen.SourceIndex(it.pos)
-		},
-	}
-	defer r.Recover(&g)
-work:
-	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
-			break work
-		}
-		keep := Keep(it.v)
-		if !keep {
+		g.Step = 1
+		keep2 := Keep(v)
+		if !keep2 {
 			if o := out2.Next(done); o != nil {
 				*o = stringIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
 			} else {
@@ -357,50 +306,9 @@ work:
 			out2.Publish()
 			continue
 		}
-		o := out.Next(done)
-		if o == nil {
-			break work
-		}
-		*o = pointOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: it.v}
-		out.Publish()
-		out2.Publish()
-	}
-	g.Returned = true
-}
-
-// growWorker runs one worker of stage Grow (//pipegen:flatmap at
-// main.go:60): it calls Grow on each element of its input and sends on every
-// element of the result. What it drops, it reports to the ordered terms
-// downstream as tombstones.
-func (r *chainRun) growWorker(worker int) {
-	done := r.Done()
-	out := r.sumIn.Writer(r.Counter("Grow"))
-	defer out.Close(done)
-	out2 := r.orderedIn.Writer(nil)
-	defer out2.Close(done)
-	queue := r.growIn.Reader()
-	defer queue.Close()
-	var it *pointOrderedItem // the element being worked on
-	var c1 int               // child positions of the flatmaps, for errors
-	g := pipegenimpl.Guard{
-		Stages: []string{"Grow"},
-		Worker: worker,
-		At: func(step int) pipegen.Index {
-			if it == nil {
-				return pipegen.Index{}
-			}
-			return pipegen.SourceIndex(it.pos)
-		},
-	}
-	defer r.Recover(&g)
-work:
-	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
-			break work
-		}
-		vs := Grow(it.v)
-		if len(vs) == 0 {
+		g.Step = 2
+		vs3 := Grow(v)
+		if len(vs3) == 0 {
 			if o := out2.Next(done); o != nil {
 				*o = stringIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
 			} else {
@@ -410,17 +318,17 @@ work:
 			out2.Publish()
 			continue
 		}
-		per1, last1 := r.order.Split(it.pos, it.share[0], len(vs))
-		for c1 = 0; c1 < len(vs); c1++ {
-			v := vs[c1]
-			if c1 == len(vs)-1 {
-				per1 = last1
+		per13, last13 := r.order.Split(it.pos, it.share[0], len(vs3))
+		for c3 = 0; c3 < len(vs3); c3++ {
+			v3 := vs3[c3]
+			if c3 == len(vs3)-1 {
+				per13 = last13
 			}
 			o := out.Next(done)
 			if o == nil {
 				break work
 			}
-			*o = treeIndexedOrderedItem{at: pipegen.SourceIndex(it.pos).Child(c1), share: [1]uint64{per1}, v: v}
+			*o = treeIndexedOrderedItem{at: pipegen.SourceIndex(it.pos).Child(c3), share: [1]uint64{per13}, v: v3}
 			out.Publish()
 			out2.Publish()
 		}
@@ -521,11 +429,9 @@ var chainSpec = &remote.Spec{Pipeline: "Chain", Stages: []string{"MakePoint", "K
 // before it takes part in a run.
 var chainRemote = &pipegen.RemotePipeline{
 	Name:        "Chain",
-	Fingerprint: "98dd16f48760bd4c",
+	Fingerprint: "121e744c2ecf835f",
 	Groups: []pipegen.RemoteGroup{
-		{Stages: []string{"MakePoint"}, Workers: 2},
-		{Stages: []string{"Keep"}, Workers: 2},
-		{Stages: []string{"Grow"}, Workers: 2},
+		{Stages: []string{"MakePoint", "Keep", "Grow"}, Workers: 2},
 		{Stages: []string{"Sum"}, Workers: 3},
 	},
 	Ordered: true,
@@ -537,7 +443,7 @@ var chainDriver = &remote.Driver[int, string]{
 	Spec:      chainSpec,
 	Input:     "in",
 	Pipeline:  chainRemote,
-	FusedInto: []string{"", "", "", ""},
+	FusedInto: []string{"", "MakePoint", "MakePoint", ""},
 	Encode:    encodeInt,
 	Decode:    decodeString,
 }
@@ -564,10 +470,10 @@ type chainWorkers struct{}
 // ServeChain makes this process a worker of Chain (distributed at
 // main.go:82): it runs the stages of every run that any driver starts
 // through transport, until ctx ends or transport closes. Each stage group
-// (MakePoint; Keep; Grow; Sum) is a hop between processes and runs, in this
-// process, as many workers as its first stage's directive says (opts may
-// change that with pipegen.Workers). Driver and workers must be built from
-// the same pipeline: a worker refuses a run whose fingerprint differs.
+// (MakePoint | Keep | Grow; Sum) is a hop between processes and runs, in
+// this process, as many workers as its first stage's directive says (opts
+// may change that with pipegen.Workers). Driver and workers must be built
+// from the same pipeline: a worker refuses a run whose fingerprint differs.
 //
 // Worker hooks run once per worker of this process: start when ServeChain
 // begins, done when it returns. When ctx ends, ServeChain stops taking
@@ -581,57 +487,39 @@ func ServeChain(ctx context.Context, transport pipegen.Transport, opts ...pipege
 	desc := remote.Configure(chainRemote, run)
 	w := &chainWorkers{}
 	err = transport.Serve(ctx, desc, remote.Handler(
-		&remote.Group[int, Point]{Spec: chainSpec, First: 0, Last: 0, Decode: decodeInt, Encode: encodePoint, Run: w.group0},
-		&remote.Group[Point, Point]{Spec: chainSpec, First: 1, Last: 1, Decode: decodePoint, Encode: encodePoint, Run: w.group1},
-		&remote.Group[Point, Tree]{Spec: chainSpec, First: 2, Last: 2, Decode: decodePoint, Encode: encodeTree, Run: w.group2},
-		&remote.Group[Tree, string]{Spec: chainSpec, First: 3, Last: 3, Decode: decodeTree, Encode: encodeString, Run: w.group3},
+		&remote.Group[int, Tree]{Spec: chainSpec, First: 0, Last: 2, Decode: decodeInt, Encode: encodeTree, Run: w.group0},
+		&remote.Group[Tree, string]{Spec: chainSpec, First: 3, Last: 3, Decode: decodeTree, Encode: encodeString, Run: w.group1},
 	))
 	return err
 }
 
-// group0 runs stage MakePoint (//pipegen:map at main.go:45) of Chain on the
-// element v at index, for ServeChain: it passes each element the group
-// yields to out, and returns the error of the stage that failed. Before each
-// stage it tells stage which one runs, so that a panic names it.
-func (w *chainWorkers) group0(ctx context.Context, stage *remote.Step, worker int, index pipegen.Index, v int, out func(pipegen.Index, Point)) error {
+// group0 runs stages MakePoint (//pipegen:map at main.go:45), then Keep
+// (//pipegen:filter at main.go:57), then Grow (//pipegen:flatmap at
+// main.go:60) of Chain on the element v at index, for ServeChain: it passes
+// each element the group yields to out, and returns the error of the stage
+// that failed. Before each stage it tells stage which one runs, so that a
+// panic names it.
+func (w *chainWorkers) group0(ctx context.Context, stage *remote.Step, worker int, index pipegen.Index, v int, out func(pipegen.Index, Tree)) error {
 	stage.Enter(0, index)
 	v1 := MakePoint(index, v)
-	out(index, v1)
-	return nil
-}
-
-// group1 runs stage Keep (//pipegen:filter at main.go:57) of Chain on the
-// element v at index, for ServeChain: it passes each element the group
-// yields to out, and returns the error of the stage that failed. Before each
-// stage it tells stage which one runs, so that a panic names it.
-func (w *chainWorkers) group1(ctx context.Context, stage *remote.Step, worker int, index pipegen.Index, v Point, out func(pipegen.Index, Point)) error {
 	stage.Enter(1, index)
-	keep := Keep(v)
-	if !keep {
+	keep2 := Keep(v1)
+	if !keep2 {
 		return nil
 	}
-	out(index, v)
-	return nil
-}
-
-// group2 runs stage Grow (//pipegen:flatmap at main.go:60) of Chain on the
-// element v at index, for ServeChain: it passes each element the group
-// yields to out, and returns the error of the stage that failed. Before each
-// stage it tells stage which one runs, so that a panic names it.
-func (w *chainWorkers) group2(ctx context.Context, stage *remote.Step, worker int, index pipegen.Index, v Point, out func(pipegen.Index, Tree)) error {
 	stage.Enter(2, index)
-	vs := Grow(v)
-	for child, v1 := range vs {
-		out(index.Child(child), v1)
+	vs3 := Grow(v1)
+	for child3, v3 := range vs3 {
+		out(index.Child(child3), v3)
 	}
 	return nil
 }
 
-// group3 runs stage Sum (//pipegen:map at main.go:69) of Chain on the
+// group1 runs stage Sum (//pipegen:map at main.go:69) of Chain on the
 // element v at index, for ServeChain: it passes each element the group
 // yields to out, and returns the error of the stage that failed. Before each
 // stage it tells stage which one runs, so that a panic names it.
-func (w *chainWorkers) group3(ctx context.Context, stage *remote.Step, worker int, index pipegen.Index, v Tree, out func(pipegen.Index, string)) error {
+func (w *chainWorkers) group1(ctx context.Context, stage *remote.Step, worker int, index pipegen.Index, v Tree, out func(pipegen.Index, string)) error {
 	stage.Enter(3, index)
 	v1 := Sum(v)
 	out(index, v1)
@@ -648,77 +536,6 @@ func encodeInt(w *remote.Writer, v int) {
 // fail (see remote.Reader.Err) and the result is then partial.
 func decodeInt(r *remote.Reader) (v int) {
 	v = int(r.Int())
-	return v
-}
-
-// encodePoint writes v in the binary form that decodePoint reads, for
-// distributed pipelines.
-func encodePoint(w *remote.Writer, v Point) {
-	w.Int(int64(v.X))
-	w.Int(int64(v.Y))
-	w.String(v.Name)
-	w.Len(len(v.Tags), v.Tags == nil)
-	for _, x1 := range v.Tags {
-		w.String(x1)
-	}
-	w.Len(len(v.Attrs), v.Attrs == nil)
-	for k1, x1 := range v.Attrs {
-		w.String(k1)
-		w.Float64(x1)
-	}
-	w.Bool(v.Next != nil)
-	if v.Next != nil {
-		encodePoint(w, *v.Next)
-	}
-	for i1 := range v.Grid {
-		for i2 := range v.Grid[i1] {
-			w.Int(int64(v.Grid[i1][i2]))
-		}
-	}
-	w.Bytes8(v.Blob)
-	w.Marshal(v.When.MarshalBinary())
-	w.Float32(float32(v.Scale))
-	w.Float64(real(v.Z))
-	w.Float64(imag(v.Z))
-	w.Uint(uint64(v.hidden))
-}
-
-// decodePoint reads a value written by encodePoint. A malformed input makes
-// r fail (see remote.Reader.Err) and the result is then partial.
-func decodePoint(r *remote.Reader) (v Point) {
-	v.X = int(r.Int())
-	v.Y = int(r.Int())
-	v.Name = r.String()
-	if n1, isNil := r.Len(); !isNil {
-		v.Tags = make([]string, n1)
-		for i1 := range v.Tags {
-			v.Tags[i1] = r.String()
-		}
-	}
-	if n1, isNil := r.Len(); !isNil {
-		v.Attrs = make(map[string]float64, n1)
-		for range n1 {
-			var k1 string
-			k1 = r.String()
-			var x1 float64
-			x1 = r.Float64()
-			v.Attrs[k1] = x1
-		}
-	}
-	if r.Bool() {
-		v.Next = new(Point)
-		*v.Next = decodePoint(r)
-	}
-	for i1 := range v.Grid {
-		for i2 := range v.Grid[i1] {
-			v.Grid[i1][i2] = int8(r.Int())
-		}
-	}
-	v.Blob = r.Bytes8()
-	r.Unmarshal(v.When.UnmarshalBinary)
-	v.Scale = Celsius(r.Float32())
-	v.Z = complex(r.Float64(), r.Float64())
-	v.hidden = uint16(r.Uint())
 	return v
 }
 
@@ -1515,17 +1332,6 @@ type intOrderedItem struct {
 	pos   uint64
 	share [1]uint64
 	v     int
-}
-
-// pointOrderedItem is a Point element in a queue between stages, with its
-// position in the pipeline's input (the elements of such a queue come
-// straight from an input, or through maps and filters). It also carries its
-// share of its source position for the ordered terms it goes to, which tells
-// them when they have all of a position (see pipegenimpl.Term).
-type pointOrderedItem struct {
-	pos   uint64
-	share [1]uint64
-	v     Point
 }
 
 // treeIndexedOrderedItem is a Tree element in a queue between stages, with

@@ -1202,11 +1202,11 @@ func ChainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 // chainStages are the stages of Chain with the settings of their directives.
 var chainStages = []pipegenimpl.StageConfig{
 	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Inc#2", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Double#2", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Inc#3", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Double#3", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Double"},
+	{Name: "Inc#2", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Double"},
+	{Name: "Double#2", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Double"},
+	{Name: "Inc#3", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Double"},
+	{Name: "Double#3", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Double"},
 }
 
 // chainRun is one run of Chain: the queues between its stages, and the
@@ -1214,11 +1214,6 @@ var chainStages = []pipegenimpl.StageConfig{
 type chainRun struct {
 	*pipegenimpl.Run
 	doubleIn  *pipegenimpl.Queue[intOrderedItem] // input of Double
-	incIn     *pipegenimpl.Queue[intOrderedItem] // input of Inc
-	incIn2    *pipegenimpl.Queue[intOrderedItem] // input of Inc#2
-	doubleIn2 *pipegenimpl.Queue[intOrderedItem] // input of Double#2
-	incIn3    *pipegenimpl.Queue[intOrderedItem] // input of Inc#3
-	doubleIn3 *pipegenimpl.Queue[intOrderedItem] // input of Double#3
 	orderedIn *pipegenimpl.Queue[intTermItem]    // input of ordered#1
 	out       *pipegenimpl.Queue[intItem]        // output, read by the caller
 	order     *pipegenimpl.Term                  // bookkeeping of ordered#1
@@ -1234,22 +1229,12 @@ func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 	r := &chainRun{
 		Run:       run,
 		doubleIn:  pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Double"), run.MaxBatch(), 1, run.Workers("Double")),
-		incIn:     pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Inc"), run.MaxBatch(), run.Workers("Double"), run.Workers("Inc")),
-		incIn2:    pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Inc#2"), run.MaxBatch(), run.Workers("Inc"), run.Workers("Inc#2")),
-		doubleIn2: pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Double#2"), run.MaxBatch(), run.Workers("Inc#2"), run.Workers("Double#2")),
-		incIn3:    pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Inc#3"), run.MaxBatch(), run.Workers("Double#2"), run.Workers("Inc#3")),
-		doubleIn3: pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Double#3"), run.MaxBatch(), run.Workers("Inc#3"), run.Workers("Double#3")),
-		orderedIn: pipegenimpl.NewQueue[intTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Double")+run.Workers("Inc")+run.Workers("Inc#2")+run.Workers("Double#2")+run.Workers("Inc#3")+run.Workers("Double#3")+1, 1),
+		orderedIn: pipegenimpl.NewQueue[intTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Double")+1, 1),
 		out:       pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Double", r.doubleIn)
-	pipegenimpl.Watch(run, "Inc", r.incIn)
-	pipegenimpl.Watch(run, "Inc#2", r.incIn2)
-	pipegenimpl.Watch(run, "Double#2", r.doubleIn2)
-	pipegenimpl.Watch(run, "Inc#3", r.incIn3)
-	pipegenimpl.Watch(run, "Double#3", r.doubleIn3)
 	pipegenimpl.Watch(run, "", r.out)
 	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
 	if seq != nil {
@@ -1264,31 +1249,6 @@ func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 	for w := range run.Workers("Double") {
 		r.Go(func() {
 			r.doubleWorker(w)
-		})
-	}
-	for w := range run.Workers("Inc") {
-		r.Go(func() {
-			r.incWorker(w)
-		})
-	}
-	for w := range run.Workers("Inc#2") {
-		r.Go(func() {
-			r.incWorker2(w)
-		})
-	}
-	for w := range run.Workers("Double#2") {
-		r.Go(func() {
-			r.doubleWorker2(w)
-		})
-	}
-	for w := range run.Workers("Inc#3") {
-		r.Go(func() {
-			r.incWorker3(w)
-		})
-	}
-	for w := range run.Workers("Double#3") {
-		r.Go(func() {
-			r.doubleWorker3(w)
 		})
 	}
 	r.Go(r.orderedWorker)
@@ -1388,21 +1348,23 @@ func (r *chainRun) feedSeq2(in iter.Seq2[int, error]) {
 	g.Returned = true
 }
 
-// doubleWorker runs one worker of stage Double (//pipegen:map at
-// main.go:17): it calls Double on each element of its input and sends the
-// result on. What it drops, it reports to the ordered terms downstream as
+// doubleWorker runs one worker of stage Double (//pipegen:map at main.go:17)
+// and of the stages fused into it, Inc (//pipegen:map at main.go:14), Inc#2
+// (//pipegen:map at main.go:14), Double#2 (//pipegen:map at main.go:17),
+// Inc#3 (//pipegen:map at main.go:14), Double#3 (//pipegen:map at
+// main.go:17): each element of its input goes through Double and then
+// through each of them in turn, in this goroutine, with no queue between
+// them. What it drops, it reports to the ordered terms downstream as
 // tombstones.
 func (r *chainRun) doubleWorker(worker int) {
 	done := r.Done()
-	out := r.incIn.Writer(r.Counter("Double"))
+	out := r.orderedIn.Writer(r.Counter("Double"))
 	defer out.Close(done)
-	out2 := r.orderedIn.Writer(nil)
-	defer out2.Close(done)
 	queue := r.doubleIn.Reader()
 	defer queue.Close()
 	var it *intOrderedItem // the element being worked on
 	g := pipegenimpl.Guard{
-		Stages: []string{"Double"},
+		Stages: []string{"Double", "Inc", "Inc#2", "Double#2", "Inc#3", "Double#3"},
 		Worker: worker,
 		At: func(step int) pipegen.Index {
 			if it == nil {
@@ -1418,217 +1380,23 @@ work:
 		if it, ok = queue.Next(done); !ok || r.Stopped() {
 			break work
 		}
+		g.Step = 0
 		v := Double(it.v)
+		g.Step = 1
+		v2 := Inc(v)
+		g.Step = 2
+		v3 := Inc(v2)
+		g.Step = 3
+		v4 := Double(v3)
+		g.Step = 4
+		v5 := Inc(v4)
+		g.Step = 5
+		v6 := Double(v5)
 		o := out.Next(done)
 		if o == nil {
 			break work
 		}
-		*o = intOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
-		out.Publish()
-		out2.Publish()
-	}
-	g.Returned = true
-}
-
-// incWorker runs one worker of stage Inc (//pipegen:map at main.go:14): it
-// calls Inc on each element of its input and sends the result on. What it
-// drops, it reports to the ordered terms downstream as tombstones.
-func (r *chainRun) incWorker(worker int) {
-	done := r.Done()
-	out := r.incIn2.Writer(r.Counter("Inc"))
-	defer out.Close(done)
-	out2 := r.orderedIn.Writer(nil)
-	defer out2.Close(done)
-	queue := r.incIn.Reader()
-	defer queue.Close()
-	var it *intOrderedItem // the element being worked on
-	g := pipegenimpl.Guard{
-		Stages: []string{"Inc"},
-		Worker: worker,
-		At: func(step int) pipegen.Index {
-			if it == nil {
-				return pipegen.Index{}
-			}
-			return pipegen.SourceIndex(it.pos)
-		},
-	}
-	defer r.Recover(&g)
-work:
-	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
-			break work
-		}
-		v := Inc(it.v)
-		o := out.Next(done)
-		if o == nil {
-			break work
-		}
-		*o = intOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
-		out.Publish()
-		out2.Publish()
-	}
-	g.Returned = true
-}
-
-// incWorker2 runs one worker of stage Inc#2 (//pipegen:map at main.go:14):
-// it calls Inc on each element of its input and sends the result on. What it
-// drops, it reports to the ordered terms downstream as tombstones.
-func (r *chainRun) incWorker2(worker int) {
-	done := r.Done()
-	out := r.doubleIn2.Writer(r.Counter("Inc#2"))
-	defer out.Close(done)
-	out2 := r.orderedIn.Writer(nil)
-	defer out2.Close(done)
-	queue := r.incIn2.Reader()
-	defer queue.Close()
-	var it *intOrderedItem // the element being worked on
-	g := pipegenimpl.Guard{
-		Stages: []string{"Inc#2"},
-		Worker: worker,
-		At: func(step int) pipegen.Index {
-			if it == nil {
-				return pipegen.Index{}
-			}
-			return pipegen.SourceIndex(it.pos)
-		},
-	}
-	defer r.Recover(&g)
-work:
-	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
-			break work
-		}
-		v := Inc(it.v)
-		o := out.Next(done)
-		if o == nil {
-			break work
-		}
-		*o = intOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
-		out.Publish()
-		out2.Publish()
-	}
-	g.Returned = true
-}
-
-// doubleWorker2 runs one worker of stage Double#2 (//pipegen:map at
-// main.go:17): it calls Double on each element of its input and sends the
-// result on. What it drops, it reports to the ordered terms downstream as
-// tombstones.
-func (r *chainRun) doubleWorker2(worker int) {
-	done := r.Done()
-	out := r.incIn3.Writer(r.Counter("Double#2"))
-	defer out.Close(done)
-	out2 := r.orderedIn.Writer(nil)
-	defer out2.Close(done)
-	queue := r.doubleIn2.Reader()
-	defer queue.Close()
-	var it *intOrderedItem // the element being worked on
-	g := pipegenimpl.Guard{
-		Stages: []string{"Double#2"},
-		Worker: worker,
-		At: func(step int) pipegen.Index {
-			if it == nil {
-				return pipegen.Index{}
-			}
-			return pipegen.SourceIndex(it.pos)
-		},
-	}
-	defer r.Recover(&g)
-work:
-	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
-			break work
-		}
-		v := Double(it.v)
-		o := out.Next(done)
-		if o == nil {
-			break work
-		}
-		*o = intOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
-		out.Publish()
-		out2.Publish()
-	}
-	g.Returned = true
-}
-
-// incWorker3 runs one worker of stage Inc#3 (//pipegen:map at main.go:14):
-// it calls Inc on each element of its input and sends the result on. What it
-// drops, it reports to the ordered terms downstream as tombstones.
-func (r *chainRun) incWorker3(worker int) {
-	done := r.Done()
-	out := r.doubleIn3.Writer(r.Counter("Inc#3"))
-	defer out.Close(done)
-	out2 := r.orderedIn.Writer(nil)
-	defer out2.Close(done)
-	queue := r.incIn3.Reader()
-	defer queue.Close()
-	var it *intOrderedItem // the element being worked on
-	g := pipegenimpl.Guard{
-		Stages: []string{"Inc#3"},
-		Worker: worker,
-		At: func(step int) pipegen.Index {
-			if it == nil {
-				return pipegen.Index{}
-			}
-			return pipegen.SourceIndex(it.pos)
-		},
-	}
-	defer r.Recover(&g)
-work:
-	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
-			break work
-		}
-		v := Inc(it.v)
-		o := out.Next(done)
-		if o == nil {
-			break work
-		}
-		*o = intOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
-		out.Publish()
-		out2.Publish()
-	}
-	g.Returned = true
-}
-
-// doubleWorker3 runs one worker of stage Double#3 (//pipegen:map at
-// main.go:17): it calls Double on each element of its input and sends the
-// result on. What it drops, it reports to the ordered terms downstream as
-// tombstones.
-func (r *chainRun) doubleWorker3(worker int) {
-	done := r.Done()
-	out := r.orderedIn.Writer(r.Counter("Double#3"))
-	defer out.Close(done)
-	queue := r.doubleIn3.Reader()
-	defer queue.Close()
-	var it *intOrderedItem // the element being worked on
-	g := pipegenimpl.Guard{
-		Stages: []string{"Double#3"},
-		Worker: worker,
-		At: func(step int) pipegen.Index {
-			if it == nil {
-				return pipegen.Index{}
-			}
-			return pipegen.SourceIndex(it.pos)
-		},
-	}
-	defer r.Recover(&g)
-work:
-	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
-			break work
-		}
-		v := Double(it.v)
-		o := out.Next(done)
-		if o == nil {
-			break work
-		}
-		*o = intTermItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		*o = intTermItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v6}
 		out.Publish()
 	}
 	g.Returned = true

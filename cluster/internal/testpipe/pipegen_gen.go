@@ -489,7 +489,7 @@ func InOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 // directives.
 var inOrderStages = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
-	{Name: "Twice", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Twice", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Square"},
 	{Name: "Label", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -498,7 +498,6 @@ var inOrderStages = []pipegenimpl.StageConfig{
 type inOrderRun struct {
 	*pipegenimpl.Run
 	squareIn  *pipegenimpl.Queue[intOrderedItem]        // input of Square
-	twiceIn   *pipegenimpl.Queue[intOrderedItem]        // input of Twice
 	labelIn   *pipegenimpl.Queue[intIndexedOrderedItem] // input of Label
 	orderedIn *pipegenimpl.Queue[resultIndexedTermItem] // input of ordered#1
 	out       *pipegenimpl.Queue[resultIndexedItem]     // output, read by the caller
@@ -515,15 +514,13 @@ func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 	r := &inOrderRun{
 		Run:       run,
 		squareIn:  pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
-		twiceIn:   pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Twice"), run.MaxBatch(), run.Workers("Square"), run.Workers("Twice")),
-		labelIn:   pipegenimpl.NewQueue[intIndexedOrderedItem](run.MaxSize("Label"), run.MaxBatch(), run.Workers("Twice"), run.Workers("Label")),
-		orderedIn: pipegenimpl.NewQueue[resultIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square")+run.Workers("Twice")+run.Workers("Label")+1, 1),
+		labelIn:   pipegenimpl.NewQueue[intIndexedOrderedItem](run.MaxSize("Label"), run.MaxBatch(), run.Workers("Square"), run.Workers("Label")),
+		orderedIn: pipegenimpl.NewQueue[resultIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square")+run.Workers("Label")+1, 1),
 		out:       pipegenimpl.NewQueue[resultIndexedItem](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Square", r.squareIn)
-	pipegenimpl.Watch(run, "Twice", r.twiceIn)
 	pipegenimpl.Watch(run, "Label", r.labelIn)
 	pipegenimpl.Watch(run, "", r.out)
 	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
@@ -539,11 +536,6 @@ func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 	for w := range run.Workers("Square") {
 		r.Go(func() {
 			r.squareWorker(w)
-		})
-	}
-	for w := range run.Workers("Twice") {
-		r.Go(func() {
-			r.twiceWorker(w)
 		})
 	}
 	for w := range run.Workers("Label") {
@@ -649,20 +641,23 @@ func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // squareWorker runs one worker of stage Square (//pipegen:map at
-// testpipe.go:35): it calls Square on each element of its input and sends
-// the result on. What it drops, it reports to the ordered terms downstream
-// as tombstones.
+// testpipe.go:35) and of the stages fused into it, Twice (//pipegen:flatmap
+// at testpipe.go:60): each element of its input goes through Square and then
+// through each of them in turn, in this goroutine, with no queue between
+// them. What it drops, it reports to the ordered terms downstream as
+// tombstones.
 func (r *inOrderRun) squareWorker(worker int) {
 	done := r.Done()
-	out := r.twiceIn.Writer(r.Counter("Square"))
+	out := r.labelIn.Writer(r.Counter("Square"))
 	defer out.Close(done)
 	out2 := r.orderedIn.Writer(nil)
 	defer out2.Close(done)
 	queue := r.squareIn.Reader()
 	defer queue.Close()
 	var it *intOrderedItem // the element being worked on
+	var c2 int             // child positions of the flatmaps, for errors
 	g := pipegenimpl.Guard{
-		Stages: []string{"Square"},
+		Stages: []string{"Square", "Twice"},
 		Worker: worker,
 		At: func(step int) pipegen.Index {
 			if it == nil {
@@ -678,55 +673,15 @@ work:
 		if it, ok = queue.Next(done); !ok || r.Stopped() {
 			break work
 		}
+		g.Step = 0
 		v, err := Square(it.v)
 		if err != nil {
 			r.Fail("Square", worker, pipegen.SourceIndex(it.pos), err)
 			break work
 		}
-		o := out.Next(done)
-		if o == nil {
-			break work
-		}
-		*o = intOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
-		out.Publish()
-		out2.Publish()
-	}
-	g.Returned = true
-}
-
-// twiceWorker runs one worker of stage Twice (//pipegen:flatmap at
-// testpipe.go:60): it calls Twice on each element of its input and sends on
-// every element of the result. What it drops, it reports to the ordered
-// terms downstream as tombstones.
-func (r *inOrderRun) twiceWorker(worker int) {
-	done := r.Done()
-	out := r.labelIn.Writer(r.Counter("Twice"))
-	defer out.Close(done)
-	out2 := r.orderedIn.Writer(nil)
-	defer out2.Close(done)
-	queue := r.twiceIn.Reader()
-	defer queue.Close()
-	var it *intOrderedItem // the element being worked on
-	var c1 int             // child positions of the flatmaps, for errors
-	g := pipegenimpl.Guard{
-		Stages: []string{"Twice"},
-		Worker: worker,
-		At: func(step int) pipegen.Index {
-			if it == nil {
-				return pipegen.Index{}
-			}
-			return pipegen.SourceIndex(it.pos)
-		},
-	}
-	defer r.Recover(&g)
-work:
-	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
-			break work
-		}
-		vs := Twice(it.v)
-		if len(vs) == 0 {
+		g.Step = 1
+		vs2 := Twice(v)
+		if len(vs2) == 0 {
 			if o := out2.Next(done); o != nil {
 				*o = resultIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
 			} else {
@@ -736,17 +691,17 @@ work:
 			out2.Publish()
 			continue
 		}
-		per1, last1 := r.order.Split(it.pos, it.share[0], len(vs))
-		for c1 = 0; c1 < len(vs); c1++ {
-			v := vs[c1]
-			if c1 == len(vs)-1 {
-				per1 = last1
+		per12, last12 := r.order.Split(it.pos, it.share[0], len(vs2))
+		for c2 = 0; c2 < len(vs2); c2++ {
+			v2 := vs2[c2]
+			if c2 == len(vs2)-1 {
+				per12 = last12
 			}
 			o := out.Next(done)
 			if o == nil {
 				break work
 			}
-			*o = intIndexedOrderedItem{at: pipegen.SourceIndex(it.pos).Child(c1), share: [1]uint64{per1}, v: v}
+			*o = intIndexedOrderedItem{at: pipegen.SourceIndex(it.pos).Child(c2), share: [1]uint64{per12}, v: v2}
 			out.Publish()
 			out2.Publish()
 		}
@@ -848,10 +803,9 @@ var inOrderSpec = &remote.Spec{Pipeline: "InOrder", Stages: []string{"Square", "
 // before it takes part in a run.
 var inOrderRemote = &pipegen.RemotePipeline{
 	Name:        "InOrder",
-	Fingerprint: "0d0be5d7304578d5",
+	Fingerprint: "d1e775bf3fb29f8a",
 	Groups: []pipegen.RemoteGroup{
-		{Stages: []string{"Square"}, Workers: 2},
-		{Stages: []string{"Twice"}, Workers: 2},
+		{Stages: []string{"Square", "Twice"}, Workers: 2},
 		{Stages: []string{"Label"}, Workers: 1},
 	},
 	Ordered: true,
@@ -863,7 +817,7 @@ var inOrderDriver = &remote.Driver[int, Result]{
 	Spec:      inOrderSpec,
 	Input:     "in",
 	Pipeline:  inOrderRemote,
-	FusedInto: []string{"", "", ""},
+	FusedInto: []string{"", "Square", ""},
 	Encode:    encodeInt,
 	Decode:    decodeResult,
 }
@@ -890,7 +844,7 @@ type inOrderWorkers struct{}
 // ServeInOrder makes this process a worker of InOrder (distributed at
 // testpipe.go:78): it runs the stages of every run that any driver starts
 // through transport, until ctx ends or transport closes. Each stage group
-// (Square; Twice; Label) is a hop between processes and runs, in this
+// (Square | Twice; Label) is a hop between processes and runs, in this
 // process, as many workers as its first stage's directive says (opts may
 // change that with pipegen.Workers). Driver and workers must be built from
 // the same pipeline: a worker refuses a run whose fingerprint differs.
@@ -907,45 +861,36 @@ func ServeInOrder(ctx context.Context, transport pipegen.Transport, opts ...pipe
 	desc := remote.Configure(inOrderRemote, run)
 	w := &inOrderWorkers{}
 	err = transport.Serve(ctx, desc, remote.Handler(
-		&remote.Group[int, int]{Spec: inOrderSpec, First: 0, Last: 0, Decode: decodeInt, Encode: encodeInt, Run: w.group0},
-		&remote.Group[int, int]{Spec: inOrderSpec, First: 1, Last: 1, Decode: decodeInt, Encode: encodeInt, Run: w.group1},
-		&remote.Group[int, Result]{Spec: inOrderSpec, First: 2, Last: 2, Decode: decodeInt, Encode: encodeResult, Run: w.group2},
+		&remote.Group[int, int]{Spec: inOrderSpec, First: 0, Last: 1, Decode: decodeInt, Encode: encodeInt, Run: w.group0},
+		&remote.Group[int, Result]{Spec: inOrderSpec, First: 2, Last: 2, Decode: decodeInt, Encode: encodeResult, Run: w.group1},
 	))
 	return err
 }
 
-// group0 runs stage Square (//pipegen:map at testpipe.go:35) of InOrder on
-// the element v at index, for ServeInOrder: it passes each element the group
-// yields to out, and returns the error of the stage that failed. Before each
-// stage it tells stage which one runs, so that a panic names it.
+// group0 runs stages Square (//pipegen:map at testpipe.go:35), then Twice
+// (//pipegen:flatmap at testpipe.go:60) of InOrder on the element v at
+// index, for ServeInOrder: it passes each element the group yields to out,
+// and returns the error of the stage that failed. Before each stage it tells
+// stage which one runs, so that a panic names it.
 func (w *inOrderWorkers) group0(ctx context.Context, stage *remote.Step, worker int, index pipegen.Index, v int, out func(pipegen.Index, int)) error {
 	stage.Enter(0, index)
 	v1, err := Square(v)
 	if err != nil {
 		return err
 	}
-	out(index, v1)
-	return nil
-}
-
-// group1 runs stage Twice (//pipegen:flatmap at testpipe.go:60) of InOrder
-// on the element v at index, for ServeInOrder: it passes each element the
-// group yields to out, and returns the error of the stage that failed.
-// Before each stage it tells stage which one runs, so that a panic names it.
-func (w *inOrderWorkers) group1(ctx context.Context, stage *remote.Step, worker int, index pipegen.Index, v int, out func(pipegen.Index, int)) error {
 	stage.Enter(1, index)
-	vs := Twice(v)
-	for child, v1 := range vs {
-		out(index.Child(child), v1)
+	vs2 := Twice(v1)
+	for child2, v2 := range vs2 {
+		out(index.Child(child2), v2)
 	}
 	return nil
 }
 
-// group2 runs stage Label (//pipegen:map at testpipe.go:65) of InOrder on
+// group1 runs stage Label (//pipegen:map at testpipe.go:65) of InOrder on
 // the element v at index, for ServeInOrder: it passes each element the group
 // yields to out, and returns the error of the stage that failed. Before each
 // stage it tells stage which one runs, so that a panic names it.
-func (w *inOrderWorkers) group2(ctx context.Context, stage *remote.Step, worker int, index pipegen.Index, v int, out func(pipegen.Index, Result)) error {
+func (w *inOrderWorkers) group1(ctx context.Context, stage *remote.Step, worker int, index pipegen.Index, v int, out func(pipegen.Index, Result)) error {
 	stage.Enter(2, index)
 	v1 := Label(index, v)
 	out(index, v1)
