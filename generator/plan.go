@@ -62,15 +62,19 @@ func plan(fset *token.FileSet, pkg *types.Package, res *analysis) *templates.Pac
 
 	// One item type per element type and what travels with it, shared by
 	// all pipelines.
-	itemFor := func(t types.Type, indexed bool, shares int, mark bool) *templates.Item {
+	itemFor := func(t types.Type, depth int, shares int, mark bool) *templates.Item {
+		indexed := depth < 0
 		for _, it := range out.Items {
-			if types.Identical(it.Type, t) && it.Indexed == indexed && it.Shares == shares && it.Mark == mark {
+			if types.Identical(it.Type, t) && it.Indexed == indexed && it.Depth == depth && it.Shares == shares && it.Mark == mark {
 				return it
 			}
 		}
 		suffix := ""
-		if indexed {
+		switch {
+		case indexed:
 			suffix += "Indexed"
+		case depth > 0:
+			suffix += fmt.Sprintf("Depth%d", depth)
 		}
 		switch {
 		case mark:
@@ -81,7 +85,7 @@ func plan(fset *token.FileSet, pkg *types.Package, res *analysis) *templates.Pac
 		if shares > 1 {
 			suffix += fmt.Sprint(shares)
 		}
-		it := &templates.Item{Type: t, Name: n.get(templates.Ident(t) + suffix + "Item"), Indexed: indexed, Shares: shares, Mark: mark}
+		it := &templates.Item{Type: t, Name: n.get(templates.Ident(t) + suffix + "Item"), Indexed: indexed, Depth: max(depth, 0), Shares: shares, Mark: mark}
 		out.Items = append(out.Items, it)
 		return it
 	}
@@ -98,7 +102,7 @@ func plan(fset *token.FileSet, pkg *types.Package, res *analysis) *templates.Pac
 
 // planPipeline names the parts of one pipeline and turns its graph into
 // the model.
-func planPipeline(fset *token.FileSet, n *names, def *pipelineDef, itemFor func(t types.Type, indexed bool, shares int, mark bool) *templates.Item) *templates.Pipeline {
+func planPipeline(fset *token.FileSet, n *names, def *pipelineDef, itemFor func(t types.Type, depth int, shares int, mark bool) *templates.Item) *templates.Pipeline {
 	name := def.dir.Name.Name
 	base := lowerFirst(name)
 	p := &templates.Pipeline{
@@ -146,24 +150,52 @@ func planPipeline(fset *token.FileSet, n *names, def *pipelineDef, itemFor func(
 		}
 		return list
 	}
+	// depthOf is the number of index levels below the source position
+	// that every element of q has, or -1 when that varies (a concat of
+	// branches of different depths, and everything downstream of one).
+	depths := map[*queue]int{}
+	var depthOf func(q *queue) int
+	depthOf = func(q *queue) int {
+		if d, ok := depths[q]; ok {
+			return d
+		}
+		depth := -2
+		for _, p := range q.producers {
+			out := p.depth
+			if p.kind != inputNode && depthOf(p.in) < 0 {
+				out = -1
+			}
+			for _, t := range p.targets {
+				if t.q != q {
+					continue
+				}
+				d := out + len(t.branches)
+				if out < 0 {
+					d = -1
+				}
+				switch {
+				case depth == -2:
+					depth = d
+				case depth != d:
+					depth = -1
+				}
+			}
+		}
+		depths[q] = max(depth, -1)
+		return depths[q]
+	}
 	edges := map[*queue]*templates.Edge{}
 	edgeFor := func(q *queue) *templates.Edge {
 		if e := edges[q]; e != nil {
 			return e
 		}
-		// Items carry their source position alone when nothing upstream
-		// gave them a level below it: no flatmap, no concat branch.
-		indexed := false
-		for _, p := range q.producers {
-			for _, t := range p.targets {
-				if t.q == q && (p.depth > 0 || len(t.branches) > 0) {
-					indexed = true
-				}
-			}
-		}
+		// Items carry their source position and the levels below it when
+		// every element of the queue has as many (flatmap children,
+		// concat branches); a full pipegen.Index when that varies.
+		depth := depthOf(q)
 		ts := termsOf(q)
 		mark := q.consumer != nil && q.consumer.kind == orderedNode
-		e := &templates.Edge{Item: itemFor(q.elem, indexed, len(ts), mark), Terms: ts}
+		e := &templates.Edge{Item: itemFor(q.elem, depth, len(ts), mark), Terms: ts}
 		switch {
 		case q.consumer == nil:
 			e.Field = "out"

@@ -25,8 +25,13 @@ func (e *emitter) itemType(it *Item) {
 		return p.Name()
 	})
 	what := "with its position in the pipeline's input (the elements of such a queue come straight from an input, or through maps and filters)"
-	if it.Indexed {
+	switch {
+	case it.Indexed:
 		what = "with its index"
+	case it.Depth == 1:
+		what = "with its index: its position in the pipeline's input, and the one level below it (a flatmap's child, or a concat branch) that every element of such a queue has"
+	case it.Depth > 1:
+		what = fmt.Sprintf("with its index: its position in the pipeline's input, and the %d levels below it (flatmap children, concat branches) that every element of such a queue has", it.Depth)
 	}
 	text := fmt.Sprintf("%s is %s %s element in a queue between stages, %s.", it.Name, article(elem), elem, what)
 	if it.Shares > 0 {
@@ -42,6 +47,9 @@ func (e *emitter) itemType(it *Item) {
 			g.Id("at").Qual(RuntimePath, "Index")
 		} else {
 			g.Id("pos").Uint64()
+			if it.Depth > 0 {
+				g.Id("path").Index(jen.Lit(it.Depth)).Uint32()
+			}
 		}
 		if it.Shares > 0 {
 			g.Id("share").Index(jen.Lit(it.Shares)).Uint64()
@@ -64,7 +72,12 @@ func article(name string) string {
 // elem is an element as a worker's code sees it at some point: the
 // expressions of its source position, index, shares and value.
 type elem struct {
-	pos   *jen.Statement
+	pos *jen.Statement
+	// path are the levels below the source position, as uint32
+	// expressions, for an element of known depth; nil with full for one
+	// whose depth is known only at run time.
+	path  []jen.Code
+	full  bool
 	index func() *jen.Statement
 	// shares are its shares for the ordered terms downstream, by term.
 	shares map[*Stage]*jen.Statement
@@ -75,16 +88,32 @@ type elem struct {
 func itemElem(t *Item, it string, terms []*Stage) *elem {
 	el := &elem{shares: map[*Stage]*jen.Statement{}, value: jen.Id(it).Dot("v")}
 	if t.Indexed {
+		el.full = true
 		el.pos = jen.Id(it).Dot("at").Dot("Source").Call()
 		el.index = func() *jen.Statement { return jen.Id(it).Dot("at") }
 	} else {
 		el.pos = jen.Id(it).Dot("pos")
-		el.index = func() *jen.Statement { return jen.Qual(RuntimePath, "SourceIndex").Call(jen.Id(it).Dot("pos")) }
+		for k := range t.Depth {
+			el.path = append(el.path, jen.Id(it).Dot("path").Index(jen.Lit(k)))
+		}
+		el.index = pathIndex(el.pos, el.path)
 	}
 	for i, term := range terms {
 		el.shares[term] = jen.Id(it).Dot("share").Index(jen.Lit(i))
 	}
 	return el
+}
+
+// pathIndex builds the pipegen.Index of an element from its source
+// position and levels.
+func pathIndex(pos jen.Code, path []jen.Code) func() *jen.Statement {
+	return func() *jen.Statement {
+		idx := jen.Qual(RuntimePath, "SourceIndex").Call(pos)
+		for _, p := range path {
+			idx = idx.Dot("Child").Call(jen.Int().Call(p))
+		}
+		return idx
+	}
 }
 
 // with returns a copy of el with value v.
@@ -98,7 +127,12 @@ func (el *elem) with(v jen.Code) *elem {
 // shares given.
 func (el *elem) child(c jen.Code, shares map[*Stage]*jen.Statement, v jen.Code) *elem {
 	parent := el.index
-	return &elem{pos: el.pos, index: func() *jen.Statement { return parent().Dot("Child").Call(c) }, shares: shares, value: jen.Add(v)}
+	ch := &elem{pos: el.pos, full: el.full, shares: shares, value: jen.Add(v),
+		index: func() *jen.Statement { return parent().Dot("Child").Call(c) }}
+	if !el.full {
+		ch.path = append(append([]jen.Code{}, el.path...), jen.Uint32().Call(c))
+	}
+	return ch
 }
 
 // writers are the queues a goroutine sends to, each through one writer:
@@ -163,14 +197,30 @@ func (w *writers) publishFunc() *jen.Statement {
 // goroutine's loop when the run stops first.
 func (e *emitter) send(g *jen.Group, w *writers, o string, edge *Edge, branches []int, el *elem, shares map[*Stage]*jen.Statement, exit jen.Code) {
 	kv := []jen.Code{}
-	if edge.Item.Indexed {
+	switch {
+	case edge.Item.Indexed:
 		idx := el.index()
 		for _, b := range branches {
 			idx = idx.Dot("Branch").Call(jen.Lit(b))
 		}
 		kv = append(kv, jen.Id("at"), idx)
-	} else {
+	case el.full:
+		panic("templates: an element of unknown depth sent to a queue of known depth")
+	default:
 		kv = append(kv, jen.Id("pos"), el.pos.Clone())
+		// A concat branch becomes the first level, in front of those the
+		// element has: the last branch passed comes first.
+		var path []jen.Code
+		for i := len(branches) - 1; i >= 0; i-- {
+			path = append(path, jen.Lit(uint32(branches[i])))
+		}
+		path = append(path, el.path...)
+		if len(path) != edge.Item.Depth {
+			panic(fmt.Sprintf("templates: an element of depth %d sent to a queue of depth %d", len(path), edge.Item.Depth))
+		}
+		if len(path) > 0 {
+			kv = append(kv, jen.Id("path"), jen.Index(jen.Lit(len(path))).Uint32().Values(path...))
+		}
 	}
 	if len(edge.Terms) > 0 {
 		var list []jen.Code

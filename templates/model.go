@@ -28,10 +28,14 @@ type Item struct {
 	Type types.Type
 	// Name is the item type's name, e.g. stringItem.
 	Name string
-	// Indexed is set when the item carries a full pipegen.Index (field at);
-	// otherwise the elements are straight from an input and the item
-	// carries only their source position (field pos).
+	// Indexed is set when the item carries a full pipegen.Index (field
+	// at): the queue holds elements of several index depths. Otherwise
+	// every element of the queue has Depth levels below its source
+	// position, and the item carries the position (field pos) and the
+	// levels (field path, when Depth > 0): a few bytes instead of a
+	// pipegen.Index.
 	Indexed bool
+	Depth   int
 	// Shares is how many ordered terms' shares the item carries (field
 	// share, an array), and Mark is set for the items that reach an
 	// ordered term (field mark: element, tombstone or end of a source).

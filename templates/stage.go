@@ -533,9 +533,10 @@ window of pipegenimpl.Term keeps the sources from running too far ahead.`, s.Wor
 		g.Id("queue").Op(":=").Id("r").Dot(s.In.Field).Dot("Reader").Call()
 		g.Defer().Id("queue").Dot("Close").Call()
 		compare := jen.Nil()
-		if item.Indexed {
+		if item.Indexed || item.Depth > 0 {
+			left, right := itemElem(item, "left", nil), itemElem(item, "right", nil)
 			compare = jen.Func().Params(jen.List(jen.Id("left"), jen.Id("right")).Op("*").Id(item.Name)).Int().Block(
-				jen.Return(jen.Qual(RuntimePath, "Compare").Call(jen.Id("left").Dot("at"), jen.Id("right").Dot("at"))))
+				jen.Return(jen.Qual(RuntimePath, "Compare").Call(left.index(), right.index())))
 		}
 		g.Id("held").Op(":=").Qual(ImplPath, "NewReorder").Types(jen.Id(item.Name)).Call(jen.Id("r").Dot(s.OrderField), jen.Lit(s.Sources), compare)
 		g.Comment("Tell the sources how far the term is before waiting for more.")

@@ -75,7 +75,7 @@ func W1w1WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -97,8 +97,8 @@ var w1w1Stages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type w1w1Run struct {
 	*pipegenimpl.Run
-	mulIn *pipegenimpl.Queue[intItem]        // input of Mul
-	out   *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+	mulIn *pipegenimpl.Queue[intItem]       // input of Mul
+	out   *pipegenimpl.Queue[intDepth1Item] // output, read by the caller
 }
 
 // startW1w1 starts one run of W1w1: a goroutine per input that feeds it to
@@ -111,7 +111,7 @@ func startW1w1[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 	r := &w1w1Run{
 		Run:   run,
 		mulIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Mul"), run.MaxBatch(), 1, run.Workers("Mul")),
-		out:   pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Mul"), 1),
+		out:   pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), run.Workers("Mul"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Mul", r.mulIn)
@@ -242,7 +242,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c3), v: v3}
+			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c3)}, v: v3}
 			out.Publish()
 		}
 	}
@@ -314,7 +314,7 @@ func W1w4WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -336,8 +336,8 @@ var w1w4Stages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type w1w4Run struct {
 	*pipegenimpl.Run
-	mulIn *pipegenimpl.Queue[intItem]        // input of Mul
-	out   *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+	mulIn *pipegenimpl.Queue[intItem]       // input of Mul
+	out   *pipegenimpl.Queue[intDepth1Item] // output, read by the caller
 }
 
 // startW1w4 starts one run of W1w4: a goroutine per input that feeds it to
@@ -350,7 +350,7 @@ func startW1w4[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 	r := &w1w4Run{
 		Run:   run,
 		mulIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Mul"), run.MaxBatch(), 1, run.Workers("Mul")),
-		out:   pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Mul"), 1),
+		out:   pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), run.Workers("Mul"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Mul", r.mulIn)
@@ -481,7 +481,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c3), v: v3}
+			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c3)}, v: v3}
 			out.Publish()
 		}
 	}
@@ -1058,7 +1058,7 @@ func W4WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipe
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -1080,10 +1080,10 @@ var w4Stages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type w4Run struct {
 	*pipegenimpl.Run
-	mulIn     *pipegenimpl.Queue[intOrderedItem]     // input of Mul
-	orderedIn *pipegenimpl.Queue[intIndexedTermItem] // input of ordered#1
-	out       *pipegenimpl.Queue[intIndexedItem]     // output, read by the caller
-	order     *pipegenimpl.Term                      // bookkeeping of ordered#1
+	mulIn     *pipegenimpl.Queue[intOrderedItem]    // input of Mul
+	orderedIn *pipegenimpl.Queue[intDepth1TermItem] // input of ordered#1
+	out       *pipegenimpl.Queue[intDepth1Item]     // output, read by the caller
+	order     *pipegenimpl.Term                     // bookkeeping of ordered#1
 }
 
 // startW4 starts one run of W4: a goroutine per input that feeds it to the
@@ -1096,8 +1096,8 @@ func startW4[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 	r := &w4Run{
 		Run:       run,
 		mulIn:     pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Mul"), run.MaxBatch(), 1, run.Workers("Mul")),
-		orderedIn: pipegenimpl.NewQueue[intIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Mul")+1, 1),
-		out:       pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		orderedIn: pipegenimpl.NewQueue[intDepth1TermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Mul")+1, 1),
+		out:       pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
@@ -1160,7 +1160,7 @@ func (r *w4Run) feed(in iter.Seq[int]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = intDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -1209,7 +1209,7 @@ func (r *w4Run) feedSeq2(in iter.Seq2[int, error]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = intDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -1252,7 +1252,7 @@ work:
 		keep2 := Even(v)
 		if !keep2 {
 			if o := out.Next(done); o != nil {
-				*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+				*o = intDepth1TermItem{pos: it.pos, share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
 			} else {
 				break work
 			}
@@ -1263,7 +1263,7 @@ work:
 		vs3 := Pair(v)
 		if len(vs3) == 0 {
 			if o := out.Next(done); o != nil {
-				*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+				*o = intDepth1TermItem{pos: it.pos, share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
 			} else {
 				break work
 			}
@@ -1280,7 +1280,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos).Child(c3), share: [1]uint64{per13}, v: v3}
+			*o = intDepth1TermItem{pos: it.pos, path: [1]uint32{uint32(c3)}, share: [1]uint64{per13}, v: v3}
 			out.Publish()
 		}
 	}
@@ -1298,8 +1298,8 @@ func (r *w4Run) orderedWorker() {
 	defer out.Close(done)
 	queue := r.orderedIn.Reader()
 	defer queue.Close()
-	held := pipegenimpl.NewReorder[intIndexedTermItem](r.order, 1, func(left, right *intIndexedTermItem) int {
-		return pipegen.Compare(left.at, right.at)
+	held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 1, func(left, right *intDepth1TermItem) int {
+		return pipegen.Compare(pipegen.SourceIndex(left.pos).Child(int(left.path[0])), pipegen.SourceIndex(right.pos).Child(int(right.path[0])))
 	})
 	// Tell the sources how far the term is before waiting for more.
 	queue.OnIdle(held.Publish)
@@ -1310,7 +1310,7 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		held.Put(it.mark, it.pos, it.share[0], it)
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -1323,7 +1323,7 @@ work:
 				if o == nil {
 					break work
 				}
-				*o = intIndexedItem{at: it.at, v: it.v}
+				*o = intDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: it.v}
 			}
 			held.Advance()
 			n++
@@ -1397,7 +1397,7 @@ func W5WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipe
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -1418,9 +1418,9 @@ var w5Stages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type w5Run struct {
 	*pipegenimpl.Run
-	branchAIn *pipegenimpl.Queue[intItem]        // input of BranchA
-	branchBIn *pipegenimpl.Queue[intItem]        // input of BranchB
-	out       *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+	branchAIn *pipegenimpl.Queue[intItem]       // input of BranchA
+	branchBIn *pipegenimpl.Queue[intItem]       // input of BranchB
+	out       *pipegenimpl.Queue[intDepth1Item] // output, read by the caller
 }
 
 // startW5 starts one run of W5: a goroutine per input that feeds it to the
@@ -1434,7 +1434,7 @@ func startW5[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 		Run:       run,
 		branchAIn: pipegenimpl.NewQueue[intItem](run.MaxSize("BranchA"), run.MaxBatch(), 1, run.Workers("BranchA")),
 		branchBIn: pipegenimpl.NewQueue[intItem](run.MaxSize("BranchB"), run.MaxBatch(), 1, run.Workers("BranchB")),
-		out:       pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("BranchA")+run.Workers("BranchB"), 1),
+		out:       pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), run.Workers("BranchA")+run.Workers("BranchB"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "BranchA", r.branchAIn)
@@ -1575,7 +1575,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(0), v: v}
+		*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(0x0)}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -1613,7 +1613,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(1), v: v}
+		*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(0x1)}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -1627,11 +1627,14 @@ type intItem struct {
 	v   int
 }
 
-// intIndexedItem is an int element in a queue between stages, with its
-// index.
-type intIndexedItem struct {
-	at pipegen.Index
-	v  int
+// intDepth1Item is an int element in a queue between stages, with its index:
+// its position in the pipeline's input, and the one level below it (a
+// flatmap's child, or a concat branch) that every element of such a queue
+// has.
+type intDepth1Item struct {
+	pos  uint64
+	path [1]uint32
+	v    int
 }
 
 // digestItem is a Digest element in a queue between stages, with its
@@ -1653,14 +1656,17 @@ type intOrderedItem struct {
 	v     int
 }
 
-// intIndexedTermItem is an int element in a queue between stages, with its
-// index. It also carries its share of its source position for the ordered
+// intDepth1TermItem is an int element in a queue between stages, with its
+// index: its position in the pipeline's input, and the one level below it (a
+// flatmap's child, or a concat branch) that every element of such a queue
+// has. It also carries its share of its source position for the ordered
 // terms it goes to, which tells them when they have all of a position (see
 // pipegenimpl.Term); mark says whether it is an element, a tombstone (the
 // share of an element dropped on the way) or the end of a source (see
 // pipegenimpl.Reorder).
-type intIndexedTermItem struct {
-	at    pipegen.Index
+type intDepth1TermItem struct {
+	pos   uint64
+	path  [1]uint32
 	share [1]uint64
 	mark  uint8
 	v     int

@@ -75,7 +75,7 @@ func WordFreqWithIndex[In pipegen.Input[string]](ctx context.Context, files In, 
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[string]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[string]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])).Child(int(it.path[1])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -98,9 +98,9 @@ var wordFreqStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type wordFreqRun struct {
 	*pipegenimpl.Run
-	readLinesIn *pipegenimpl.Queue[stringItem]        // input of ReadLines
-	wordsIn     *pipegenimpl.Queue[stringIndexedItem] // input of Words
-	out         *pipegenimpl.Queue[stringIndexedItem] // output, read by the caller
+	readLinesIn *pipegenimpl.Queue[stringItem]       // input of ReadLines
+	wordsIn     *pipegenimpl.Queue[stringDepth1Item] // input of Words
+	out         *pipegenimpl.Queue[stringDepth2Item] // output, read by the caller
 }
 
 // startWordFreq starts one run of WordFreq: a goroutine per input that feeds
@@ -113,8 +113,8 @@ func startWordFreq[In pipegen.Input[string]](ctx context.Context, files In, opts
 	r := &wordFreqRun{
 		Run:         run,
 		readLinesIn: pipegenimpl.NewQueue[stringItem](run.MaxSize("ReadLines"), run.MaxBatch(), 1, run.Workers("ReadLines")),
-		wordsIn:     pipegenimpl.NewQueue[stringIndexedItem](run.MaxSize("Words"), run.MaxBatch(), run.Workers("ReadLines"), run.Workers("Words")),
-		out:         pipegenimpl.NewQueue[stringIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Words"), 1),
+		wordsIn:     pipegenimpl.NewQueue[stringDepth1Item](run.MaxSize("Words"), run.MaxBatch(), run.Workers("ReadLines"), run.Workers("Words")),
+		out:         pipegenimpl.NewQueue[stringDepth2Item](run.OutputSize(), run.MaxBatch(), run.Workers("Words"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "ReadLines", r.readLinesIn)
@@ -245,7 +245,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = stringIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			*o = stringDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
 			out.Publish()
 		}
 	}
@@ -263,8 +263,8 @@ func (r *wordFreqRun) wordsWorker(worker int) {
 	defer out.Close(done)
 	queue := r.wordsIn.Reader()
 	defer queue.Close()
-	var it *stringIndexedItem // the element being worked on
-	var c1 int                // child positions of the flatmaps, for errors
+	var it *stringDepth1Item // the element being worked on
+	var c1 int               // child positions of the flatmaps, for errors
 	g := pipegenimpl.Guard{
 		Stages: []string{"Words", "Interesting"},
 		Worker: worker,
@@ -274,9 +274,9 @@ func (r *wordFreqRun) wordsWorker(worker int) {
 			}
 			switch step {
 			case 1:
-				return it.at.Child(c1)
+				return pipegen.SourceIndex(it.pos).Child(int(it.path[0])).Child(c1)
 			}
-			return it.at
+			return pipegen.SourceIndex(it.pos).Child(int(it.path[0]))
 		},
 	}
 	defer r.Recover(&g)
@@ -299,7 +299,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = stringIndexedItem{at: it.at.Child(c1), v: v}
+			*o = stringDepth2Item{pos: it.pos, path: [2]uint32{it.path[0], uint32(c1)}, v: v}
 			out.Publish()
 		}
 	}
@@ -314,9 +314,22 @@ type stringItem struct {
 	v   string
 }
 
-// stringIndexedItem is a string element in a queue between stages, with its
-// index.
-type stringIndexedItem struct {
-	at pipegen.Index
-	v  string
+// stringDepth1Item is a string element in a queue between stages, with its
+// index: its position in the pipeline's input, and the one level below it (a
+// flatmap's child, or a concat branch) that every element of such a queue
+// has.
+type stringDepth1Item struct {
+	pos  uint64
+	path [1]uint32
+	v    string
+}
+
+// stringDepth2Item is a string element in a queue between stages, with its
+// index: its position in the pipeline's input, and the 2 levels below it
+// (flatmap children, concat branches) that every element of such a queue
+// has.
+type stringDepth2Item struct {
+	pos  uint64
+	path [2]uint32
+	v    string
 }

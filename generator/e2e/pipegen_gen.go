@@ -624,7 +624,7 @@ func liveFlatWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -646,9 +646,9 @@ var liveFlatStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type liveFlatRun struct {
 	*pipegenimpl.Run
-	spreadIn *pipegenimpl.Queue[intItem]        // input of Spread
-	doubleIn *pipegenimpl.Queue[intIndexedItem] // input of Double
-	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+	spreadIn *pipegenimpl.Queue[intItem]       // input of Spread
+	doubleIn *pipegenimpl.Queue[intDepth1Item] // input of Double
+	out      *pipegenimpl.Queue[intDepth1Item] // output, read by the caller
 }
 
 // startLiveFlat starts one run of liveFlat: a goroutine per input that feeds
@@ -661,8 +661,8 @@ func startLiveFlat[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 	r := &liveFlatRun{
 		Run:      run,
 		spreadIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Spread"), run.MaxBatch(), 1, run.Workers("Spread")),
-		doubleIn: pipegenimpl.NewQueue[intIndexedItem](run.MaxSize("Double"), run.MaxBatch(), run.Workers("Spread"), run.Workers("Double")),
-		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Double"), 1),
+		doubleIn: pipegenimpl.NewQueue[intDepth1Item](run.MaxSize("Double"), run.MaxBatch(), run.Workers("Spread"), run.Workers("Double")),
+		out:      pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), run.Workers("Double"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Spread", r.spreadIn)
@@ -789,7 +789,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
 			out.Publish()
 		}
 	}
@@ -805,7 +805,7 @@ func (r *liveFlatRun) doubleWorker(worker int) {
 	defer out.Close(done)
 	queue := r.doubleIn.Reader()
 	defer queue.Close()
-	var it *intIndexedItem // the element being worked on
+	var it *intDepth1Item // the element being worked on
 	g := pipegenimpl.Guard{
 		Stages: []string{"Double"},
 		Worker: worker,
@@ -813,7 +813,7 @@ func (r *liveFlatRun) doubleWorker(worker int) {
 			if it == nil {
 				return pipegen.Index{}
 			}
-			return it.at
+			return pipegen.SourceIndex(it.pos).Child(int(it.path[0]))
 		},
 	}
 	defer r.Recover(&g)
@@ -828,7 +828,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = intIndexedItem{at: it.at, v: v}
+		*o = intDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -1202,7 +1202,7 @@ func liveConcatWithIndex[InLive pipegen.Input[int], InQuiet pipegen.Input[int]](
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -1223,8 +1223,8 @@ var liveConcatStages = []pipegenimpl.StageConfig{
 // the pipegenimpl.Run that tracks its goroutines.
 type liveConcatRun struct {
 	*pipegenimpl.Run
-	incIn *pipegenimpl.Queue[intIndexedItem] // input of Inc
-	out   *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+	incIn *pipegenimpl.Queue[intDepth1Item] // input of Inc
+	out   *pipegenimpl.Queue[intDepth1Item] // output, read by the caller
 }
 
 // startLiveConcat starts one run of liveConcat: a goroutine per input that
@@ -1236,8 +1236,8 @@ func startLiveConcat[InLive pipegen.Input[int], InQuiet pipegen.Input[int]](ctx 
 	}
 	r := &liveConcatRun{
 		Run:   run,
-		incIn: pipegenimpl.NewQueue[intIndexedItem](run.MaxSize("Inc"), run.MaxBatch(), 2, run.Workers("Inc")),
-		out:   pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Inc"), 1),
+		incIn: pipegenimpl.NewQueue[intDepth1Item](run.MaxSize("Inc"), run.MaxBatch(), 2, run.Workers("Inc")),
+		out:   pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), run.Workers("Inc"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Inc", r.incIn)
@@ -1292,7 +1292,7 @@ func (r *liveConcatRun) feedLive(live iter.Seq[int]) {
 		if o == nil {
 			break
 		}
-		*o = intIndexedItem{at: pipegen.SourceIndex(i).Branch(0), v: v}
+		*o = intDepth1Item{pos: i, path: [1]uint32{uint32(0x0)}, v: v}
 		out.Publish()
 		i++
 	}
@@ -1326,7 +1326,7 @@ func (r *liveConcatRun) feedLiveSeq2(live iter.Seq2[int, error]) {
 		if o == nil {
 			break
 		}
-		*o = intIndexedItem{at: pipegen.SourceIndex(i).Branch(0), v: v}
+		*o = intDepth1Item{pos: i, path: [1]uint32{uint32(0x0)}, v: v}
 		out.Publish()
 		i++
 	}
@@ -1355,7 +1355,7 @@ func (r *liveConcatRun) feedQuiet(quiet iter.Seq[int]) {
 		if o == nil {
 			break
 		}
-		*o = intIndexedItem{at: pipegen.SourceIndex(i).Branch(1), v: v}
+		*o = intDepth1Item{pos: i, path: [1]uint32{uint32(0x1)}, v: v}
 		out.Publish()
 		i++
 	}
@@ -1389,7 +1389,7 @@ func (r *liveConcatRun) feedQuietSeq2(quiet iter.Seq2[int, error]) {
 		if o == nil {
 			break
 		}
-		*o = intIndexedItem{at: pipegen.SourceIndex(i).Branch(1), v: v}
+		*o = intDepth1Item{pos: i, path: [1]uint32{uint32(0x1)}, v: v}
 		out.Publish()
 		i++
 	}
@@ -1404,7 +1404,7 @@ func (r *liveConcatRun) incWorker(worker int) {
 	defer out.Close(done)
 	queue := r.incIn.Reader()
 	defer queue.Close()
-	var it *intIndexedItem // the element being worked on
+	var it *intDepth1Item // the element being worked on
 	g := pipegenimpl.Guard{
 		Stages: []string{"Inc"},
 		Worker: worker,
@@ -1412,7 +1412,7 @@ func (r *liveConcatRun) incWorker(worker int) {
 			if it == nil {
 				return pipegen.Index{}
 			}
-			return it.at
+			return pipegen.SourceIndex(it.pos).Child(int(it.path[0]))
 		},
 	}
 	defer r.Recover(&g)
@@ -1427,7 +1427,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = intIndexedItem{at: it.at, v: v}
+		*o = intDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -2652,7 +2652,7 @@ func TwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -2673,9 +2673,9 @@ var twiceStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type twiceRun struct {
 	*pipegenimpl.Run
-	dupIn    *pipegenimpl.Queue[intItem]        // input of Dup
-	squareIn *pipegenimpl.Queue[intIndexedItem] // input of Square
-	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+	dupIn    *pipegenimpl.Queue[intItem]       // input of Dup
+	squareIn *pipegenimpl.Queue[intDepth1Item] // input of Square
+	out      *pipegenimpl.Queue[intDepth1Item] // output, read by the caller
 }
 
 // startTwice starts one run of Twice: a goroutine per input that feeds it to
@@ -2688,8 +2688,8 @@ func startTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 	r := &twiceRun{
 		Run:      run,
 		dupIn:    pipegenimpl.NewQueue[intItem](run.MaxSize("Dup"), run.MaxBatch(), 1, run.Workers("Dup")),
-		squareIn: pipegenimpl.NewQueue[intIndexedItem](run.MaxSize("Square"), run.MaxBatch(), run.Workers("Dup"), run.Workers("Square")),
-		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Square"), 1),
+		squareIn: pipegenimpl.NewQueue[intDepth1Item](run.MaxSize("Square"), run.MaxBatch(), run.Workers("Dup"), run.Workers("Square")),
+		out:      pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), run.Workers("Square"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Dup", r.dupIn)
@@ -2816,7 +2816,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
 			out.Publish()
 		}
 	}
@@ -2832,7 +2832,7 @@ func (r *twiceRun) squareWorker(worker int) {
 	defer out.Close(done)
 	queue := r.squareIn.Reader()
 	defer queue.Close()
-	var it *intIndexedItem // the element being worked on
+	var it *intDepth1Item // the element being worked on
 	g := pipegenimpl.Guard{
 		Stages: []string{"Square"},
 		Worker: worker,
@@ -2840,7 +2840,7 @@ func (r *twiceRun) squareWorker(worker int) {
 			if it == nil {
 				return pipegen.Index{}
 			}
-			return it.at
+			return pipegen.SourceIndex(it.pos).Child(int(it.path[0]))
 		},
 	}
 	defer r.Recover(&g)
@@ -2855,7 +2855,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = intIndexedItem{at: it.at, v: v}
+		*o = intDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -2925,7 +2925,7 @@ func ExpandedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -2946,8 +2946,8 @@ var expandedStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type expandedRun struct {
 	*pipegenimpl.Run
-	expandIn *pipegenimpl.Queue[intItem]        // input of Expand
-	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+	expandIn *pipegenimpl.Queue[intItem]       // input of Expand
+	out      *pipegenimpl.Queue[intDepth1Item] // output, read by the caller
 }
 
 // startExpanded starts one run of Expanded: a goroutine per input that feeds
@@ -2960,7 +2960,7 @@ func startExpanded[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 	r := &expandedRun{
 		Run:      run,
 		expandIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Expand"), run.MaxBatch(), 1, run.Workers("Expand")),
-		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Expand"), 1),
+		out:      pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), run.Workers("Expand"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Expand", r.expandIn)
@@ -3085,7 +3085,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
 			out.Publish()
 		}
 	}
@@ -3545,7 +3545,7 @@ func chainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -3568,11 +3568,11 @@ var chainStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type chainRun struct {
 	*pipegenimpl.Run
-	squareIn *pipegenimpl.Queue[intItem]        // input of Square
-	evenIn   *pipegenimpl.Queue[intItem]        // input of Even
-	dupIn    *pipegenimpl.Queue[intItem]        // input of Dup
-	checkIn  *pipegenimpl.Queue[intIndexedItem] // input of Check
-	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+	squareIn *pipegenimpl.Queue[intItem]       // input of Square
+	evenIn   *pipegenimpl.Queue[intItem]       // input of Even
+	dupIn    *pipegenimpl.Queue[intItem]       // input of Dup
+	checkIn  *pipegenimpl.Queue[intDepth1Item] // input of Check
+	out      *pipegenimpl.Queue[intDepth1Item] // output, read by the caller
 }
 
 // startChain starts one run of chain: a goroutine per input that feeds it to
@@ -3587,8 +3587,8 @@ func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 		squareIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
 		evenIn:   pipegenimpl.NewQueue[intItem](run.MaxSize("Even"), run.MaxBatch(), run.Workers("Square"), run.Workers("Even")),
 		dupIn:    pipegenimpl.NewQueue[intItem](run.MaxSize("Dup"), run.MaxBatch(), run.Workers("Even"), run.Workers("Dup")),
-		checkIn:  pipegenimpl.NewQueue[intIndexedItem](run.MaxSize("Check"), run.MaxBatch(), run.Workers("Dup"), run.Workers("Check")),
-		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Check"), 1),
+		checkIn:  pipegenimpl.NewQueue[intDepth1Item](run.MaxSize("Check"), run.MaxBatch(), run.Workers("Dup"), run.Workers("Check")),
+		out:      pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), run.Workers("Check"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Square", r.squareIn)
@@ -3806,7 +3806,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
 			out.Publish()
 		}
 	}
@@ -3822,7 +3822,7 @@ func (r *chainRun) checkWorker(worker int) {
 	defer out.Close(done)
 	queue := r.checkIn.Reader()
 	defer queue.Close()
-	var it *intIndexedItem // the element being worked on
+	var it *intDepth1Item // the element being worked on
 	g := pipegenimpl.Guard{
 		Stages: []string{"Check"},
 		Worker: worker,
@@ -3830,7 +3830,7 @@ func (r *chainRun) checkWorker(worker int) {
 			if it == nil {
 				return pipegen.Index{}
 			}
-			return it.at
+			return pipegen.SourceIndex(it.pos).Child(int(it.path[0]))
 		},
 	}
 	defer r.Recover(&g)
@@ -3842,14 +3842,14 @@ work:
 		}
 		v, err := Check(ctx, it.v)
 		if err != nil {
-			r.Fail("Check", worker, it.at, err)
+			r.Fail("Check", worker, pipegen.SourceIndex(it.pos).Child(int(it.path[0])), err)
 			break work
 		}
 		o := out.Next(done)
 		if o == nil {
 			break work
 		}
-		*o = intIndexedItem{at: it.at, v: v}
+		*o = intDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -4155,7 +4155,7 @@ func mergedWithIndex[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -4178,10 +4178,10 @@ var mergedStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type mergedRun struct {
 	*pipegenimpl.Run
-	squareIn *pipegenimpl.Queue[intItem]        // input of Square
-	lenIn    *pipegenimpl.Queue[stringItem]     // input of Len
-	checkIn  *pipegenimpl.Queue[intIndexedItem] // input of Check
-	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+	squareIn *pipegenimpl.Queue[intItem]       // input of Square
+	lenIn    *pipegenimpl.Queue[stringItem]    // input of Len
+	checkIn  *pipegenimpl.Queue[intDepth1Item] // input of Check
+	out      *pipegenimpl.Queue[intDepth1Item] // output, read by the caller
 }
 
 // startMerged starts one run of merged: a goroutine per input that feeds it
@@ -4195,8 +4195,8 @@ func startMerged[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Inp
 		Run:      run,
 		squareIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
 		lenIn:    pipegenimpl.NewQueue[stringItem](run.MaxSize("Len"), run.MaxBatch(), 1, run.Workers("Len")),
-		checkIn:  pipegenimpl.NewQueue[intIndexedItem](run.MaxSize("Check"), run.MaxBatch(), run.Workers("Square")+run.Workers("Len")+1, run.Workers("Check")),
-		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Check"), 1),
+		checkIn:  pipegenimpl.NewQueue[intDepth1Item](run.MaxSize("Check"), run.MaxBatch(), run.Workers("Square")+run.Workers("Len")+1, run.Workers("Check")),
+		out:      pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), run.Workers("Check"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Square", r.squareIn)
@@ -4273,7 +4273,7 @@ func (r *mergedRun) feedA(a iter.Seq[int]) {
 		if o == nil {
 			break
 		}
-		*o = intIndexedItem{at: pipegen.SourceIndex(i).Branch(0), v: v}
+		*o = intDepth1Item{pos: i, path: [1]uint32{uint32(0x0)}, v: v}
 		out.Publish()
 		i++
 	}
@@ -4307,7 +4307,7 @@ func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
 		if o == nil {
 			break
 		}
-		*o = intIndexedItem{at: pipegen.SourceIndex(i).Branch(0), v: v}
+		*o = intDepth1Item{pos: i, path: [1]uint32{uint32(0x0)}, v: v}
 		out.Publish()
 		i++
 	}
@@ -4472,7 +4472,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(1), v: v}
+		*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(0x1)}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -4509,7 +4509,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(2), v: v}
+		*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(0x2)}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -4524,7 +4524,7 @@ func (r *mergedRun) checkWorker(worker int) {
 	defer out.Close(done)
 	queue := r.checkIn.Reader()
 	defer queue.Close()
-	var it *intIndexedItem // the element being worked on
+	var it *intDepth1Item // the element being worked on
 	g := pipegenimpl.Guard{
 		Stages: []string{"Check"},
 		Worker: worker,
@@ -4532,7 +4532,7 @@ func (r *mergedRun) checkWorker(worker int) {
 			if it == nil {
 				return pipegen.Index{}
 			}
-			return it.at
+			return pipegen.SourceIndex(it.pos).Child(int(it.path[0]))
 		},
 	}
 	defer r.Recover(&g)
@@ -4544,14 +4544,14 @@ work:
 		}
 		v, err := Check(ctx, it.v)
 		if err != nil {
-			r.Fail("Check", worker, it.at, err)
+			r.Fail("Check", worker, pipegen.SourceIndex(it.pos).Child(int(it.path[0])), err)
 			break work
 		}
 		o := out.Next(done)
 		if o == nil {
 			break work
 		}
-		*o = intIndexedItem{at: it.at, v: v}
+		*o = intDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -4622,7 +4622,7 @@ func taggedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[string]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[string]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -4644,9 +4644,9 @@ var taggedStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type taggedRun struct {
 	*pipegenimpl.Run
-	dupIn *pipegenimpl.Queue[intItem]           // input of Dup
-	tagIn *pipegenimpl.Queue[intIndexedItem]    // input of Tag
-	out   *pipegenimpl.Queue[stringIndexedItem] // output, read by the caller
+	dupIn *pipegenimpl.Queue[intItem]          // input of Dup
+	tagIn *pipegenimpl.Queue[intDepth1Item]    // input of Tag
+	out   *pipegenimpl.Queue[stringDepth1Item] // output, read by the caller
 }
 
 // startTagged starts one run of tagged: a goroutine per input that feeds it
@@ -4659,8 +4659,8 @@ func startTagged[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 	r := &taggedRun{
 		Run:   run,
 		dupIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Dup"), run.MaxBatch(), 1, run.Workers("Dup")),
-		tagIn: pipegenimpl.NewQueue[intIndexedItem](run.MaxSize("Tag"), run.MaxBatch(), run.Workers("Dup"), run.Workers("Tag")),
-		out:   pipegenimpl.NewQueue[stringIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Tag"), 1),
+		tagIn: pipegenimpl.NewQueue[intDepth1Item](run.MaxSize("Tag"), run.MaxBatch(), run.Workers("Dup"), run.Workers("Tag")),
+		out:   pipegenimpl.NewQueue[stringDepth1Item](run.OutputSize(), run.MaxBatch(), run.Workers("Tag"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Dup", r.dupIn)
@@ -4787,7 +4787,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
 			out.Publish()
 		}
 	}
@@ -4802,7 +4802,7 @@ func (r *taggedRun) tagWorker(worker int) {
 	defer out.Close(done)
 	queue := r.tagIn.Reader()
 	defer queue.Close()
-	var it *intIndexedItem // the element being worked on
+	var it *intDepth1Item // the element being worked on
 	g := pipegenimpl.Guard{
 		Stages: []string{"Tag"},
 		Worker: worker,
@@ -4810,7 +4810,7 @@ func (r *taggedRun) tagWorker(worker int) {
 			if it == nil {
 				return pipegen.Index{}
 			}
-			return it.at
+			return pipegen.SourceIndex(it.pos).Child(int(it.path[0]))
 		},
 	}
 	defer r.Recover(&g)
@@ -4820,12 +4820,12 @@ work:
 		if it, ok = queue.Next(done); !ok || r.Stopped() {
 			break work
 		}
-		v := Tag(it.at, it.v)
+		v := Tag(pipegen.SourceIndex(it.pos).Child(int(it.path[0])), it.v)
 		o := out.Next(done)
 		if o == nil {
 			break work
 		}
-		*o = stringIndexedItem{at: it.at, v: v}
+		*o = stringDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -5922,7 +5922,7 @@ func orderedTwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, op
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -5946,15 +5946,15 @@ var orderedTwiceStages = []pipegenimpl.StageConfig{
 // and the pipegenimpl.Run that tracks its goroutines.
 type orderedTwiceRun struct {
 	*pipegenimpl.Run
-	jitterIn   *pipegenimpl.Queue[intOrderedItem]        // input of Jitter
-	dupIn      *pipegenimpl.Queue[intOrderedItem]        // input of Dup
-	orderedIn  *pipegenimpl.Queue[intIndexedTermItem]    // input of ordered#1
-	evenIn     *pipegenimpl.Queue[intIndexedOrderedItem] // input of Even
-	jitterIn2  *pipegenimpl.Queue[intIndexedOrderedItem] // input of Jitter#2
-	orderedIn2 *pipegenimpl.Queue[intIndexedTermItem]    // input of ordered#2
-	out        *pipegenimpl.Queue[intIndexedItem]        // output, read by the caller
-	order      *pipegenimpl.Term                         // bookkeeping of ordered#1
-	order2     *pipegenimpl.Term                         // bookkeeping of ordered#2
+	jitterIn   *pipegenimpl.Queue[intOrderedItem]       // input of Jitter
+	dupIn      *pipegenimpl.Queue[intOrderedItem]       // input of Dup
+	orderedIn  *pipegenimpl.Queue[intDepth1TermItem]    // input of ordered#1
+	evenIn     *pipegenimpl.Queue[intDepth1OrderedItem] // input of Even
+	jitterIn2  *pipegenimpl.Queue[intDepth1OrderedItem] // input of Jitter#2
+	orderedIn2 *pipegenimpl.Queue[intDepth1TermItem]    // input of ordered#2
+	out        *pipegenimpl.Queue[intDepth1Item]        // output, read by the caller
+	order      *pipegenimpl.Term                        // bookkeeping of ordered#1
+	order2     *pipegenimpl.Term                        // bookkeeping of ordered#2
 }
 
 // startOrderedTwice starts one run of orderedTwice: a goroutine per input
@@ -5968,11 +5968,11 @@ func startOrderedTwice[In pipegen.Input[int]](ctx context.Context, in In, opts [
 		Run:        run,
 		jitterIn:   pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Jitter"), run.MaxBatch(), 1, run.Workers("Jitter")),
 		dupIn:      pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Dup"), run.MaxBatch(), run.Workers("Jitter"), run.Workers("Dup")),
-		orderedIn:  pipegenimpl.NewQueue[intIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter")+run.Workers("Dup")+1, 1),
-		evenIn:     pipegenimpl.NewQueue[intIndexedOrderedItem](run.MaxSize("Even"), run.MaxBatch(), 1, run.Workers("Even")),
-		jitterIn2:  pipegenimpl.NewQueue[intIndexedOrderedItem](run.MaxSize("Jitter#2"), run.MaxBatch(), run.Workers("Even"), run.Workers("Jitter#2")),
-		orderedIn2: pipegenimpl.NewQueue[intIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Even")+run.Workers("Jitter#2")+1, 1),
-		out:        pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		orderedIn:  pipegenimpl.NewQueue[intDepth1TermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter")+run.Workers("Dup")+1, 1),
+		evenIn:     pipegenimpl.NewQueue[intDepth1OrderedItem](run.MaxSize("Even"), run.MaxBatch(), 1, run.Workers("Even")),
+		jitterIn2:  pipegenimpl.NewQueue[intDepth1OrderedItem](run.MaxSize("Jitter#2"), run.MaxBatch(), run.Workers("Even"), run.Workers("Jitter#2")),
+		orderedIn2: pipegenimpl.NewQueue[intDepth1TermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Even")+run.Workers("Jitter#2")+1, 1),
+		out:        pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:      pipegenimpl.NewTerm(),
 		order2:     pipegenimpl.NewTerm(),
 	}
@@ -6055,7 +6055,7 @@ func (r *orderedTwiceRun) feed(in iter.Seq[int]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = intDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -6104,7 +6104,7 @@ func (r *orderedTwiceRun) feedSeq2(in iter.Seq2[int, error]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = intDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -6184,7 +6184,7 @@ work:
 		vs := Dup(it.v)
 		if len(vs) == 0 {
 			if o := out.Next(done); o != nil {
-				*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+				*o = intDepth1TermItem{pos: it.pos, share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
 			} else {
 				break work
 			}
@@ -6201,7 +6201,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos).Child(c1), share: [1]uint64{per1}, v: v}
+			*o = intDepth1TermItem{pos: it.pos, path: [1]uint32{uint32(c1)}, share: [1]uint64{per1}, v: v}
 			out.Publish()
 		}
 	}
@@ -6221,8 +6221,8 @@ func (r *orderedTwiceRun) orderedWorker() {
 	defer out2.Close(done)
 	queue := r.orderedIn.Reader()
 	defer queue.Close()
-	held := pipegenimpl.NewReorder[intIndexedTermItem](r.order, 1, func(left, right *intIndexedTermItem) int {
-		return pipegen.Compare(left.at, right.at)
+	held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 1, func(left, right *intDepth1TermItem) int {
+		return pipegen.Compare(pipegen.SourceIndex(left.pos).Child(int(left.path[0])), pipegen.SourceIndex(right.pos).Child(int(right.path[0])))
 	})
 	// Tell the sources how far the term is before waiting for more.
 	queue.OnIdle(held.Publish)
@@ -6237,7 +6237,7 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		held.Put(it.mark, it.pos, it.share[0], it)
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -6250,7 +6250,7 @@ work:
 			var per2, last2 uint64
 			if len(items) == 0 {
 				if o := out2.Next(done); o != nil {
-					*o = intIndexedTermItem{at: pipegen.SourceIndex(n), share: [1]uint64{pipegenimpl.FullShare}, mark: pipegenimpl.Dead}
+					*o = intDepth1TermItem{pos: n, share: [1]uint64{pipegenimpl.FullShare}, mark: pipegenimpl.Dead}
 				} else {
 					break work
 				}
@@ -6266,7 +6266,7 @@ work:
 				if o == nil {
 					break work
 				}
-				*o = intIndexedOrderedItem{at: it.at, share: [1]uint64{per2}, v: it.v}
+				*o = intDepth1OrderedItem{pos: it.pos, path: [1]uint32{it.path[0]}, share: [1]uint64{per2}, v: it.v}
 			}
 			held.Advance()
 			n++
@@ -6275,7 +6275,7 @@ work:
 		out2.Publish()
 	}
 	if o := out2.Next(done); o != nil {
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(n), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = intDepth1TermItem{pos: n, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 }
@@ -6292,7 +6292,7 @@ func (r *orderedTwiceRun) evenWorker(worker int) {
 	defer out2.Close(done)
 	queue := r.evenIn.Reader()
 	defer queue.Close()
-	var it *intIndexedOrderedItem // the element being worked on
+	var it *intDepth1OrderedItem // the element being worked on
 	g := pipegenimpl.Guard{
 		Stages: []string{"Even"},
 		Worker: worker,
@@ -6300,7 +6300,7 @@ func (r *orderedTwiceRun) evenWorker(worker int) {
 			if it == nil {
 				return pipegen.Index{}
 			}
-			return it.at
+			return pipegen.SourceIndex(it.pos).Child(int(it.path[0]))
 		},
 	}
 	defer r.Recover(&g)
@@ -6313,7 +6313,7 @@ work:
 		keep := Even(it.v)
 		if !keep {
 			if o := out2.Next(done); o != nil {
-				*o = intIndexedTermItem{at: pipegen.SourceIndex(it.at.Source()), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+				*o = intDepth1TermItem{pos: it.pos, share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
 			} else {
 				break work
 			}
@@ -6325,7 +6325,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = intIndexedOrderedItem{at: it.at, share: [1]uint64{it.share[0]}, v: it.v}
+		*o = intDepth1OrderedItem{pos: it.pos, path: [1]uint32{it.path[0]}, share: [1]uint64{it.share[0]}, v: it.v}
 		out.Publish()
 		out2.Publish()
 	}
@@ -6342,7 +6342,7 @@ func (r *orderedTwiceRun) jitterWorker2(worker int) {
 	defer out.Close(done)
 	queue := r.jitterIn2.Reader()
 	defer queue.Close()
-	var it *intIndexedOrderedItem // the element being worked on
+	var it *intDepth1OrderedItem // the element being worked on
 	g := pipegenimpl.Guard{
 		Stages: []string{"Jitter#2"},
 		Worker: worker,
@@ -6350,7 +6350,7 @@ func (r *orderedTwiceRun) jitterWorker2(worker int) {
 			if it == nil {
 				return pipegen.Index{}
 			}
-			return it.at
+			return pipegen.SourceIndex(it.pos).Child(int(it.path[0]))
 		},
 	}
 	defer r.Recover(&g)
@@ -6365,7 +6365,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = intIndexedTermItem{at: it.at, share: [1]uint64{it.share[0]}, v: v}
+		*o = intDepth1TermItem{pos: it.pos, path: [1]uint32{it.path[0]}, share: [1]uint64{it.share[0]}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -6382,8 +6382,8 @@ func (r *orderedTwiceRun) orderedWorker2() {
 	defer out.Close(done)
 	queue := r.orderedIn2.Reader()
 	defer queue.Close()
-	held := pipegenimpl.NewReorder[intIndexedTermItem](r.order2, 1, func(left, right *intIndexedTermItem) int {
-		return pipegen.Compare(left.at, right.at)
+	held := pipegenimpl.NewReorder[intDepth1TermItem](r.order2, 1, func(left, right *intDepth1TermItem) int {
+		return pipegen.Compare(pipegen.SourceIndex(left.pos).Child(int(left.path[0])), pipegen.SourceIndex(right.pos).Child(int(right.path[0])))
 	})
 	// Tell the sources how far the term is before waiting for more.
 	queue.OnIdle(held.Publish)
@@ -6394,7 +6394,7 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		held.Put(it.mark, it.pos, it.share[0], it)
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -6407,7 +6407,7 @@ work:
 				if o == nil {
 					break work
 				}
-				*o = intIndexedItem{at: it.at, v: it.v}
+				*o = intDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: it.v}
 			}
 			held.Advance()
 			n++
@@ -6484,7 +6484,7 @@ func orderedConcatWithIndex[InA pipegen.Input[int], InB pipegen.Input[int]](ctx 
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -6505,10 +6505,10 @@ var orderedConcatStages = []pipegenimpl.StageConfig{
 // stages, and the pipegenimpl.Run that tracks its goroutines.
 type orderedConcatRun struct {
 	*pipegenimpl.Run
-	jitterIn  *pipegenimpl.Queue[intOrderedItem]     // input of Jitter
-	orderedIn *pipegenimpl.Queue[intIndexedTermItem] // input of ordered#1
-	out       *pipegenimpl.Queue[intIndexedItem]     // output, read by the caller
-	order     *pipegenimpl.Term                      // bookkeeping of ordered#1
+	jitterIn  *pipegenimpl.Queue[intOrderedItem]    // input of Jitter
+	orderedIn *pipegenimpl.Queue[intDepth1TermItem] // input of ordered#1
+	out       *pipegenimpl.Queue[intDepth1Item]     // output, read by the caller
+	order     *pipegenimpl.Term                     // bookkeeping of ordered#1
 }
 
 // startOrderedConcat starts one run of orderedConcat: a goroutine per input
@@ -6521,8 +6521,8 @@ func startOrderedConcat[InA pipegen.Input[int], InB pipegen.Input[int]](ctx cont
 	r := &orderedConcatRun{
 		Run:       run,
 		jitterIn:  pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Jitter"), run.MaxBatch(), 1, run.Workers("Jitter")),
-		orderedIn: pipegenimpl.NewQueue[intIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter")+2, 1),
-		out:       pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		orderedIn: pipegenimpl.NewQueue[intDepth1TermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter")+2, 1),
+		out:       pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
@@ -6595,7 +6595,7 @@ func (r *orderedConcatRun) feedA(a iter.Seq[int]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = intDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -6644,7 +6644,7 @@ func (r *orderedConcatRun) feedASeq2(a iter.Seq2[int, error]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = intDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -6679,12 +6679,12 @@ func (r *orderedConcatRun) feedB(b iter.Seq[int]) {
 		if o == nil {
 			break
 		}
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(i).Branch(1), share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		*o = intDepth1TermItem{pos: i, path: [1]uint32{uint32(0x1)}, share: [1]uint64{pipegenimpl.FullShare}, v: v}
 		out.Publish()
 		i++
 	}
 	if o := out.Next(done); o != nil {
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{1}, mark: pipegenimpl.SourceEnd}
+		*o = intDepth1TermItem{pos: i, share: [1]uint64{1}, mark: pipegenimpl.SourceEnd}
 		out.Publish()
 	}
 	g.Returned = true
@@ -6724,12 +6724,12 @@ func (r *orderedConcatRun) feedBSeq2(b iter.Seq2[int, error]) {
 		if o == nil {
 			break
 		}
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(i).Branch(1), share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		*o = intDepth1TermItem{pos: i, path: [1]uint32{uint32(0x1)}, share: [1]uint64{pipegenimpl.FullShare}, v: v}
 		out.Publish()
 		i++
 	}
 	if o := out.Next(done); o != nil {
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{1}, mark: pipegenimpl.SourceEnd}
+		*o = intDepth1TermItem{pos: i, share: [1]uint64{1}, mark: pipegenimpl.SourceEnd}
 		out.Publish()
 	}
 	g.Returned = true
@@ -6768,7 +6768,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos).Branch(0), share: [1]uint64{it.share[0]}, v: v}
+		*o = intDepth1TermItem{pos: it.pos, path: [1]uint32{uint32(0x0)}, share: [1]uint64{it.share[0]}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -6785,8 +6785,8 @@ func (r *orderedConcatRun) orderedWorker() {
 	defer out.Close(done)
 	queue := r.orderedIn.Reader()
 	defer queue.Close()
-	held := pipegenimpl.NewReorder[intIndexedTermItem](r.order, 2, func(left, right *intIndexedTermItem) int {
-		return pipegen.Compare(left.at, right.at)
+	held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 2, func(left, right *intDepth1TermItem) int {
+		return pipegen.Compare(pipegen.SourceIndex(left.pos).Child(int(left.path[0])), pipegen.SourceIndex(right.pos).Child(int(right.path[0])))
 	})
 	// Tell the sources how far the term is before waiting for more.
 	queue.OnIdle(held.Publish)
@@ -6797,7 +6797,7 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		held.Put(it.mark, it.pos, it.share[0], it)
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -6810,7 +6810,7 @@ work:
 				if o == nil {
 					break work
 				}
-				*o = intIndexedItem{at: it.at, v: it.v}
+				*o = intDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: it.v}
 			}
 			held.Advance()
 			n++
@@ -6887,7 +6887,7 @@ func orderedSharedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, o
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -6909,11 +6909,11 @@ var orderedSharedStages = []pipegenimpl.StageConfig{
 // stages, and the pipegenimpl.Run that tracks its goroutines.
 type orderedSharedRun struct {
 	*pipegenimpl.Run
-	sharedIn  *pipegenimpl.Queue[intOrderedItem]     // input of Shared
-	jitterIn  *pipegenimpl.Queue[intOrderedItem]     // input of Jitter
-	orderedIn *pipegenimpl.Queue[intIndexedTermItem] // input of ordered#1
-	out       *pipegenimpl.Queue[intIndexedItem]     // output, read by the caller
-	order     *pipegenimpl.Term                      // bookkeeping of ordered#1
+	sharedIn  *pipegenimpl.Queue[intOrderedItem]    // input of Shared
+	jitterIn  *pipegenimpl.Queue[intOrderedItem]    // input of Jitter
+	orderedIn *pipegenimpl.Queue[intDepth1TermItem] // input of ordered#1
+	out       *pipegenimpl.Queue[intDepth1Item]     // output, read by the caller
+	order     *pipegenimpl.Term                     // bookkeeping of ordered#1
 }
 
 // startOrderedShared starts one run of orderedShared: a goroutine per input
@@ -6927,8 +6927,8 @@ func startOrderedShared[In pipegen.Input[int]](ctx context.Context, in In, opts 
 		Run:       run,
 		sharedIn:  pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Shared"), run.MaxBatch(), 1, run.Workers("Shared")),
 		jitterIn:  pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Jitter"), run.MaxBatch(), run.Workers("Shared"), run.Workers("Jitter")),
-		orderedIn: pipegenimpl.NewQueue[intIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Shared")+run.Workers("Jitter")+1, 1),
-		out:       pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		orderedIn: pipegenimpl.NewQueue[intDepth1TermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Shared")+run.Workers("Jitter")+1, 1),
+		out:       pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
@@ -6997,7 +6997,7 @@ func (r *orderedSharedRun) feed(in iter.Seq[int]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = intDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -7046,7 +7046,7 @@ func (r *orderedSharedRun) feedSeq2(in iter.Seq2[int, error]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = intDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -7093,7 +7093,7 @@ work:
 		if o2 == nil {
 			break work
 		}
-		*o2 = intIndexedTermItem{at: pipegen.SourceIndex(it.pos).Branch(0), share: [1]uint64{shareLast1}, v: v}
+		*o2 = intDepth1TermItem{pos: it.pos, path: [1]uint32{uint32(0x0)}, share: [1]uint64{shareLast1}, v: v}
 		out.Publish()
 		out2.Publish()
 	}
@@ -7133,7 +7133,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos).Branch(1), share: [1]uint64{it.share[0]}, v: v}
+		*o = intDepth1TermItem{pos: it.pos, path: [1]uint32{uint32(0x1)}, share: [1]uint64{it.share[0]}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -7150,8 +7150,8 @@ func (r *orderedSharedRun) orderedWorker() {
 	defer out.Close(done)
 	queue := r.orderedIn.Reader()
 	defer queue.Close()
-	held := pipegenimpl.NewReorder[intIndexedTermItem](r.order, 1, func(left, right *intIndexedTermItem) int {
-		return pipegen.Compare(left.at, right.at)
+	held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 1, func(left, right *intDepth1TermItem) int {
+		return pipegen.Compare(pipegen.SourceIndex(left.pos).Child(int(left.path[0])), pipegen.SourceIndex(right.pos).Child(int(right.path[0])))
 	})
 	// Tell the sources how far the term is before waiting for more.
 	queue.OnIdle(held.Publish)
@@ -7162,7 +7162,7 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		held.Put(it.mark, it.pos, it.share[0], it)
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -7175,7 +7175,7 @@ work:
 				if o == nil {
 					break work
 				}
-				*o = intIndexedItem{at: it.at, v: it.v}
+				*o = intDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: it.v}
 			}
 			held.Advance()
 			n++
@@ -8086,7 +8086,7 @@ func noneWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -8107,9 +8107,9 @@ var noneStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type noneRun struct {
 	*pipegenimpl.Run
-	squareIn  *pipegenimpl.Queue[intItem]        // input of Square
-	nothingIn *pipegenimpl.Queue[intItem]        // input of Nothing
-	out       *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+	squareIn  *pipegenimpl.Queue[intItem]       // input of Square
+	nothingIn *pipegenimpl.Queue[intItem]       // input of Nothing
+	out       *pipegenimpl.Queue[intDepth1Item] // output, read by the caller
 }
 
 // startNone starts one run of none: a goroutine per input that feeds it to
@@ -8123,7 +8123,7 @@ func startNone[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 		Run:       run,
 		squareIn:  pipegenimpl.NewQueue[intItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
 		nothingIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Nothing"), run.MaxBatch(), run.Workers("Square"), run.Workers("Nothing")),
-		out:       pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Nothing"), 1),
+		out:       pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), run.Workers("Nothing"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Square", r.squareIn)
@@ -8288,7 +8288,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
 			out.Publish()
 		}
 	}
@@ -8361,7 +8361,7 @@ func manyWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -8381,10 +8381,10 @@ var manyStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type manyRun struct {
 	*pipegenimpl.Run
-	manyIn    *pipegenimpl.Queue[intOrderedItem]     // input of Many
-	orderedIn *pipegenimpl.Queue[intIndexedTermItem] // input of ordered#1
-	out       *pipegenimpl.Queue[intIndexedItem]     // output, read by the caller
-	order     *pipegenimpl.Term                      // bookkeeping of ordered#1
+	manyIn    *pipegenimpl.Queue[intOrderedItem]    // input of Many
+	orderedIn *pipegenimpl.Queue[intDepth1TermItem] // input of ordered#1
+	out       *pipegenimpl.Queue[intDepth1Item]     // output, read by the caller
+	order     *pipegenimpl.Term                     // bookkeeping of ordered#1
 }
 
 // startMany starts one run of many: a goroutine per input that feeds it to
@@ -8397,8 +8397,8 @@ func startMany[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 	r := &manyRun{
 		Run:       run,
 		manyIn:    pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Many"), run.MaxBatch(), 1, run.Workers("Many")),
-		orderedIn: pipegenimpl.NewQueue[intIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Many")+1, 1),
-		out:       pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		orderedIn: pipegenimpl.NewQueue[intDepth1TermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Many")+1, 1),
+		out:       pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
@@ -8461,7 +8461,7 @@ func (r *manyRun) feed(in iter.Seq[int]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = intDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -8510,7 +8510,7 @@ func (r *manyRun) feedSeq2(in iter.Seq2[int, error]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = intDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -8553,11 +8553,11 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos).Child(c1), share: [1]uint64{shares1.Next()}, v: v}
+			*o = intDepth1TermItem{pos: it.pos, path: [1]uint32{uint32(c1)}, share: [1]uint64{shares1.Next()}, v: v}
 			out.Publish()
 		}
 		if o := out.Next(done); o != nil {
-			*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{shares1.Rest()}, mark: pipegenimpl.Dead}
+			*o = intDepth1TermItem{pos: it.pos, share: [1]uint64{shares1.Rest()}, mark: pipegenimpl.Dead}
 		} else {
 			break work
 		}
@@ -8577,8 +8577,8 @@ func (r *manyRun) orderedWorker() {
 	defer out.Close(done)
 	queue := r.orderedIn.Reader()
 	defer queue.Close()
-	held := pipegenimpl.NewReorder[intIndexedTermItem](r.order, 1, func(left, right *intIndexedTermItem) int {
-		return pipegen.Compare(left.at, right.at)
+	held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 1, func(left, right *intDepth1TermItem) int {
+		return pipegen.Compare(pipegen.SourceIndex(left.pos).Child(int(left.path[0])), pipegen.SourceIndex(right.pos).Child(int(right.path[0])))
 	})
 	// Tell the sources how far the term is before waiting for more.
 	queue.OnIdle(held.Publish)
@@ -8589,7 +8589,7 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		held.Put(it.mark, it.pos, it.share[0], it)
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -8602,7 +8602,7 @@ work:
 				if o == nil {
 					break work
 				}
-				*o = intIndexedItem{at: it.at, v: it.v}
+				*o = intDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: it.v}
 			}
 			held.Advance()
 			n++
@@ -8950,7 +8950,7 @@ func fusedCheckWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -8973,8 +8973,8 @@ var fusedCheckStages = []pipegenimpl.StageConfig{
 // the pipegenimpl.Run that tracks its goroutines.
 type fusedCheckRun struct {
 	*pipegenimpl.Run
-	identityIn *pipegenimpl.Queue[intItem]        // input of Identity
-	out        *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+	identityIn *pipegenimpl.Queue[intItem]       // input of Identity
+	out        *pipegenimpl.Queue[intDepth1Item] // output, read by the caller
 }
 
 // startFusedCheck starts one run of fusedCheck: a goroutine per input that
@@ -8987,7 +8987,7 @@ func startFusedCheck[In pipegen.Input[int]](ctx context.Context, in In, opts []p
 	r := &fusedCheckRun{
 		Run:        run,
 		identityIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Identity"), run.MaxBatch(), 1, run.Workers("Identity")),
-		out:        pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Identity"), 1),
+		out:        pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), run.Workers("Identity"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Identity", r.identityIn)
@@ -9123,7 +9123,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c2), v: v3}
+			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c2)}, v: v3}
 			out.Publish()
 		}
 	}
@@ -9416,7 +9416,7 @@ func burstOddWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -9438,8 +9438,8 @@ var burstOddStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type burstOddRun struct {
 	*pipegenimpl.Run
-	burstIn *pipegenimpl.Queue[intItem]        // input of Burst
-	out     *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+	burstIn *pipegenimpl.Queue[intItem]       // input of Burst
+	out     *pipegenimpl.Queue[intDepth1Item] // output, read by the caller
 }
 
 // startBurstOdd starts one run of burstOdd: a goroutine per input that feeds
@@ -9452,7 +9452,7 @@ func startBurstOdd[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 	r := &burstOddRun{
 		Run:     run,
 		burstIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Burst"), run.MaxBatch(), 1, run.Workers("Burst")),
-		out:     pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Burst"), 1),
+		out:     pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), run.Workers("Burst"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Burst", r.burstIn)
@@ -9586,7 +9586,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
 			out.Publish()
 			g.Step = 0
 		}
@@ -9828,7 +9828,7 @@ func orderedFanOutWithIndex[In pipegen.Input[int]](ctx context.Context, in In, o
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -9855,7 +9855,7 @@ type orderedFanOutRun struct {
 	orderedIn  *pipegenimpl.Queue[intTermItem]    // input of ordered#1
 	identityIn *pipegenimpl.Queue[intItem]        // input of Identity
 	squareIn   *pipegenimpl.Queue[intItem]        // input of Square
-	out        *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+	out        *pipegenimpl.Queue[intDepth1Item]  // output, read by the caller
 	order      *pipegenimpl.Term                  // bookkeeping of ordered#1
 }
 
@@ -9872,7 +9872,7 @@ func startOrderedFanOut[In pipegen.Input[int]](ctx context.Context, in In, opts 
 		orderedIn:  pipegenimpl.NewQueue[intTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter")+1, 1),
 		identityIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Identity"), run.MaxBatch(), 1, run.Workers("Identity")),
 		squareIn:   pipegenimpl.NewQueue[intItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
-		out:        pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Identity")+run.Workers("Square"), 1),
+		out:        pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), run.Workers("Identity")+run.Workers("Square"), 1),
 		order:      pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
@@ -10124,7 +10124,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(0), v: v}
+		*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(0x0)}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -10162,7 +10162,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(1), v: v}
+		*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(0x1)}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -10176,11 +10176,14 @@ type intItem struct {
 	v   int
 }
 
-// intIndexedItem is an int element in a queue between stages, with its
-// index.
-type intIndexedItem struct {
-	at pipegen.Index
-	v  int
+// intDepth1Item is an int element in a queue between stages, with its index:
+// its position in the pipeline's input, and the one level below it (a
+// flatmap's child, or a concat branch) that every element of such a queue
+// has.
+type intDepth1Item struct {
+	pos  uint64
+	path [1]uint32
+	v    int
 }
 
 // intOrderedItem is an int element in a queue between stages, with its
@@ -10216,6 +10219,13 @@ type jobPtrItem struct {
 	v   *Job
 }
 
+// intIndexedItem is an int element in a queue between stages, with its
+// index.
+type intIndexedItem struct {
+	at pipegen.Index
+	v  int
+}
+
 // stringItem is a string element in a queue between stages, with its
 // position in the pipeline's input (the elements of such a queue come
 // straight from an input, or through maps and filters).
@@ -10224,32 +10234,41 @@ type stringItem struct {
 	v   string
 }
 
-// stringIndexedItem is a string element in a queue between stages, with its
-// index.
-type stringIndexedItem struct {
-	at pipegen.Index
-	v  string
+// stringDepth1Item is a string element in a queue between stages, with its
+// index: its position in the pipeline's input, and the one level below it (a
+// flatmap's child, or a concat branch) that every element of such a queue
+// has.
+type stringDepth1Item struct {
+	pos  uint64
+	path [1]uint32
+	v    string
 }
 
-// intIndexedTermItem is an int element in a queue between stages, with its
-// index. It also carries its share of its source position for the ordered
+// intDepth1TermItem is an int element in a queue between stages, with its
+// index: its position in the pipeline's input, and the one level below it (a
+// flatmap's child, or a concat branch) that every element of such a queue
+// has. It also carries its share of its source position for the ordered
 // terms it goes to, which tells them when they have all of a position (see
 // pipegenimpl.Term); mark says whether it is an element, a tombstone (the
 // share of an element dropped on the way) or the end of a source (see
 // pipegenimpl.Reorder).
-type intIndexedTermItem struct {
-	at    pipegen.Index
+type intDepth1TermItem struct {
+	pos   uint64
+	path  [1]uint32
 	share [1]uint64
 	mark  uint8
 	v     int
 }
 
-// intIndexedOrderedItem is an int element in a queue between stages, with
-// its index. It also carries its share of its source position for the
-// ordered terms it goes to, which tells them when they have all of a
-// position (see pipegenimpl.Term).
-type intIndexedOrderedItem struct {
-	at    pipegen.Index
+// intDepth1OrderedItem is an int element in a queue between stages, with its
+// index: its position in the pipeline's input, and the one level below it (a
+// flatmap's child, or a concat branch) that every element of such a queue
+// has. It also carries its share of its source position for the ordered
+// terms it goes to, which tells them when they have all of a position (see
+// pipegenimpl.Term).
+type intDepth1OrderedItem struct {
+	pos   uint64
+	path  [1]uint32
 	share [1]uint64
 	v     int
 }

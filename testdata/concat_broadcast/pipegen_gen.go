@@ -76,7 +76,7 @@ func MergeWithIndex[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -98,10 +98,10 @@ var mergeStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type mergeRun struct {
 	*pipegenimpl.Run
-	squareIn *pipegenimpl.Queue[intItem]        // input of Square
-	lenIn    *pipegenimpl.Queue[stringItem]     // input of Len
-	negIn    *pipegenimpl.Queue[intIndexedItem] // input of Neg
-	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+	squareIn *pipegenimpl.Queue[intItem]       // input of Square
+	lenIn    *pipegenimpl.Queue[stringItem]    // input of Len
+	negIn    *pipegenimpl.Queue[intDepth1Item] // input of Neg
+	out      *pipegenimpl.Queue[intDepth1Item] // output, read by the caller
 }
 
 // startMerge starts one run of Merge: a goroutine per input that feeds it to
@@ -115,8 +115,8 @@ func startMerge[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Inpu
 		Run:      run,
 		squareIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
 		lenIn:    pipegenimpl.NewQueue[stringItem](run.MaxSize("Len"), run.MaxBatch(), 1, run.Workers("Len")),
-		negIn:    pipegenimpl.NewQueue[intIndexedItem](run.MaxSize("Neg"), run.MaxBatch(), run.Workers("Square")+run.Workers("Len")+1, run.Workers("Neg")),
-		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Neg"), 1),
+		negIn:    pipegenimpl.NewQueue[intDepth1Item](run.MaxSize("Neg"), run.MaxBatch(), run.Workers("Square")+run.Workers("Len")+1, run.Workers("Neg")),
+		out:      pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), run.Workers("Neg"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Square", r.squareIn)
@@ -193,7 +193,7 @@ func (r *mergeRun) feedA(a iter.Seq[int]) {
 		if o == nil {
 			break
 		}
-		*o = intIndexedItem{at: pipegen.SourceIndex(i).Branch(0), v: v}
+		*o = intDepth1Item{pos: i, path: [1]uint32{uint32(0x0)}, v: v}
 		out.Publish()
 		i++
 	}
@@ -227,7 +227,7 @@ func (r *mergeRun) feedASeq2(a iter.Seq2[int, error]) {
 		if o == nil {
 			break
 		}
-		*o = intIndexedItem{at: pipegen.SourceIndex(i).Branch(0), v: v}
+		*o = intDepth1Item{pos: i, path: [1]uint32{uint32(0x0)}, v: v}
 		out.Publish()
 		i++
 	}
@@ -392,7 +392,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(1), v: v}
+		*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(0x1)}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -429,7 +429,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(2), v: v}
+		*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(0x2)}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -443,7 +443,7 @@ func (r *mergeRun) negWorker(worker int) {
 	defer out.Close(done)
 	queue := r.negIn.Reader()
 	defer queue.Close()
-	var it *intIndexedItem // the element being worked on
+	var it *intDepth1Item // the element being worked on
 	g := pipegenimpl.Guard{
 		Stages: []string{"Neg"},
 		Worker: worker,
@@ -451,7 +451,7 @@ func (r *mergeRun) negWorker(worker int) {
 			if it == nil {
 				return pipegen.Index{}
 			}
-			return it.at
+			return pipegen.SourceIndex(it.pos).Child(int(it.path[0]))
 		},
 	}
 	defer r.Recover(&g)
@@ -466,7 +466,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = intIndexedItem{at: it.at, v: v}
+		*o = intDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -872,8 +872,8 @@ var thriceStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type thriceRun struct {
 	*pipegenimpl.Run
-	squareIn *pipegenimpl.Queue[intItem]        // input of Square
-	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+	squareIn *pipegenimpl.Queue[intItem]         // input of Square
+	out      *pipegenimpl.Queue[intIndexedItem2] // output, read by the caller
 }
 
 // startThrice starts one run of Thrice: a goroutine per input that feeds it
@@ -886,7 +886,7 @@ func startThrice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 	r := &thriceRun{
 		Run:      run,
 		squareIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
-		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Square"), 1),
+		out:      pipegenimpl.NewQueue[intIndexedItem2](run.OutputSize(), run.MaxBatch(), run.Workers("Square"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Square", r.squareIn)
@@ -1004,17 +1004,17 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(0).Branch(0), v: v}
+		*o = intIndexedItem2{at: pipegen.SourceIndex(it.pos).Branch(0).Branch(0), v: v}
 		o2 := out.Next(done)
 		if o2 == nil {
 			break work
 		}
-		*o2 = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(1).Branch(0), v: v}
+		*o2 = intIndexedItem2{at: pipegen.SourceIndex(it.pos).Branch(1).Branch(0), v: v}
 		o3 := out.Next(done)
 		if o3 == nil {
 			break work
 		}
-		*o3 = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(1), v: v}
+		*o3 = intIndexedItem2{at: pipegen.SourceIndex(it.pos).Branch(1), v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -1085,7 +1085,7 @@ func DiamondWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -1108,10 +1108,10 @@ var diamondStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type diamondRun struct {
 	*pipegenimpl.Run
-	squareIn *pipegenimpl.Queue[intItem]        // input of Square
-	negIn    *pipegenimpl.Queue[intItem]        // input of Neg
-	evenIn   *pipegenimpl.Queue[intItem]        // input of Even
-	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+	squareIn *pipegenimpl.Queue[intItem]       // input of Square
+	negIn    *pipegenimpl.Queue[intItem]       // input of Neg
+	evenIn   *pipegenimpl.Queue[intItem]       // input of Even
+	out      *pipegenimpl.Queue[intDepth1Item] // output, read by the caller
 }
 
 // startDiamond starts one run of Diamond: a goroutine per input that feeds
@@ -1126,7 +1126,7 @@ func startDiamond[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 		squareIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
 		negIn:    pipegenimpl.NewQueue[intItem](run.MaxSize("Neg"), run.MaxBatch(), run.Workers("Square"), run.Workers("Neg")),
 		evenIn:   pipegenimpl.NewQueue[intItem](run.MaxSize("Even"), run.MaxBatch(), run.Workers("Square"), run.Workers("Even")),
-		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Neg")+run.Workers("Even"), 1),
+		out:      pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), run.Workers("Neg")+run.Workers("Even"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Square", r.squareIn)
@@ -1301,7 +1301,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(0), v: v}
+		*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(0x0)}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -1341,7 +1341,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Branch(1), v: it.v}
+		*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(0x1)}, v: it.v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -1363,9 +1363,26 @@ type stringItem struct {
 	v   string
 }
 
+// intDepth1Item is an int element in a queue between stages, with its index:
+// its position in the pipeline's input, and the one level below it (a
+// flatmap's child, or a concat branch) that every element of such a queue
+// has.
+type intDepth1Item struct {
+	pos  uint64
+	path [1]uint32
+	v    int
+}
+
 // intIndexedItem is an int element in a queue between stages, with its
 // index.
 type intIndexedItem struct {
+	at pipegen.Index
+	v  int
+}
+
+// intIndexedItem2 is an int element in a queue between stages, with its
+// index.
+type intIndexedItem2 struct {
 	at pipegen.Index
 	v  int
 }

@@ -92,7 +92,7 @@ func ChainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[string]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[string]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -115,11 +115,11 @@ var chainStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type chainRun struct {
 	*pipegenimpl.Run
-	makePointIn *pipegenimpl.Queue[intOrderedItem]         // input of MakePoint
-	sumIn       *pipegenimpl.Queue[treeIndexedOrderedItem] // input of Sum
-	orderedIn   *pipegenimpl.Queue[stringIndexedTermItem]  // input of ordered#1
-	out         *pipegenimpl.Queue[stringIndexedItem]      // output, read by the caller
-	order       *pipegenimpl.Term                          // bookkeeping of ordered#1
+	makePointIn *pipegenimpl.Queue[intOrderedItem]        // input of MakePoint
+	sumIn       *pipegenimpl.Queue[treeDepth1OrderedItem] // input of Sum
+	orderedIn   *pipegenimpl.Queue[stringDepth1TermItem]  // input of ordered#1
+	out         *pipegenimpl.Queue[stringDepth1Item]      // output, read by the caller
+	order       *pipegenimpl.Term                         // bookkeeping of ordered#1
 }
 
 // startChain starts one run of Chain: a goroutine per input that feeds it to
@@ -132,9 +132,9 @@ func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 	r := &chainRun{
 		Run:         run,
 		makePointIn: pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("MakePoint"), run.MaxBatch(), 1, run.Workers("MakePoint")),
-		sumIn:       pipegenimpl.NewQueue[treeIndexedOrderedItem](run.MaxSize("Sum"), run.MaxBatch(), run.Workers("MakePoint"), run.Workers("Sum")),
-		orderedIn:   pipegenimpl.NewQueue[stringIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("MakePoint")+run.Workers("Sum")+1, 1),
-		out:         pipegenimpl.NewQueue[stringIndexedItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		sumIn:       pipegenimpl.NewQueue[treeDepth1OrderedItem](run.MaxSize("Sum"), run.MaxBatch(), run.Workers("MakePoint"), run.Workers("Sum")),
+		orderedIn:   pipegenimpl.NewQueue[stringDepth1TermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("MakePoint")+run.Workers("Sum")+1, 1),
+		out:         pipegenimpl.NewQueue[stringDepth1Item](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:       pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
@@ -204,7 +204,7 @@ func (r *chainRun) feed(in iter.Seq[int]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = stringIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = stringDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -253,7 +253,7 @@ func (r *chainRun) feedSeq2(in iter.Seq2[int, error]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = stringIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = stringDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -298,7 +298,7 @@ work:
 		keep2 := Keep(v)
 		if !keep2 {
 			if o := out2.Next(done); o != nil {
-				*o = stringIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+				*o = stringDepth1TermItem{pos: it.pos, share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
 			} else {
 				break work
 			}
@@ -310,7 +310,7 @@ work:
 		vs3 := Grow(v)
 		if len(vs3) == 0 {
 			if o := out2.Next(done); o != nil {
-				*o = stringIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+				*o = stringDepth1TermItem{pos: it.pos, share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
 			} else {
 				break work
 			}
@@ -328,7 +328,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = treeIndexedOrderedItem{at: pipegen.SourceIndex(it.pos).Child(c3), share: [1]uint64{per13}, v: v3}
+			*o = treeDepth1OrderedItem{pos: it.pos, path: [1]uint32{uint32(c3)}, share: [1]uint64{per13}, v: v3}
 			out.Publish()
 			out2.Publish()
 		}
@@ -345,7 +345,7 @@ func (r *chainRun) sumWorker(worker int) {
 	defer out.Close(done)
 	queue := r.sumIn.Reader()
 	defer queue.Close()
-	var it *treeIndexedOrderedItem // the element being worked on
+	var it *treeDepth1OrderedItem // the element being worked on
 	g := pipegenimpl.Guard{
 		Stages: []string{"Sum"},
 		Worker: worker,
@@ -353,7 +353,7 @@ func (r *chainRun) sumWorker(worker int) {
 			if it == nil {
 				return pipegen.Index{}
 			}
-			return it.at
+			return pipegen.SourceIndex(it.pos).Child(int(it.path[0]))
 		},
 	}
 	defer r.Recover(&g)
@@ -368,7 +368,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = stringIndexedTermItem{at: it.at, share: [1]uint64{it.share[0]}, v: v}
+		*o = stringDepth1TermItem{pos: it.pos, path: [1]uint32{it.path[0]}, share: [1]uint64{it.share[0]}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -385,8 +385,8 @@ func (r *chainRun) orderedWorker() {
 	defer out.Close(done)
 	queue := r.orderedIn.Reader()
 	defer queue.Close()
-	held := pipegenimpl.NewReorder[stringIndexedTermItem](r.order, 1, func(left, right *stringIndexedTermItem) int {
-		return pipegen.Compare(left.at, right.at)
+	held := pipegenimpl.NewReorder[stringDepth1TermItem](r.order, 1, func(left, right *stringDepth1TermItem) int {
+		return pipegen.Compare(pipegen.SourceIndex(left.pos).Child(int(left.path[0])), pipegen.SourceIndex(right.pos).Child(int(right.path[0])))
 	})
 	// Tell the sources how far the term is before waiting for more.
 	queue.OnIdle(held.Publish)
@@ -397,7 +397,7 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		held.Put(it.mark, it.pos, it.share[0], it)
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -410,7 +410,7 @@ work:
 				if o == nil {
 					break work
 				}
-				*o = stringIndexedItem{at: it.at, v: it.v}
+				*o = stringDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: it.v}
 			}
 			held.Advance()
 			n++
@@ -1334,34 +1334,43 @@ type intOrderedItem struct {
 	v     int
 }
 
-// treeIndexedOrderedItem is a Tree element in a queue between stages, with
-// its index. It also carries its share of its source position for the
+// treeDepth1OrderedItem is a Tree element in a queue between stages, with
+// its index: its position in the pipeline's input, and the one level below
+// it (a flatmap's child, or a concat branch) that every element of such a
+// queue has. It also carries its share of its source position for the
 // ordered terms it goes to, which tells them when they have all of a
 // position (see pipegenimpl.Term).
-type treeIndexedOrderedItem struct {
-	at    pipegen.Index
+type treeDepth1OrderedItem struct {
+	pos   uint64
+	path  [1]uint32
 	share [1]uint64
 	v     Tree
 }
 
-// stringIndexedTermItem is a string element in a queue between stages, with
-// its index. It also carries its share of its source position for the
+// stringDepth1TermItem is a string element in a queue between stages, with
+// its index: its position in the pipeline's input, and the one level below
+// it (a flatmap's child, or a concat branch) that every element of such a
+// queue has. It also carries its share of its source position for the
 // ordered terms it goes to, which tells them when they have all of a
 // position (see pipegenimpl.Term); mark says whether it is an element, a
 // tombstone (the share of an element dropped on the way) or the end of a
 // source (see pipegenimpl.Reorder).
-type stringIndexedTermItem struct {
-	at    pipegen.Index
+type stringDepth1TermItem struct {
+	pos   uint64
+	path  [1]uint32
 	share [1]uint64
 	mark  uint8
 	v     string
 }
 
-// stringIndexedItem is a string element in a queue between stages, with its
-// index.
-type stringIndexedItem struct {
-	at pipegen.Index
-	v  string
+// stringDepth1Item is a string element in a queue between stages, with its
+// index: its position in the pipeline's input, and the one level below it (a
+// flatmap's child, or a concat branch) that every element of such a queue
+// has.
+type stringDepth1Item struct {
+	pos  uint64
+	path [1]uint32
+	v    string
 }
 
 // stringItem is a string element in a queue between stages, with its

@@ -75,7 +75,7 @@ func TriangleWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])).Child(int(it.path[1])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -97,9 +97,9 @@ var triangleStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type triangleRun struct {
 	*pipegenimpl.Run
-	rangeIn  *pipegenimpl.Queue[intItem]        // input of Range
-	repeatIn *pipegenimpl.Queue[intIndexedItem] // input of Repeat
-	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+	rangeIn  *pipegenimpl.Queue[intItem]       // input of Range
+	repeatIn *pipegenimpl.Queue[intDepth1Item] // input of Repeat
+	out      *pipegenimpl.Queue[intDepth2Item] // output, read by the caller
 }
 
 // startTriangle starts one run of Triangle: a goroutine per input that feeds
@@ -112,8 +112,8 @@ func startTriangle[In pipegen.Input[int]](ctx context.Context, in In, opts []pip
 	r := &triangleRun{
 		Run:      run,
 		rangeIn:  pipegenimpl.NewQueue[intItem](run.MaxSize("Range"), run.MaxBatch(), 1, run.Workers("Range")),
-		repeatIn: pipegenimpl.NewQueue[intIndexedItem](run.MaxSize("Repeat"), run.MaxBatch(), run.Workers("Range"), run.Workers("Repeat")),
-		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Repeat"), 1),
+		repeatIn: pipegenimpl.NewQueue[intDepth1Item](run.MaxSize("Repeat"), run.MaxBatch(), run.Workers("Range"), run.Workers("Repeat")),
+		out:      pipegenimpl.NewQueue[intDepth2Item](run.OutputSize(), run.MaxBatch(), run.Workers("Repeat"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Range", r.rangeIn)
@@ -240,7 +240,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
 			out.Publish()
 		}
 	}
@@ -256,8 +256,8 @@ func (r *triangleRun) repeatWorker(worker int) {
 	defer out.Close(done)
 	queue := r.repeatIn.Reader()
 	defer queue.Close()
-	var it *intIndexedItem // the element being worked on
-	var c1 int             // child positions of the flatmaps, for errors
+	var it *intDepth1Item // the element being worked on
+	var c1 int            // child positions of the flatmaps, for errors
 	g := pipegenimpl.Guard{
 		Stages: []string{"Repeat"},
 		Worker: worker,
@@ -265,7 +265,7 @@ func (r *triangleRun) repeatWorker(worker int) {
 			if it == nil {
 				return pipegen.Index{}
 			}
-			return it.at
+			return pipegen.SourceIndex(it.pos).Child(int(it.path[0]))
 		},
 	}
 	defer r.Recover(&g)
@@ -277,7 +277,7 @@ work:
 		}
 		vs, err := Repeat(ctx, it.v)
 		if err != nil {
-			r.Fail("Repeat", worker, it.at, err)
+			r.Fail("Repeat", worker, pipegen.SourceIndex(it.pos).Child(int(it.path[0])), err)
 			break work
 		}
 		c1 = -1
@@ -287,7 +287,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = intIndexedItem{at: it.at.Child(c1), v: v}
+			*o = intDepth2Item{pos: it.pos, path: [2]uint32{it.path[0], uint32(c1)}, v: v}
 			out.Publish()
 		}
 	}
@@ -302,9 +302,21 @@ type intItem struct {
 	v   int
 }
 
-// intIndexedItem is an int element in a queue between stages, with its
-// index.
-type intIndexedItem struct {
-	at pipegen.Index
-	v  int
+// intDepth1Item is an int element in a queue between stages, with its index:
+// its position in the pipeline's input, and the one level below it (a
+// flatmap's child, or a concat branch) that every element of such a queue
+// has.
+type intDepth1Item struct {
+	pos  uint64
+	path [1]uint32
+	v    int
+}
+
+// intDepth2Item is an int element in a queue between stages, with its index:
+// its position in the pipeline's input, and the 2 levels below it (flatmap
+// children, concat branches) that every element of such a queue has.
+type intDepth2Item struct {
+	pos  uint64
+	path [2]uint32
+	v    int
 }

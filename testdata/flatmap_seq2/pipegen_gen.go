@@ -75,7 +75,7 @@ func TokensWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts 
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[string]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[string]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])).Child(int(it.path[1])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -97,8 +97,8 @@ var tokensStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type tokensRun struct {
 	*pipegenimpl.Run
-	linesIn *pipegenimpl.Queue[stringItem]        // input of Lines
-	out     *pipegenimpl.Queue[stringIndexedItem] // output, read by the caller
+	linesIn *pipegenimpl.Queue[stringItem]       // input of Lines
+	out     *pipegenimpl.Queue[stringDepth2Item] // output, read by the caller
 }
 
 // startTokens starts one run of Tokens: a goroutine per input that feeds it
@@ -111,7 +111,7 @@ func startTokens[In pipegen.Input[string]](ctx context.Context, in In, opts []pi
 	r := &tokensRun{
 		Run:     run,
 		linesIn: pipegenimpl.NewQueue[stringItem](run.MaxSize("Lines"), run.MaxBatch(), 1, run.Workers("Lines")),
-		out:     pipegenimpl.NewQueue[stringIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Lines"), 1),
+		out:     pipegenimpl.NewQueue[stringDepth2Item](run.OutputSize(), run.MaxBatch(), run.Workers("Lines"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Lines", r.linesIn)
@@ -255,7 +255,7 @@ work:
 				if o == nil {
 					break work
 				}
-				*o = stringIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1).Child(c2), v: v2}
+				*o = stringDepth2Item{pos: it.pos, path: [2]uint32{uint32(c1), uint32(c2)}, v: v2}
 				out.Publish()
 				g.Step = 1
 			}
@@ -273,9 +273,12 @@ type stringItem struct {
 	v   string
 }
 
-// stringIndexedItem is a string element in a queue between stages, with its
-// index.
-type stringIndexedItem struct {
-	at pipegen.Index
-	v  string
+// stringDepth2Item is a string element in a queue between stages, with its
+// index: its position in the pipeline's input, and the 2 levels below it
+// (flatmap children, concat branches) that every element of such a queue
+// has.
+type stringDepth2Item struct {
+	pos  uint64
+	path [2]uint32
+	v    string
 }

@@ -75,7 +75,7 @@ func SplitWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts .
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[rune]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[rune]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])).Child(int(it.path[1])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -96,9 +96,9 @@ var splitStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type splitRun struct {
 	*pipegenimpl.Run
-	wordsIn   *pipegenimpl.Queue[stringItem]        // input of Words
-	lettersIn *pipegenimpl.Queue[stringIndexedItem] // input of Letters
-	out       *pipegenimpl.Queue[runeIndexedItem]   // output, read by the caller
+	wordsIn   *pipegenimpl.Queue[stringItem]       // input of Words
+	lettersIn *pipegenimpl.Queue[stringDepth1Item] // input of Letters
+	out       *pipegenimpl.Queue[runeDepth2Item]   // output, read by the caller
 }
 
 // startSplit starts one run of Split: a goroutine per input that feeds it to
@@ -111,8 +111,8 @@ func startSplit[In pipegen.Input[string]](ctx context.Context, in In, opts []pip
 	r := &splitRun{
 		Run:       run,
 		wordsIn:   pipegenimpl.NewQueue[stringItem](run.MaxSize("Words"), run.MaxBatch(), 1, run.Workers("Words")),
-		lettersIn: pipegenimpl.NewQueue[stringIndexedItem](run.MaxSize("Letters"), run.MaxBatch(), run.Workers("Words"), run.Workers("Letters")),
-		out:       pipegenimpl.NewQueue[runeIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Letters"), 1),
+		lettersIn: pipegenimpl.NewQueue[stringDepth1Item](run.MaxSize("Letters"), run.MaxBatch(), run.Workers("Words"), run.Workers("Letters")),
+		out:       pipegenimpl.NewQueue[runeDepth2Item](run.OutputSize(), run.MaxBatch(), run.Workers("Letters"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Words", r.wordsIn)
@@ -239,7 +239,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = stringIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			*o = stringDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
 			out.Publish()
 		}
 	}
@@ -255,8 +255,8 @@ func (r *splitRun) lettersWorker(worker int) {
 	defer out.Close(done)
 	queue := r.lettersIn.Reader()
 	defer queue.Close()
-	var it *stringIndexedItem // the element being worked on
-	var c1 int                // child positions of the flatmaps, for errors
+	var it *stringDepth1Item // the element being worked on
+	var c1 int               // child positions of the flatmaps, for errors
 	g := pipegenimpl.Guard{
 		Stages: []string{"Letters"},
 		Worker: worker,
@@ -264,7 +264,7 @@ func (r *splitRun) lettersWorker(worker int) {
 			if it == nil {
 				return pipegen.Index{}
 			}
-			return it.at
+			return pipegen.SourceIndex(it.pos).Child(int(it.path[0]))
 		},
 	}
 	defer r.Recover(&g)
@@ -276,7 +276,7 @@ work:
 		}
 		vs, err := Letters(ctx, it.v)
 		if err != nil {
-			r.Fail("Letters", worker, it.at, err)
+			r.Fail("Letters", worker, pipegen.SourceIndex(it.pos).Child(int(it.path[0])), err)
 			break work
 		}
 		for c1 = 0; c1 < len(vs); c1++ {
@@ -285,7 +285,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = runeIndexedItem{at: it.at.Child(c1), v: v}
+			*o = runeDepth2Item{pos: it.pos, path: [2]uint32{it.path[0], uint32(c1)}, v: v}
 			out.Publish()
 		}
 	}
@@ -357,7 +357,7 @@ func EmptyWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts .
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[rune]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[rune]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])).Child(int(it.path[1])).Child(int(it.path[2])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -379,9 +379,9 @@ var emptyStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type emptyRun struct {
 	*pipegenimpl.Run
-	wordsIn   *pipegenimpl.Queue[stringItem]        // input of Words
-	lettersIn *pipegenimpl.Queue[stringIndexedItem] // input of Letters
-	out       *pipegenimpl.Queue[runeIndexedItem]   // output, read by the caller
+	wordsIn   *pipegenimpl.Queue[stringItem]       // input of Words
+	lettersIn *pipegenimpl.Queue[stringDepth1Item] // input of Letters
+	out       *pipegenimpl.Queue[runeDepth3Item]   // output, read by the caller
 }
 
 // startEmpty starts one run of Empty: a goroutine per input that feeds it to
@@ -394,8 +394,8 @@ func startEmpty[In pipegen.Input[string]](ctx context.Context, in In, opts []pip
 	r := &emptyRun{
 		Run:       run,
 		wordsIn:   pipegenimpl.NewQueue[stringItem](run.MaxSize("Words"), run.MaxBatch(), 1, run.Workers("Words")),
-		lettersIn: pipegenimpl.NewQueue[stringIndexedItem](run.MaxSize("Letters"), run.MaxBatch(), run.Workers("Words"), run.Workers("Letters")),
-		out:       pipegenimpl.NewQueue[runeIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Letters"), 1),
+		lettersIn: pipegenimpl.NewQueue[stringDepth1Item](run.MaxSize("Letters"), run.MaxBatch(), run.Workers("Words"), run.Workers("Letters")),
+		out:       pipegenimpl.NewQueue[runeDepth3Item](run.OutputSize(), run.MaxBatch(), run.Workers("Letters"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Words", r.wordsIn)
@@ -522,7 +522,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = stringIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			*o = stringDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
 			out.Publish()
 		}
 	}
@@ -540,8 +540,8 @@ func (r *emptyRun) lettersWorker(worker int) {
 	defer out.Close(done)
 	queue := r.lettersIn.Reader()
 	defer queue.Close()
-	var it *stringIndexedItem // the element being worked on
-	var c1, c2 int            // child positions of the flatmaps, for errors
+	var it *stringDepth1Item // the element being worked on
+	var c1, c2 int           // child positions of the flatmaps, for errors
 	g := pipegenimpl.Guard{
 		Stages: []string{"Letters", "Nothing"},
 		Worker: worker,
@@ -551,9 +551,9 @@ func (r *emptyRun) lettersWorker(worker int) {
 			}
 			switch step {
 			case 1:
-				return it.at.Child(c1)
+				return pipegen.SourceIndex(it.pos).Child(int(it.path[0])).Child(c1)
 			}
-			return it.at
+			return pipegen.SourceIndex(it.pos).Child(int(it.path[0]))
 		},
 	}
 	defer r.Recover(&g)
@@ -566,7 +566,7 @@ work:
 		g.Step = 0
 		vs, err := Letters(ctx, it.v)
 		if err != nil {
-			r.Fail("Letters", worker, it.at, err)
+			r.Fail("Letters", worker, pipegen.SourceIndex(it.pos).Child(int(it.path[0])), err)
 			break work
 		}
 		for c1 = 0; c1 < len(vs); c1++ {
@@ -579,7 +579,7 @@ work:
 				if o == nil {
 					break work
 				}
-				*o = runeIndexedItem{at: it.at.Child(c1).Child(c2), v: v2}
+				*o = runeDepth3Item{pos: it.pos, path: [3]uint32{it.path[0], uint32(c1), uint32(c2)}, v: v2}
 				out.Publish()
 			}
 		}
@@ -595,16 +595,32 @@ type stringItem struct {
 	v   string
 }
 
-// stringIndexedItem is a string element in a queue between stages, with its
-// index.
-type stringIndexedItem struct {
-	at pipegen.Index
-	v  string
+// stringDepth1Item is a string element in a queue between stages, with its
+// index: its position in the pipeline's input, and the one level below it (a
+// flatmap's child, or a concat branch) that every element of such a queue
+// has.
+type stringDepth1Item struct {
+	pos  uint64
+	path [1]uint32
+	v    string
 }
 
-// runeIndexedItem is a rune element in a queue between stages, with its
-// index.
-type runeIndexedItem struct {
-	at pipegen.Index
-	v  rune
+// runeDepth2Item is a rune element in a queue between stages, with its
+// index: its position in the pipeline's input, and the 2 levels below it
+// (flatmap children, concat branches) that every element of such a queue
+// has.
+type runeDepth2Item struct {
+	pos  uint64
+	path [2]uint32
+	v    rune
+}
+
+// runeDepth3Item is a rune element in a queue between stages, with its
+// index: its position in the pipeline's input, and the 3 levels below it
+// (flatmap children, concat branches) that every element of such a queue
+// has.
+type runeDepth3Item struct {
+	pos  uint64
+	path [3]uint32
+	v    rune
 }

@@ -380,7 +380,7 @@ func DigitsWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[string]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[string]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -403,14 +403,14 @@ var digitsStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type digitsRun struct {
 	*pipegenimpl.Run
-	slowIn     *pipegenimpl.Queue[intOrderedItem]           // input of Slow
-	spellIn    *pipegenimpl.Queue[intOrderedItem]           // input of Spell
-	orderedIn  *pipegenimpl.Queue[stringIndexedTermItem]    // input of ordered#1
-	notZeroIn  *pipegenimpl.Queue[stringIndexedOrderedItem] // input of NotZero
-	orderedIn2 *pipegenimpl.Queue[stringIndexedTermItem]    // input of ordered#2
-	out        *pipegenimpl.Queue[stringIndexedItem]        // output, read by the caller
-	order      *pipegenimpl.Term                            // bookkeeping of ordered#1
-	order2     *pipegenimpl.Term                            // bookkeeping of ordered#2
+	slowIn     *pipegenimpl.Queue[intOrderedItem]          // input of Slow
+	spellIn    *pipegenimpl.Queue[intOrderedItem]          // input of Spell
+	orderedIn  *pipegenimpl.Queue[stringDepth1TermItem]    // input of ordered#1
+	notZeroIn  *pipegenimpl.Queue[stringDepth1OrderedItem] // input of NotZero
+	orderedIn2 *pipegenimpl.Queue[stringDepth1TermItem]    // input of ordered#2
+	out        *pipegenimpl.Queue[stringDepth1Item]        // output, read by the caller
+	order      *pipegenimpl.Term                           // bookkeeping of ordered#1
+	order2     *pipegenimpl.Term                           // bookkeeping of ordered#2
 }
 
 // startDigits starts one run of Digits: a goroutine per input that feeds it
@@ -424,10 +424,10 @@ func startDigits[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 		Run:        run,
 		slowIn:     pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Slow"), run.MaxBatch(), 1, run.Workers("Slow")),
 		spellIn:    pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Spell"), run.MaxBatch(), run.Workers("Slow"), run.Workers("Spell")),
-		orderedIn:  pipegenimpl.NewQueue[stringIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Slow")+run.Workers("Spell")+1, 1),
-		notZeroIn:  pipegenimpl.NewQueue[stringIndexedOrderedItem](run.MaxSize("NotZero"), run.MaxBatch(), 1, run.Workers("NotZero")),
-		orderedIn2: pipegenimpl.NewQueue[stringIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("NotZero")+1, 1),
-		out:        pipegenimpl.NewQueue[stringIndexedItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		orderedIn:  pipegenimpl.NewQueue[stringDepth1TermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Slow")+run.Workers("Spell")+1, 1),
+		notZeroIn:  pipegenimpl.NewQueue[stringDepth1OrderedItem](run.MaxSize("NotZero"), run.MaxBatch(), 1, run.Workers("NotZero")),
+		orderedIn2: pipegenimpl.NewQueue[stringDepth1TermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("NotZero")+1, 1),
+		out:        pipegenimpl.NewQueue[stringDepth1Item](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:      pipegenimpl.NewTerm(),
 		order2:     pipegenimpl.NewTerm(),
 	}
@@ -504,7 +504,7 @@ func (r *digitsRun) feed(in iter.Seq[int]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = stringIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = stringDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -553,7 +553,7 @@ func (r *digitsRun) feedSeq2(in iter.Seq2[int, error]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = stringIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = stringDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -632,7 +632,7 @@ work:
 		vs := Spell(it.v)
 		if len(vs) == 0 {
 			if o := out.Next(done); o != nil {
-				*o = stringIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+				*o = stringDepth1TermItem{pos: it.pos, share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
 			} else {
 				break work
 			}
@@ -649,7 +649,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = stringIndexedTermItem{at: pipegen.SourceIndex(it.pos).Child(c1), share: [1]uint64{per1}, v: v}
+			*o = stringDepth1TermItem{pos: it.pos, path: [1]uint32{uint32(c1)}, share: [1]uint64{per1}, v: v}
 			out.Publish()
 		}
 	}
@@ -669,8 +669,8 @@ func (r *digitsRun) orderedWorker() {
 	defer out2.Close(done)
 	queue := r.orderedIn.Reader()
 	defer queue.Close()
-	held := pipegenimpl.NewReorder[stringIndexedTermItem](r.order, 1, func(left, right *stringIndexedTermItem) int {
-		return pipegen.Compare(left.at, right.at)
+	held := pipegenimpl.NewReorder[stringDepth1TermItem](r.order, 1, func(left, right *stringDepth1TermItem) int {
+		return pipegen.Compare(pipegen.SourceIndex(left.pos).Child(int(left.path[0])), pipegen.SourceIndex(right.pos).Child(int(right.path[0])))
 	})
 	// Tell the sources how far the term is before waiting for more.
 	queue.OnIdle(held.Publish)
@@ -685,7 +685,7 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		held.Put(it.mark, it.pos, it.share[0], it)
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -698,7 +698,7 @@ work:
 			var per2, last2 uint64
 			if len(items) == 0 {
 				if o := out2.Next(done); o != nil {
-					*o = stringIndexedTermItem{at: pipegen.SourceIndex(n), share: [1]uint64{pipegenimpl.FullShare}, mark: pipegenimpl.Dead}
+					*o = stringDepth1TermItem{pos: n, share: [1]uint64{pipegenimpl.FullShare}, mark: pipegenimpl.Dead}
 				} else {
 					break work
 				}
@@ -714,7 +714,7 @@ work:
 				if o == nil {
 					break work
 				}
-				*o = stringIndexedOrderedItem{at: it.at, share: [1]uint64{per2}, v: it.v}
+				*o = stringDepth1OrderedItem{pos: it.pos, path: [1]uint32{it.path[0]}, share: [1]uint64{per2}, v: it.v}
 			}
 			held.Advance()
 			n++
@@ -723,7 +723,7 @@ work:
 		out2.Publish()
 	}
 	if o := out2.Next(done); o != nil {
-		*o = stringIndexedTermItem{at: pipegen.SourceIndex(n), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = stringDepth1TermItem{pos: n, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 }
@@ -738,7 +738,7 @@ func (r *digitsRun) notZeroWorker(worker int) {
 	defer out.Close(done)
 	queue := r.notZeroIn.Reader()
 	defer queue.Close()
-	var it *stringIndexedOrderedItem // the element being worked on
+	var it *stringDepth1OrderedItem // the element being worked on
 	g := pipegenimpl.Guard{
 		Stages: []string{"NotZero"},
 		Worker: worker,
@@ -746,7 +746,7 @@ func (r *digitsRun) notZeroWorker(worker int) {
 			if it == nil {
 				return pipegen.Index{}
 			}
-			return it.at
+			return pipegen.SourceIndex(it.pos).Child(int(it.path[0]))
 		},
 	}
 	defer r.Recover(&g)
@@ -759,7 +759,7 @@ work:
 		keep := NotZero(it.v)
 		if !keep {
 			if o := out.Next(done); o != nil {
-				*o = stringIndexedTermItem{at: pipegen.SourceIndex(it.at.Source()), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+				*o = stringDepth1TermItem{pos: it.pos, share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
 			} else {
 				break work
 			}
@@ -770,7 +770,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = stringIndexedTermItem{at: it.at, share: [1]uint64{it.share[0]}, v: it.v}
+		*o = stringDepth1TermItem{pos: it.pos, path: [1]uint32{it.path[0]}, share: [1]uint64{it.share[0]}, v: it.v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -787,8 +787,8 @@ func (r *digitsRun) orderedWorker2() {
 	defer out.Close(done)
 	queue := r.orderedIn2.Reader()
 	defer queue.Close()
-	held := pipegenimpl.NewReorder[stringIndexedTermItem](r.order2, 1, func(left, right *stringIndexedTermItem) int {
-		return pipegen.Compare(left.at, right.at)
+	held := pipegenimpl.NewReorder[stringDepth1TermItem](r.order2, 1, func(left, right *stringDepth1TermItem) int {
+		return pipegen.Compare(pipegen.SourceIndex(left.pos).Child(int(left.path[0])), pipegen.SourceIndex(right.pos).Child(int(right.path[0])))
 	})
 	// Tell the sources how far the term is before waiting for more.
 	queue.OnIdle(held.Publish)
@@ -799,7 +799,7 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		held.Put(it.mark, it.pos, it.share[0], it)
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -812,7 +812,7 @@ work:
 				if o == nil {
 					break work
 				}
-				*o = stringIndexedItem{at: it.at, v: it.v}
+				*o = stringDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: it.v}
 			}
 			held.Advance()
 			n++
@@ -887,7 +887,7 @@ func MergedWithIndex[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[string]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[string]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -910,12 +910,12 @@ var mergedStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type mergedRun struct {
 	*pipegenimpl.Run
-	slowIn    *pipegenimpl.Queue[intOrderedItem]     // input of Slow
-	slowIn2   *pipegenimpl.Queue[intOrderedItem]     // input of Slow#2
-	orderedIn *pipegenimpl.Queue[intIndexedTermItem] // input of ordered#1
-	labelIn   *pipegenimpl.Queue[intIndexedItem]     // input of Label
-	out       *pipegenimpl.Queue[stringIndexedItem]  // output, read by the caller
-	order     *pipegenimpl.Term                      // bookkeeping of ordered#1
+	slowIn    *pipegenimpl.Queue[intOrderedItem]    // input of Slow
+	slowIn2   *pipegenimpl.Queue[intOrderedItem]    // input of Slow#2
+	orderedIn *pipegenimpl.Queue[intDepth1TermItem] // input of ordered#1
+	labelIn   *pipegenimpl.Queue[intDepth1Item]     // input of Label
+	out       *pipegenimpl.Queue[stringDepth1Item]  // output, read by the caller
+	order     *pipegenimpl.Term                     // bookkeeping of ordered#1
 }
 
 // startMerged starts one run of Merged: a goroutine per input that feeds it
@@ -929,9 +929,9 @@ func startMerged[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Con
 		Run:       run,
 		slowIn:    pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Slow"), run.MaxBatch(), 1, run.Workers("Slow")),
 		slowIn2:   pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Slow#2"), run.MaxBatch(), 1, run.Workers("Slow#2")),
-		orderedIn: pipegenimpl.NewQueue[intIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Slow")+run.Workers("Slow#2")+2, 1),
-		labelIn:   pipegenimpl.NewQueue[intIndexedItem](run.MaxSize("Label"), run.MaxBatch(), 1, run.Workers("Label")),
-		out:       pipegenimpl.NewQueue[stringIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Label"), 1),
+		orderedIn: pipegenimpl.NewQueue[intDepth1TermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Slow")+run.Workers("Slow#2")+2, 1),
+		labelIn:   pipegenimpl.NewQueue[intDepth1Item](run.MaxSize("Label"), run.MaxBatch(), 1, run.Workers("Label")),
+		out:       pipegenimpl.NewQueue[stringDepth1Item](run.OutputSize(), run.MaxBatch(), run.Workers("Label"), 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
@@ -1016,7 +1016,7 @@ func (r *mergedRun) feedA(a iter.Seq[int]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = intDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -1065,7 +1065,7 @@ func (r *mergedRun) feedASeq2(a iter.Seq2[int, error]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = intDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -1109,7 +1109,7 @@ func (r *mergedRun) feedB(b iter.Seq[int]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{1}, mark: pipegenimpl.SourceEnd}
+		*o = intDepth1TermItem{pos: i, share: [1]uint64{1}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -1158,7 +1158,7 @@ func (r *mergedRun) feedBSeq2(b iter.Seq2[int, error]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{1}, mark: pipegenimpl.SourceEnd}
+		*o = intDepth1TermItem{pos: i, share: [1]uint64{1}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -1196,7 +1196,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos).Branch(0), share: [1]uint64{it.share[0]}, v: v}
+		*o = intDepth1TermItem{pos: it.pos, path: [1]uint32{uint32(0x0)}, share: [1]uint64{it.share[0]}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -1234,7 +1234,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = intIndexedTermItem{at: pipegen.SourceIndex(it.pos).Branch(1), share: [1]uint64{it.share[0]}, v: v}
+		*o = intDepth1TermItem{pos: it.pos, path: [1]uint32{uint32(0x1)}, share: [1]uint64{it.share[0]}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -1251,8 +1251,8 @@ func (r *mergedRun) orderedWorker() {
 	defer out.Close(done)
 	queue := r.orderedIn.Reader()
 	defer queue.Close()
-	held := pipegenimpl.NewReorder[intIndexedTermItem](r.order, 2, func(left, right *intIndexedTermItem) int {
-		return pipegen.Compare(left.at, right.at)
+	held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 2, func(left, right *intDepth1TermItem) int {
+		return pipegen.Compare(pipegen.SourceIndex(left.pos).Child(int(left.path[0])), pipegen.SourceIndex(right.pos).Child(int(right.path[0])))
 	})
 	// Tell the sources how far the term is before waiting for more.
 	queue.OnIdle(held.Publish)
@@ -1263,7 +1263,7 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		held.Put(it.mark, it.pos, it.share[0], it)
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -1276,7 +1276,7 @@ work:
 				if o == nil {
 					break work
 				}
-				*o = intIndexedItem{at: it.at, v: it.v}
+				*o = intDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: it.v}
 			}
 			held.Advance()
 			n++
@@ -1293,7 +1293,7 @@ func (r *mergedRun) labelWorker(worker int) {
 	defer out.Close(done)
 	queue := r.labelIn.Reader()
 	defer queue.Close()
-	var it *intIndexedItem // the element being worked on
+	var it *intDepth1Item // the element being worked on
 	g := pipegenimpl.Guard{
 		Stages: []string{"Label"},
 		Worker: worker,
@@ -1301,7 +1301,7 @@ func (r *mergedRun) labelWorker(worker int) {
 			if it == nil {
 				return pipegen.Index{}
 			}
-			return it.at
+			return pipegen.SourceIndex(it.pos).Child(int(it.path[0]))
 		},
 	}
 	defer r.Recover(&g)
@@ -1316,7 +1316,7 @@ work:
 		if o == nil {
 			break work
 		}
-		*o = stringIndexedItem{at: it.at, v: v}
+		*o = stringDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -1355,52 +1355,67 @@ type intItem struct {
 	v   int
 }
 
-// stringIndexedTermItem is a string element in a queue between stages, with
-// its index. It also carries its share of its source position for the
+// stringDepth1TermItem is a string element in a queue between stages, with
+// its index: its position in the pipeline's input, and the one level below
+// it (a flatmap's child, or a concat branch) that every element of such a
+// queue has. It also carries its share of its source position for the
 // ordered terms it goes to, which tells them when they have all of a
 // position (see pipegenimpl.Term); mark says whether it is an element, a
 // tombstone (the share of an element dropped on the way) or the end of a
 // source (see pipegenimpl.Reorder).
-type stringIndexedTermItem struct {
-	at    pipegen.Index
+type stringDepth1TermItem struct {
+	pos   uint64
+	path  [1]uint32
 	share [1]uint64
 	mark  uint8
 	v     string
 }
 
-// stringIndexedOrderedItem is a string element in a queue between stages,
-// with its index. It also carries its share of its source position for the
+// stringDepth1OrderedItem is a string element in a queue between stages,
+// with its index: its position in the pipeline's input, and the one level
+// below it (a flatmap's child, or a concat branch) that every element of
+// such a queue has. It also carries its share of its source position for the
 // ordered terms it goes to, which tells them when they have all of a
 // position (see pipegenimpl.Term).
-type stringIndexedOrderedItem struct {
-	at    pipegen.Index
+type stringDepth1OrderedItem struct {
+	pos   uint64
+	path  [1]uint32
 	share [1]uint64
 	v     string
 }
 
-// stringIndexedItem is a string element in a queue between stages, with its
-// index.
-type stringIndexedItem struct {
-	at pipegen.Index
-	v  string
+// stringDepth1Item is a string element in a queue between stages, with its
+// index: its position in the pipeline's input, and the one level below it (a
+// flatmap's child, or a concat branch) that every element of such a queue
+// has.
+type stringDepth1Item struct {
+	pos  uint64
+	path [1]uint32
+	v    string
 }
 
-// intIndexedTermItem is an int element in a queue between stages, with its
-// index. It also carries its share of its source position for the ordered
+// intDepth1TermItem is an int element in a queue between stages, with its
+// index: its position in the pipeline's input, and the one level below it (a
+// flatmap's child, or a concat branch) that every element of such a queue
+// has. It also carries its share of its source position for the ordered
 // terms it goes to, which tells them when they have all of a position (see
 // pipegenimpl.Term); mark says whether it is an element, a tombstone (the
 // share of an element dropped on the way) or the end of a source (see
 // pipegenimpl.Reorder).
-type intIndexedTermItem struct {
-	at    pipegen.Index
+type intDepth1TermItem struct {
+	pos   uint64
+	path  [1]uint32
 	share [1]uint64
 	mark  uint8
 	v     int
 }
 
-// intIndexedItem is an int element in a queue between stages, with its
-// index.
-type intIndexedItem struct {
-	at pipegen.Index
-	v  int
+// intDepth1Item is an int element in a queue between stages, with its index:
+// its position in the pipeline's input, and the one level below it (a
+// flatmap's child, or a concat branch) that every element of such a queue
+// has.
+type intDepth1Item struct {
+	pos  uint64
+	path [1]uint32
+	v    int
 }

@@ -78,7 +78,7 @@ func FetchedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[string]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[string]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -101,12 +101,12 @@ var fetchedStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type fetchedRun struct {
 	*pipegenimpl.Run
-	fetchIn   *pipegenimpl.Queue[intOrderedItem]        // input of Fetch
-	quickIn   *pipegenimpl.Queue[intOrderedItem]        // input of Quick
-	stepsIn   *pipegenimpl.Queue[intOrderedItem]        // input of Steps
-	orderedIn *pipegenimpl.Queue[stringIndexedTermItem] // input of ordered#1
-	out       *pipegenimpl.Queue[stringIndexedItem]     // output, read by the caller
-	order     *pipegenimpl.Term                         // bookkeeping of ordered#1
+	fetchIn   *pipegenimpl.Queue[intOrderedItem]       // input of Fetch
+	quickIn   *pipegenimpl.Queue[intOrderedItem]       // input of Quick
+	stepsIn   *pipegenimpl.Queue[intOrderedItem]       // input of Steps
+	orderedIn *pipegenimpl.Queue[stringDepth1TermItem] // input of ordered#1
+	out       *pipegenimpl.Queue[stringDepth1Item]     // output, read by the caller
+	order     *pipegenimpl.Term                        // bookkeeping of ordered#1
 }
 
 // startFetched starts one run of Fetched: a goroutine per input that feeds
@@ -121,8 +121,8 @@ func startFetched[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 		fetchIn:   pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Fetch"), run.MaxBatch(), 1, run.Workers("Fetch")),
 		quickIn:   pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Quick"), run.MaxBatch(), run.Workers("Fetch"), run.Workers("Quick")),
 		stepsIn:   pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Steps"), run.MaxBatch(), run.Workers("Quick"), run.Workers("Steps")),
-		orderedIn: pipegenimpl.NewQueue[stringIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Fetch")+run.Workers("Quick")+run.Workers("Steps")+1, 1),
-		out:       pipegenimpl.NewQueue[stringIndexedItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		orderedIn: pipegenimpl.NewQueue[stringDepth1TermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Fetch")+run.Workers("Quick")+run.Workers("Steps")+1, 1),
+		out:       pipegenimpl.NewQueue[stringDepth1Item](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
@@ -197,7 +197,7 @@ func (r *fetchedRun) feed(in iter.Seq[int]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = stringIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = stringDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -246,7 +246,7 @@ func (r *fetchedRun) feedSeq2(in iter.Seq2[int, error]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = stringIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = stringDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -293,7 +293,7 @@ work:
 				r.Dropped("Fetch", pipegen.SourceIndex(it.pos), it.v)
 			}
 			if o := out2.Next(done); o != nil {
-				*o = stringIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+				*o = stringDepth1TermItem{pos: it.pos, share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
 			} else {
 				break work
 			}
@@ -357,7 +357,7 @@ work:
 				r.Dropped("Quick", pipegen.SourceIndex(it.pos), it.v)
 			}
 			if o := out2.Next(done); o != nil {
-				*o = stringIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+				*o = stringDepth1TermItem{pos: it.pos, share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
 			} else {
 				break work
 			}
@@ -367,7 +367,7 @@ work:
 		}
 		if !keep {
 			if o := out2.Next(done); o != nil {
-				*o = stringIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+				*o = stringDepth1TermItem{pos: it.pos, share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
 			} else {
 				break work
 			}
@@ -439,11 +439,11 @@ work:
 					break work
 				}
 			}
-			*o = stringIndexedTermItem{at: pipegen.SourceIndex(it.pos).Child(c1), share: [1]uint64{shares1.Next()}, v: v}
+			*o = stringDepth1TermItem{pos: it.pos, path: [1]uint32{uint32(c1)}, share: [1]uint64{shares1.Next()}, v: v}
 			out.Publish()
 		}
 		if o := out.Next(done); o != nil {
-			*o = stringIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{shares1.Rest()}, mark: pipegenimpl.Dead}
+			*o = stringDepth1TermItem{pos: it.pos, share: [1]uint64{shares1.Rest()}, mark: pipegenimpl.Dead}
 		} else {
 			{
 				cancel()
@@ -472,8 +472,8 @@ func (r *fetchedRun) orderedWorker() {
 	defer out.Close(done)
 	queue := r.orderedIn.Reader()
 	defer queue.Close()
-	held := pipegenimpl.NewReorder[stringIndexedTermItem](r.order, 1, func(left, right *stringIndexedTermItem) int {
-		return pipegen.Compare(left.at, right.at)
+	held := pipegenimpl.NewReorder[stringDepth1TermItem](r.order, 1, func(left, right *stringDepth1TermItem) int {
+		return pipegen.Compare(pipegen.SourceIndex(left.pos).Child(int(left.path[0])), pipegen.SourceIndex(right.pos).Child(int(right.path[0])))
 	})
 	// Tell the sources how far the term is before waiting for more.
 	queue.OnIdle(held.Publish)
@@ -484,7 +484,7 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		held.Put(it.mark, it.pos, it.share[0], it)
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -497,7 +497,7 @@ work:
 				if o == nil {
 					break work
 				}
-				*o = stringIndexedItem{at: it.at, v: it.v}
+				*o = stringDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: it.v}
 			}
 			held.Advance()
 			n++
@@ -770,8 +770,8 @@ var savedStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type savedRun struct {
 	*pipegenimpl.Run
-	stepsIn *pipegenimpl.Queue[intItem]           // input of Steps
-	saveIn  *pipegenimpl.Queue[stringIndexedItem] // input of Save
+	stepsIn *pipegenimpl.Queue[intItem]          // input of Steps
+	saveIn  *pipegenimpl.Queue[stringDepth1Item] // input of Save
 }
 
 // startSaved starts one run of Saved: a goroutine per input that feeds it to
@@ -784,7 +784,7 @@ func startSaved[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 	r := &savedRun{
 		Run:     run,
 		stepsIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Steps"), run.MaxBatch(), 1, run.Workers("Steps")),
-		saveIn:  pipegenimpl.NewQueue[stringIndexedItem](run.MaxSize("Save"), run.MaxBatch(), run.Workers("Steps"), run.Workers("Save")),
+		saveIn:  pipegenimpl.NewQueue[stringDepth1Item](run.MaxSize("Save"), run.MaxBatch(), run.Workers("Steps"), run.Workers("Save")),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Steps", r.stepsIn)
@@ -926,7 +926,7 @@ work:
 					break work
 				}
 			}
-			*o = stringIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			*o = stringDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
 			out.Publish()
 		}
 		expired := pipegenimpl.Expired(ctx)
@@ -947,7 +947,7 @@ func (r *savedRun) saveWorker(worker int) {
 	ctx, done := r.Context(), r.Done()
 	queue := r.saveIn.Reader()
 	defer queue.Close()
-	var it *stringIndexedItem // the element being worked on
+	var it *stringDepth1Item // the element being worked on
 	g := pipegenimpl.Guard{
 		Stages: []string{"Save"},
 		Worker: worker,
@@ -955,7 +955,7 @@ func (r *savedRun) saveWorker(worker int) {
 			if it == nil {
 				return pipegen.Index{}
 			}
-			return it.at
+			return pipegen.SourceIndex(it.pos).Child(int(it.path[0]))
 		},
 	}
 	defer r.Recover(&g)
@@ -972,12 +972,12 @@ work:
 		cancel()
 		if expired {
 			if r.WantsDropped() {
-				r.Dropped("Save", it.at, it.v)
+				r.Dropped("Save", pipegen.SourceIndex(it.pos).Child(int(it.path[0])), it.v)
 			}
 			continue
 		}
 		if err != nil {
-			r.Fail("Save", worker, it.at, err)
+			r.Fail("Save", worker, pipegen.SourceIndex(it.pos).Child(int(it.path[0])), err)
 			break work
 		}
 	}
@@ -1048,7 +1048,7 @@ func SlowWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -1068,8 +1068,8 @@ var slowStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type slowRun struct {
 	*pipegenimpl.Run
-	slowlyIn *pipegenimpl.Queue[intItem]        // input of Slowly
-	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+	slowlyIn *pipegenimpl.Queue[intItem]       // input of Slowly
+	out      *pipegenimpl.Queue[intDepth1Item] // output, read by the caller
 }
 
 // startSlow starts one run of Slow: a goroutine per input that feeds it to
@@ -1082,7 +1082,7 @@ func startSlow[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 	r := &slowRun{
 		Run:      run,
 		slowlyIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Slowly"), run.MaxBatch(), 1, run.Workers("Slowly")),
-		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Slowly"), 1),
+		out:      pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), run.Workers("Slowly"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Slowly", r.slowlyIn)
@@ -1220,7 +1220,7 @@ work:
 					break work
 				}
 			}
-			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c1), v: v}
+			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
 			out.Publish()
 		}
 		expired := pipegenimpl.Expired(ctx)
@@ -1245,24 +1245,30 @@ type intOrderedItem struct {
 	v     int
 }
 
-// stringIndexedTermItem is a string element in a queue between stages, with
-// its index. It also carries its share of its source position for the
+// stringDepth1TermItem is a string element in a queue between stages, with
+// its index: its position in the pipeline's input, and the one level below
+// it (a flatmap's child, or a concat branch) that every element of such a
+// queue has. It also carries its share of its source position for the
 // ordered terms it goes to, which tells them when they have all of a
 // position (see pipegenimpl.Term); mark says whether it is an element, a
 // tombstone (the share of an element dropped on the way) or the end of a
 // source (see pipegenimpl.Reorder).
-type stringIndexedTermItem struct {
-	at    pipegen.Index
+type stringDepth1TermItem struct {
+	pos   uint64
+	path  [1]uint32
 	share [1]uint64
 	mark  uint8
 	v     string
 }
 
-// stringIndexedItem is a string element in a queue between stages, with its
-// index.
-type stringIndexedItem struct {
-	at pipegen.Index
-	v  string
+// stringDepth1Item is a string element in a queue between stages, with its
+// index: its position in the pipeline's input, and the one level below it (a
+// flatmap's child, or a concat branch) that every element of such a queue
+// has.
+type stringDepth1Item struct {
+	pos  uint64
+	path [1]uint32
+	v    string
 }
 
 // intItem is an int element in a queue between stages, with its position in
@@ -1273,9 +1279,12 @@ type intItem struct {
 	v   int
 }
 
-// intIndexedItem is an int element in a queue between stages, with its
-// index.
-type intIndexedItem struct {
-	at pipegen.Index
-	v  int
+// intDepth1Item is an int element in a queue between stages, with its index:
+// its position in the pipeline's input, and the one level below it (a
+// flatmap's child, or a concat branch) that every element of such a queue
+// has.
+type intDepth1Item struct {
+	pos  uint64
+	path [1]uint32
+	v    int
 }

@@ -90,7 +90,7 @@ func SquaresWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -113,8 +113,8 @@ var squaresStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type squaresRun struct {
 	*pipegenimpl.Run
-	squareIn *pipegenimpl.Queue[intItem]        // input of Square
-	out      *pipegenimpl.Queue[intIndexedItem] // output, read by the caller
+	squareIn *pipegenimpl.Queue[intItem]       // input of Square
+	out      *pipegenimpl.Queue[intDepth1Item] // output, read by the caller
 }
 
 // startSquares starts one run of Squares: a goroutine per input that feeds
@@ -127,7 +127,7 @@ func startSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 	r := &squaresRun{
 		Run:      run,
 		squareIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
-		out:      pipegenimpl.NewQueue[intIndexedItem](run.OutputSize(), run.MaxBatch(), run.Workers("Square"), 1),
+		out:      pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), run.Workers("Square"), 1),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Square", r.squareIn)
@@ -262,7 +262,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = intIndexedItem{at: pipegen.SourceIndex(it.pos).Child(c3), v: v3}
+			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c3)}, v: v3}
 			out.Publish()
 		}
 	}
@@ -474,7 +474,7 @@ func InOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 			if !ok || r.Stopped() || ctx.Err() != nil {
 				break
 			}
-			if !yield(pipegen.Item[Result]{Index: it.at, Value: it.v}, nil) {
+			if !yield(pipegen.Item[Result]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 				return
 			}
 		}
@@ -497,11 +497,11 @@ var inOrderStages = []pipegenimpl.StageConfig{
 // pipegenimpl.Run that tracks its goroutines.
 type inOrderRun struct {
 	*pipegenimpl.Run
-	squareIn  *pipegenimpl.Queue[intOrderedItem]        // input of Square
-	labelIn   *pipegenimpl.Queue[intIndexedOrderedItem] // input of Label
-	orderedIn *pipegenimpl.Queue[resultIndexedTermItem] // input of ordered#1
-	out       *pipegenimpl.Queue[resultIndexedItem]     // output, read by the caller
-	order     *pipegenimpl.Term                         // bookkeeping of ordered#1
+	squareIn  *pipegenimpl.Queue[intOrderedItem]       // input of Square
+	labelIn   *pipegenimpl.Queue[intDepth1OrderedItem] // input of Label
+	orderedIn *pipegenimpl.Queue[resultDepth1TermItem] // input of ordered#1
+	out       *pipegenimpl.Queue[resultDepth1Item]     // output, read by the caller
+	order     *pipegenimpl.Term                        // bookkeeping of ordered#1
 }
 
 // startInOrder starts one run of InOrder: a goroutine per input that feeds
@@ -514,9 +514,9 @@ func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 	r := &inOrderRun{
 		Run:       run,
 		squareIn:  pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
-		labelIn:   pipegenimpl.NewQueue[intIndexedOrderedItem](run.MaxSize("Label"), run.MaxBatch(), run.Workers("Square"), run.Workers("Label")),
-		orderedIn: pipegenimpl.NewQueue[resultIndexedTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square")+run.Workers("Label")+1, 1),
-		out:       pipegenimpl.NewQueue[resultIndexedItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		labelIn:   pipegenimpl.NewQueue[intDepth1OrderedItem](run.MaxSize("Label"), run.MaxBatch(), run.Workers("Square"), run.Workers("Label")),
+		orderedIn: pipegenimpl.NewQueue[resultDepth1TermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square")+run.Workers("Label")+1, 1),
+		out:       pipegenimpl.NewQueue[resultDepth1Item](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
@@ -585,7 +585,7 @@ func (r *inOrderRun) feed(in iter.Seq[int]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = resultIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = resultDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -634,7 +634,7 @@ func (r *inOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 		i++
 	}
 	if o := out2.Next(done); o != nil {
-		*o = resultIndexedTermItem{at: pipegen.SourceIndex(i), share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		*o = resultDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
 		out2.Publish()
 	}
 	g.Returned = true
@@ -683,7 +683,7 @@ work:
 		vs2 := Twice(v)
 		if len(vs2) == 0 {
 			if o := out2.Next(done); o != nil {
-				*o = resultIndexedTermItem{at: pipegen.SourceIndex(it.pos), share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
+				*o = resultDepth1TermItem{pos: it.pos, share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
 			} else {
 				break work
 			}
@@ -701,7 +701,7 @@ work:
 			if o == nil {
 				break work
 			}
-			*o = intIndexedOrderedItem{at: pipegen.SourceIndex(it.pos).Child(c2), share: [1]uint64{per12}, v: v2}
+			*o = intDepth1OrderedItem{pos: it.pos, path: [1]uint32{uint32(c2)}, share: [1]uint64{per12}, v: v2}
 			out.Publish()
 			out2.Publish()
 		}
@@ -719,7 +719,7 @@ func (r *inOrderRun) labelWorker(worker int) {
 	defer out.Close(done)
 	queue := r.labelIn.Reader()
 	defer queue.Close()
-	var it *intIndexedOrderedItem // the element being worked on
+	var it *intDepth1OrderedItem // the element being worked on
 	g := pipegenimpl.Guard{
 		Stages: []string{"Label"},
 		Worker: worker,
@@ -727,7 +727,7 @@ func (r *inOrderRun) labelWorker(worker int) {
 			if it == nil {
 				return pipegen.Index{}
 			}
-			return it.at
+			return pipegen.SourceIndex(it.pos).Child(int(it.path[0]))
 		},
 	}
 	defer r.Recover(&g)
@@ -737,12 +737,12 @@ work:
 		if it, ok = queue.Next(done); !ok || r.Stopped() {
 			break work
 		}
-		v := Label(it.at, it.v)
+		v := Label(pipegen.SourceIndex(it.pos).Child(int(it.path[0])), it.v)
 		o := out.Next(done)
 		if o == nil {
 			break work
 		}
-		*o = resultIndexedTermItem{at: it.at, share: [1]uint64{it.share[0]}, v: v}
+		*o = resultDepth1TermItem{pos: it.pos, path: [1]uint32{it.path[0]}, share: [1]uint64{it.share[0]}, v: v}
 		out.Publish()
 	}
 	g.Returned = true
@@ -759,8 +759,8 @@ func (r *inOrderRun) orderedWorker() {
 	defer out.Close(done)
 	queue := r.orderedIn.Reader()
 	defer queue.Close()
-	held := pipegenimpl.NewReorder[resultIndexedTermItem](r.order, 1, func(left, right *resultIndexedTermItem) int {
-		return pipegen.Compare(left.at, right.at)
+	held := pipegenimpl.NewReorder[resultDepth1TermItem](r.order, 1, func(left, right *resultDepth1TermItem) int {
+		return pipegen.Compare(pipegen.SourceIndex(left.pos).Child(int(left.path[0])), pipegen.SourceIndex(right.pos).Child(int(right.path[0])))
 	})
 	// Tell the sources how far the term is before waiting for more.
 	queue.OnIdle(held.Publish)
@@ -771,7 +771,7 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.at.Source(), it.share[0], it)
+		held.Put(it.mark, it.pos, it.share[0], it)
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -784,7 +784,7 @@ work:
 				if o == nil {
 					break work
 				}
-				*o = resultIndexedItem{at: it.at, v: it.v}
+				*o = resultDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: it.v}
 			}
 			held.Advance()
 			n++
@@ -1907,11 +1907,14 @@ type intItem struct {
 	v   int
 }
 
-// intIndexedItem is an int element in a queue between stages, with its
-// index.
-type intIndexedItem struct {
-	at pipegen.Index
-	v  int
+// intDepth1Item is an int element in a queue between stages, with its index:
+// its position in the pipeline's input, and the one level below it (a
+// flatmap's child, or a concat branch) that every element of such a queue
+// has.
+type intDepth1Item struct {
+	pos  uint64
+	path [1]uint32
+	v    int
 }
 
 // intOrderedItem is an int element in a queue between stages, with its
@@ -1925,32 +1928,41 @@ type intOrderedItem struct {
 	v     int
 }
 
-// intIndexedOrderedItem is an int element in a queue between stages, with
-// its index. It also carries its share of its source position for the
-// ordered terms it goes to, which tells them when they have all of a
-// position (see pipegenimpl.Term).
-type intIndexedOrderedItem struct {
-	at    pipegen.Index
+// intDepth1OrderedItem is an int element in a queue between stages, with its
+// index: its position in the pipeline's input, and the one level below it (a
+// flatmap's child, or a concat branch) that every element of such a queue
+// has. It also carries its share of its source position for the ordered
+// terms it goes to, which tells them when they have all of a position (see
+// pipegenimpl.Term).
+type intDepth1OrderedItem struct {
+	pos   uint64
+	path  [1]uint32
 	share [1]uint64
 	v     int
 }
 
-// resultIndexedTermItem is a Result element in a queue between stages, with
-// its index. It also carries its share of its source position for the
+// resultDepth1TermItem is a Result element in a queue between stages, with
+// its index: its position in the pipeline's input, and the one level below
+// it (a flatmap's child, or a concat branch) that every element of such a
+// queue has. It also carries its share of its source position for the
 // ordered terms it goes to, which tells them when they have all of a
 // position (see pipegenimpl.Term); mark says whether it is an element, a
 // tombstone (the share of an element dropped on the way) or the end of a
 // source (see pipegenimpl.Reorder).
-type resultIndexedTermItem struct {
-	at    pipegen.Index
+type resultDepth1TermItem struct {
+	pos   uint64
+	path  [1]uint32
 	share [1]uint64
 	mark  uint8
 	v     Result
 }
 
-// resultIndexedItem is a Result element in a queue between stages, with its
-// index.
-type resultIndexedItem struct {
-	at pipegen.Index
-	v  Result
+// resultDepth1Item is a Result element in a queue between stages, with its
+// index: its position in the pipeline's input, and the one level below it (a
+// flatmap's child, or a concat branch) that every element of such a queue
+// has.
+type resultDepth1Item struct {
+	pos  uint64
+	path [1]uint32
+	v    Result
 }
