@@ -243,6 +243,10 @@ type stepState struct {
 	// resume, inside a fused streaming flatmap's loop, gives the flatmap
 	// its step back before the iterator runs again.
 	resume jen.Code
+	// batched is set inside the loop over a slice flatmap's children
+	// when it is the last step: no user code runs between the children,
+	// so they are published together after the loop.
+	batched bool
 }
 
 // step writes step k of the chain on el.
@@ -362,8 +366,10 @@ func (b *body) next(g *jen.Group, st *stepState, el *elem) {
 		return
 	}
 	b.e.emit(g, b.w, b.head.Targets, b.head.In.Terms, el, exit(st.cancel))
-	// Published before any call that may block: the next element's.
-	b.w.publish(g)
+	if !st.batched {
+		// Published before any call that may block: the next element's.
+		b.w.publish(g)
+	}
 }
 
 // drop ends el's way: the ordered terms downstream get its share as a
@@ -473,11 +479,16 @@ func (b *body) flatMap(g *jen.Group, st *stepState, el *elem, call *jen.Statemen
 				g.List(jen.Id(per), jen.Id(last)).Op(":=").Id("r").Dot(term.OrderField).Dot("Split").Call(el.pos.Clone(), el.shares[term].Clone(), jen.Len(jen.Id(vs)))
 			}
 		}
+		inner.batched = st.k == len(steps(b.head))-1
 		g.For(jen.Id(c).Op("=").Lit(0), jen.Id(c).Op("<").Len(jen.Id(vs)), jen.Id(c).Op("++")).BlockFunc(func(g *jen.Group) {
 			g.Id(v).Op(":=").Id(vs).Index(jen.Id(c))
 			shares := childShares(g)
 			b.next(g, inner, el.child(jen.Id(c), shares, jen.Id(v)))
 		})
+		if inner.batched {
+			// Published before any call that may block: the next element's.
+			b.w.publish(g)
+		}
 	case FlatSeq, FlatSeq2:
 		seq := call
 		if s.Err {

@@ -243,8 +243,8 @@ work:
 				break work
 			}
 			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c3)}, v: v3}
-			out.Publish()
 		}
+		out.Publish()
 	}
 	g.Returned = true
 }
@@ -482,8 +482,8 @@ work:
 				break work
 			}
 			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c3)}, v: v3}
-			out.Publish()
 		}
+		out.Publish()
 	}
 	g.Returned = true
 }
@@ -1281,8 +1281,8 @@ work:
 				break work
 			}
 			*o = intDepth1TermItem{pos: it.pos, path: [1]uint32{uint32(c3)}, share: [1]uint64{per13}, v: v3}
-			out.Publish()
 		}
+		out.Publish()
 	}
 	g.Returned = true
 }

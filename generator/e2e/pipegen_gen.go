@@ -790,8 +790,8 @@ work:
 				break work
 			}
 			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
-			out.Publish()
 		}
+		out.Publish()
 	}
 	g.Returned = true
 }
@@ -2817,8 +2817,8 @@ work:
 				break work
 			}
 			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
-			out.Publish()
 		}
+		out.Publish()
 	}
 	g.Returned = true
 }
@@ -3807,8 +3807,8 @@ work:
 				break work
 			}
 			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
-			out.Publish()
 		}
+		out.Publish()
 	}
 	g.Returned = true
 }
@@ -4788,8 +4788,8 @@ work:
 				break work
 			}
 			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
-			out.Publish()
 		}
+		out.Publish()
 	}
 	g.Returned = true
 }
@@ -6202,8 +6202,8 @@ work:
 				break work
 			}
 			*o = intDepth1TermItem{pos: it.pos, path: [1]uint32{uint32(c1)}, share: [1]uint64{per1}, v: v}
-			out.Publish()
 		}
+		out.Publish()
 	}
 	g.Returned = true
 }
@@ -8289,8 +8289,8 @@ work:
 				break work
 			}
 			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
-			out.Publish()
 		}
+		out.Publish()
 	}
 	g.Returned = true
 }

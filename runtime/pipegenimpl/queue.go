@@ -129,6 +129,13 @@ type writerSlot[I any] struct {
 	buf   []I
 	count *Counter       // what the producer's stage sent, nil without statistics
 	_     [128 - 40]byte // keep slots of different goroutines on their own cache lines
+	// pending is set while items [head, count) wait to be taken. It has a
+	// cache line of its own, which consumers read instead of state: a
+	// consumer that looks for items would otherwise make every publish of
+	// the producer miss the cache. It changes only when items come to
+	// wait after none did, and when they are taken.
+	pending atomic.Uint32
+	_       [128 - 4]byte
 }
 
 // readerSlot is a consumer's batch as its siblings see it. Its state holds
@@ -380,6 +387,7 @@ func (q *Queue[I]) Writer(c *Counter) *Writer[I] {
 // the consumers. Publish before anything that may block, so that what the
 // goroutine made never waits for it.
 type Writer[I any] struct {
+	_    [64]byte // the writer changes n for every item: keep others' data off its cache lines
 	q    *Queue[I]
 	slot *writerSlot[I]
 	buf  []I // the slot's buffer, as its owner sees it
@@ -387,13 +395,23 @@ type Writer[I any] struct {
 	pub  int // items published
 	// wakeup is where the writer waits for room in the queue.
 	wakeup chan struct{}
+	_      [64]byte
 }
 
 // Next returns the next free item of the batch, to be filled and then
 // published. When the batch is full it is sent first, which waits for room
 // in the queue; Next returns nil if done is closed first.
 func (w *Writer[I]) Next(done <-chan struct{}) *I {
-	if w.n == len(w.buf) && !w.refill(done) {
+	if i := w.n; i < len(w.buf) {
+		w.n = i + 1
+		return &w.buf[i]
+	}
+	return w.nextFull(done)
+}
+
+// nextFull is Next when the batch is full (or not started).
+func (w *Writer[I]) nextFull(done <-chan struct{}) *I {
+	if !w.refill(done) {
 		return nil
 	}
 	p := &w.buf[w.n]
@@ -404,12 +422,26 @@ func (w *Writer[I]) Next(done <-chan struct{}) *I {
 // Publish hands the items written since the last call to the consumers:
 // from now on an idle consumer may take them, and one that waits is woken.
 func (w *Writer[I]) Publish() {
-	if d := w.n - w.pub; d > 0 {
-		w.slot.state.Add(uint64(d) << fieldBits)
-		w.pub = w.n
-		if w.q.wanted() {
-			w.q.signal()
-		}
+	d := w.n - w.pub
+	if d <= 0 {
+		return
+	}
+	s := w.slot.state.Add(uint64(d) << fieldBits)
+	w.pub = w.n
+	if int(s>>fieldBits&fieldMask)-d == int(s&fieldMask) || w.q.waiting.Load() > 0 {
+		w.announce(s, d)
+	}
+}
+
+// announce follows a publish of d items that left the slot in state s:
+// it says that items wait, if none did, and wakes a consumer if one
+// must be.
+func (w *Writer[I]) announce(s uint64, d int) {
+	if head, count := unpack(s); count-d == head {
+		w.slot.pending.Store(1)
+	}
+	if w.q.wanted() {
+		w.q.signal()
 	}
 }
 
@@ -432,6 +464,7 @@ func (w *Writer[I]) refill(done <-chan struct{}) bool {
 func (w *Writer[I]) Flush(done <-chan struct{}) bool {
 	s := w.lock()
 	head, _ := unpack(s)
+	w.slot.pending.Store(0)
 	if head == w.n {
 		// Nothing left: consumers took everything published.
 		w.n, w.pub = 0, 0
@@ -488,6 +521,7 @@ func (q *Queue[I]) Reader() *Reader[I] {
 // Reader is one consumer goroutine's end of a queue: the batch it works
 // through.
 type Reader[I any] struct {
+	_    [64]byte // the reader changes next for every item: keep others' data off its cache lines
 	q    *Queue[I]
 	slot *readerSlot[I] // nil for the only consumer
 	buf  []I
@@ -498,6 +532,7 @@ type Reader[I any] struct {
 	own       []I       // where the reader copies the items it takes
 	since     time.Time // when the batch was taken, with statistics
 	idle      func()    // runs before the reader waits, if set
+	_         [64]byte
 }
 
 // OnIdle makes the reader call f each time before it waits for items.
@@ -507,12 +542,18 @@ func (rd *Reader[I]) OnIdle(f func()) { rd.idle = f }
 // nothing is left to take, or if done is closed first. The item stays
 // valid until the next call.
 func (rd *Reader[I]) Next(done <-chan struct{}) (it *I, ok bool) {
-	if rd.slot == nil {
-		if i := rd.next; i < rd.end {
-			rd.next = i + 1
-			return &rd.buf[i], true
-		}
-	} else {
+	if i := rd.next; i < rd.end {
+		rd.next = i + 1
+		return &rd.buf[i], true
+	}
+	return rd.claim(done)
+}
+
+// claim is Next past the items the only consumer has left, or for a
+// consumer with siblings, which claims each item with an atomic add on
+// its slot (siblings may take the rest).
+func (rd *Reader[I]) claim(done <-chan struct{}) (*I, bool) {
+	if rd.slot != nil {
 		s := rd.slot.state.Add(1)
 		cursor, end := unpack(s)
 		if cursor <= end {
@@ -540,12 +581,12 @@ func (rd *Reader[I]) fetch(done <-chan struct{}) (*I, bool) {
 	q.searching.Add(1)
 	for {
 		if b, ok := q.pop(old, rd.slot != nil); ok {
-			q.searching.Add(-1)
+			rd.stopSearching()
 			return rd.install(b, true), true
 		}
 		old = nil
 		if it := rd.steal(); it != nil {
-			q.searching.Add(-1)
+			rd.stopSearching()
 			return it, true
 		}
 		select {
@@ -591,6 +632,27 @@ func (rd *Reader[I]) fetch(done <-chan struct{}) (*I, bool) {
 			q.Stats.Idle.Add(int64(time.Since(since)))
 		}
 	}
+}
+
+// stopSearching counts the reader out of the consumers looking for items,
+// having found some: if more wait and a sibling waits, it wakes one, as
+// producers wake nobody while a consumer looks.
+func (rd *Reader[I]) stopSearching() {
+	q := rd.q
+	q.searching.Add(-1)
+	if q.consumers > 1 && q.wanted() && (q.batches.Load() > 0 || rd.published()) {
+		q.signal()
+	}
+}
+
+// published reports whether a producer has published items that wait.
+func (rd *Reader[I]) published() bool {
+	for i := range rd.q.writers {
+		if rd.q.writers[i].pending.Load() != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // install makes b the reader's batch and returns its first item. Items
@@ -680,6 +742,9 @@ func (rd *Reader[I]) steal() *I {
 // holds a batch: the producer sent that batch before it published these
 // items, and with one producer and one consumer, order is kept.
 func (rd *Reader[I]) takePublished(w *writerSlot[I]) int {
+	if w.pending.Load() == 0 {
+		return 0
+	}
 	s := w.state.Load()
 	head, count := unpack(s)
 	if s&lockBit != 0 || count == head {
@@ -697,9 +762,13 @@ func (rd *Reader[I]) takePublished(w *writerSlot[I]) int {
 	}
 	n := copy(rd.own, w.buf[head:count])
 	w.count.addSent(n)
+	w.pending.Store(0)
 	// Adding the lock bit to a state that has it clears it: one atomic
-	// add moves head past the items taken and unlocks.
-	w.state.Add(uint64(n) + lockBit)
+	// add moves head past the items taken and unlocks. Items the producer
+	// published meanwhile wait: say so.
+	if head, count := unpack(w.state.Add(uint64(n) + lockBit)); count > head {
+		w.pending.Store(1)
+	}
 	return n
 }
 
@@ -736,11 +805,8 @@ func (rd *Reader[I]) moving(delta int32) {
 // of a producer, or items a sibling has left.
 func (rd *Reader[I]) anything() bool {
 	q := rd.q
-	for i := range q.writers {
-		head, count := unpack(q.writers[i].state.Load())
-		if count > head {
-			return true
-		}
+	if rd.published() {
+		return true
 	}
 	for i := range q.readers {
 		s := q.readers[i].state.Load()

@@ -329,9 +329,9 @@ work:
 				break work
 			}
 			*o = treeDepth1OrderedItem{pos: it.pos, path: [1]uint32{uint32(c3)}, share: [1]uint64{per13}, v: v3}
-			out.Publish()
-			out2.Publish()
 		}
+		out.Publish()
+		out2.Publish()
 	}
 	g.Returned = true
 }

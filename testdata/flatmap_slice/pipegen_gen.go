@@ -240,8 +240,8 @@ work:
 				break work
 			}
 			*o = stringDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
-			out.Publish()
 		}
+		out.Publish()
 	}
 	g.Returned = true
 }
@@ -286,8 +286,8 @@ work:
 				break work
 			}
 			*o = runeDepth2Item{pos: it.pos, path: [2]uint32{it.path[0], uint32(c1)}, v: v}
-			out.Publish()
 		}
+		out.Publish()
 	}
 	g.Returned = true
 }
@@ -523,8 +523,8 @@ work:
 				break work
 			}
 			*o = stringDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
-			out.Publish()
 		}
+		out.Publish()
 	}
 	g.Returned = true
 }
@@ -580,8 +580,8 @@ work:
 					break work
 				}
 				*o = runeDepth3Item{pos: it.pos, path: [3]uint32{it.path[0], uint32(c1), uint32(c2)}, v: v2}
-				out.Publish()
 			}
+			out.Publish()
 		}
 	}
 	g.Returned = true

@@ -650,8 +650,8 @@ work:
 				break work
 			}
 			*o = stringDepth1TermItem{pos: it.pos, path: [1]uint32{uint32(c1)}, share: [1]uint64{per1}, v: v}
-			out.Publish()
 		}
+		out.Publish()
 	}
 	g.Returned = true
 }

@@ -263,8 +263,8 @@ work:
 				break work
 			}
 			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c3)}, v: v3}
-			out.Publish()
 		}
+		out.Publish()
 	}
 	g.Returned = true
 }
@@ -702,9 +702,9 @@ work:
 				break work
 			}
 			*o = intDepth1OrderedItem{pos: it.pos, path: [1]uint32{uint32(c2)}, share: [1]uint64{per12}, v: v2}
-			out.Publish()
-			out2.Publish()
 		}
+		out.Publish()
+		out2.Publish()
 	}
 	g.Returned = true
 }
