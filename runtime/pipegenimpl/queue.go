@@ -355,7 +355,12 @@ func (q *Queue[I]) pop(old []I, counted bool) ([]I, bool) {
 	if q.Stats != nil {
 		q.Stats.queued(-len(b))
 	}
-	q.wakeProducer()
+	// Producers waiting for room are woken once the FIFO is half empty,
+	// not at every batch taken: each then sends several batches per
+	// wake-up, which costs far more than a batch.
+	if q.capacity == 0 || q.queued <= q.capacity/2 {
+		q.wakeProducer()
+	}
 	q.mu.Unlock()
 	return b, true
 }
