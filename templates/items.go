@@ -179,10 +179,11 @@ func (w *writers) open(g *jen.Group, counter jen.Code) {
 	}
 }
 
-// publish publishes what every writer holds.
+// publish publishes what every writer holds, waking a consumer where one
+// must be.
 func (w *writers) publish(g *jen.Group) {
 	for _, edge := range w.edges {
-		g.Id(w.name(edge)).Dot("Publish").Call()
+		g.If(jen.Id(w.name(edge)).Dot("Publish").Call()).Block(jen.Id(w.name(edge)).Dot("Wake").Call())
 	}
 }
 
@@ -230,9 +231,17 @@ func (e *emitter) send(g *jen.Group, w *writers, o string, edge *Edge, branches 
 		kv = append(kv, jen.Id("share"), jen.Index(jen.Lit(len(edge.Terms))).Uint64().Values(list...))
 	}
 	kv = append(kv, jen.Id("v"), el.value)
-	g.Id(o).Op(":=").Id(w.name(edge)).Dot("Next").Call(jen.Id("done"))
-	g.If(jen.Id(o).Op("==").Nil()).Block(exit)
+	writeItem(g, w.name(edge), o, exit)
 	g.Op("*").Id(o).Op("=").Id(edge.Item.Name).Add(fields(kv...))
+}
+
+// writeItem declares o, the next free item of writer out, sending its
+// full batch first if it must; exit leaves when the run stops first.
+func writeItem(g *jen.Group, out, o string, exit jen.Code) {
+	g.Id(o).Op(":=").Id(out).Dot("Slot").Call()
+	g.If(jen.Id(o).Op("==").Nil()).Block(
+		jen.If(jen.Id(o).Op("=").Id(out).Dot("Next").Call(jen.Id("done")), jen.Id(o).Op("==").Nil()).Block(exit),
+	)
 }
 
 // tombstone sends term the share s of the element at position pos, which
@@ -246,10 +255,10 @@ func (e *emitter) tombstone(g *jen.Group, w *writers, term *Stage, pos, s jen.Co
 		kv = append(kv, jen.Id("pos"), pos)
 	}
 	kv = append(kv, jen.Id("share"), jen.Index(jen.Lit(1)).Uint64().Values(s), jen.Id("mark"), impl("Dead"))
-	name := w.name(edge)
-	g.If(jen.Id("o").Op(":=").Id(name).Dot("Next").Call(jen.Id("done")), jen.Id("o").Op("!=").Nil()).Block(
-		jen.Op("*").Id("o").Op("=").Id(edge.Item.Name).Add(fields(kv...)),
-	).Else().Block(exit)
+	g.BlockFunc(func(g *jen.Group) {
+		writeItem(g, w.name(edge), "o", exit)
+		g.Op("*").Id("o").Op("=").Id(edge.Item.Name).Add(fields(kv...))
+	})
 }
 
 // sourceEnd tells term that the source numbered source sent count
@@ -266,7 +275,7 @@ func (e *emitter) sourceEnd(g *jen.Group, w *writers, term *Stage, source int, c
 	name := w.name(edge)
 	g.If(jen.Id("o").Op(":=").Id(name).Dot("Next").Call(jen.Id("done")), jen.Id("o").Op("!=").Nil()).Block(
 		jen.Op("*").Id("o").Op("=").Id(edge.Item.Name).Add(fields(kv...)),
-		jen.Id(name).Dot("Publish").Call(),
+		jen.If(jen.Id(name).Dot("Publish").Call()).Block(jen.Id(name).Dot("Wake").Call()),
 	)
 }
 

@@ -150,9 +150,13 @@ func (e *emitter) caller(p *Pipeline, start jen.Code, yielded *jen.Statement, va
 		jen.List(jen.Id("done"), jen.Id("out")).Op(":=").List(jen.Id("r").Dot("Done").Call(), jen.Id("r").Dot(p.Out.Field).Dot("Reader").Call()),
 		jen.Defer().Id("out").Dot("Close").Call(),
 		jen.For().Block(
-			jen.List(jen.Id("it"), jen.Id("ok")).Op(":=").Id("out").Dot("Next").Call(jen.Id("done")),
+			jen.Id("it").Op(":=").Id("out").Dot("Take").Call(),
+			jen.If(jen.Id("it").Op("==").Nil()).Block(
+				jen.Var().Id("ok").Bool(),
+				jen.If(jen.List(jen.Id("it"), jen.Id("ok")).Op("=").Id("out").Dot("Next").Call(jen.Id("done")), jen.Op("!").Id("ok")).Block(jen.Break()),
+			),
 			jen.Comment("The loop body may have cancelled ctx: yield nothing more then."),
-			jen.If(jen.Op("!").Id("ok").Op("||").Id("r").Dot("Stopped").Call().Op("||").Id("ctx").Dot("Err").Call().Op("!=").Nil()).Block(jen.Break()),
+			jen.If(jen.Id("r").Dot("Stopped").Call().Op("||").Id("ctx").Dot("Err").Call().Op("!=").Nil()).Block(jen.Break()),
 			jen.If(jen.Op("!").Id("yield").Call(value(el), jen.Nil())).Block(jen.Return()),
 		),
 		jen.If(jen.Err().Op(":=").Id("r").Dot("Wait").Call(), jen.Err().Op("!=").Nil()).Block(

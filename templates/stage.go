@@ -64,12 +64,21 @@ func (e *emitter) stage(p *Pipeline, s *Stage) {
 		}
 		g.Id("work").Op(":")
 		g.For().BlockFunc(func(g *jen.Group) {
-			g.Var().Id("ok").Bool()
-			g.If(jen.List(jen.Id("it"), jen.Id("ok")).Op("=").Id("queue").Dot("Next").Call(jen.Id("done")), jen.Op("!").Id("ok").Op("||").Id("r").Dot("Stopped").Call()).Block(jen.Break().Id("work"))
+			takeItem(g, "queue", "it", jen.Break().Id("work"))
 			b.step(g, 0, el)
 		})
 		g.Id("g").Dot("Returned").Op("=").True()
 	})
+}
+
+// takeItem sets it to the next item of the reader queue, exit leaving
+// the loop at the end of the queue or when the run stops.
+func takeItem(g *jen.Group, queue, it string, exit jen.Code) {
+	g.If(jen.Id(it).Op("=").Id(queue).Dot("Take").Call(), jen.Id(it).Op("==").Nil()).Block(
+		jen.Var().Id("ok").Bool(),
+		jen.If(jen.List(jen.Id(it), jen.Id("ok")).Op("=").Id(queue).Dot("Next").Call(jen.Id("done")), jen.Op("!").Id("ok")).Block(exit),
+	)
+	g.If(jen.Id("r").Dot("Stopped").Call()).Block(exit)
 }
 
 // stageDoc is the doc comment of a stage's worker method.

@@ -37,9 +37,15 @@ func convert[In pipegen.Input[Row]](ctx context.Context, rows In, opts ...pipege
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(it.v, nil) {
@@ -70,9 +76,15 @@ func convertWithIndex[In pipegen.Input[Row]](ctx context.Context, rows In, opts 
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(pipegen.Item[Record]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
@@ -154,12 +166,16 @@ func (r *convertRun) feed(rows iter.Seq[Row]) {
 		if r.Stopped() {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = rowItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -188,12 +204,16 @@ func (r *convertRun) feedSeq2(rows iter.Seq2[Row, error]) {
 			r.Fail("rows", -1, pipegen.SourceIndex(i), err)
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = rowItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -225,8 +245,13 @@ func (r *convertRun) parseWorker(worker int) {
 	defer r.Recover(&g)
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		g.Step = 0
@@ -241,12 +266,16 @@ work:
 			r.Fail("Encode", worker, pipegen.SourceIndex(it.pos), err)
 			break work
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break work
+			if o = out.Next(done); o == nil {
+				break work
+			}
 		}
 		*o = recordItem{pos: it.pos, v: v4}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -280,9 +309,15 @@ func ETL[In pipegen.Input[Row]](ctx context.Context, rows In, opts ...pipegen.Op
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(it.v, nil) {
@@ -313,9 +348,15 @@ func ETLWithIndex[In pipegen.Input[Row]](ctx context.Context, rows In, opts ...p
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(pipegen.Item[Record]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
@@ -402,8 +443,12 @@ func (r *etlRun) feed(rows iter.Seq[Row]) {
 	}
 	defer r.Recover(&g)
 	publish := func() {
-		out.Publish()
-		out2.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
 	}
 	for v := range rows {
 		if r.Stopped() {
@@ -412,18 +457,26 @@ func (r *etlRun) feed(rows iter.Seq[Row]) {
 		if !r.order.Open(done, i, publish) {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = rowOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
-		out.Publish()
-		out2.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
 		i++
 	}
 	if o := out2.Next(done); o != nil {
 		*o = recordTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
-		out2.Publish()
+		if out2.Publish() {
+			out2.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -447,8 +500,12 @@ func (r *etlRun) feedSeq2(rows iter.Seq2[Row, error]) {
 	}
 	defer r.Recover(&g)
 	publish := func() {
-		out.Publish()
-		out2.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
 	}
 	for v, err := range rows {
 		if r.Stopped() {
@@ -461,18 +518,26 @@ func (r *etlRun) feedSeq2(rows iter.Seq2[Row, error]) {
 		if !r.order.Open(done, i, publish) {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = rowOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
-		out.Publish()
-		out2.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
 		i++
 	}
 	if o := out2.Next(done); o != nil {
 		*o = recordTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
-		out2.Publish()
+		if out2.Publish() {
+			out2.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -504,8 +569,13 @@ func (r *etlRun) parseWorker(worker int) {
 	defer r.Recover(&g)
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		g.Step = 0
@@ -520,12 +590,16 @@ work:
 			r.Fail("Encode", worker, pipegen.SourceIndex(it.pos), err)
 			break work
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break work
+			if o = out.Next(done); o == nil {
+				break work
+			}
 		}
 		*o = recordTermItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v4}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -560,16 +634,20 @@ work:
 			}
 			for k := range items {
 				it := &items[k]
-				o := out.Next(done)
+				o := out.Slot()
 				if o == nil {
-					break work
+					if o = out.Next(done); o == nil {
+						break work
+					}
 				}
 				*o = recordItem{pos: it.pos, v: it.v}
 			}
 			held.Advance()
 			n++
 		}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 	}
 }
 
@@ -600,9 +678,15 @@ func ETLStrict[In pipegen.Input[Row]](ctx context.Context, rows In, opts ...pipe
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(it.v, nil) {
@@ -633,9 +717,15 @@ func ETLStrictWithIndex[In pipegen.Input[Row]](ctx context.Context, rows In, opt
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(pipegen.Item[Record]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
@@ -732,8 +822,12 @@ func (r *etlStrictRun) feed(rows iter.Seq[Row]) {
 	}
 	defer r.Recover(&g)
 	publish := func() {
-		out.Publish()
-		out2.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
 	}
 	for v := range rows {
 		if r.Stopped() {
@@ -742,18 +836,26 @@ func (r *etlStrictRun) feed(rows iter.Seq[Row]) {
 		if !r.order.Open(done, i, publish) {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = rowOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
-		out.Publish()
-		out2.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
 		i++
 	}
 	if o := out2.Next(done); o != nil {
 		*o = recordTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
-		out2.Publish()
+		if out2.Publish() {
+			out2.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -777,8 +879,12 @@ func (r *etlStrictRun) feedSeq2(rows iter.Seq2[Row, error]) {
 	}
 	defer r.Recover(&g)
 	publish := func() {
-		out.Publish()
-		out2.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
 	}
 	for v, err := range rows {
 		if r.Stopped() {
@@ -791,18 +897,26 @@ func (r *etlStrictRun) feedSeq2(rows iter.Seq2[Row, error]) {
 		if !r.order.Open(done, i, publish) {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = rowOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
-		out.Publish()
-		out2.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
 		i++
 	}
 	if o := out2.Next(done); o != nil {
 		*o = recordTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
-		out2.Publish()
+		if out2.Publish() {
+			out2.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -834,8 +948,13 @@ func (r *etlStrictRun) parseWorker(worker int) {
 	defer r.Recover(&g)
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		g.Step = 0
@@ -850,12 +969,16 @@ work:
 			r.Fail("Encode", worker, pipegen.SourceIndex(it.pos), err)
 			break work
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break work
+			if o = out.Next(done); o == nil {
+				break work
+			}
 		}
 		*o = recordTermItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v4}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -890,16 +1013,20 @@ work:
 			}
 			for k := range items {
 				it := &items[k]
-				o := out.Next(done)
+				o := out.Slot()
 				if o == nil {
-					break work
+					if o = out.Next(done); o == nil {
+						break work
+					}
 				}
 				*o = recordItem{pos: it.pos, v: it.v}
 			}
 			held.Advance()
 			n++
 		}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 	}
 }
 
@@ -926,8 +1053,13 @@ func (r *etlStrictRun) rejectWorker(worker int) {
 	defer r.Recover(&g)
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		v, err := Reject(it.v)
@@ -935,12 +1067,16 @@ work:
 			r.Fail("Reject", worker, pipegen.SourceIndex(it.pos), err)
 			break work
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break work
+			if o = out.Next(done); o == nil {
+				break work
+			}
 		}
 		*o = recordItem{pos: it.pos, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 	}
 	g.Returned = true
 }

@@ -101,12 +101,16 @@ func (r *thumbnailsRun) feed(jobs iter.Seq[Job]) {
 		if r.Stopped() {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = jobItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -135,12 +139,16 @@ func (r *thumbnailsRun) feedSeq2(jobs iter.Seq2[Job, error]) {
 			r.Fail("jobs", -1, pipegen.SourceIndex(i), err)
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = jobItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -171,8 +179,13 @@ func (r *thumbnailsRun) decodeWorker(worker int) {
 	defer r.Recover(&g)
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		g.Step = 0
@@ -189,12 +202,16 @@ work:
 			r.Fail("Encode", worker, pipegen.SourceIndex(it.pos), err)
 			break work
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break work
+			if o = out.Next(done); o == nil {
+				break work
+			}
 		}
 		*o = encodedItem{pos: it.pos, v: v3}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -219,8 +236,13 @@ func (r *thumbnailsRun) writeWorker(worker int) {
 	defer r.Recover(&g)
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		if err := Write(it.v); err != nil {
@@ -321,12 +343,16 @@ func (r *samplesRun) feed(paths iter.Seq[string]) {
 		if r.Stopped() {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = stringItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -355,12 +381,16 @@ func (r *samplesRun) feedSeq2(paths iter.Seq2[string, error]) {
 			r.Fail("paths", -1, pipegen.SourceIndex(i), err)
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = stringItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -391,8 +421,13 @@ func (r *samplesRun) synthesizeWorker(worker int) {
 	defer r.Recover(&g)
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		g.Step = 0
@@ -403,12 +438,16 @@ work:
 			r.Fail("Encode", worker, pipegen.SourceIndex(it.pos), err)
 			break work
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break work
+			if o = out.Next(done); o == nil {
+				break work
+			}
 		}
 		*o = encodedItem{pos: it.pos, v: v2}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -433,8 +472,13 @@ func (r *samplesRun) writeWorker(worker int) {
 	defer r.Recover(&g)
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		if err := Write(it.v); err != nil {

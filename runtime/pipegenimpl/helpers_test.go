@@ -15,3 +15,11 @@ func heapAlloc() int64 {
 	runtime.ReadMemStats(&m)
 	return int64(m.HeapAlloc)
 }
+
+// publish publishes what w holds and wakes a consumer if it must, as
+// generated code does.
+func publish[I any](w *Writer[I]) {
+	if w.Publish() {
+		w.Wake()
+	}
+}

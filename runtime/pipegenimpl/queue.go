@@ -398,51 +398,63 @@ type Writer[I any] struct {
 	buf  []I // the slot's buffer, as its owner sees it
 	n    int // items written
 	pub  int // items published
+	// last is the slot's state after the last publish, of d items.
+	last uint64
+	d    int
 	// wakeup is where the writer waits for room in the queue.
 	wakeup chan struct{}
 	_      [64]byte
+}
+
+// Slot returns the next free item of the batch, to be filled and then
+// published, or nil when the batch is full: Next then sends it first.
+// Slot is small enough for the compiler to inline, and is what generated
+// code calls for every item.
+func (w *Writer[I]) Slot() *I {
+	if i := w.n; i < len(w.buf) {
+		w.n = i + 1
+		return &w.buf[i]
+	}
+	return nil
 }
 
 // Next returns the next free item of the batch, to be filled and then
 // published. When the batch is full it is sent first, which waits for room
 // in the queue; Next returns nil if done is closed first.
 func (w *Writer[I]) Next(done <-chan struct{}) *I {
-	if i := w.n; i < len(w.buf) {
-		w.n = i + 1
-		return &w.buf[i]
+	if p := w.Slot(); p != nil {
+		return p
 	}
-	return w.nextFull(done)
-}
-
-// nextFull is Next when the batch is full (or not started).
-func (w *Writer[I]) nextFull(done <-chan struct{}) *I {
 	if !w.refill(done) {
 		return nil
 	}
-	p := &w.buf[w.n]
-	w.n++
-	return p
+	return w.Slot()
 }
 
 // Publish hands the items written since the last call to the consumers:
-// from now on an idle consumer may take them, and one that waits is woken.
-func (w *Writer[I]) Publish() {
+// from now on an idle consumer may take them. It reports whether a
+// consumer may have to be told, which [Writer.Wake] does; the two are
+// apart so that the compiler inlines Publish, which generated code calls
+// for every item:
+//
+//	if out.Publish() {
+//		out.Wake()
+//	}
+func (w *Writer[I]) Publish() bool {
 	d := w.n - w.pub
 	if d <= 0 {
-		return
+		return false
 	}
-	s := w.slot.state.Add(uint64(d) << fieldBits)
+	w.last = w.slot.state.Add(uint64(d) << fieldBits)
 	w.pub = w.n
-	if int(s>>fieldBits&fieldMask)-d == int(s&fieldMask) || w.q.waiting.Load() > 0 {
-		w.announce(s, d)
-	}
+	w.d = d
+	return int(w.last>>fieldBits&fieldMask)-d == int(w.last&fieldMask) || w.q.waiting.Load() > 0
 }
 
-// announce follows a publish of d items that left the slot in state s:
-// it says that items wait, if none did, and wakes a consumer if one
-// must be.
-func (w *Writer[I]) announce(s uint64, d int) {
-	if head, count := unpack(s); count-d == head {
+// Wake follows a Publish that reported true: it says that items wait,
+// if none did before, and wakes a consumer if one must be.
+func (w *Writer[I]) Wake() {
+	if head, count := unpack(w.last); count-w.d == head {
 		w.slot.pending.Store(1)
 	}
 	if w.q.wanted() {
@@ -547,11 +559,29 @@ func (rd *Reader[I]) OnIdle(f func()) { rd.idle = f }
 // nothing is left to take, or if done is closed first. The item stays
 // valid until the next call.
 func (rd *Reader[I]) Next(done <-chan struct{}) (it *I, ok bool) {
-	if i := rd.next; i < rd.end {
-		rd.next = i + 1
-		return &rd.buf[i], true
+	if p := rd.Take(); p != nil {
+		return p, true
 	}
 	return rd.claim(done)
+}
+
+// Take returns the next item of the batch that the reader, the only
+// consumer of its queue, works through, or nil when the batch is done
+// (or the reader has siblings): Next then gets the next batch. Take is
+// small enough for the compiler to inline, and is what generated code
+// calls for every item:
+//
+//	if it = queue.Take(); it == nil {
+//		if it, ok = queue.Next(done); !ok {
+//			…
+//		}
+//	}
+func (rd *Reader[I]) Take() *I {
+	if i := rd.next; i < rd.end {
+		rd.next = i + 1
+		return &rd.buf[i]
+	}
+	return nil
 }
 
 // claim is Next past the items the only consumer has left, or for a

@@ -54,7 +54,7 @@ func run(t *testing.T, capacity, maxBatch, producers, consumers, n int, pause fu
 					return
 				}
 				*it = item{p, i}
-				w.Publish()
+				publish(w)
 				if pause != nil {
 					pause(p, i)
 				}
@@ -130,7 +130,7 @@ func TestQueueKeepsOrderOfOneProducer(t *testing.T) {
 			r := rand.New(rand.NewPCG(1, uint64(capacity)))
 			for i := range n {
 				*w.Next(done) = item{0, i}
-				w.Publish()
+				publish(w)
 				if r.IntN(50) == 0 {
 					time.Sleep(0)
 				}
@@ -174,7 +174,7 @@ func TestQueuePublishedItemReachesWaitingConsumer(t *testing.T) {
 				defer w.Close(done)
 				for i := range prefix + live {
 					*w.Next(done) = item{0, i}
-					w.Publish()
+					publish(w)
 					if i >= prefix {
 						// Block until the consumer saw it: a socket
 						// waiting for the response.
@@ -221,7 +221,7 @@ func TestQueueBlockedItemDoesNotHoldItsBatch(t *testing.T) {
 			defer w.Close(done)
 			for i := range n {
 				*w.Next(done) = item{0, i}
-				w.Publish()
+				publish(w)
 			}
 		})
 		for range consumers {
@@ -264,7 +264,7 @@ func TestQueueStaysWithinCapacity(t *testing.T) {
 			defer w.Close(done)
 			for i := range 3000 {
 				*w.Next(done) = item{p, i}
-				w.Publish()
+				publish(w)
 			}
 		})
 	}
@@ -401,7 +401,7 @@ func TestNoLostWakeUp(t *testing.T) {
 	}
 	// The producer publishes: the consumer is told.
 	*w.Next(done) = item{0, 0}
-	w.Publish()
+	publish(w)
 	select {
 	case <-q.wake:
 	default:
@@ -419,7 +419,7 @@ func TestNoLostWakeUp(t *testing.T) {
 	// Only now does the producer publish again: the waiting consumer must
 	// be told again, whatever the producer did in between.
 	*w.Next(done) = item{0, 1}
-	w.Publish()
+	publish(w)
 	select {
 	case <-q.wake:
 	default:

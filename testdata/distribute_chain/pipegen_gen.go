@@ -51,9 +51,15 @@ func Chain[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Op
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(it.v, nil) {
@@ -87,9 +93,15 @@ func ChainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(pipegen.Item[string]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
@@ -184,8 +196,12 @@ func (r *chainRun) feed(in iter.Seq[int]) {
 	}
 	defer r.Recover(&g)
 	publish := func() {
-		out.Publish()
-		out2.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
 	}
 	for v := range in {
 		if r.Stopped() {
@@ -194,18 +210,26 @@ func (r *chainRun) feed(in iter.Seq[int]) {
 		if !r.order.Open(done, i, publish) {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
-		out.Publish()
-		out2.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
 		i++
 	}
 	if o := out2.Next(done); o != nil {
 		*o = stringDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
-		out2.Publish()
+		if out2.Publish() {
+			out2.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -229,8 +253,12 @@ func (r *chainRun) feedSeq2(in iter.Seq2[int, error]) {
 	}
 	defer r.Recover(&g)
 	publish := func() {
-		out.Publish()
-		out2.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
 	}
 	for v, err := range in {
 		if r.Stopped() {
@@ -243,18 +271,26 @@ func (r *chainRun) feedSeq2(in iter.Seq2[int, error]) {
 		if !r.order.Open(done, i, publish) {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
-		out.Publish()
-		out2.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
 		i++
 	}
 	if o := out2.Next(done); o != nil {
 		*o = stringDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
-		out2.Publish()
+		if out2.Publish() {
+			out2.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -288,8 +324,13 @@ func (r *chainRun) makePointWorker(worker int) {
 	defer r.Recover(&g)
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		g.Step = 0
@@ -297,25 +338,41 @@ work:
 		g.Step = 1
 		keep2 := Keep(v)
 		if !keep2 {
-			if o := out2.Next(done); o != nil {
+			{
+				o := out2.Slot()
+				if o == nil {
+					if o = out2.Next(done); o == nil {
+						break work
+					}
+				}
 				*o = stringDepth1TermItem{pos: it.pos, share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
-			} else {
-				break work
 			}
-			out.Publish()
-			out2.Publish()
+			if out.Publish() {
+				out.Wake()
+			}
+			if out2.Publish() {
+				out2.Wake()
+			}
 			continue
 		}
 		g.Step = 2
 		vs3 := Grow(v)
 		if len(vs3) == 0 {
-			if o := out2.Next(done); o != nil {
+			{
+				o := out2.Slot()
+				if o == nil {
+					if o = out2.Next(done); o == nil {
+						break work
+					}
+				}
 				*o = stringDepth1TermItem{pos: it.pos, share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
-			} else {
-				break work
 			}
-			out.Publish()
-			out2.Publish()
+			if out.Publish() {
+				out.Wake()
+			}
+			if out2.Publish() {
+				out2.Wake()
+			}
 			continue
 		}
 		per13, last13 := r.order.Split(it.pos, it.share[0], len(vs3))
@@ -324,14 +381,20 @@ work:
 			if c3 == len(vs3)-1 {
 				per13 = last13
 			}
-			o := out.Next(done)
+			o := out.Slot()
 			if o == nil {
-				break work
+				if o = out.Next(done); o == nil {
+					break work
+				}
 			}
 			*o = treeDepth1OrderedItem{pos: it.pos, path: [1]uint32{uint32(c3)}, share: [1]uint64{per13}, v: v3}
 		}
-		out.Publish()
-		out2.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -359,17 +422,26 @@ func (r *chainRun) sumWorker(worker int) {
 	defer r.Recover(&g)
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		v := Sum(it.v)
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break work
+			if o = out.Next(done); o == nil {
+				break work
+			}
 		}
 		*o = stringDepth1TermItem{pos: it.pos, path: [1]uint32{it.path[0]}, share: [1]uint64{it.share[0]}, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -406,16 +478,20 @@ work:
 			}
 			for k := range items {
 				it := &items[k]
-				o := out.Next(done)
+				o := out.Slot()
 				if o == nil {
-					break work
+					if o = out.Next(done); o == nil {
+						break work
+					}
 				}
 				*o = stringDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: it.v}
 			}
 			held.Advance()
 			n++
 		}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 	}
 }
 
@@ -611,9 +687,15 @@ func Checked[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipeg
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(it.v, nil) {
@@ -647,9 +729,15 @@ func CheckedWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(pipegen.Item[string]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
@@ -728,12 +816,16 @@ func (r *checkedRun) feed(in iter.Seq[string]) {
 		if r.Stopped() {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = stringItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -762,12 +854,16 @@ func (r *checkedRun) feedSeq2(in iter.Seq2[string, error]) {
 			r.Fail("in", -1, pipegen.SourceIndex(i), err)
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = stringItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -815,8 +911,13 @@ func (r *checkedRun) checkWorker(worker int) {
 	timeout := r.Timeout("Check")
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
@@ -833,12 +934,16 @@ work:
 			r.Fail("Check", worker, pipegen.SourceIndex(it.pos), err)
 			break work
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break work
+			if o = out.Next(done); o == nil {
+				break work
+			}
 		}
 		*o = stringItem{pos: it.pos, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -1052,12 +1157,16 @@ func (r *printedRun) feed(in iter.Seq[string]) {
 		if r.Stopped() {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = stringItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -1086,12 +1195,16 @@ func (r *printedRun) feedSeq2(in iter.Seq2[string, error]) {
 			r.Fail("in", -1, pipegen.SourceIndex(i), err)
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = stringItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -1139,8 +1252,13 @@ func (r *printedRun) checkWorker(worker int) {
 	timeout := r.Timeout("Check")
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
@@ -1157,12 +1275,16 @@ work:
 			r.Fail("Check", worker, pipegen.SourceIndex(it.pos), err)
 			break work
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break work
+			if o = out.Next(done); o == nil {
+				break work
+			}
 		}
 		*o = stringItem{pos: it.pos, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -1187,8 +1309,13 @@ func (r *printedRun) printWorker(worker int) {
 	defer r.Recover(&g)
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		Print(it.v)

@@ -37,9 +37,15 @@ func Triangle[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(it.v, nil) {
@@ -70,9 +76,15 @@ func TriangleWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])).Child(int(it.path[1])), Value: it.v}, nil) {
@@ -160,12 +172,16 @@ func (r *triangleRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = intItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -194,12 +210,16 @@ func (r *triangleRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, pipegen.SourceIndex(i), err)
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = intItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -229,19 +249,28 @@ func (r *triangleRun) rangeWorker(worker int) {
 	defer r.Recover(&g)
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		c1 = -1
 		for v := range Range(it.v) {
 			c1++
-			o := out.Next(done)
+			o := out.Slot()
 			if o == nil {
-				break work
+				if o = out.Next(done); o == nil {
+					break work
+				}
 			}
 			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
-			out.Publish()
+			if out.Publish() {
+				out.Wake()
+			}
 		}
 	}
 	g.Returned = true
@@ -271,8 +300,13 @@ func (r *triangleRun) repeatWorker(worker int) {
 	defer r.Recover(&g)
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		vs, err := Repeat(ctx, it.v)
@@ -283,12 +317,16 @@ work:
 		c1 = -1
 		for v := range vs {
 			c1++
-			o := out.Next(done)
+			o := out.Slot()
 			if o == nil {
-				break work
+				if o = out.Next(done); o == nil {
+					break work
+				}
 			}
 			*o = intDepth2Item{pos: it.pos, path: [2]uint32{it.path[0], uint32(c1)}, v: v}
-			out.Publish()
+			if out.Publish() {
+				out.Wake()
+			}
 		}
 	}
 	g.Returned = true

@@ -37,9 +37,15 @@ func Tokens[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipege
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(it.v, nil) {
@@ -70,9 +76,15 @@ func TokensWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts 
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(pipegen.Item[string]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])).Child(int(it.path[1])), Value: it.v}, nil) {
@@ -152,12 +164,16 @@ func (r *tokensRun) feed(in iter.Seq[string]) {
 		if r.Stopped() {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = stringItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -186,12 +202,16 @@ func (r *tokensRun) feedSeq2(in iter.Seq2[string, error]) {
 			r.Fail("in", -1, pipegen.SourceIndex(i), err)
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = stringItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -226,8 +246,13 @@ func (r *tokensRun) linesWorker(worker int) {
 	defer r.Recover(&g)
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		g.Step = 0
@@ -251,12 +276,16 @@ work:
 					r.Fail("Fields", worker, pipegen.SourceIndex(it.pos).Child(c1), err)
 					break work
 				}
-				o := out.Next(done)
+				o := out.Slot()
 				if o == nil {
-					break work
+					if o = out.Next(done); o == nil {
+						break work
+					}
 				}
 				*o = stringDepth2Item{pos: it.pos, path: [2]uint32{uint32(c1), uint32(c2)}, v: v2}
-				out.Publish()
+				if out.Publish() {
+					out.Wake()
+				}
 				g.Step = 1
 			}
 			g.Step = 0

@@ -37,9 +37,15 @@ func Split[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(it.v, nil) {
@@ -70,9 +76,15 @@ func SplitWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts .
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(pipegen.Item[rune]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])).Child(int(it.path[1])), Value: it.v}, nil) {
@@ -159,12 +171,16 @@ func (r *splitRun) feed(in iter.Seq[string]) {
 		if r.Stopped() {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = stringItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -193,12 +209,16 @@ func (r *splitRun) feedSeq2(in iter.Seq2[string, error]) {
 			r.Fail("in", -1, pipegen.SourceIndex(i), err)
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = stringItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -228,20 +248,29 @@ func (r *splitRun) wordsWorker(worker int) {
 	defer r.Recover(&g)
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		vs := Words(it.v)
 		for c1 = 0; c1 < len(vs); c1++ {
 			v := vs[c1]
-			o := out.Next(done)
+			o := out.Slot()
 			if o == nil {
-				break work
+				if o = out.Next(done); o == nil {
+					break work
+				}
 			}
 			*o = stringDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
 		}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -270,8 +299,13 @@ func (r *splitRun) lettersWorker(worker int) {
 	defer r.Recover(&g)
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		vs, err := Letters(ctx, it.v)
@@ -281,13 +315,17 @@ work:
 		}
 		for c1 = 0; c1 < len(vs); c1++ {
 			v := vs[c1]
-			o := out.Next(done)
+			o := out.Slot()
 			if o == nil {
-				break work
+				if o = out.Next(done); o == nil {
+					break work
+				}
 			}
 			*o = runeDepth2Item{pos: it.pos, path: [2]uint32{it.path[0], uint32(c1)}, v: v}
 		}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -319,9 +357,15 @@ func Empty[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipegen
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(it.v, nil) {
@@ -352,9 +396,15 @@ func EmptyWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts .
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(pipegen.Item[rune]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])).Child(int(it.path[1])).Child(int(it.path[2])), Value: it.v}, nil) {
@@ -442,12 +492,16 @@ func (r *emptyRun) feed(in iter.Seq[string]) {
 		if r.Stopped() {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = stringItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -476,12 +530,16 @@ func (r *emptyRun) feedSeq2(in iter.Seq2[string, error]) {
 			r.Fail("in", -1, pipegen.SourceIndex(i), err)
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = stringItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -511,20 +569,29 @@ func (r *emptyRun) wordsWorker(worker int) {
 	defer r.Recover(&g)
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		vs := Words(it.v)
 		for c1 = 0; c1 < len(vs); c1++ {
 			v := vs[c1]
-			o := out.Next(done)
+			o := out.Slot()
 			if o == nil {
-				break work
+				if o = out.Next(done); o == nil {
+					break work
+				}
 			}
 			*o = stringDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
 		}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -559,8 +626,13 @@ func (r *emptyRun) lettersWorker(worker int) {
 	defer r.Recover(&g)
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		g.Step = 0
@@ -575,13 +647,17 @@ work:
 			vs2 := Nothing(v)
 			for c2 = 0; c2 < len(vs2); c2++ {
 				v2 := vs2[c2]
-				o := out.Next(done)
+				o := out.Slot()
 				if o == nil {
-					break work
+					if o = out.Next(done); o == nil {
+						break work
+					}
 				}
 				*o = runeDepth3Item{pos: it.pos, path: [3]uint32{it.path[0], uint32(c1), uint32(c2)}, v: v2}
 			}
-			out.Publish()
+			if out.Publish() {
+				out.Wake()
+			}
 		}
 	}
 	g.Returned = true

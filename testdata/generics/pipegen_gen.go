@@ -38,9 +38,15 @@ func Generic[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipeg
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(it.v, nil) {
@@ -71,9 +77,15 @@ func GenericWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(pipegen.Item[*atomic.Int64]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
@@ -155,12 +167,16 @@ func (r *genericRun) feed(in iter.Seq[string]) {
 		if r.Stopped() {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = stringItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -189,12 +205,16 @@ func (r *genericRun) feedSeq2(in iter.Seq2[string, error]) {
 			r.Fail("in", -1, pipegen.SourceIndex(i), err)
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = stringItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -226,8 +246,13 @@ func (r *genericRun) makePairWorker(worker int) {
 	defer r.Recover(&g)
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		g.Step = 0
@@ -238,12 +263,16 @@ work:
 		v3 := Lazy(v2)
 		g.Step = 3
 		v4 := Counter(v3)
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break work
+			if o = out.Next(done); o == nil {
+				break work
+			}
 		}
 		*o = int64PtrItem{pos: it.pos, v: v4}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 	}
 	g.Returned = true
 }

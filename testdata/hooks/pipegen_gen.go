@@ -88,12 +88,16 @@ func (r *sumRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = intItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -122,12 +126,16 @@ func (r *sumRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, pipegen.SourceIndex(i), err)
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = intItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -166,8 +174,13 @@ func (r *sumRun) addWorker(worker int) {
 	defer r.Recover(&g)
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		state.Add(it.v)
@@ -201,9 +214,15 @@ func Prefixed[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(it.v, nil) {
@@ -234,9 +253,15 @@ func PrefixedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(pipegen.Item[string]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
@@ -315,12 +340,16 @@ func (r *prefixedRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = intItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -349,12 +378,16 @@ func (r *prefixedRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, pipegen.SourceIndex(i), err)
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = intItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -402,8 +435,13 @@ func (r *prefixedRun) prefixWorker(worker int) {
 	defer r.Recover(&g)
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		v, err := state.Prefix(ctx, pipegen.SourceIndex(it.pos), it.v)
@@ -411,12 +449,16 @@ work:
 			r.Fail("Prefix", worker, pipegen.SourceIndex(it.pos), err)
 			break work
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break work
+			if o = out.Next(done); o == nil {
+				break work
+			}
 		}
 		*o = stringItem{pos: it.pos, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 	}
 	g.Returned = true
 }

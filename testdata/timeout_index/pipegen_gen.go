@@ -40,9 +40,15 @@ func Fetched[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(it.v, nil) {
@@ -73,9 +79,15 @@ func FetchedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(pipegen.Item[string]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
@@ -177,8 +189,12 @@ func (r *fetchedRun) feed(in iter.Seq[int]) {
 	}
 	defer r.Recover(&g)
 	publish := func() {
-		out.Publish()
-		out2.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
 	}
 	for v := range in {
 		if r.Stopped() {
@@ -187,18 +203,26 @@ func (r *fetchedRun) feed(in iter.Seq[int]) {
 		if !r.order.Open(done, i, publish) {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
-		out.Publish()
-		out2.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
 		i++
 	}
 	if o := out2.Next(done); o != nil {
 		*o = stringDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
-		out2.Publish()
+		if out2.Publish() {
+			out2.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -222,8 +246,12 @@ func (r *fetchedRun) feedSeq2(in iter.Seq2[int, error]) {
 	}
 	defer r.Recover(&g)
 	publish := func() {
-		out.Publish()
-		out2.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
 	}
 	for v, err := range in {
 		if r.Stopped() {
@@ -236,18 +264,26 @@ func (r *fetchedRun) feedSeq2(in iter.Seq2[int, error]) {
 		if !r.order.Open(done, i, publish) {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
-		out.Publish()
-		out2.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
 		i++
 	}
 	if o := out2.Next(done); o != nil {
 		*o = stringDepth1TermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
-		out2.Publish()
+		if out2.Publish() {
+			out2.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -280,8 +316,13 @@ func (r *fetchedRun) fetchWorker(worker int) {
 	timeout := r.Timeout("Fetch")
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
@@ -292,26 +333,40 @@ work:
 			if r.WantsDropped() {
 				r.Dropped("Fetch", pipegen.SourceIndex(it.pos), it.v)
 			}
-			if o := out2.Next(done); o != nil {
+			{
+				o := out2.Slot()
+				if o == nil {
+					if o = out2.Next(done); o == nil {
+						break work
+					}
+				}
 				*o = stringDepth1TermItem{pos: it.pos, share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
-			} else {
-				break work
 			}
-			out.Publish()
-			out2.Publish()
+			if out.Publish() {
+				out.Wake()
+			}
+			if out2.Publish() {
+				out2.Wake()
+			}
 			continue
 		}
 		if err != nil {
 			r.Fail("Fetch", worker, pipegen.SourceIndex(it.pos), err)
 			break work
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break work
+			if o = out.Next(done); o == nil {
+				break work
+			}
 		}
 		*o = intOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
-		out.Publish()
-		out2.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -344,8 +399,13 @@ func (r *fetchedRun) quickWorker(worker int) {
 	timeout := r.Timeout("Quick")
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
@@ -356,32 +416,54 @@ work:
 			if r.WantsDropped() {
 				r.Dropped("Quick", pipegen.SourceIndex(it.pos), it.v)
 			}
-			if o := out2.Next(done); o != nil {
+			{
+				o := out2.Slot()
+				if o == nil {
+					if o = out2.Next(done); o == nil {
+						break work
+					}
+				}
 				*o = stringDepth1TermItem{pos: it.pos, share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
-			} else {
-				break work
 			}
-			out.Publish()
-			out2.Publish()
+			if out.Publish() {
+				out.Wake()
+			}
+			if out2.Publish() {
+				out2.Wake()
+			}
 			continue
 		}
 		if !keep {
-			if o := out2.Next(done); o != nil {
+			{
+				o := out2.Slot()
+				if o == nil {
+					if o = out2.Next(done); o == nil {
+						break work
+					}
+				}
 				*o = stringDepth1TermItem{pos: it.pos, share: [1]uint64{it.share[0]}, mark: pipegenimpl.Dead}
-			} else {
-				break work
 			}
-			out.Publish()
-			out2.Publish()
+			if out.Publish() {
+				out.Wake()
+			}
+			if out2.Publish() {
+				out2.Wake()
+			}
 			continue
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break work
+			if o = out.Next(done); o == nil {
+				break work
+			}
 		}
 		*o = intOrderedItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: it.v}
-		out.Publish()
-		out2.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -413,8 +495,13 @@ func (r *fetchedRun) stepsWorker(worker int) {
 	timeout := r.Timeout("Steps")
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
@@ -432,25 +519,35 @@ work:
 					break work
 				}
 			}
-			o := out.Next(done)
+			o := out.Slot()
 			if o == nil {
-				{
-					cancel()
-					break work
+				if o = out.Next(done); o == nil {
+					{
+						cancel()
+						break work
+					}
 				}
 			}
 			*o = stringDepth1TermItem{pos: it.pos, path: [1]uint32{uint32(c1)}, share: [1]uint64{shares1.Next()}, v: v}
-			out.Publish()
-		}
-		if o := out.Next(done); o != nil {
-			*o = stringDepth1TermItem{pos: it.pos, share: [1]uint64{shares1.Rest()}, mark: pipegenimpl.Dead}
-		} else {
-			{
-				cancel()
-				break work
+			if out.Publish() {
+				out.Wake()
 			}
 		}
-		out.Publish()
+		{
+			o := out.Slot()
+			if o == nil {
+				if o = out.Next(done); o == nil {
+					{
+						cancel()
+						break work
+					}
+				}
+			}
+			*o = stringDepth1TermItem{pos: it.pos, share: [1]uint64{shares1.Rest()}, mark: pipegenimpl.Dead}
+		}
+		if out.Publish() {
+			out.Wake()
+		}
 		expired := pipegenimpl.Expired(ctx)
 		cancel()
 		if expired {
@@ -493,16 +590,20 @@ work:
 			}
 			for k := range items {
 				it := &items[k]
-				o := out.Next(done)
+				o := out.Slot()
 				if o == nil {
-					break work
+					if o = out.Next(done); o == nil {
+						break work
+					}
 				}
 				*o = stringDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: it.v}
 			}
 			held.Advance()
 			n++
 		}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 	}
 }
 
@@ -532,9 +633,15 @@ func Strict[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.O
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(it.v, nil) {
@@ -565,9 +672,15 @@ func StrictWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
@@ -646,12 +759,16 @@ func (r *strictRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = intItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -680,12 +797,16 @@ func (r *strictRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, pipegen.SourceIndex(i), err)
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = intItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -716,8 +837,13 @@ func (r *strictRun) fetchWorker(worker int) {
 	timeout := r.Timeout("Fetch")
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
@@ -732,12 +858,16 @@ work:
 			r.Fail("Fetch", worker, pipegen.SourceIndex(it.pos), err)
 			break work
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break work
+			if o = out.Next(done); o == nil {
+				break work
+			}
 		}
 		*o = intItem{pos: it.pos, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 	}
 	g.Returned = true
 }
@@ -830,12 +960,16 @@ func (r *savedRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = intItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -864,12 +998,16 @@ func (r *savedRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, pipegen.SourceIndex(i), err)
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = intItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -901,8 +1039,13 @@ func (r *savedRun) stepsWorker(worker int) {
 	timeout := r.Timeout("Steps")
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
@@ -919,15 +1062,19 @@ work:
 					break work
 				}
 			}
-			o := out.Next(done)
+			o := out.Slot()
 			if o == nil {
-				{
-					cancel()
-					break work
+				if o = out.Next(done); o == nil {
+					{
+						cancel()
+						break work
+					}
 				}
 			}
 			*o = stringDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
-			out.Publish()
+			if out.Publish() {
+				out.Wake()
+			}
 		}
 		expired := pipegenimpl.Expired(ctx)
 		cancel()
@@ -962,8 +1109,13 @@ func (r *savedRun) saveWorker(worker int) {
 	timeout := r.Timeout("Save")
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
@@ -1010,9 +1162,15 @@ func Slow[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Opt
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(it.v, nil) {
@@ -1043,9 +1201,15 @@ func SlowWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 		done, out := r.Done(), r.out.Reader()
 		defer out.Close()
 		for {
-			it, ok := out.Next(done)
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
 			// The loop body may have cancelled ctx: yield nothing more then.
-			if !ok || r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() || ctx.Err() != nil {
 				break
 			}
 			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
@@ -1123,12 +1287,16 @@ func (r *slowRun) feed(in iter.Seq[int]) {
 		if r.Stopped() {
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = intItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -1157,12 +1325,16 @@ func (r *slowRun) feedSeq2(in iter.Seq2[int, error]) {
 			r.Fail("in", -1, pipegen.SourceIndex(i), err)
 			break
 		}
-		o := out.Next(done)
+		o := out.Slot()
 		if o == nil {
-			break
+			if o = out.Next(done); o == nil {
+				break
+			}
 		}
 		*o = intItem{pos: i, v: v}
-		out.Publish()
+		if out.Publish() {
+			out.Wake()
+		}
 		i++
 	}
 	g.Returned = true
@@ -1195,8 +1367,13 @@ func (r *slowRun) slowlyWorker(worker int) {
 	timeout := r.Timeout("Slowly")
 work:
 	for {
-		var ok bool
-		if it, ok = queue.Next(done); !ok || r.Stopped() {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
 			break work
 		}
 		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
@@ -1213,15 +1390,19 @@ work:
 					break work
 				}
 			}
-			o := out.Next(done)
+			o := out.Slot()
 			if o == nil {
-				{
-					cancel()
-					break work
+				if o = out.Next(done); o == nil {
+					{
+						cancel()
+						break work
+					}
 				}
 			}
 			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
-			out.Publish()
+			if out.Publish() {
+				out.Wake()
+			}
 		}
 		expired := pipegenimpl.Expired(ctx)
 		cancel()
