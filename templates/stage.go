@@ -553,10 +553,21 @@ window of pipegenimpl.Term keeps the sources from running too far ahead.`, s.Wor
 		g.Id("queue").Op(":=").Id("r").Dot(s.In.Field).Dot("Reader").Call()
 		g.Defer().Id("queue").Dot("Close").Call()
 		compare := jen.Nil()
-		if item.Indexed || item.Depth > 0 {
-			left, right := itemElem(item, "left", nil), itemElem(item, "right", nil)
+		switch {
+		case item.Indexed:
 			compare = jen.Func().Params(jen.List(jen.Id("left"), jen.Id("right")).Op("*").Id(item.Name)).Int().Block(
-				jen.Return(jen.Qual(RuntimePath, "Compare").Call(left.index(), right.index())))
+				jen.Return(jen.Qual(RuntimePath, "Compare").Call(jen.Id("left").Dot("at"), jen.Id("right").Dot("at"))))
+		case item.Depth > 0:
+			// Elements of one position differ in their levels only.
+			compare = jen.Func().Params(jen.List(jen.Id("left"), jen.Id("right")).Op("*").Id(item.Name)).Int().Block(
+				jen.For(jen.Id("k").Op(":=").Range().Id("left").Dot("path")).Block(
+					jen.If(jen.Id("left").Dot("path").Index(jen.Id("k")).Op("!=").Id("right").Dot("path").Index(jen.Id("k"))).Block(
+						jen.If(jen.Id("left").Dot("path").Index(jen.Id("k")).Op("<").Id("right").Dot("path").Index(jen.Id("k"))).Block(jen.Return(jen.Lit(-1))),
+						jen.Return(jen.Lit(1)),
+					),
+				),
+				jen.Return(jen.Lit(0)),
+			)
 		}
 		g.Id("held").Op(":=").Qual(ImplPath, "NewReorder").Types(jen.Id(item.Name)).Call(jen.Id("r").Dot(s.OrderField), jen.Lit(s.Sources), compare)
 		g.Comment("Tell the sources how far the term is before waiting for more.")
@@ -570,7 +581,9 @@ window of pipegenimpl.Term keeps the sources from running too far ahead.`, s.Wor
 		g.For().BlockFunc(func(g *jen.Group) {
 			g.List(jen.Id("it"), jen.Id("ok")).Op(":=").Id("queue").Dot("Next").Call(jen.Id("done"))
 			g.If(jen.Op("!").Id("ok").Op("||").Id("r").Dot("Stopped").Call()).Block(jen.Break().Id("work"))
-			g.Id("held").Dot("Put").Call(jen.Id("it").Dot("mark"), el.pos.Clone(), jen.Id("it").Dot("share").Index(jen.Lit(0)), jen.Id("it"))
+			g.If(jen.Op("!").Id("held").Dot("Put").Call(jen.Id("it").Dot("mark"), el.pos.Clone(), jen.Id("it").Dot("share").Index(jen.Lit(0)), jen.Id("it"))).Block(
+				jen.Continue(),
+			)
 			g.Comment("Send on every position now complete.")
 			g.For().BlockFunc(func(g *jen.Group) {
 				g.List(jen.Id("items"), jen.Id("ok")).Op(":=").Id("held").Dot("Ready").Call()

@@ -1274,7 +1274,9 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.pos, it.share[0], it)
+		if !held.Put(it.mark, it.pos, it.share[0], it) {
+			continue
+		}
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -6611,7 +6613,9 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.pos, it.share[0], it)
+		if !held.Put(it.mark, it.pos, it.share[0], it) {
+			continue
+		}
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -7066,7 +7070,15 @@ func (r *orderedTwiceRun) orderedWorker() {
 	queue := r.orderedIn.Reader()
 	defer queue.Close()
 	held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 1, func(left, right *intDepth1TermItem) int {
-		return pipegen.Compare(pipegen.SourceIndex(left.pos).Child(int(left.path[0])), pipegen.SourceIndex(right.pos).Child(int(right.path[0])))
+		for k := range left.path {
+			if left.path[k] != right.path[k] {
+				if left.path[k] < right.path[k] {
+					return -1
+				}
+				return 1
+			}
+		}
+		return 0
 	})
 	// Tell the sources how far the term is before waiting for more.
 	queue.OnIdle(held.Publish)
@@ -7085,7 +7097,9 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.pos, it.share[0], it)
+		if !held.Put(it.mark, it.pos, it.share[0], it) {
+			continue
+		}
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -7271,7 +7285,15 @@ func (r *orderedTwiceRun) orderedWorker2() {
 	queue := r.orderedIn2.Reader()
 	defer queue.Close()
 	held := pipegenimpl.NewReorder[intDepth1TermItem](r.order2, 1, func(left, right *intDepth1TermItem) int {
-		return pipegen.Compare(pipegen.SourceIndex(left.pos).Child(int(left.path[0])), pipegen.SourceIndex(right.pos).Child(int(right.path[0])))
+		for k := range left.path {
+			if left.path[k] != right.path[k] {
+				if left.path[k] < right.path[k] {
+					return -1
+				}
+				return 1
+			}
+		}
+		return 0
 	})
 	// Tell the sources how far the term is before waiting for more.
 	queue.OnIdle(held.Publish)
@@ -7282,7 +7304,9 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.pos, it.share[0], it)
+		if !held.Put(it.mark, it.pos, it.share[0], it) {
+			continue
+		}
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -7739,7 +7763,15 @@ func (r *orderedConcatRun) orderedWorker() {
 	queue := r.orderedIn.Reader()
 	defer queue.Close()
 	held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 2, func(left, right *intDepth1TermItem) int {
-		return pipegen.Compare(pipegen.SourceIndex(left.pos).Child(int(left.path[0])), pipegen.SourceIndex(right.pos).Child(int(right.path[0])))
+		for k := range left.path {
+			if left.path[k] != right.path[k] {
+				if left.path[k] < right.path[k] {
+					return -1
+				}
+				return 1
+			}
+		}
+		return 0
 	})
 	// Tell the sources how far the term is before waiting for more.
 	queue.OnIdle(held.Publish)
@@ -7750,7 +7782,9 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.pos, it.share[0], it)
+		if !held.Put(it.mark, it.pos, it.share[0], it) {
+			continue
+		}
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -8166,7 +8200,15 @@ func (r *orderedSharedRun) orderedWorker() {
 	queue := r.orderedIn.Reader()
 	defer queue.Close()
 	held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 1, func(left, right *intDepth1TermItem) int {
-		return pipegen.Compare(pipegen.SourceIndex(left.pos).Child(int(left.path[0])), pipegen.SourceIndex(right.pos).Child(int(right.path[0])))
+		for k := range left.path {
+			if left.path[k] != right.path[k] {
+				if left.path[k] < right.path[k] {
+					return -1
+				}
+				return 1
+			}
+		}
+		return 0
 	})
 	// Tell the sources how far the term is before waiting for more.
 	queue.OnIdle(held.Publish)
@@ -8177,7 +8219,9 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.pos, it.share[0], it)
+		if !held.Put(it.mark, it.pos, it.share[0], it) {
+			continue
+		}
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -8535,7 +8579,9 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.pos, it.share[0], it)
+		if !held.Put(it.mark, it.pos, it.share[0], it) {
+			continue
+		}
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -9141,7 +9187,9 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.pos, it.share[0], it)
+		if !held.Put(it.mark, it.pos, it.share[0], it) {
+			continue
+		}
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -9813,7 +9861,15 @@ func (r *manyRun) orderedWorker() {
 	queue := r.orderedIn.Reader()
 	defer queue.Close()
 	held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 1, func(left, right *intDepth1TermItem) int {
-		return pipegen.Compare(pipegen.SourceIndex(left.pos).Child(int(left.path[0])), pipegen.SourceIndex(right.pos).Child(int(right.path[0])))
+		for k := range left.path {
+			if left.path[k] != right.path[k] {
+				if left.path[k] < right.path[k] {
+					return -1
+				}
+				return 1
+			}
+		}
+		return 0
 	})
 	// Tell the sources how far the term is before waiting for more.
 	queue.OnIdle(held.Publish)
@@ -9824,7 +9880,9 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.pos, it.share[0], it)
+		if !held.Put(it.mark, it.pos, it.share[0], it) {
+			continue
+		}
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -11486,7 +11544,9 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.pos, it.share[0], it)
+		if !held.Put(it.mark, it.pos, it.share[0], it) {
+			continue
+		}
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()

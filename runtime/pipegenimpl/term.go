@@ -2,7 +2,6 @@ package pipegenimpl
 
 import (
 	"math"
-	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -193,17 +192,27 @@ func NewReorder[I any](t *Term, sources int, compare func(a, b *I) int) *Reorder
 }
 
 // Put records an item: an element of position pos carrying share s to be
-// held, a tombstone's share, or a source's end.
-func (r *Reorder[I]) Put(mark uint8, pos, s uint64, it *I) {
+// held, a tombstone's share, or a source's end. It reports whether the
+// earliest position not emitted may have become complete: only then is
+// Ready worth calling.
+func (r *Reorder[I]) Put(mark uint8, pos, s uint64, it *I) bool {
 	switch mark {
 	case SourceEnd:
 		r.counts[s] = int64(pos)
-		return
+		return true
 	case Live:
 		sl := &r.slots[pos%pipegen.DefaultWindow]
 		sl.items = append(sl.items, *it)
+		// Keep the elements of a position sorted as they come: they
+		// mostly come in order, so this costs one comparison.
+		if r.compare != nil {
+			for k := len(sl.items) - 1; k > 0 && r.compare(sl.items[k-1], sl.items[k]) > 0; k-- {
+				sl.items[k-1], sl.items[k] = sl.items[k], sl.items[k-1]
+			}
+		}
 	}
 	r.slots[pos%pipegen.DefaultWindow].got += s
+	return pos == r.base
 }
 
 // Ready returns the elements of the earliest position not emitted yet,
@@ -224,11 +233,7 @@ func (r *Reorder[I]) Ready() ([]I, bool) {
 	if sl.got != have*FullShare+r.t.extra[i].Load() {
 		return nil, false
 	}
-	items := sl.items
-	if len(items) > 1 && r.compare != nil {
-		slices.SortFunc(items, r.compare)
-	}
-	return items, true
+	return sl.items, true
 }
 
 // Advance moves past the position Ready returned, and publishes the new
@@ -238,7 +243,9 @@ func (r *Reorder[I]) Advance() {
 	sl := &r.slots[i]
 	clear(sl.items)
 	sl.items, sl.got = sl.items[:0], 0
-	r.t.extra[i].Store(0)
+	if r.t.extra[i].Load() != 0 {
+		r.t.extra[i].Store(0)
+	}
 	r.base++
 	if r.base-r.published >= pipegen.DefaultWindow/8 || r.t.waiting.Load() > 0 && r.base >= r.t.resume.Load() {
 		r.Publish()

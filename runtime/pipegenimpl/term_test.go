@@ -120,7 +120,7 @@ func TestReorderReleasesCompletePositionsInOrder(t *testing.T) {
 				next++
 			}
 			if next == n && r.IntN(3) == 0 {
-				held.Put(SourceEnd, n, 0, nil)
+				_ = held.Put(SourceEnd, n, 0, nil)
 			}
 			if len(pending) == 0 {
 				t.Fatalf("seed %d: nothing pending but position %d not released", seed, released)
@@ -130,7 +130,7 @@ func TestReorderReleasesCompletePositionsInOrder(t *testing.T) {
 			pending[k] = pending[len(pending)-1]
 			pending = pending[:len(pending)-1]
 			left[it.at.Source()]--
-			held.Put(it.mark, it.at.Source(), it.share, &it)
+			_ = held.Put(it.mark, it.at.Source(), it.share, &it)
 			drain()
 		}
 	}
@@ -142,7 +142,7 @@ func TestReorderReleasesCompletePositionsInOrder(t *testing.T) {
 func TestReorderSources(t *testing.T) {
 	term := NewTerm()
 	held := NewReorder[termItem](term, 2, nil)
-	put := func(pos uint64) { held.Put(Live, pos, FullShare, &termItem{at: pipegen.SourceIndex(pos)}) }
+	put := func(pos uint64) { _ = held.Put(Live, pos, FullShare, &termItem{at: pipegen.SourceIndex(pos)}) }
 	put(0)
 	if _, ok := held.Ready(); ok {
 		t.Fatal("position 0 is complete with one of two sources")
@@ -156,12 +156,12 @@ func TestReorderSources(t *testing.T) {
 	if _, ok := held.Ready(); ok {
 		t.Fatal("position 1 is complete with one of two running sources")
 	}
-	held.Put(SourceEnd, 1, 1, nil) // source 1 had one position: 0
+	_ = held.Put(SourceEnd, 1, 1, nil) // source 1 had one position: 0
 	if _, ok := held.Ready(); !ok {
 		t.Fatal("position 1 is not complete once the other source ended before it")
 	}
 	held.Advance()
-	held.Put(SourceEnd, 2, 0, nil)
+	_ = held.Put(SourceEnd, 2, 0, nil)
 	if _, ok := held.Ready(); ok {
 		t.Fatal("a position past the end of every source is complete")
 	}

@@ -54,16 +54,20 @@ func ofRun(g string) bool {
 // in belongs to the sync package, the Go runtime or the race detector
 // (marking a WaitGroup done, closing a channel). The watcher of the
 // caller's context and the statistics reporter wait in their own
-// function: with no frame above it, they are still at work.
+// function, and once woken never wait again: with no frame above it, such
+// a goroutine is still at work when it waits (a channel, a select), and
+// finishing when it is runnable or running (it may have been stopped in
+// its last lines, after the close that the call waited for).
 func Finishing(g string) bool {
 	lines := strings.Split(g, "\n")
+	waiting := !strings.Contains(lines[0], "[runnable") && !strings.Contains(lines[0], "[running")
 	// lines[0] is the header; then a function line and a file line per
 	// frame.
 	for i := 1; i < len(lines); i += 2 {
 		fn := lines[i]
 		for k, e := range entries {
 			if strings.HasPrefix(fn, e) {
-				return k == 0 || i > 1
+				return k == 0 || i > 1 || !waiting
 			}
 		}
 		if !strings.HasPrefix(fn, "sync.") && !strings.HasPrefix(fn, "sync/") &&

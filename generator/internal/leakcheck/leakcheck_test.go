@@ -35,6 +35,14 @@ github.com/pipegen/pipegen/runtime/pipegenimpl.NewRun.func1()
 created by github.com/pipegen/pipegen/runtime/pipegenimpl.NewRun in goroutine 6
 	/work/runtime/pipegenimpl/run.go:77 +0x3c5`
 
+// endingWatcherStack is the watcher stopped in its last lines, after the
+// close that the call waits for.
+const endingWatcherStack = `goroutine 9 [runnable]:
+github.com/pipegen/pipegen/runtime/pipegenimpl.NewRun.func1()
+	/work/runtime/pipegenimpl/run.go:82 +0xce
+created by github.com/pipegen/pipegen/runtime/pipegenimpl.NewRun in goroutine 6
+	/work/runtime/pipegenimpl/run.go:78 +0x5c5`
+
 // TestFilter: a goroutine whose frames above the function it started in
 // belong to sync, the runtime or the race detector has finished; one in a
 // stage has not. (internal/race frames once made a false leak under
@@ -48,6 +56,9 @@ func TestFilter(t *testing.T) {
 	}
 	if !ofRun(watcherStack) || Finishing(watcherStack) {
 		t.Errorf("the waiting watcher of the caller's context counts as finishing:\n%s", watcherStack)
+	}
+	if !ofRun(endingWatcherStack) || !Finishing(endingWatcherStack) {
+		t.Errorf("a runnable watcher counts as at work:\n%s", endingWatcherStack)
 	}
 	if ofRun("goroutine 1 [running]:\nmain.main()\n\t/x.go:1") {
 		t.Error("a goroutine of the program counts as one of a run")
