@@ -458,7 +458,15 @@ func (r *chainRun) orderedWorker() {
 	queue := r.orderedIn.Reader()
 	defer queue.Close()
 	held := pipegenimpl.NewReorder[stringDepth1TermItem](r.order, 1, func(left, right *stringDepth1TermItem) int {
-		return pipegen.Compare(pipegen.SourceIndex(left.pos).Child(int(left.path[0])), pipegen.SourceIndex(right.pos).Child(int(right.path[0])))
+		for k := range left.path {
+			if left.path[k] != right.path[k] {
+				if left.path[k] < right.path[k] {
+					return -1
+				}
+				return 1
+			}
+		}
+		return 0
 	})
 	// Tell the sources how far the term is before waiting for more.
 	queue.OnIdle(held.Publish)
@@ -469,7 +477,9 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.pos, it.share[0], it)
+		if !held.Put(it.mark, it.pos, it.share[0], it) {
+			continue
+		}
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()

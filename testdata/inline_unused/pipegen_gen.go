@@ -1613,7 +1613,9 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.pos, it.share[0], it)
+		if !held.Put(it.mark, it.pos, it.share[0], it) {
+			continue
+		}
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()

@@ -336,7 +336,9 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.pos, it.share[0], it)
+		if !held.Put(it.mark, it.pos, it.share[0], it) {
+			continue
+		}
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -781,7 +783,15 @@ func (r *digitsRun) orderedWorker() {
 	queue := r.orderedIn.Reader()
 	defer queue.Close()
 	held := pipegenimpl.NewReorder[stringDepth1TermItem](r.order, 1, func(left, right *stringDepth1TermItem) int {
-		return pipegen.Compare(pipegen.SourceIndex(left.pos).Child(int(left.path[0])), pipegen.SourceIndex(right.pos).Child(int(right.path[0])))
+		for k := range left.path {
+			if left.path[k] != right.path[k] {
+				if left.path[k] < right.path[k] {
+					return -1
+				}
+				return 1
+			}
+		}
+		return 0
 	})
 	// Tell the sources how far the term is before waiting for more.
 	queue.OnIdle(held.Publish)
@@ -800,7 +810,9 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.pos, it.share[0], it)
+		if !held.Put(it.mark, it.pos, it.share[0], it) {
+			continue
+		}
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -930,7 +942,15 @@ func (r *digitsRun) orderedWorker2() {
 	queue := r.orderedIn2.Reader()
 	defer queue.Close()
 	held := pipegenimpl.NewReorder[stringDepth1TermItem](r.order2, 1, func(left, right *stringDepth1TermItem) int {
-		return pipegen.Compare(pipegen.SourceIndex(left.pos).Child(int(left.path[0])), pipegen.SourceIndex(right.pos).Child(int(right.path[0])))
+		for k := range left.path {
+			if left.path[k] != right.path[k] {
+				if left.path[k] < right.path[k] {
+					return -1
+				}
+				return 1
+			}
+		}
+		return 0
 	})
 	// Tell the sources how far the term is before waiting for more.
 	queue.OnIdle(held.Publish)
@@ -941,7 +961,9 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.pos, it.share[0], it)
+		if !held.Put(it.mark, it.pos, it.share[0], it) {
+			continue
+		}
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
@@ -1476,7 +1498,15 @@ func (r *mergedRun) orderedWorker() {
 	queue := r.orderedIn.Reader()
 	defer queue.Close()
 	held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 2, func(left, right *intDepth1TermItem) int {
-		return pipegen.Compare(pipegen.SourceIndex(left.pos).Child(int(left.path[0])), pipegen.SourceIndex(right.pos).Child(int(right.path[0])))
+		for k := range left.path {
+			if left.path[k] != right.path[k] {
+				if left.path[k] < right.path[k] {
+					return -1
+				}
+				return 1
+			}
+		}
+		return 0
 	})
 	// Tell the sources how far the term is before waiting for more.
 	queue.OnIdle(held.Publish)
@@ -1487,7 +1517,9 @@ work:
 		if !ok || r.Stopped() {
 			break work
 		}
-		held.Put(it.mark, it.pos, it.share[0], it)
+		if !held.Put(it.mark, it.pos, it.share[0], it) {
+			continue
+		}
 		// Send on every position now complete.
 		for {
 			items, ok := held.Ready()
