@@ -112,6 +112,7 @@ func analyze(fset *token.FileSet, l *loaded, files []*directive.File) (*analysis
 		for _, p := range f.Pipelines {
 			res.pending[p.Name.Name] = true
 			res.pending[p.Name.Name+"WithIndex"] = true
+			res.pending[p.Name.Name+"Stages"] = true
 			if first, dup := a.pipelines[p.Name.Name]; dup {
 				a.errorf(p.Name.Pos, "duplicate pipeline %s (first declared at %s)", p.Name.Name, a.where(first.Name.Pos))
 				continue

@@ -148,8 +148,10 @@ func (a *analyzer) pipeline(p *directive.Pipeline) *pipelineDef {
 	if obj := a.pkg.Scope().Lookup(p.Name.Name); obj != nil {
 		b.errorf(p.Name.Pos, "pipeline %s conflicts with %s declared at %s", p.Name.Name, objectKind(obj), a.where(obj.Pos()))
 	}
-	if obj := a.pkg.Scope().Lookup(p.Name.Name + "WithIndex"); obj != nil {
-		b.errorf(p.Name.Pos, "pipeline %s also generates %sWithIndex, which conflicts with %s declared at %s", p.Name.Name, p.Name.Name, objectKind(obj), a.where(obj.Pos()))
+	for _, suffix := range []string{"WithIndex", "Stages"} {
+		if obj := a.pkg.Scope().Lookup(p.Name.Name + suffix); obj != nil {
+			b.errorf(p.Name.Pos, "pipeline %s also generates %s%s, which conflicts with %s declared at %s", p.Name.Name, p.Name.Name, suffix, objectKind(obj), a.where(obj.Pos()))
+		}
 	}
 
 	// The inputs: declared, or the one implicit input "in".

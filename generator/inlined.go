@@ -56,6 +56,7 @@ func inlinedOnly(fset *token.FileSet, l *loaded, res *analysis) map[*pipelineDef
 		if name := def.dir.Name.Name; !token.IsExported(name) && named[name] {
 			candidates[name] = def
 			candidates[name+"WithIndex"] = def
+			candidates[name+"Stages"] = def
 		}
 	}
 	if len(candidates) == 0 || l.pkg.TypesInfo == nil {

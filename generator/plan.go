@@ -111,7 +111,8 @@ func planPipeline(fset *token.FileSet, n *names, def *pipelineDef, itemFor func(
 		Where:     where(fset, def.dir.Pos),
 		RunType:   n.get(base + "Run"),
 		StartFunc: n.get("start" + upperFirst(name)),
-		StagesVar: n.get(base + "Stages"),
+		StagesVar: n.get(base + "StageSettings"),
+		NamesVar:  name + "Stages", // checked to be free by analyze
 	}
 	// Members of the run struct only need to be unique within it; the
 	// promoted methods of pipegenimpl.Run are all exported, ours are not.
@@ -280,6 +281,23 @@ func planPipeline(fset *token.FileSet, n *names, def *pipelineDef, itemFor func(
 			st.Fused = append(st.Fused, stageModel(fset, f, nil))
 		}
 		p.Stages = append(p.Stages, st)
+	}
+	// The fields of the typed stage names: the stage's name, capitalized,
+	// without the # of a repeated stage (Square#2 is Square2).
+	fields := map[string]bool{}
+	for _, st := range p.Stages {
+		if st.Kind == templates.Ordered {
+			continue
+		}
+		for _, s := range append([]*templates.Stage{st}, st.Fused...) {
+			base := upperFirst(strings.ReplaceAll(s.Name, "#", ""))
+			f := base
+			for i := 2; fields[f]; i++ {
+				f = fmt.Sprintf("%s_%d", base, i)
+			}
+			fields[f] = true
+			p.StageFields = append(p.StageFields, f)
+		}
 	}
 	// Targets after every input edge exists, so that fields are named in
 	// stage order.

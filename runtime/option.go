@@ -138,3 +138,32 @@ func OnTimeout(f func(stage string, index Index, element any)) Option {
 // until the earliest position not yet emitted has been. It bounds the
 // memory of the reorder buffer, even when one element is very slow.
 const DefaultWindow = 1024
+
+// Stage names a stage of a generated pipeline in options that the
+// compiler checks. For each pipeline P, generated code declares a
+// variable PStages with a field per stage, so that a misspelled stage is a
+// compile error rather than a failed call:
+//
+//	WordFreq(ctx, files, WordFreqStages.ReadLines.Workers(16))
+//
+// The options that take a stage's name as a string ([Workers], [MaxSize],
+// [Timeout]) are checked when the call starts.
+type Stage struct {
+	name string
+}
+
+// StageNamed returns the Stage of the given name. Generated code calls
+// it; use the generated PStages variables instead.
+func StageNamed(name string) Stage { return Stage{name: name} }
+
+// String returns the stage's name.
+func (s Stage) String() string { return s.name }
+
+// Workers is [Workers] for this stage.
+func (s Stage) Workers(n int) Option { return Workers(s.name, n) }
+
+// MaxSize is [MaxSize] for this stage.
+func (s Stage) MaxSize(n int) Option { return MaxSize(s.name, n) }
+
+// Timeout is [Timeout] for this stage.
+func (s Stage) Timeout(d time.Duration) Option { return Timeout(s.name, d) }

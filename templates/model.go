@@ -56,6 +56,11 @@ type Pipeline struct {
 	RunType   string
 	StartFunc string
 	StagesVar string
+	// NamesVar names the variable of the pipeline's stages for typed
+	// options (Name+"Stages"), and StageFields its fields, one per
+	// stage in the order of the stages table.
+	NamesVar    string
+	StageFields []string
 	// Inputs are where elements come from, in parameter order.
 	Inputs []*Input
 	// Stages are the stages in the order the expression names them.

@@ -12,6 +12,7 @@ import (
 // feeders of its inputs and one worker method per stage.
 func (e *emitter) pipeline(p *Pipeline) {
 	e.entryPoint(p)
+	e.stageNames(p)
 	e.stagesTable(p)
 	e.runType(p)
 	e.start(p)
@@ -164,6 +165,33 @@ func (e *emitter) caller(p *Pipeline, start jen.Code, yielded *jen.Statement, va
 			jen.Id("yield").Call(jen.Id("zero"), jen.Err()),
 		),
 	))
+}
+
+// stageNames emits the variable that names the pipeline's stages for the
+// typed options.
+func (e *emitter) stageNames(p *Pipeline) {
+	var all []*Stage
+	for _, head := range userStages(p) {
+		all = append(all, steps(head)...)
+	}
+	if len(all) == 0 {
+		return
+	}
+	example := fmt.Sprintf("%s.%s.Workers(4)", p.NamesVar, p.StageFields[0])
+	doc(e.file, fmt.Sprintf(`
+%s are the stages of %s, to name them in options that the compiler
+checks: %s(ctx, …, %s).`, p.NamesVar, p.Name, p.Name, example))
+	e.file.Var().Id(p.NamesVar).Op("=").StructFunc(func(g *jen.Group) {
+		for i, s := range all {
+			g.Comment(fmt.Sprintf("%s is the stage %s (//pipegen:%s at %s).", p.StageFields[i], s.Name, s.Kind, s.Where))
+			g.Id(p.StageFields[i]).Qual(RuntimePath, "Stage")
+		}
+	}).ValuesFunc(func(g *jen.Group) {
+		for i, s := range all {
+			g.Line().Id(p.StageFields[i]).Op(":").Qual(RuntimePath, "StageNamed").Call(jen.Lit(s.Name))
+		}
+		g.Line()
+	})
 }
 
 // stagesTable emits the settings of the stages as the directives give

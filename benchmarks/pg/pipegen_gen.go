@@ -98,8 +98,24 @@ func W1w1WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 	}
 }
 
-// w1w1Stages are the stages of W1w1 with the settings of their directives.
-var w1w1Stages = []pipegenimpl.StageConfig{
+// W1w1Stages are the stages of W1w1, to name them in options that the
+// compiler checks: W1w1(ctx, …, W1w1Stages.Mul.Workers(4)).
+var W1w1Stages = struct {
+	// Mul is the stage Mul (//pipegen:map at stages.go:25).
+	Mul pipegen.Stage
+	// Even is the stage Even (//pipegen:filter at stages.go:30).
+	Even pipegen.Stage
+	// Pair is the stage Pair (//pipegen:flatmap at stages.go:35).
+	Pair pipegen.Stage
+}{
+	Mul:  pipegen.StageNamed("Mul"),
+	Even: pipegen.StageNamed("Even"),
+	Pair: pipegen.StageNamed("Pair"),
+}
+
+// w1w1StageSettings are the stages of W1w1 with the settings of their
+// directives.
+var w1w1StageSettings = []pipegenimpl.StageConfig{
 	{Name: "Mul", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Even", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Mul"},
 	{Name: "Pair", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Mul"},
@@ -116,7 +132,7 @@ type w1w1Run struct {
 // startW1w1 starts one run of W1w1: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startW1w1[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*w1w1Run, error) {
-	run, err := pipegenimpl.NewRun(ctx, "W1w1", w1w1Stages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "W1w1", w1w1StageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -366,8 +382,24 @@ func W1w4WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 	}
 }
 
-// w1w4Stages are the stages of W1w4 with the settings of their directives.
-var w1w4Stages = []pipegenimpl.StageConfig{
+// W1w4Stages are the stages of W1w4, to name them in options that the
+// compiler checks: W1w4(ctx, …, W1w4Stages.Mul.Workers(4)).
+var W1w4Stages = struct {
+	// Mul is the stage Mul (//pipegen:map at stages.go:25).
+	Mul pipegen.Stage
+	// Even is the stage Even (//pipegen:filter at stages.go:30).
+	Even pipegen.Stage
+	// Pair is the stage Pair (//pipegen:flatmap at stages.go:35).
+	Pair pipegen.Stage
+}{
+	Mul:  pipegen.StageNamed("Mul"),
+	Even: pipegen.StageNamed("Even"),
+	Pair: pipegen.StageNamed("Pair"),
+}
+
+// w1w4StageSettings are the stages of W1w4 with the settings of their
+// directives.
+var w1w4StageSettings = []pipegenimpl.StageConfig{
 	{Name: "Mul", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Even", Workers: 4, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Mul"},
 	{Name: "Pair", Workers: 4, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Mul"},
@@ -384,7 +416,7 @@ type w1w4Run struct {
 // startW1w4 starts one run of W1w4: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startW1w4[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*w1w4Run, error) {
-	run, err := pipegenimpl.NewRun(ctx, "W1w4", w1w4Stages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "W1w4", w1w4StageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -633,8 +665,21 @@ func W2WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipe
 	}
 }
 
-// w2Stages are the stages of W2 with the settings of their directives.
-var w2Stages = []pipegenimpl.StageConfig{
+// W2Stages are the stages of W2, to name them in options that the compiler
+// checks: W2(ctx, …, W2Stages.Hash.Workers(4)).
+var W2Stages = struct {
+	// Hash is the stage Hash (//pipegen:map at stages.go:41).
+	Hash pipegen.Stage
+	// Low is the stage Low (//pipegen:filter at stages.go:59).
+	Low pipegen.Stage
+}{
+	Hash: pipegen.StageNamed("Hash"),
+	Low:  pipegen.StageNamed("Low"),
+}
+
+// w2StageSettings are the stages of W2 with the settings of their
+// directives.
+var w2StageSettings = []pipegenimpl.StageConfig{
 	{Name: "Hash", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Low", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Hash"},
 }
@@ -650,7 +695,7 @@ type w2Run struct {
 // startW2 starts one run of W2: a goroutine per input that feeds it to the
 // stages, and the workers of every stage.
 func startW2[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*w2Run, error) {
-	run, err := pipegenimpl.NewRun(ctx, "W2", w2Stages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "W2", w2StageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -893,8 +938,21 @@ func W3WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipe
 	}
 }
 
-// w3Stages are the stages of W3 with the settings of their directives.
-var w3Stages = []pipegenimpl.StageConfig{
+// W3Stages are the stages of W3, to name them in options that the compiler
+// checks: W3(ctx, …, W3Stages.Sleep.Workers(4)).
+var W3Stages = struct {
+	// Sleep is the stage Sleep (//pipegen:map at stages.go:70).
+	Sleep pipegen.Stage
+	// NotDiv3 is the stage NotDiv3 (//pipegen:filter at stages.go:78).
+	NotDiv3 pipegen.Stage
+}{
+	Sleep:   pipegen.StageNamed("Sleep"),
+	NotDiv3: pipegen.StageNamed("NotDiv3"),
+}
+
+// w3StageSettings are the stages of W3 with the settings of their
+// directives.
+var w3StageSettings = []pipegenimpl.StageConfig{
 	{Name: "Sleep", Workers: 64, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "NotDiv3", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
@@ -911,7 +969,7 @@ type w3Run struct {
 // startW3 starts one run of W3: a goroutine per input that feeds it to the
 // stages, and the workers of every stage.
 func startW3[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*w3Run, error) {
-	run, err := pipegenimpl.NewRun(ctx, "W3", w3Stages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "W3", w3StageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -1206,8 +1264,24 @@ func W4WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipe
 	}
 }
 
-// w4Stages are the stages of W4 with the settings of their directives.
-var w4Stages = []pipegenimpl.StageConfig{
+// W4Stages are the stages of W4, to name them in options that the compiler
+// checks: W4(ctx, …, W4Stages.Mul.Workers(4)).
+var W4Stages = struct {
+	// Mul is the stage Mul (//pipegen:map at stages.go:25).
+	Mul pipegen.Stage
+	// Even is the stage Even (//pipegen:filter at stages.go:30).
+	Even pipegen.Stage
+	// Pair is the stage Pair (//pipegen:flatmap at stages.go:35).
+	Pair pipegen.Stage
+}{
+	Mul:  pipegen.StageNamed("Mul"),
+	Even: pipegen.StageNamed("Even"),
+	Pair: pipegen.StageNamed("Pair"),
+}
+
+// w4StageSettings are the stages of W4 with the settings of their
+// directives.
+var w4StageSettings = []pipegenimpl.StageConfig{
 	{Name: "Mul", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Even", Workers: 4, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Mul"},
 	{Name: "Pair", Workers: 4, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Mul"},
@@ -1226,7 +1300,7 @@ type w4Run struct {
 // startW4 starts one run of W4: a goroutine per input that feeds it to the
 // stages, and the workers of every stage.
 func startW4[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*w4Run, error) {
-	run, err := pipegenimpl.NewRun(ctx, "W4", w4Stages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "W4", w4StageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -1616,8 +1690,21 @@ func W5WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipe
 	}
 }
 
-// w5Stages are the stages of W5 with the settings of their directives.
-var w5Stages = []pipegenimpl.StageConfig{
+// W5Stages are the stages of W5, to name them in options that the compiler
+// checks: W5(ctx, …, W5Stages.BranchA.Workers(4)).
+var W5Stages = struct {
+	// BranchA is the stage BranchA (//pipegen:map at stages.go:83).
+	BranchA pipegen.Stage
+	// BranchB is the stage BranchB (//pipegen:map at stages.go:88).
+	BranchB pipegen.Stage
+}{
+	BranchA: pipegen.StageNamed("BranchA"),
+	BranchB: pipegen.StageNamed("BranchB"),
+}
+
+// w5StageSettings are the stages of W5 with the settings of their
+// directives.
+var w5StageSettings = []pipegenimpl.StageConfig{
 	{Name: "BranchA", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "BranchB", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
@@ -1634,7 +1721,7 @@ type w5Run struct {
 // startW5 starts one run of W5: a goroutine per input that feeds it to the
 // stages, and the workers of every stage.
 func startW5[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*w5Run, error) {
-	run, err := pipegenimpl.NewRun(ctx, "W5", w5Stages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "W5", w5StageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -101,8 +101,21 @@ func VisitWithIndex[In pipegen.Input[string]](ctx context.Context, urls In, opts
 	}
 }
 
-// visitStages are the stages of Visit with the settings of their directives.
-var visitStages = []pipegenimpl.StageConfig{
+// VisitStages are the stages of Visit, to name them in options that the
+// compiler checks: Visit(ctx, …, VisitStages.Fetch.Workers(4)).
+var VisitStages = struct {
+	// Fetch is the stage Fetch (//pipegen:map at main.go:117).
+	Fetch pipegen.Stage
+	// Parse is the stage Parse (//pipegen:map at main.go:159).
+	Parse pipegen.Stage
+}{
+	Fetch: pipegen.StageNamed("Fetch"),
+	Parse: pipegen.StageNamed("Parse"),
+}
+
+// visitStageSettings are the stages of Visit with the settings of their
+// directives.
+var visitStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Fetch", Workers: 4, MaxSize: pipegen.DefaultMaxSize, Timeout: time.Second},
 	{Name: "Parse", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 }
@@ -121,7 +134,7 @@ type visitRun struct {
 // startVisit starts one run of Visit: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startVisit[In pipegen.Input[string]](ctx context.Context, urls In, opts []pipegen.Option) (*visitRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Visit", visitStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Visit", visitStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -559,9 +572,25 @@ func VisitStrictWithIndex[In pipegen.Input[string]](ctx context.Context, urls In
 	}
 }
 
-// visitStrictStages are the stages of VisitStrict with the settings of their
-// directives.
-var visitStrictStages = []pipegenimpl.StageConfig{
+// VisitStrictStages are the stages of VisitStrict, to name them in options
+// that the compiler checks: VisitStrict(ctx, …,
+// VisitStrictStages.Fetch.Workers(4)).
+var VisitStrictStages = struct {
+	// Fetch is the stage Fetch (//pipegen:map at main.go:117).
+	Fetch pipegen.Stage
+	// Parse is the stage Parse (//pipegen:map at main.go:159).
+	Parse pipegen.Stage
+	// Check is the stage Check (//pipegen:map at main.go:199).
+	Check pipegen.Stage
+}{
+	Fetch: pipegen.StageNamed("Fetch"),
+	Parse: pipegen.StageNamed("Parse"),
+	Check: pipegen.StageNamed("Check"),
+}
+
+// visitStrictStageSettings are the stages of VisitStrict with the settings
+// of their directives.
+var visitStrictStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Fetch", Workers: 4, MaxSize: pipegen.DefaultMaxSize, Timeout: time.Second},
 	{Name: "Parse", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Check", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
@@ -582,7 +611,7 @@ type visitStrictRun struct {
 // startVisitStrict starts one run of VisitStrict: a goroutine per input that
 // feeds it to the stages, and the workers of every stage.
 func startVisitStrict[In pipegen.Input[string]](ctx context.Context, urls In, opts []pipegen.Option) (*visitStrictRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "VisitStrict", visitStrictStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "VisitStrict", visitStrictStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

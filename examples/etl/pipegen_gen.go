@@ -98,9 +98,27 @@ func convertWithIndex[In pipegen.Input[Row]](ctx context.Context, rows In, opts 
 	}
 }
 
-// convertStages are the stages of convert with the settings of their
+// convertStages are the stages of convert, to name them in options that the
+// compiler checks: convert(ctx, …, convertStages.Parse.Workers(4)).
+var convertStages = struct {
+	// Parse is the stage Parse (//pipegen:map at main.go:144).
+	Parse pipegen.Stage
+	// Validate is the stage Validate (//pipegen:map at main.go:206).
+	Validate pipegen.Stage
+	// Transform is the stage Transform (//pipegen:map at main.go:239).
+	Transform pipegen.Stage
+	// Encode is the stage Encode (//pipegen:map at main.go:276).
+	Encode pipegen.Stage
+}{
+	Parse:     pipegen.StageNamed("Parse"),
+	Validate:  pipegen.StageNamed("Validate"),
+	Transform: pipegen.StageNamed("Transform"),
+	Encode:    pipegen.StageNamed("Encode"),
+}
+
+// convertStageSettings are the stages of convert with the settings of their
 // directives.
-var convertStages = []pipegenimpl.StageConfig{
+var convertStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Parse", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Validate", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Parse"},
 	{Name: "Transform", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Parse"},
@@ -118,7 +136,7 @@ type convertRun struct {
 // startConvert starts one run of convert: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startConvert[In pipegen.Input[Row]](ctx context.Context, rows In, opts []pipegen.Option) (*convertRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "convert", convertStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "convert", convertStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -370,8 +388,27 @@ func ETLWithIndex[In pipegen.Input[Row]](ctx context.Context, rows In, opts ...p
 	}
 }
 
-// etlStages are the stages of ETL with the settings of their directives.
-var etlStages = []pipegenimpl.StageConfig{
+// ETLStages are the stages of ETL, to name them in options that the compiler
+// checks: ETL(ctx, …, ETLStages.Parse.Workers(4)).
+var ETLStages = struct {
+	// Parse is the stage Parse (//pipegen:map at main.go:144).
+	Parse pipegen.Stage
+	// Validate is the stage Validate (//pipegen:map at main.go:206).
+	Validate pipegen.Stage
+	// Transform is the stage Transform (//pipegen:map at main.go:239).
+	Transform pipegen.Stage
+	// Encode is the stage Encode (//pipegen:map at main.go:276).
+	Encode pipegen.Stage
+}{
+	Parse:     pipegen.StageNamed("Parse"),
+	Validate:  pipegen.StageNamed("Validate"),
+	Transform: pipegen.StageNamed("Transform"),
+	Encode:    pipegen.StageNamed("Encode"),
+}
+
+// etlStageSettings are the stages of ETL with the settings of their
+// directives.
+var etlStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Parse", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Validate", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Parse"},
 	{Name: "Transform", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Parse"},
@@ -391,7 +428,7 @@ type etlRun struct {
 // startETL starts one run of ETL: a goroutine per input that feeds it to the
 // stages, and the workers of every stage.
 func startETL[In pipegen.Input[Row]](ctx context.Context, rows In, opts []pipegen.Option) (*etlRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "ETL", etlStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "ETL", etlStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -741,9 +778,31 @@ func ETLStrictWithIndex[In pipegen.Input[Row]](ctx context.Context, rows In, opt
 	}
 }
 
-// etlStrictStages are the stages of ETLStrict with the settings of their
-// directives.
-var etlStrictStages = []pipegenimpl.StageConfig{
+// ETLStrictStages are the stages of ETLStrict, to name them in options that
+// the compiler checks: ETLStrict(ctx, …,
+// ETLStrictStages.Parse.Workers(4)).
+var ETLStrictStages = struct {
+	// Parse is the stage Parse (//pipegen:map at main.go:144).
+	Parse pipegen.Stage
+	// Validate is the stage Validate (//pipegen:map at main.go:206).
+	Validate pipegen.Stage
+	// Transform is the stage Transform (//pipegen:map at main.go:239).
+	Transform pipegen.Stage
+	// Encode is the stage Encode (//pipegen:map at main.go:276).
+	Encode pipegen.Stage
+	// Reject is the stage Reject (//pipegen:map at main.go:308).
+	Reject pipegen.Stage
+}{
+	Parse:     pipegen.StageNamed("Parse"),
+	Validate:  pipegen.StageNamed("Validate"),
+	Transform: pipegen.StageNamed("Transform"),
+	Encode:    pipegen.StageNamed("Encode"),
+	Reject:    pipegen.StageNamed("Reject"),
+}
+
+// etlStrictStageSettings are the stages of ETLStrict with the settings of
+// their directives.
+var etlStrictStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Parse", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Validate", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Parse"},
 	{Name: "Transform", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Parse"},
@@ -765,7 +824,7 @@ type etlStrictRun struct {
 // startETLStrict starts one run of ETLStrict: a goroutine per input that
 // feeds it to the stages, and the workers of every stage.
 func startETLStrict[In pipegen.Input[Row]](ctx context.Context, rows In, opts []pipegen.Option) (*etlStrictRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "ETLStrict", etlStrictStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "ETLStrict", etlStrictStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

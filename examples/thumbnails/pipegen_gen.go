@@ -28,9 +28,28 @@ func Thumbnails[In pipegen.Input[Job]](ctx context.Context, jobs In, opts ...pip
 	return r.Wait()
 }
 
-// thumbnailsStages are the stages of Thumbnails with the settings of their
-// directives.
-var thumbnailsStages = []pipegenimpl.StageConfig{
+// ThumbnailsStages are the stages of Thumbnails, to name them in options
+// that the compiler checks: Thumbnails(ctx, …,
+// ThumbnailsStages.Decode.Workers(4)).
+var ThumbnailsStages = struct {
+	// Decode is the stage Decode (//pipegen:map at main.go:78).
+	Decode pipegen.Stage
+	// Resize is the stage Resize (//pipegen:map at main.go:94).
+	Resize pipegen.Stage
+	// Encode is the stage Encode (//pipegen:map at main.go:101).
+	Encode pipegen.Stage
+	// Write is the stage Write (//pipegen:each at main.go:114).
+	Write pipegen.Stage
+}{
+	Decode: pipegen.StageNamed("Decode"),
+	Resize: pipegen.StageNamed("Resize"),
+	Encode: pipegen.StageNamed("Encode"),
+	Write:  pipegen.StageNamed("Write"),
+}
+
+// thumbnailsStageSettings are the stages of Thumbnails with the settings of
+// their directives.
+var thumbnailsStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Decode", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Resize", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Decode"},
 	{Name: "Encode", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Decode"},
@@ -48,7 +67,7 @@ type thumbnailsRun struct {
 // startThumbnails starts one run of Thumbnails: a goroutine per input that
 // feeds it to the stages, and the workers of every stage.
 func startThumbnails[In pipegen.Input[Job]](ctx context.Context, jobs In, opts []pipegen.Option) (*thumbnailsRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Thumbnails", thumbnailsStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Thumbnails", thumbnailsStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -271,9 +290,24 @@ func Samples[In pipegen.Input[string]](ctx context.Context, paths In, opts ...pi
 	return r.Wait()
 }
 
-// samplesStages are the stages of Samples with the settings of their
+// SamplesStages are the stages of Samples, to name them in options that the
+// compiler checks: Samples(ctx, …, SamplesStages.Synthesize.Workers(4)).
+var SamplesStages = struct {
+	// Synthesize is the stage Synthesize (//pipegen:map at main.go:122).
+	Synthesize pipegen.Stage
+	// Encode is the stage Encode (//pipegen:map at main.go:101).
+	Encode pipegen.Stage
+	// Write is the stage Write (//pipegen:each at main.go:114).
+	Write pipegen.Stage
+}{
+	Synthesize: pipegen.StageNamed("Synthesize"),
+	Encode:     pipegen.StageNamed("Encode"),
+	Write:      pipegen.StageNamed("Write"),
+}
+
+// samplesStageSettings are the stages of Samples with the settings of their
 // directives.
-var samplesStages = []pipegenimpl.StageConfig{
+var samplesStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Synthesize", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Encode", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Synthesize"},
 	{Name: "Write", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
@@ -290,7 +324,7 @@ type samplesRun struct {
 // startSamples starts one run of Samples: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startSamples[In pipegen.Input[string]](ctx context.Context, paths In, opts []pipegen.Option) (*samplesRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Samples", samplesStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Samples", samplesStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

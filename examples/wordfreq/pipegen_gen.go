@@ -98,9 +98,25 @@ func WordFreqWithIndex[In pipegen.Input[string]](ctx context.Context, files In, 
 	}
 }
 
-// wordFreqStages are the stages of WordFreq with the settings of their
-// directives.
-var wordFreqStages = []pipegenimpl.StageConfig{
+// WordFreqStages are the stages of WordFreq, to name them in options that
+// the compiler checks: WordFreq(ctx, …,
+// WordFreqStages.ReadLines.Workers(4)).
+var WordFreqStages = struct {
+	// ReadLines is the stage ReadLines (//pipegen:flatmap at main.go:35).
+	ReadLines pipegen.Stage
+	// Words is the stage Words (//pipegen:flatmap at main.go:59).
+	Words pipegen.Stage
+	// Interesting is the stage Interesting (//pipegen:filter at main.go:83).
+	Interesting pipegen.Stage
+}{
+	ReadLines:   pipegen.StageNamed("ReadLines"),
+	Words:       pipegen.StageNamed("Words"),
+	Interesting: pipegen.StageNamed("Interesting"),
+}
+
+// wordFreqStageSettings are the stages of WordFreq with the settings of
+// their directives.
+var wordFreqStageSettings = []pipegenimpl.StageConfig{
 	{Name: "ReadLines", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Words", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Interesting", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Words"},
@@ -118,7 +134,7 @@ type wordFreqRun struct {
 // startWordFreq starts one run of WordFreq: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startWordFreq[In pipegen.Input[string]](ctx context.Context, files In, opts []pipegen.Option) (*wordFreqRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "WordFreq", wordFreqStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "WordFreq", wordFreqStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

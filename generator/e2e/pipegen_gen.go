@@ -11,6 +11,1453 @@ import (
 	"github.com/pipegen/pipegen/runtime/pipegenimpl"
 )
 
+// exiting runs the pipeline Exiter (//pipegen:pipeline at field.go:51) over
+// the elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
+// pipeline, or a channel. The stage Exiter runs with its own workers and
+// bounded input queue; opts may change its settings.
+//
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. exitingWithIndex also
+// yields each element's index.
+func exiting[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		r, err := startExiting(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
+		}
+	}
+}
+
+// exitingWithIndex is exiting yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages or passed through concats, their position there, level by level. On
+// failure the last pair carries a zero Item and the error.
+func exitingWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startExiting(ctx, in, opts)
+		if err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+		}
+	}
+}
+
+// exitingStages are the stages of exiting, to name them in options that the
+// compiler checks: exiting(ctx, …, exitingStages.Exiter.Workers(4)).
+var exitingStages = struct {
+	// Exiter is the stage Exiter (//pipegen:map at field.go:18).
+	Exiter pipegen.Stage
+}{
+	Exiter: pipegen.StageNamed("Exiter"),
+}
+
+// exitingStageSettings are the stages of exiting with the settings of their
+// directives.
+var exitingStageSettings = []pipegenimpl.StageConfig{
+	{Name: "Exiter", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// exitingRun is one run of exiting: the queues between its stages, and the
+// pipegenimpl.Run that tracks its goroutines.
+type exitingRun struct {
+	*pipegenimpl.Run
+	exiterIn *pipegenimpl.Queue[intItem] // input of Exiter
+	out      *pipegenimpl.Queue[intItem] // output, read by the caller
+}
+
+// startExiting starts one run of exiting: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
+func startExiting[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*exitingRun, error) {
+	run, err := pipegenimpl.NewRun(ctx, "exiting", exitingStageSettings, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &exitingRun{
+		Run:      run,
+		exiterIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Exiter"), run.MaxBatch(), 1, run.Workers("Exiter")),
+		out:      pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Exiter"), 1),
+	}
+	// Show the queues to the statistics, if the call keeps them.
+	pipegenimpl.Watch(run, "Exiter", r.exiterIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
+		r.Go(func() {
+			r.feed(seq)
+		})
+	} else {
+		r.Go(func() {
+			r.feedSeq2(seq2)
+		})
+	}
+	for w := range run.Workers("Exiter") {
+		r.Go(func() {
+			r.exiterWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Exiter, numbering them.
+func (r *exitingRun) feed(in iter.Seq[int]) {
+	done := r.Done()
+	out := r.exiterIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v := range in {
+		if r.Stopped() {
+			break
+		}
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break
+			}
+		}
+		*o = intItem{pos: i, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+		i++
+	}
+	g.Returned = true
+}
+
+// feedSeq2 sends the elements of in to stage Exiter, numbering them; the
+// first error of in fails the run.
+func (r *exitingRun) feedSeq2(in iter.Seq2[int, error]) {
+	done := r.Done()
+	out := r.exiterIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v, err := range in {
+		if r.Stopped() {
+			break
+		}
+		if err != nil {
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
+		}
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break
+			}
+		}
+		*o = intItem{pos: i, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+		i++
+	}
+	g.Returned = true
+}
+
+// exiterWorker runs one worker of stage Exiter (//pipegen:map at
+// field.go:18): it calls Exiter on each element of its input and sends the
+// result on.
+func (r *exitingRun) exiterWorker(worker int) {
+	done := r.Done()
+	out := r.out.Writer(r.Counter("Exiter"))
+	defer out.Close(done)
+	queue := r.exiterIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Exiter"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
+			break work
+		}
+		v := Exiter(it.v)
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break work
+			}
+		}
+		*o = intItem{pos: it.pos, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+	}
+	g.Returned = true
+}
+
+// exitingInOrder runs the pipeline Exiter | ordered (//pipegen:pipeline at
+// field.go:52) over the elements of in, an iter.Seq, an iter.Seq2 whose
+// first error fails the pipeline, or a channel. The stage Exiter runs with
+// its own workers and bounded input queue; opts may change its settings.
+//
+// Ranging over the result yields the output elements, each with a nil error,
+// in the order of their indices (input position, then concat branch, then
+// position among a flatmap's children), streamed: an element leaves as soon
+// as every element before it has. If a stage or the input fails or panics,
+// the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. exitingInOrderWithIndex
+// also yields each element's index.
+func exitingInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		r, err := startExitingInOrder(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
+		}
+	}
+}
+
+// exitingInOrderWithIndex is exitingInOrder yielding each element with its
+// index (pypeln's return_index): its position in the input, and for elements
+// made by flatmap stages or passed through concats, their position there,
+// level by level. On failure the last pair carries a zero Item and the
+// error.
+func exitingInOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startExitingInOrder(ctx, in, opts)
+		if err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+		}
+	}
+}
+
+// exitingInOrderStages are the stages of exitingInOrder, to name them in
+// options that the compiler checks: exitingInOrder(ctx, …,
+// exitingInOrderStages.Exiter.Workers(4)).
+var exitingInOrderStages = struct {
+	// Exiter is the stage Exiter (//pipegen:map at field.go:18).
+	Exiter pipegen.Stage
+}{
+	Exiter: pipegen.StageNamed("Exiter"),
+}
+
+// exitingInOrderStageSettings are the stages of exitingInOrder with the
+// settings of their directives.
+var exitingInOrderStageSettings = []pipegenimpl.StageConfig{
+	{Name: "Exiter", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// exitingInOrderRun is one run of exitingInOrder: the queues between its
+// stages, and the pipegenimpl.Run that tracks its goroutines.
+type exitingInOrderRun struct {
+	*pipegenimpl.Run
+	exiterIn  *pipegenimpl.Queue[intOrderedItem] // input of Exiter
+	orderedIn *pipegenimpl.Queue[intTermItem]    // input of ordered#1
+	out       *pipegenimpl.Queue[intItem]        // output, read by the caller
+	order     *pipegenimpl.Term                  // bookkeeping of ordered#1
+}
+
+// startExitingInOrder starts one run of exitingInOrder: a goroutine per
+// input that feeds it to the stages, and the workers of every stage.
+func startExitingInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*exitingInOrderRun, error) {
+	run, err := pipegenimpl.NewRun(ctx, "exitingInOrder", exitingInOrderStageSettings, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &exitingInOrderRun{
+		Run:       run,
+		exiterIn:  pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Exiter"), run.MaxBatch(), 1, run.Workers("Exiter")),
+		orderedIn: pipegenimpl.NewQueue[intTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Exiter")+1, 1),
+		out:       pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), 1, 1),
+		order:     pipegenimpl.NewTerm(),
+	}
+	// Show the queues to the statistics, if the call keeps them.
+	pipegenimpl.Watch(run, "Exiter", r.exiterIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
+		r.Go(func() {
+			r.feed(seq)
+		})
+	} else {
+		r.Go(func() {
+			r.feedSeq2(seq2)
+		})
+	}
+	for w := range run.Workers("Exiter") {
+		r.Go(func() {
+			r.exiterWorker(w)
+		})
+	}
+	r.Go(r.orderedWorker)
+	return r, nil
+}
+
+// feed sends the elements of in to stage Exiter, numbering them. It keeps to
+// the window of the ordered terms downstream, and tells them where it ends.
+func (r *exitingInOrderRun) feed(in iter.Seq[int]) {
+	done := r.Done()
+	out := r.exiterIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	publish := func() {
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
+	}
+	for v := range in {
+		if r.Stopped() {
+			break
+		}
+		if !r.order.Open(done, i, publish) {
+			break
+		}
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break
+			}
+		}
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
+		i++
+	}
+	if o := out2.Next(done); o != nil {
+		*o = intTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		if out2.Publish() {
+			out2.Wake()
+		}
+	}
+	g.Returned = true
+}
+
+// feedSeq2 sends the elements of in to stage Exiter, numbering them; the
+// first error of in fails the run. It keeps to the window of the ordered
+// terms downstream, and tells them where it ends.
+func (r *exitingInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
+	done := r.Done()
+	out := r.exiterIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	out2 := r.orderedIn.Writer(nil)
+	defer out2.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	publish := func() {
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
+	}
+	for v, err := range in {
+		if r.Stopped() {
+			break
+		}
+		if err != nil {
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
+		}
+		if !r.order.Open(done, i, publish) {
+			break
+		}
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break
+			}
+		}
+		*o = intOrderedItem{pos: i, share: [1]uint64{pipegenimpl.FullShare}, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+		if out2.Publish() {
+			out2.Wake()
+		}
+		i++
+	}
+	if o := out2.Next(done); o != nil {
+		*o = intTermItem{pos: i, share: [1]uint64{0}, mark: pipegenimpl.SourceEnd}
+		if out2.Publish() {
+			out2.Wake()
+		}
+	}
+	g.Returned = true
+}
+
+// exiterWorker runs one worker of stage Exiter (//pipegen:map at
+// field.go:18): it calls Exiter on each element of its input and sends the
+// result on. What it drops, it reports to the ordered terms downstream as
+// tombstones.
+func (r *exitingInOrderRun) exiterWorker(worker int) {
+	done := r.Done()
+	out := r.orderedIn.Writer(r.Counter("Exiter"))
+	defer out.Close(done)
+	queue := r.exiterIn.Reader()
+	defer queue.Close()
+	var it *intOrderedItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Exiter"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
+			break work
+		}
+		v := Exiter(it.v)
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break work
+			}
+		}
+		*o = intTermItem{pos: it.pos, share: [1]uint64{it.share[0]}, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+	}
+	g.Returned = true
+}
+
+// orderedWorker restores the order of the elements reaching ordered#1
+// (ordered at field.go:52): it holds each element until the shares of its
+// source position have all arrived, then sends the position's elements on
+// sorted by index. The window of pipegenimpl.Term keeps the sources from
+// running too far ahead.
+func (r *exitingInOrderRun) orderedWorker() {
+	done := r.Done()
+	out := r.out.Writer(nil)
+	defer out.Close(done)
+	queue := r.orderedIn.Reader()
+	defer queue.Close()
+	held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+	// Tell the sources how far the term is before waiting for more.
+	queue.OnIdle(held.Publish)
+	var n uint64 // positions emitted, for the ordered terms downstream
+work:
+	for {
+		it, ok := queue.Next(done)
+		if !ok || r.Stopped() {
+			break work
+		}
+		if !held.Put(it.mark, it.pos, it.share[0], it) {
+			continue
+		}
+		// Send on every position now complete.
+		for {
+			items, ok := held.Ready()
+			if !ok {
+				break
+			}
+			for k := range items {
+				it := &items[k]
+				o := out.Slot()
+				if o == nil {
+					if o = out.Next(done); o == nil {
+						break work
+					}
+				}
+				*o = intItem{pos: it.pos, v: it.v}
+			}
+			held.Advance()
+			n++
+		}
+		if out.Publish() {
+			out.Wake()
+		}
+	}
+}
+
+// exitingAlone runs the pipeline Exiter(workers=1) (//pipegen:pipeline at
+// field.go:53) over the elements of in, an iter.Seq, an iter.Seq2 whose
+// first error fails the pipeline, or a channel. The stage Exiter runs with
+// its own workers and bounded input queue; opts may change its settings.
+//
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. exitingAloneWithIndex
+// also yields each element's index.
+func exitingAlone[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		r, err := startExitingAlone(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
+		}
+	}
+}
+
+// exitingAloneWithIndex is exitingAlone yielding each element with its index
+// (pypeln's return_index): its position in the input, and for elements made
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
+func exitingAloneWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startExitingAlone(ctx, in, opts)
+		if err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+		}
+	}
+}
+
+// exitingAloneStages are the stages of exitingAlone, to name them in options
+// that the compiler checks: exitingAlone(ctx, …,
+// exitingAloneStages.Exiter.Workers(4)).
+var exitingAloneStages = struct {
+	// Exiter is the stage Exiter (//pipegen:map at field.go:18).
+	Exiter pipegen.Stage
+}{
+	Exiter: pipegen.StageNamed("Exiter"),
+}
+
+// exitingAloneStageSettings are the stages of exitingAlone with the settings
+// of their directives.
+var exitingAloneStageSettings = []pipegenimpl.StageConfig{
+	{Name: "Exiter", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// exitingAloneRun is one run of exitingAlone: the queues between its stages,
+// and the pipegenimpl.Run that tracks its goroutines.
+type exitingAloneRun struct {
+	*pipegenimpl.Run
+	exiterIn *pipegenimpl.Queue[intItem] // input of Exiter
+	out      *pipegenimpl.Queue[intItem] // output, read by the caller
+}
+
+// startExitingAlone starts one run of exitingAlone: a goroutine per input
+// that feeds it to the stages, and the workers of every stage.
+func startExitingAlone[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*exitingAloneRun, error) {
+	run, err := pipegenimpl.NewRun(ctx, "exitingAlone", exitingAloneStageSettings, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &exitingAloneRun{
+		Run:      run,
+		exiterIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Exiter"), run.MaxBatch(), 1, run.Workers("Exiter")),
+		out:      pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Exiter"), 1),
+	}
+	// Show the queues to the statistics, if the call keeps them.
+	pipegenimpl.Watch(run, "Exiter", r.exiterIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
+		r.Go(func() {
+			r.feed(seq)
+		})
+	} else {
+		r.Go(func() {
+			r.feedSeq2(seq2)
+		})
+	}
+	for w := range run.Workers("Exiter") {
+		r.Go(func() {
+			r.exiterWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Exiter, numbering them.
+func (r *exitingAloneRun) feed(in iter.Seq[int]) {
+	done := r.Done()
+	out := r.exiterIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v := range in {
+		if r.Stopped() {
+			break
+		}
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break
+			}
+		}
+		*o = intItem{pos: i, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+		i++
+	}
+	g.Returned = true
+}
+
+// feedSeq2 sends the elements of in to stage Exiter, numbering them; the
+// first error of in fails the run.
+func (r *exitingAloneRun) feedSeq2(in iter.Seq2[int, error]) {
+	done := r.Done()
+	out := r.exiterIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v, err := range in {
+		if r.Stopped() {
+			break
+		}
+		if err != nil {
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
+		}
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break
+			}
+		}
+		*o = intItem{pos: i, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+		i++
+	}
+	g.Returned = true
+}
+
+// exiterWorker runs one worker of stage Exiter (//pipegen:map at
+// field.go:18): it calls Exiter on each element of its input and sends the
+// result on.
+func (r *exitingAloneRun) exiterWorker(worker int) {
+	done := r.Done()
+	out := r.out.Writer(r.Counter("Exiter"))
+	defer out.Close(done)
+	queue := r.exiterIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Exiter"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
+			break work
+		}
+		v := Exiter(it.v)
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break work
+			}
+		}
+		*o = intItem{pos: it.pos, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+	}
+	g.Returned = true
+}
+
+// lasting runs the pipeline Lasting (//pipegen:pipeline at field.go:54) over
+// the elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
+// pipeline, or a channel. The stage Lasting runs with its own workers and
+// bounded input queue; opts may change its settings.
+//
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. lastingWithIndex also
+// yields each element's index.
+func lasting[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		r, err := startLasting(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
+		}
+	}
+}
+
+// lastingWithIndex is lasting yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages or passed through concats, their position there, level by level. On
+// failure the last pair carries a zero Item and the error.
+func lastingWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startLasting(ctx, in, opts)
+		if err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+		}
+	}
+}
+
+// lastingStages are the stages of lasting, to name them in options that the
+// compiler checks: lasting(ctx, …, lastingStages.Lasting.Workers(4)).
+var lastingStages = struct {
+	// Lasting is the stage Lasting (//pipegen:map at field.go:28).
+	Lasting pipegen.Stage
+}{
+	Lasting: pipegen.StageNamed("Lasting"),
+}
+
+// lastingStageSettings are the stages of lasting with the settings of their
+// directives.
+var lastingStageSettings = []pipegenimpl.StageConfig{
+	{Name: "Lasting", Workers: 4, MaxSize: pipegen.DefaultMaxSize, Timeout: time.Second},
+}
+
+// lastingRun is one run of lasting: the queues between its stages, and the
+// pipegenimpl.Run that tracks its goroutines.
+type lastingRun struct {
+	*pipegenimpl.Run
+	lastingIn *pipegenimpl.Queue[intItem] // input of Lasting
+	out       *pipegenimpl.Queue[intItem] // output, read by the caller
+}
+
+// startLasting starts one run of lasting: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
+func startLasting[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*lastingRun, error) {
+	run, err := pipegenimpl.NewRun(ctx, "lasting", lastingStageSettings, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &lastingRun{
+		Run:       run,
+		lastingIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Lasting"), run.MaxBatch(), 1, run.Workers("Lasting")),
+		out:       pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Lasting"), 1),
+	}
+	// Show the queues to the statistics, if the call keeps them.
+	pipegenimpl.Watch(run, "Lasting", r.lastingIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
+		r.Go(func() {
+			r.feed(seq)
+		})
+	} else {
+		r.Go(func() {
+			r.feedSeq2(seq2)
+		})
+	}
+	for w := range run.Workers("Lasting") {
+		r.Go(func() {
+			r.lastingWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Lasting, numbering them.
+func (r *lastingRun) feed(in iter.Seq[int]) {
+	done := r.Done()
+	out := r.lastingIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v := range in {
+		if r.Stopped() {
+			break
+		}
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break
+			}
+		}
+		*o = intItem{pos: i, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+		i++
+	}
+	g.Returned = true
+}
+
+// feedSeq2 sends the elements of in to stage Lasting, numbering them; the
+// first error of in fails the run.
+func (r *lastingRun) feedSeq2(in iter.Seq2[int, error]) {
+	done := r.Done()
+	out := r.lastingIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v, err := range in {
+		if r.Stopped() {
+			break
+		}
+		if err != nil {
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
+		}
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break
+			}
+		}
+		*o = intItem{pos: i, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+		i++
+	}
+	g.Returned = true
+}
+
+// lastingWorker runs one worker of stage Lasting (//pipegen:map at
+// field.go:28): it calls Lasting on each element of its input and sends the
+// result on, giving each element 1s (or what pipegen.Timeout sets) before
+// dropping the element (and telling the pipegen.OnTimeout callback).
+func (r *lastingRun) lastingWorker(worker int) {
+	ctx, done := r.Context(), r.Done()
+	out := r.out.Writer(r.Counter("Lasting"))
+	defer out.Close(done)
+	queue := r.lastingIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Lasting"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+	timeout := r.Timeout("Lasting")
+work:
+	for {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
+			break work
+		}
+		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
+		v, err := Lasting(ctx, it.v)
+		expired := pipegenimpl.Expired(ctx)
+		cancel()
+		if expired {
+			if r.WantsDropped() {
+				r.Dropped("Lasting", pipegen.SourceIndex(it.pos), it.v)
+			}
+			continue
+		}
+		if err != nil {
+			r.Fail("Lasting", worker, pipegen.SourceIndex(it.pos), err)
+			break work
+		}
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break work
+			}
+		}
+		*o = intItem{pos: it.pos, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+	}
+	g.Returned = true
+}
+
+// late runs the pipeline Late (//pipegen:pipeline at field.go:55) over the
+// elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
+// pipeline, or a channel. The stage Late runs with its own workers and
+// bounded input queue; opts may change its settings.
+//
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. lateWithIndex also yields
+// each element's index.
+func late[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		r, err := startLate(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
+		}
+	}
+}
+
+// lateWithIndex is late yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages or passed through concats, their position there, level by level. On
+// failure the last pair carries a zero Item and the error.
+func lateWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startLate(ctx, in, opts)
+		if err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+		}
+	}
+}
+
+// lateStages are the stages of late, to name them in options that the
+// compiler checks: late(ctx, …, lateStages.Late.Workers(4)).
+var lateStages = struct {
+	// Late is the stage Late (//pipegen:flatmap at field.go:40).
+	Late pipegen.Stage
+}{
+	Late: pipegen.StageNamed("Late"),
+}
+
+// lateStageSettings are the stages of late with the settings of their
+// directives.
+var lateStageSettings = []pipegenimpl.StageConfig{
+	{Name: "Late", Workers: 1, MaxSize: pipegen.DefaultMaxSize, Timeout: 30 * time.Millisecond},
+}
+
+// lateRun is one run of late: the queues between its stages, and the
+// pipegenimpl.Run that tracks its goroutines.
+type lateRun struct {
+	*pipegenimpl.Run
+	lateIn *pipegenimpl.Queue[intItem]       // input of Late
+	out    *pipegenimpl.Queue[intDepth1Item] // output, read by the caller
+}
+
+// startLate starts one run of late: a goroutine per input that feeds it to
+// the stages, and the workers of every stage.
+func startLate[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*lateRun, error) {
+	run, err := pipegenimpl.NewRun(ctx, "late", lateStageSettings, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &lateRun{
+		Run:    run,
+		lateIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Late"), run.MaxBatch(), 1, run.Workers("Late")),
+		out:    pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), run.Workers("Late"), 1),
+	}
+	// Show the queues to the statistics, if the call keeps them.
+	pipegenimpl.Watch(run, "Late", r.lateIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
+		r.Go(func() {
+			r.feed(seq)
+		})
+	} else {
+		r.Go(func() {
+			r.feedSeq2(seq2)
+		})
+	}
+	for w := range run.Workers("Late") {
+		r.Go(func() {
+			r.lateWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Late, numbering them.
+func (r *lateRun) feed(in iter.Seq[int]) {
+	done := r.Done()
+	out := r.lateIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v := range in {
+		if r.Stopped() {
+			break
+		}
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break
+			}
+		}
+		*o = intItem{pos: i, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+		i++
+	}
+	g.Returned = true
+}
+
+// feedSeq2 sends the elements of in to stage Late, numbering them; the first
+// error of in fails the run.
+func (r *lateRun) feedSeq2(in iter.Seq2[int, error]) {
+	done := r.Done()
+	out := r.lateIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v, err := range in {
+		if r.Stopped() {
+			break
+		}
+		if err != nil {
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
+		}
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break
+			}
+		}
+		*o = intItem{pos: i, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+		i++
+	}
+	g.Returned = true
+}
+
+// lateWorker runs one worker of stage Late (//pipegen:flatmap at
+// field.go:40): it calls Late on each element of its input and sends on
+// every element of the result, giving each element 30ms (or what
+// pipegen.Timeout sets) before dropping the element (and telling the
+// pipegen.OnTimeout callback).
+func (r *lateRun) lateWorker(worker int) {
+	ctx, done := r.Context(), r.Done()
+	out := r.out.Writer(r.Counter("Late"))
+	defer out.Close(done)
+	queue := r.lateIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	var c1 int      // child positions of the flatmaps, for errors
+	g := pipegenimpl.Guard{
+		Stages: []string{"Late"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+	timeout := r.Timeout("Late")
+work:
+	for {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
+			break work
+		}
+		ctx, cancel := pipegenimpl.WithTimeout(ctx, timeout)
+		c1 = -1
+		for v := range Late(ctx, it.v) {
+			c1++
+			if ctx.Err() != nil {
+				break
+			}
+			o := out.Slot()
+			if o == nil {
+				if o = out.Next(done); o == nil {
+					{
+						cancel()
+						break work
+					}
+				}
+			}
+			*o = intDepth1Item{pos: it.pos, path: [1]uint32{uint32(c1)}, v: v}
+			if out.Publish() {
+				out.Wake()
+			}
+		}
+		expired := pipegenimpl.Expired(ctx)
+		cancel()
+		if expired {
+			if r.WantsDropped() {
+				r.Dropped("Late", pipegen.SourceIndex(it.pos), it.v)
+			}
+		}
+	}
+	g.Returned = true
+}
+
 // liveChain runs the pipeline Inc | Double (//pipegen:pipeline at
 // live.go:46) over the elements of in, an iter.Seq, an iter.Seq2 whose first
 // error fails the pipeline, or a channel. The stages Inc, Double run
@@ -99,9 +1546,21 @@ func liveChainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts 
 	}
 }
 
-// liveChainStages are the stages of liveChain with the settings of their
-// directives.
-var liveChainStages = []pipegenimpl.StageConfig{
+// liveChainStages are the stages of liveChain, to name them in options that
+// the compiler checks: liveChain(ctx, …, liveChainStages.Inc.Workers(4)).
+var liveChainStages = struct {
+	// Inc is the stage Inc (//pipegen:map at live.go:9).
+	Inc pipegen.Stage
+	// Double is the stage Double (//pipegen:map at live.go:14).
+	Double pipegen.Stage
+}{
+	Inc:    pipegen.StageNamed("Inc"),
+	Double: pipegen.StageNamed("Double"),
+}
+
+// liveChainStageSettings are the stages of liveChain with the settings of
+// their directives.
+var liveChainStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Inc"},
 }
@@ -117,7 +1576,7 @@ type liveChainRun struct {
 // startLiveChain starts one run of liveChain: a goroutine per input that
 // feeds it to the stages, and the workers of every stage.
 func startLiveChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*liveChainRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "liveChain", liveChainStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "liveChain", liveChainStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -357,9 +1816,24 @@ func liveHopsWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 	}
 }
 
-// liveHopsStages are the stages of liveHops with the settings of their
-// directives.
-var liveHopsStages = []pipegenimpl.StageConfig{
+// liveHopsStages are the stages of liveHops, to name them in options that
+// the compiler checks: liveHops(ctx, …, liveHopsStages.Inc.Workers(4)).
+var liveHopsStages = struct {
+	// Inc is the stage Inc (//pipegen:map at live.go:9).
+	Inc pipegen.Stage
+	// Double is the stage Double (//pipegen:map at live.go:14).
+	Double pipegen.Stage
+	// Pass is the stage Pass (//pipegen:filter at live.go:19).
+	Pass pipegen.Stage
+}{
+	Inc:    pipegen.StageNamed("Inc"),
+	Double: pipegen.StageNamed("Double"),
+	Pass:   pipegen.StageNamed("Pass"),
+}
+
+// liveHopsStageSettings are the stages of liveHops with the settings of
+// their directives.
+var liveHopsStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Inc", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Double", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Pass", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
@@ -378,7 +1852,7 @@ type liveHopsRun struct {
 // startLiveHops starts one run of liveHops: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startLiveHops[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*liveHopsRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "liveHops", liveHopsStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "liveHops", liveHopsStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -723,9 +2197,21 @@ func liveFlatWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 	}
 }
 
-// liveFlatStages are the stages of liveFlat with the settings of their
-// directives.
-var liveFlatStages = []pipegenimpl.StageConfig{
+// liveFlatStages are the stages of liveFlat, to name them in options that
+// the compiler checks: liveFlat(ctx, …, liveFlatStages.Spread.Workers(4)).
+var liveFlatStages = struct {
+	// Spread is the stage Spread (//pipegen:flatmap at live.go:24).
+	Spread pipegen.Stage
+	// Double is the stage Double (//pipegen:map at live.go:14).
+	Double pipegen.Stage
+}{
+	Spread: pipegen.StageNamed("Spread"),
+	Double: pipegen.StageNamed("Double"),
+}
+
+// liveFlatStageSettings are the stages of liveFlat with the settings of
+// their directives.
+var liveFlatStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Spread", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
@@ -742,7 +2228,7 @@ type liveFlatRun struct {
 // startLiveFlat starts one run of liveFlat: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startLiveFlat[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*liveFlatRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "liveFlat", liveFlatStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "liveFlat", liveFlatStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -1037,9 +2523,19 @@ func liveOrderedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opt
 	}
 }
 
-// liveOrderedStages are the stages of liveOrdered with the settings of their
-// directives.
-var liveOrderedStages = []pipegenimpl.StageConfig{
+// liveOrderedStages are the stages of liveOrdered, to name them in options
+// that the compiler checks: liveOrdered(ctx, …,
+// liveOrderedStages.Inc.Workers(4)).
+var liveOrderedStages = struct {
+	// Inc is the stage Inc (//pipegen:map at live.go:9).
+	Inc pipegen.Stage
+}{
+	Inc: pipegen.StageNamed("Inc"),
+}
+
+// liveOrderedStageSettings are the stages of liveOrdered with the settings
+// of their directives.
+var liveOrderedStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Inc", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -1056,7 +2552,7 @@ type liveOrderedRun struct {
 // startLiveOrdered starts one run of liveOrdered: a goroutine per input that
 // feeds it to the stages, and the workers of every stage.
 func startLiveOrdered[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*liveOrderedRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "liveOrdered", liveOrderedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "liveOrdered", liveOrderedStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -1390,9 +2886,19 @@ func liveConcatWithIndex[InLive pipegen.Input[int], InQuiet pipegen.Input[int]](
 	}
 }
 
-// liveConcatStages are the stages of liveConcat with the settings of their
-// directives.
-var liveConcatStages = []pipegenimpl.StageConfig{
+// liveConcatStages are the stages of liveConcat, to name them in options
+// that the compiler checks: liveConcat(ctx, …,
+// liveConcatStages.Inc.Workers(4)).
+var liveConcatStages = struct {
+	// Inc is the stage Inc (//pipegen:map at live.go:9).
+	Inc pipegen.Stage
+}{
+	Inc: pipegen.StageNamed("Inc"),
+}
+
+// liveConcatStageSettings are the stages of liveConcat with the settings of
+// their directives.
+var liveConcatStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -1407,7 +2913,7 @@ type liveConcatRun struct {
 // startLiveConcat starts one run of liveConcat: a goroutine per input that
 // feeds it to the stages, and the workers of every stage.
 func startLiveConcat[InLive pipegen.Input[int], InQuiet pipegen.Input[int]](ctx context.Context, live InLive, quiet InQuiet, opts []pipegen.Option) (*liveConcatRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "liveConcat", liveConcatStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "liveConcat", liveConcatStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -1653,9 +3159,21 @@ func liveEach[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen
 	return r.Wait()
 }
 
-// liveEachStages are the stages of liveEach with the settings of their
-// directives.
-var liveEachStages = []pipegenimpl.StageConfig{
+// liveEachStages are the stages of liveEach, to name them in options that
+// the compiler checks: liveEach(ctx, …, liveEachStages.Inc.Workers(4)).
+var liveEachStages = struct {
+	// Inc is the stage Inc (//pipegen:map at live.go:9).
+	Inc pipegen.Stage
+	// Note is the stage Note (//pipegen:each at live.go:29).
+	Note pipegen.Stage
+}{
+	Inc:  pipegen.StageNamed("Inc"),
+	Note: pipegen.StageNamed("Note"),
+}
+
+// liveEachStageSettings are the stages of liveEach with the settings of
+// their directives.
+var liveEachStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Note", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Inc"},
 }
@@ -1670,7 +3188,7 @@ type liveEachRun struct {
 // startLiveEach starts one run of liveEach: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startLiveEach[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*liveEachRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "liveEach", liveEachStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "liveEach", liveEachStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -1895,9 +3413,18 @@ func blockingWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 	}
 }
 
-// blockingStages are the stages of blocking with the settings of their
-// directives.
-var blockingStages = []pipegenimpl.StageConfig{
+// blockingStages are the stages of blocking, to name them in options that
+// the compiler checks: blocking(ctx, …, blockingStages.Block.Workers(4)).
+var blockingStages = struct {
+	// Block is the stage Block (//pipegen:map at live.go:37).
+	Block pipegen.Stage
+}{
+	Block: pipegen.StageNamed("Block"),
+}
+
+// blockingStageSettings are the stages of blocking with the settings of
+// their directives.
+var blockingStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Block", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -1912,7 +3439,7 @@ type blockingRun struct {
 // startBlocking starts one run of blocking: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startBlocking[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*blockingRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "blocking", blockingStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "blocking", blockingStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -2146,9 +3673,18 @@ func SquaresWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 	}
 }
 
-// squaresStages are the stages of Squares with the settings of their
+// SquaresStages are the stages of Squares, to name them in options that the
+// compiler checks: Squares(ctx, …, SquaresStages.Square.Workers(4)).
+var SquaresStages = struct {
+	// Square is the stage Square (//pipegen:map at stages.go:33).
+	Square pipegen.Stage
+}{
+	Square: pipegen.StageNamed("Square"),
+}
+
+// squaresStageSettings are the stages of Squares with the settings of their
 // directives.
-var squaresStages = []pipegenimpl.StageConfig{
+var squaresStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -2163,7 +3699,7 @@ type squaresRun struct {
 // startSquares starts one run of Squares: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*squaresRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Squares", squaresStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Squares", squaresStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -2399,9 +3935,22 @@ func EvenSquaresWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opt
 	}
 }
 
-// evenSquaresStages are the stages of EvenSquares with the settings of their
-// directives.
-var evenSquaresStages = []pipegenimpl.StageConfig{
+// EvenSquaresStages are the stages of EvenSquares, to name them in options
+// that the compiler checks: EvenSquares(ctx, …,
+// EvenSquaresStages.Square.Workers(4)).
+var EvenSquaresStages = struct {
+	// Square is the stage Square (//pipegen:map at stages.go:33).
+	Square pipegen.Stage
+	// Even is the stage Even (//pipegen:filter at stages.go:38).
+	Even pipegen.Stage
+}{
+	Square: pipegen.StageNamed("Square"),
+	Even:   pipegen.StageNamed("Even"),
+}
+
+// evenSquaresStageSettings are the stages of EvenSquares with the settings
+// of their directives.
+var evenSquaresStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Even", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
@@ -2418,7 +3967,7 @@ type evenSquaresRun struct {
 // startEvenSquares starts one run of EvenSquares: a goroutine per input that
 // feeds it to the stages, and the workers of every stage.
 func startEvenSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*evenSquaresRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "EvenSquares", evenSquaresStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "EvenSquares", evenSquaresStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -2711,9 +4260,21 @@ func CheckedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 	}
 }
 
-// checkedStages are the stages of Checked with the settings of their
+// CheckedStages are the stages of Checked, to name them in options that the
+// compiler checks: Checked(ctx, …, CheckedStages.Check.Workers(4)).
+var CheckedStages = struct {
+	// Check is the stage Check (//pipegen:map at stages.go:48).
+	Check pipegen.Stage
+	// Square is the stage Square (//pipegen:map at stages.go:33).
+	Square pipegen.Stage
+}{
+	Check:  pipegen.StageNamed("Check"),
+	Square: pipegen.StageNamed("Square"),
+}
+
+// checkedStageSettings are the stages of Checked with the settings of their
 // directives.
-var checkedStages = []pipegenimpl.StageConfig{
+var checkedStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Check", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 }
@@ -2730,7 +4291,7 @@ type checkedRun struct {
 // startChecked starts one run of Checked: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startChecked[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*checkedRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Checked", checkedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Checked", checkedStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -3024,8 +4585,21 @@ func TwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 	}
 }
 
-// twiceStages are the stages of Twice with the settings of their directives.
-var twiceStages = []pipegenimpl.StageConfig{
+// TwiceStages are the stages of Twice, to name them in options that the
+// compiler checks: Twice(ctx, …, TwiceStages.Dup.Workers(4)).
+var TwiceStages = struct {
+	// Dup is the stage Dup (//pipegen:flatmap at stages.go:43).
+	Dup pipegen.Stage
+	// Square is the stage Square (//pipegen:map at stages.go:33).
+	Square pipegen.Stage
+}{
+	Dup:    pipegen.StageNamed("Dup"),
+	Square: pipegen.StageNamed("Square"),
+}
+
+// twiceStageSettings are the stages of Twice with the settings of their
+// directives.
+var twiceStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Dup", Workers: 2, MaxSize: 4},
 	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 }
@@ -3042,7 +4616,7 @@ type twiceRun struct {
 // startTwice starts one run of Twice: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*twiceRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Twice", twiceStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Twice", twiceStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -3335,9 +4909,18 @@ func ExpandedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 	}
 }
 
-// expandedStages are the stages of Expanded with the settings of their
-// directives.
-var expandedStages = []pipegenimpl.StageConfig{
+// ExpandedStages are the stages of Expanded, to name them in options that
+// the compiler checks: Expanded(ctx, …, ExpandedStages.Expand.Workers(4)).
+var ExpandedStages = struct {
+	// Expand is the stage Expand (//pipegen:flatmap at stages.go:64).
+	Expand pipegen.Stage
+}{
+	Expand: pipegen.StageNamed("Expand"),
+}
+
+// expandedStageSettings are the stages of Expanded with the settings of
+// their directives.
+var expandedStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Expand", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -3352,7 +4935,7 @@ type expandedRun struct {
 // startExpanded starts one run of Expanded: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startExpanded[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*expandedRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Expanded", expandedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Expanded", expandedStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -3525,8 +5108,18 @@ func Sum[In pipegen.Input[*Job]](ctx context.Context, jobs In, opts ...pipegen.O
 	return r.Wait()
 }
 
-// sumStages are the stages of Sum with the settings of their directives.
-var sumStages = []pipegenimpl.StageConfig{
+// SumStages are the stages of Sum, to name them in options that the compiler
+// checks: Sum(ctx, …, SumStages.Add.Workers(4)).
+var SumStages = struct {
+	// Add is the stage Add (//pipegen:each at stages.go:86).
+	Add pipegen.Stage
+}{
+	Add: pipegen.StageNamed("Add"),
+}
+
+// sumStageSettings are the stages of Sum with the settings of their
+// directives.
+var sumStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Add", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -3540,7 +5133,7 @@ type sumRun struct {
 // startSum starts one run of Sum: a goroutine per input that feeds it to the
 // stages, and the workers of every stage.
 func startSum[In pipegen.Input[*Job]](ctx context.Context, jobs In, opts []pipegen.Option) (*sumRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Sum", sumStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Sum", sumStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -3764,9 +5357,25 @@ func ordered1WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 	}
 }
 
-// ordered1Stages are the stages of ordered1 with the settings of their
-// directives.
-var ordered1Stages = []pipegenimpl.StageConfig{
+// ordered1Stages are the stages of ordered1, to name them in options that
+// the compiler checks: ordered1(ctx, …,
+// ordered1Stages.Identity.Workers(4)).
+var ordered1Stages = struct {
+	// Identity is the stage Identity (//pipegen:map at stages.go:98).
+	Identity pipegen.Stage
+	// Identity2 is the stage Identity#2 (//pipegen:map at stages.go:98).
+	Identity2 pipegen.Stage
+	// Identity3 is the stage Identity#3 (//pipegen:map at stages.go:98).
+	Identity3 pipegen.Stage
+}{
+	Identity:  pipegen.StageNamed("Identity"),
+	Identity2: pipegen.StageNamed("Identity#2"),
+	Identity3: pipegen.StageNamed("Identity#3"),
+}
+
+// ordered1StageSettings are the stages of ordered1 with the settings of
+// their directives.
+var ordered1StageSettings = []pipegenimpl.StageConfig{
 	{Name: "Identity", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Identity#2", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Identity"},
 	{Name: "Identity#3", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Identity"},
@@ -3783,7 +5392,7 @@ type ordered1Run struct {
 // startOrdered1 starts one run of ordered1: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startOrdered1[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*ordered1Run, error) {
-	run, err := pipegenimpl.NewRun(ctx, "ordered1", ordered1Stages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "ordered1", ordered1StageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -4026,8 +5635,27 @@ func chainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 	}
 }
 
-// chainStages are the stages of chain with the settings of their directives.
-var chainStages = []pipegenimpl.StageConfig{
+// chainStages are the stages of chain, to name them in options that the
+// compiler checks: chain(ctx, …, chainStages.Square.Workers(4)).
+var chainStages = struct {
+	// Square is the stage Square (//pipegen:map at stages.go:33).
+	Square pipegen.Stage
+	// Even is the stage Even (//pipegen:filter at stages.go:38).
+	Even pipegen.Stage
+	// Dup is the stage Dup (//pipegen:flatmap at stages.go:43).
+	Dup pipegen.Stage
+	// Check is the stage Check (//pipegen:map at stages.go:48).
+	Check pipegen.Stage
+}{
+	Square: pipegen.StageNamed("Square"),
+	Even:   pipegen.StageNamed("Even"),
+	Dup:    pipegen.StageNamed("Dup"),
+	Check:  pipegen.StageNamed("Check"),
+}
+
+// chainStageSettings are the stages of chain with the settings of their
+// directives.
+var chainStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Even", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Dup", Workers: 2, MaxSize: 4},
@@ -4048,7 +5676,7 @@ type chainRun struct {
 // startChain starts one run of chain: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*chainRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "chain", chainStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "chain", chainStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -4457,9 +6085,18 @@ func thriceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 	}
 }
 
-// thriceStages are the stages of thrice with the settings of their
+// thriceStages are the stages of thrice, to name them in options that the
+// compiler checks: thrice(ctx, …, thriceStages.Shared.Workers(4)).
+var thriceStages = struct {
+	// Shared is the stage Shared (//pipegen:map at stages.go:115).
+	Shared pipegen.Stage
+}{
+	Shared: pipegen.StageNamed("Shared"),
+}
+
+// thriceStageSettings are the stages of thrice with the settings of their
 // directives.
-var thriceStages = []pipegenimpl.StageConfig{
+var thriceStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Shared", Workers: 2, MaxSize: 2},
 }
 
@@ -4474,7 +6111,7 @@ type thriceRun struct {
 // startThrice starts one run of thrice: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startThrice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*thriceRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "thrice", thriceStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "thrice", thriceStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -4725,9 +6362,24 @@ func mergedWithIndex[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen
 	}
 }
 
-// mergedStages are the stages of merged with the settings of their
+// mergedStages are the stages of merged, to name them in options that the
+// compiler checks: merged(ctx, …, mergedStages.Square.Workers(4)).
+var mergedStages = struct {
+	// Square is the stage Square (//pipegen:map at stages.go:33).
+	Square pipegen.Stage
+	// Len is the stage Len (//pipegen:map at stages.go:123).
+	Len pipegen.Stage
+	// Check is the stage Check (//pipegen:map at stages.go:48).
+	Check pipegen.Stage
+}{
+	Square: pipegen.StageNamed("Square"),
+	Len:    pipegen.StageNamed("Len"),
+	Check:  pipegen.StageNamed("Check"),
+}
+
+// mergedStageSettings are the stages of merged with the settings of their
 // directives.
-var mergedStages = []pipegenimpl.StageConfig{
+var mergedStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Len", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Check", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
@@ -4746,7 +6398,7 @@ type mergedRun struct {
 // startMerged starts one run of merged: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startMerged[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Input[string]](ctx context.Context, a InA, b InB, c InC, opts []pipegen.Option) (*mergedRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "merged", mergedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "merged", mergedStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -5255,9 +6907,21 @@ func taggedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 	}
 }
 
-// taggedStages are the stages of tagged with the settings of their
+// taggedStages are the stages of tagged, to name them in options that the
+// compiler checks: tagged(ctx, …, taggedStages.Dup.Workers(4)).
+var taggedStages = struct {
+	// Dup is the stage Dup (//pipegen:flatmap at stages.go:43).
+	Dup pipegen.Stage
+	// Tag is the stage Tag (//pipegen:map at stages.go:132).
+	Tag pipegen.Stage
+}{
+	Dup: pipegen.StageNamed("Dup"),
+	Tag: pipegen.StageNamed("Tag"),
+}
+
+// taggedStageSettings are the stages of tagged with the settings of their
 // directives.
-var taggedStages = []pipegenimpl.StageConfig{
+var taggedStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Dup", Workers: 2, MaxSize: 4},
 	{Name: "Tag", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
@@ -5274,7 +6938,7 @@ type taggedRun struct {
 // startTagged starts one run of tagged: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startTagged[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*taggedRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "tagged", taggedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "tagged", taggedStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -5566,9 +7230,18 @@ func patientWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 	}
 }
 
-// patientStages are the stages of patient with the settings of their
+// patientStages are the stages of patient, to name them in options that the
+// compiler checks: patient(ctx, …, patientStages.Patient.Workers(4)).
+var patientStages = struct {
+	// Patient is the stage Patient (//pipegen:map at stages.go:137).
+	Patient pipegen.Stage
+}{
+	Patient: pipegen.StageNamed("Patient"),
+}
+
+// patientStageSettings are the stages of patient with the settings of their
 // directives.
-var patientStages = []pipegenimpl.StageConfig{
+var patientStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Patient", Workers: 2, MaxSize: pipegen.DefaultMaxSize, Timeout: 30 * time.Millisecond},
 }
 
@@ -5583,7 +7256,7 @@ type patientRun struct {
 // startPatient starts one run of patient: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startPatient[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*patientRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "patient", patientStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "patient", patientStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -5833,9 +7506,18 @@ func strictWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 	}
 }
 
-// strictStages are the stages of strict with the settings of their
+// strictStages are the stages of strict, to name them in options that the
+// compiler checks: strict(ctx, …, strictStages.Patient.Workers(4)).
+var strictStages = struct {
+	// Patient is the stage Patient (//pipegen:map at stages.go:137).
+	Patient pipegen.Stage
+}{
+	Patient: pipegen.StageNamed("Patient"),
+}
+
+// strictStageSettings are the stages of strict with the settings of their
 // directives.
-var strictStages = []pipegenimpl.StageConfig{
+var strictStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Patient", Workers: 2, MaxSize: pipegen.DefaultMaxSize, Timeout: 30 * time.Millisecond},
 }
 
@@ -5850,7 +7532,7 @@ type strictRun struct {
 // startStrict starts one run of strict: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startStrict[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*strictRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "strict", strictStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "strict", strictStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -6098,9 +7780,18 @@ func scaledWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 	}
 }
 
-// scaledStages are the stages of scaled with the settings of their
+// scaledStages are the stages of scaled, to name them in options that the
+// compiler checks: scaled(ctx, …, scaledStages.Scale.Workers(4)).
+var scaledStages = struct {
+	// Scale is the stage Scale (//pipegen:map at stages.go:189).
+	Scale pipegen.Stage
+}{
+	Scale: pipegen.StageNamed("Scale"),
+}
+
+// scaledStageSettings are the stages of scaled with the settings of their
 // directives.
-var scaledStages = []pipegenimpl.StageConfig{
+var scaledStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Scale", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -6115,7 +7806,7 @@ type scaledRun struct {
 // startScaled starts one run of scaled: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startScaled[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*scaledRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "scaled", scaledStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "scaled", scaledStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -6375,9 +8066,18 @@ func inOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 	}
 }
 
-// inOrderStages are the stages of inOrder with the settings of their
+// inOrderStages are the stages of inOrder, to name them in options that the
+// compiler checks: inOrder(ctx, …, inOrderStages.Jitter.Workers(4)).
+var inOrderStages = struct {
+	// Jitter is the stage Jitter (//pipegen:map at stages.go:213).
+	Jitter pipegen.Stage
+}{
+	Jitter: pipegen.StageNamed("Jitter"),
+}
+
+// inOrderStageSettings are the stages of inOrder with the settings of their
 // directives.
-var inOrderStages = []pipegenimpl.StageConfig{
+var inOrderStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Jitter", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -6394,7 +8094,7 @@ type inOrderRun struct {
 // startInOrder starts one run of inOrder: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*inOrderRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "inOrder", inOrderStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "inOrder", inOrderStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -6731,9 +8431,28 @@ func orderedTwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, op
 	}
 }
 
-// orderedTwiceStages are the stages of orderedTwice with the settings of
-// their directives.
-var orderedTwiceStages = []pipegenimpl.StageConfig{
+// orderedTwiceStages are the stages of orderedTwice, to name them in options
+// that the compiler checks: orderedTwice(ctx, …,
+// orderedTwiceStages.Jitter.Workers(4)).
+var orderedTwiceStages = struct {
+	// Jitter is the stage Jitter (//pipegen:map at stages.go:213).
+	Jitter pipegen.Stage
+	// Dup is the stage Dup (//pipegen:flatmap at stages.go:43).
+	Dup pipegen.Stage
+	// Even is the stage Even (//pipegen:filter at stages.go:38).
+	Even pipegen.Stage
+	// Jitter2 is the stage Jitter#2 (//pipegen:map at stages.go:213).
+	Jitter2 pipegen.Stage
+}{
+	Jitter:  pipegen.StageNamed("Jitter"),
+	Dup:     pipegen.StageNamed("Dup"),
+	Even:    pipegen.StageNamed("Even"),
+	Jitter2: pipegen.StageNamed("Jitter#2"),
+}
+
+// orderedTwiceStageSettings are the stages of orderedTwice with the settings
+// of their directives.
+var orderedTwiceStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Jitter", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Dup", Workers: 2, MaxSize: 4},
 	{Name: "Even", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
@@ -6758,7 +8477,7 @@ type orderedTwiceRun struct {
 // startOrderedTwice starts one run of orderedTwice: a goroutine per input
 // that feeds it to the stages, and the workers of every stage.
 func startOrderedTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*orderedTwiceRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "orderedTwice", orderedTwiceStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "orderedTwice", orderedTwiceStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -7423,9 +9142,19 @@ func orderedConcatWithIndex[InA pipegen.Input[int], InB pipegen.Input[int]](ctx 
 	}
 }
 
-// orderedConcatStages are the stages of orderedConcat with the settings of
-// their directives.
-var orderedConcatStages = []pipegenimpl.StageConfig{
+// orderedConcatStages are the stages of orderedConcat, to name them in
+// options that the compiler checks: orderedConcat(ctx, …,
+// orderedConcatStages.Jitter.Workers(4)).
+var orderedConcatStages = struct {
+	// Jitter is the stage Jitter (//pipegen:map at stages.go:213).
+	Jitter pipegen.Stage
+}{
+	Jitter: pipegen.StageNamed("Jitter"),
+}
+
+// orderedConcatStageSettings are the stages of orderedConcat with the
+// settings of their directives.
+var orderedConcatStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Jitter", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -7442,7 +9171,7 @@ type orderedConcatRun struct {
 // startOrderedConcat starts one run of orderedConcat: a goroutine per input
 // that feeds it to the stages, and the workers of every stage.
 func startOrderedConcat[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Context, a InA, b InB, opts []pipegen.Option) (*orderedConcatRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "orderedConcat", orderedConcatStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "orderedConcat", orderedConcatStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -7901,9 +9630,22 @@ func orderedSharedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, o
 	}
 }
 
-// orderedSharedStages are the stages of orderedShared with the settings of
-// their directives.
-var orderedSharedStages = []pipegenimpl.StageConfig{
+// orderedSharedStages are the stages of orderedShared, to name them in
+// options that the compiler checks: orderedShared(ctx, …,
+// orderedSharedStages.Shared.Workers(4)).
+var orderedSharedStages = struct {
+	// Shared is the stage Shared (//pipegen:map at stages.go:115).
+	Shared pipegen.Stage
+	// Jitter is the stage Jitter (//pipegen:map at stages.go:213).
+	Jitter pipegen.Stage
+}{
+	Shared: pipegen.StageNamed("Shared"),
+	Jitter: pipegen.StageNamed("Jitter"),
+}
+
+// orderedSharedStageSettings are the stages of orderedShared with the
+// settings of their directives.
+var orderedSharedStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Shared", Workers: 2, MaxSize: 2},
 	{Name: "Jitter", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
 }
@@ -7922,7 +9664,7 @@ type orderedSharedRun struct {
 // startOrderedShared starts one run of orderedShared: a goroutine per input
 // that feeds it to the stages, and the workers of every stage.
 func startOrderedShared[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*orderedSharedRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "orderedShared", orderedSharedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "orderedShared", orderedSharedStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -8337,9 +10079,19 @@ func checkedInOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, 
 	}
 }
 
-// checkedInOrderStages are the stages of checkedInOrder with the settings of
-// their directives.
-var checkedInOrderStages = []pipegenimpl.StageConfig{
+// checkedInOrderStages are the stages of checkedInOrder, to name them in
+// options that the compiler checks: checkedInOrder(ctx, …,
+// checkedInOrderStages.Check.Workers(4)).
+var checkedInOrderStages = struct {
+	// Check is the stage Check (//pipegen:map at stages.go:48).
+	Check pipegen.Stage
+}{
+	Check: pipegen.StageNamed("Check"),
+}
+
+// checkedInOrderStageSettings are the stages of checkedInOrder with the
+// settings of their directives.
+var checkedInOrderStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Check", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -8356,7 +10108,7 @@ type checkedInOrderRun struct {
 // startCheckedInOrder starts one run of checkedInOrder: a goroutine per
 // input that feeds it to the stages, and the workers of every stage.
 func startCheckedInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*checkedInOrderRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "checkedInOrder", checkedInOrderStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "checkedInOrder", checkedInOrderStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -8694,9 +10446,18 @@ func jitteredWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 	}
 }
 
-// jitteredStages are the stages of jittered with the settings of their
-// directives.
-var jitteredStages = []pipegenimpl.StageConfig{
+// jitteredStages are the stages of jittered, to name them in options that
+// the compiler checks: jittered(ctx, …, jitteredStages.Jitter.Workers(4)).
+var jitteredStages = struct {
+	// Jitter is the stage Jitter (//pipegen:map at stages.go:213).
+	Jitter pipegen.Stage
+}{
+	Jitter: pipegen.StageNamed("Jitter"),
+}
+
+// jitteredStageSettings are the stages of jittered with the settings of
+// their directives.
+var jitteredStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Jitter", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -8711,7 +10472,7 @@ type jitteredRun struct {
 // startJittered starts one run of jittered: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startJittered[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*jitteredRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "jittered", jitteredStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "jittered", jitteredStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -8949,9 +10710,19 @@ func squaresInOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, 
 	}
 }
 
-// squaresInOrderStages are the stages of squaresInOrder with the settings of
-// their directives.
-var squaresInOrderStages = []pipegenimpl.StageConfig{
+// squaresInOrderStages are the stages of squaresInOrder, to name them in
+// options that the compiler checks: squaresInOrder(ctx, …,
+// squaresInOrderStages.Square.Workers(4)).
+var squaresInOrderStages = struct {
+	// Square is the stage Square (//pipegen:map at stages.go:33).
+	Square pipegen.Stage
+}{
+	Square: pipegen.StageNamed("Square"),
+}
+
+// squaresInOrderStageSettings are the stages of squaresInOrder with the
+// settings of their directives.
+var squaresInOrderStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -8968,7 +10739,7 @@ type squaresInOrderRun struct {
 // startSquaresInOrder starts one run of squaresInOrder: a goroutine per
 // input that feeds it to the stages, and the workers of every stage.
 func startSquaresInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*squaresInOrderRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "squaresInOrder", squaresInOrderStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "squaresInOrder", squaresInOrderStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -9303,8 +11074,21 @@ func noneWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 	}
 }
 
-// noneStages are the stages of none with the settings of their directives.
-var noneStages = []pipegenimpl.StageConfig{
+// noneStages are the stages of none, to name them in options that the
+// compiler checks: none(ctx, …, noneStages.Square.Workers(4)).
+var noneStages = struct {
+	// Square is the stage Square (//pipegen:map at stages.go:33).
+	Square pipegen.Stage
+	// Nothing is the stage Nothing (//pipegen:flatmap at stages.go:228).
+	Nothing pipegen.Stage
+}{
+	Square:  pipegen.StageNamed("Square"),
+	Nothing: pipegen.StageNamed("Nothing"),
+}
+
+// noneStageSettings are the stages of none with the settings of their
+// directives.
+var noneStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Nothing", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
@@ -9321,7 +11105,7 @@ type noneRun struct {
 // startNone starts one run of none: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startNone[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*noneRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "none", noneStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "none", noneStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -9616,8 +11400,18 @@ func manyWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 	}
 }
 
-// manyStages are the stages of many with the settings of their directives.
-var manyStages = []pipegenimpl.StageConfig{
+// manyStages are the stages of many, to name them in options that the
+// compiler checks: many(ctx, …, manyStages.Many.Workers(4)).
+var manyStages = struct {
+	// Many is the stage Many (//pipegen:flatmap at stages.go:233).
+	Many pipegen.Stage
+}{
+	Many: pipegen.StageNamed("Many"),
+}
+
+// manyStageSettings are the stages of many with the settings of their
+// directives.
+var manyStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Many", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -9634,7 +11428,7 @@ type manyRun struct {
 // startMany starts one run of many: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startMany[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*manyRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "many", manyStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "many", manyStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -9996,9 +11790,21 @@ func rejectedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 	}
 }
 
-// rejectedStages are the stages of rejected with the settings of their
-// directives.
-var rejectedStages = []pipegenimpl.StageConfig{
+// rejectedStages are the stages of rejected, to name them in options that
+// the compiler checks: rejected(ctx, …, rejectedStages.Square.Workers(4)).
+var rejectedStages = struct {
+	// Square is the stage Square (//pipegen:map at stages.go:33).
+	Square pipegen.Stage
+	// Reject is the stage Reject (//pipegen:filter at stages.go:246).
+	Reject pipegen.Stage
+}{
+	Square: pipegen.StageNamed("Square"),
+	Reject: pipegen.StageNamed("Reject"),
+}
+
+// rejectedStageSettings are the stages of rejected with the settings of
+// their directives.
+var rejectedStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Reject", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 }
@@ -10015,7 +11821,7 @@ type rejectedRun struct {
 // startRejected starts one run of rejected: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startRejected[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*rejectedRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "rejected", rejectedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "rejected", rejectedStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -10308,9 +12114,25 @@ func fusedCheckWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts
 	}
 }
 
-// fusedCheckStages are the stages of fusedCheck with the settings of their
-// directives.
-var fusedCheckStages = []pipegenimpl.StageConfig{
+// fusedCheckStages are the stages of fusedCheck, to name them in options
+// that the compiler checks: fusedCheck(ctx, …,
+// fusedCheckStages.Identity.Workers(4)).
+var fusedCheckStages = struct {
+	// Identity is the stage Identity (//pipegen:map at stages.go:98).
+	Identity pipegen.Stage
+	// Dup is the stage Dup (//pipegen:flatmap at stages.go:43).
+	Dup pipegen.Stage
+	// Check is the stage Check (//pipegen:map at stages.go:48).
+	Check pipegen.Stage
+}{
+	Identity: pipegen.StageNamed("Identity"),
+	Dup:      pipegen.StageNamed("Dup"),
+	Check:    pipegen.StageNamed("Check"),
+}
+
+// fusedCheckStageSettings are the stages of fusedCheck with the settings of
+// their directives.
+var fusedCheckStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Identity", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Dup", Workers: 1, MaxSize: 4, FusedInto: "Identity"},
 	{Name: "Check", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Identity"},
@@ -10327,7 +12149,7 @@ type fusedCheckRun struct {
 // startFusedCheck starts one run of fusedCheck: a goroutine per input that
 // feeds it to the stages, and the workers of every stage.
 func startFusedCheck[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*fusedCheckRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "fusedCheck", fusedCheckStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "fusedCheck", fusedCheckStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -10581,8 +12403,18 @@ func gatedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 	}
 }
 
-// gatedStages are the stages of gated with the settings of their directives.
-var gatedStages = []pipegenimpl.StageConfig{
+// gatedStages are the stages of gated, to name them in options that the
+// compiler checks: gated(ctx, …, gatedStages.Gate.Workers(4)).
+var gatedStages = struct {
+	// Gate is the stage Gate (//pipegen:map at stages.go:264).
+	Gate pipegen.Stage
+}{
+	Gate: pipegen.StageNamed("Gate"),
+}
+
+// gatedStageSettings are the stages of gated with the settings of their
+// directives.
+var gatedStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Gate", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -10597,7 +12429,7 @@ type gatedRun struct {
 // startGated starts one run of gated: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startGated[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*gatedRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "gated", gatedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "gated", gatedStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -10832,9 +12664,21 @@ func burstOddWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 	}
 }
 
-// burstOddStages are the stages of burstOdd with the settings of their
-// directives.
-var burstOddStages = []pipegenimpl.StageConfig{
+// burstOddStages are the stages of burstOdd, to name them in options that
+// the compiler checks: burstOdd(ctx, …, burstOddStages.Burst.Workers(4)).
+var burstOddStages = struct {
+	// Burst is the stage Burst (//pipegen:flatmap at stages.go:277).
+	Burst pipegen.Stage
+	// Odd is the stage Odd (//pipegen:filter at stages.go:292).
+	Odd pipegen.Stage
+}{
+	Burst: pipegen.StageNamed("Burst"),
+	Odd:   pipegen.StageNamed("Odd"),
+}
+
+// burstOddStageSettings are the stages of burstOdd with the settings of
+// their directives.
+var burstOddStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Burst", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Odd", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Burst"},
 }
@@ -10850,7 +12694,7 @@ type burstOddRun struct {
 // startBurstOdd starts one run of burstOdd: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startBurstOdd[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*burstOddRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "burstOdd", burstOddStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "burstOdd", burstOddStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -11034,9 +12878,22 @@ func halveSink[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipege
 	return r.Wait()
 }
 
-// halveSinkStages are the stages of halveSink with the settings of their
-// directives.
-var halveSinkStages = []pipegenimpl.StageConfig{
+// halveSinkStages are the stages of halveSink, to name them in options that
+// the compiler checks: halveSink(ctx, …,
+// halveSinkStages.Halve.Workers(4)).
+var halveSinkStages = struct {
+	// Halve is the stage Halve (//pipegen:map at stages.go:297).
+	Halve pipegen.Stage
+	// Sink is the stage Sink (//pipegen:each at stages.go:310).
+	Sink pipegen.Stage
+}{
+	Halve: pipegen.StageNamed("Halve"),
+	Sink:  pipegen.StageNamed("Sink"),
+}
+
+// halveSinkStageSettings are the stages of halveSink with the settings of
+// their directives.
+var halveSinkStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Halve", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Sink", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Halve"},
 }
@@ -11051,7 +12908,7 @@ type halveSinkRun struct {
 // startHalveSink starts one run of halveSink: a goroutine per input that
 // feeds it to the stages, and the workers of every stage.
 func startHalveSink[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*halveSinkRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "halveSink", halveSinkStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "halveSink", halveSinkStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -11286,9 +13143,25 @@ func orderedFanOutWithIndex[In pipegen.Input[int]](ctx context.Context, in In, o
 	}
 }
 
-// orderedFanOutStages are the stages of orderedFanOut with the settings of
-// their directives.
-var orderedFanOutStages = []pipegenimpl.StageConfig{
+// orderedFanOutStages are the stages of orderedFanOut, to name them in
+// options that the compiler checks: orderedFanOut(ctx, …,
+// orderedFanOutStages.Jitter.Workers(4)).
+var orderedFanOutStages = struct {
+	// Jitter is the stage Jitter (//pipegen:map at stages.go:213).
+	Jitter pipegen.Stage
+	// Identity is the stage Identity (//pipegen:map at stages.go:98).
+	Identity pipegen.Stage
+	// Square is the stage Square (//pipegen:map at stages.go:33).
+	Square pipegen.Stage
+}{
+	Jitter:   pipegen.StageNamed("Jitter"),
+	Identity: pipegen.StageNamed("Identity"),
+	Square:   pipegen.StageNamed("Square"),
+}
+
+// orderedFanOutStageSettings are the stages of orderedFanOut with the
+// settings of their directives.
+var orderedFanOutStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Jitter", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Identity", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Square", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
@@ -11309,7 +13182,7 @@ type orderedFanOutRun struct {
 // startOrderedFanOut starts one run of orderedFanOut: a goroutine per input
 // that feeds it to the stages, and the workers of every stage.
 func startOrderedFanOut[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*orderedFanOutRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "orderedFanOut", orderedFanOutStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "orderedFanOut", orderedFanOutStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -11684,16 +13557,6 @@ type intItem struct {
 	v   int
 }
 
-// intDepth1Item is an int element in a queue between stages, with its index:
-// its position in the pipeline's input, and the one level below it (a
-// flatmap's child, or a concat branch) that every element of such a queue
-// has.
-type intDepth1Item struct {
-	pos  uint64
-	path [1]uint32
-	v    int
-}
-
 // intOrderedItem is an int element in a queue between stages, with its
 // position in the pipeline's input (the elements of such a queue come
 // straight from an input, or through maps and filters). It also carries its
@@ -11717,6 +13580,16 @@ type intTermItem struct {
 	share [1]uint64
 	mark  uint8
 	v     int
+}
+
+// intDepth1Item is an int element in a queue between stages, with its index:
+// its position in the pipeline's input, and the one level below it (a
+// flatmap's child, or a concat branch) that every element of such a queue
+// has.
+type intDepth1Item struct {
+	pos  uint64
+	path [1]uint32
+	v    int
 }
 
 // jobPtrItem is a *Job element in a queue between stages, with its position

@@ -98,9 +98,24 @@ func AliasedWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts
 	}
 }
 
-// aliasedStages are the stages of Aliased with the settings of their
+// AliasedStages are the stages of Aliased, to name them in options that the
+// compiler checks: Aliased(ctx, …, AliasedStages.Length.Workers(4)).
+var AliasedStages = struct {
+	// Length is the stage Length (//pipegen:map at main.go:21).
+	Length pipegen.Stage
+	// ToLink is the stage ToLink (//pipegen:map at main.go:24).
+	ToLink pipegen.Stage
+	// Parts is the stage Parts (//pipegen:map at main.go:27).
+	Parts pipegen.Stage
+}{
+	Length: pipegen.StageNamed("Length"),
+	ToLink: pipegen.StageNamed("ToLink"),
+	Parts:  pipegen.StageNamed("Parts"),
+}
+
+// aliasedStageSettings are the stages of Aliased with the settings of their
 // directives.
-var aliasedStages = []pipegenimpl.StageConfig{
+var aliasedStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Length", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "ToLink", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Length"},
 	{Name: "Parts", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Length"},
@@ -117,7 +132,7 @@ type aliasedRun struct {
 // startAliased starts one run of Aliased: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startAliased[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*aliasedRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Aliased", aliasedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Aliased", aliasedStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

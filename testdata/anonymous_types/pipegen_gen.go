@@ -98,8 +98,30 @@ func AnonWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts ..
 	}
 }
 
-// anonStages are the stages of Anon with the settings of their directives.
-var anonStages = []pipegenimpl.StageConfig{
+// AnonStages are the stages of Anon, to name them in options that the
+// compiler checks: Anon(ctx, …, AnonStages.Wrap.Workers(4)).
+var AnonStages = struct {
+	// Wrap is the stage Wrap (//pipegen:map at main.go:11).
+	Wrap pipegen.Stage
+	// Digest is the stage Digest (//pipegen:map at main.go:22).
+	Digest pipegen.Stage
+	// Later is the stage Later (//pipegen:map at main.go:30).
+	Later pipegen.Stage
+	// Send is the stage Send (//pipegen:map at main.go:35).
+	Send pipegen.Stage
+	// Recv is the stage Recv (//pipegen:map at main.go:42).
+	Recv pipegen.Stage
+}{
+	Wrap:   pipegen.StageNamed("Wrap"),
+	Digest: pipegen.StageNamed("Digest"),
+	Later:  pipegen.StageNamed("Later"),
+	Send:   pipegen.StageNamed("Send"),
+	Recv:   pipegen.StageNamed("Recv"),
+}
+
+// anonStageSettings are the stages of Anon with the settings of their
+// directives.
+var anonStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Wrap", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Digest", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Wrap"},
 	{Name: "Later", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Wrap"},
@@ -118,7 +140,7 @@ type anonRun struct {
 // startAnon starts one run of Anon: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startAnon[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*anonRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Anon", anonStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Anon", anonStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -98,9 +98,24 @@ func RereadWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts 
 	}
 }
 
-// rereadStages are the stages of Reread with the settings of their
+// RereadStages are the stages of Reread, to name them in options that the
+// compiler checks: Reread(ctx, …, RereadStages.Buffer.Workers(4)).
+var RereadStages = struct {
+	// Buffer is the stage Buffer (//pipegen:map at main.go:13).
+	Buffer pipegen.Stage
+	// NonEmpty is the stage NonEmpty (//pipegen:filter at main.go:16).
+	NonEmpty pipegen.Stage
+	// Read is the stage Read (//pipegen:map at main.go:22).
+	Read pipegen.Stage
+}{
+	Buffer:   pipegen.StageNamed("Buffer"),
+	NonEmpty: pipegen.StageNamed("NonEmpty"),
+	Read:     pipegen.StageNamed("Read"),
+}
+
+// rereadStageSettings are the stages of Reread with the settings of their
 // directives.
-var rereadStages = []pipegenimpl.StageConfig{
+var rereadStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Buffer", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "NonEmpty", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Buffer"},
 	{Name: "Read", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Buffer"},
@@ -117,7 +132,7 @@ type rereadRun struct {
 // startReread starts one run of Reread: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startReread[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*rereadRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Reread", rereadStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Reread", rereadStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

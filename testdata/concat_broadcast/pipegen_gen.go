@@ -99,8 +99,24 @@ func MergeWithIndex[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.
 	}
 }
 
-// mergeStages are the stages of Merge with the settings of their directives.
-var mergeStages = []pipegenimpl.StageConfig{
+// MergeStages are the stages of Merge, to name them in options that the
+// compiler checks: Merge(ctx, …, MergeStages.Square.Workers(4)).
+var MergeStages = struct {
+	// Square is the stage Square (//pipegen:map at main.go:15).
+	Square pipegen.Stage
+	// Len is the stage Len (//pipegen:map at main.go:24).
+	Len pipegen.Stage
+	// Neg is the stage Neg (//pipegen:map at main.go:21).
+	Neg pipegen.Stage
+}{
+	Square: pipegen.StageNamed("Square"),
+	Len:    pipegen.StageNamed("Len"),
+	Neg:    pipegen.StageNamed("Neg"),
+}
+
+// mergeStageSettings are the stages of Merge with the settings of their
+// directives.
+var mergeStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Len", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Neg", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
@@ -119,7 +135,7 @@ type mergeRun struct {
 // startMerge starts one run of Merge: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startMerge[InA pipegen.Input[int], InB pipegen.Input[int], InC pipegen.Input[string]](ctx context.Context, a InA, b InB, c InC, opts []pipegen.Option) (*mergeRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Merge", mergeStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Merge", mergeStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -623,9 +639,18 @@ func NestedWithIndex[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context
 	}
 }
 
-// nestedStages are the stages of Nested with the settings of their
+// NestedStages are the stages of Nested, to name them in options that the
+// compiler checks: Nested(ctx, …, NestedStages.Square.Workers(4)).
+var NestedStages = struct {
+	// Square is the stage Square (//pipegen:map at main.go:15).
+	Square pipegen.Stage
+}{
+	Square: pipegen.StageNamed("Square"),
+}
+
+// nestedStageSettings are the stages of Nested with the settings of their
 // directives.
-var nestedStages = []pipegenimpl.StageConfig{
+var nestedStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -640,7 +665,7 @@ type nestedRun struct {
 // startNested starts one run of Nested: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startNested[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Context, a InA, b InB, opts []pipegen.Option) (*nestedRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Nested", nestedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Nested", nestedStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -982,9 +1007,18 @@ func ThriceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 	}
 }
 
-// thriceStages are the stages of Thrice with the settings of their
+// ThriceStages are the stages of Thrice, to name them in options that the
+// compiler checks: Thrice(ctx, …, ThriceStages.Square.Workers(4)).
+var ThriceStages = struct {
+	// Square is the stage Square (//pipegen:map at main.go:15).
+	Square pipegen.Stage
+}{
+	Square: pipegen.StageNamed("Square"),
+}
+
+// thriceStageSettings are the stages of Thrice with the settings of their
 // directives.
-var thriceStages = []pipegenimpl.StageConfig{
+var thriceStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -999,7 +1033,7 @@ type thriceRun struct {
 // startThrice starts one run of Thrice: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startThrice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*thriceRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Thrice", thriceStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Thrice", thriceStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -1249,9 +1283,24 @@ func DiamondWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 	}
 }
 
-// diamondStages are the stages of Diamond with the settings of their
+// DiamondStages are the stages of Diamond, to name them in options that the
+// compiler checks: Diamond(ctx, …, DiamondStages.Square.Workers(4)).
+var DiamondStages = struct {
+	// Square is the stage Square (//pipegen:map at main.go:15).
+	Square pipegen.Stage
+	// Neg is the stage Neg (//pipegen:map at main.go:21).
+	Neg pipegen.Stage
+	// Even is the stage Even (//pipegen:filter at main.go:27).
+	Even pipegen.Stage
+}{
+	Square: pipegen.StageNamed("Square"),
+	Neg:    pipegen.StageNamed("Neg"),
+	Even:   pipegen.StageNamed("Even"),
+}
+
+// diamondStageSettings are the stages of Diamond with the settings of their
 // directives.
-var diamondStages = []pipegenimpl.StageConfig{
+var diamondStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Neg", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Even", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
@@ -1270,7 +1319,7 @@ type diamondRun struct {
 // startDiamond starts one run of Diamond: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startDiamond[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*diamondRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Diamond", diamondStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Diamond", diamondStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -115,8 +115,27 @@ func ChainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 	}
 }
 
-// chainStages are the stages of Chain with the settings of their directives.
-var chainStages = []pipegenimpl.StageConfig{
+// ChainStages are the stages of Chain, to name them in options that the
+// compiler checks: Chain(ctx, …, ChainStages.MakePoint.Workers(4)).
+var ChainStages = struct {
+	// MakePoint is the stage MakePoint (//pipegen:map at main.go:45).
+	MakePoint pipegen.Stage
+	// Keep is the stage Keep (//pipegen:filter at main.go:57).
+	Keep pipegen.Stage
+	// Grow is the stage Grow (//pipegen:flatmap at main.go:60).
+	Grow pipegen.Stage
+	// Sum is the stage Sum (//pipegen:map at main.go:69).
+	Sum pipegen.Stage
+}{
+	MakePoint: pipegen.StageNamed("MakePoint"),
+	Keep:      pipegen.StageNamed("Keep"),
+	Grow:      pipegen.StageNamed("Grow"),
+	Sum:       pipegen.StageNamed("Sum"),
+}
+
+// chainStageSettings are the stages of Chain with the settings of their
+// directives.
+var chainStageSettings = []pipegenimpl.StageConfig{
 	{Name: "MakePoint", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Keep", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "MakePoint"},
 	{Name: "Grow", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "MakePoint"},
@@ -137,7 +156,7 @@ type chainRun struct {
 // startChain starts one run of Chain: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*chainRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Chain", chainStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Chain", chainStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -539,7 +558,7 @@ var chainDriver = &remote.Driver[int, string]{
 // ServeChain; this process feeds them the input and yields what they
 // produce.
 func driveChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) iter.Seq2[pipegen.Item[string], error] {
-	run, err := remote.Options("Chain", chainStages, opts)
+	run, err := remote.Options("Chain", chainStageSettings, opts)
 	if err != nil {
 		return func(yield func(pipegen.Item[string], error) bool) {
 			yield(pipegen.Item[string]{}, err)
@@ -566,7 +585,7 @@ type chainWorkers struct{}
 // batches, finishes or gives back those it holds, runs the done hooks and
 // returns nil.
 func ServeChain(ctx context.Context, transport pipegen.Transport, opts ...pipegen.Option) error {
-	run, err := remote.Options("Chain", chainStages, opts)
+	run, err := remote.Options("Chain", chainStageSettings, opts)
 	if err != nil {
 		return err
 	}
@@ -761,9 +780,18 @@ func CheckedWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts
 	}
 }
 
-// checkedStages are the stages of Checked with the settings of their
+// CheckedStages are the stages of Checked, to name them in options that the
+// compiler checks: Checked(ctx, …, CheckedStages.Check.Workers(4)).
+var CheckedStages = struct {
+	// Check is the stage Check (//pipegen:map at main.go:97).
+	Check pipegen.Stage
+}{
+	Check: pipegen.StageNamed("Check"),
+}
+
+// checkedStageSettings are the stages of Checked with the settings of their
 // directives.
-var checkedStages = []pipegenimpl.StageConfig{
+var checkedStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Check", Workers: 1, MaxSize: pipegen.DefaultMaxSize, Timeout: time.Second},
 }
 
@@ -778,7 +806,7 @@ type checkedRun struct {
 // startChecked starts one run of Checked: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startChecked[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*checkedRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Checked", checkedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Checked", checkedStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -991,7 +1019,7 @@ var checkedDriver = &remote.Driver[string, string]{
 // ServeChecked; this process feeds them the input and yields what they
 // produce.
 func driveChecked[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) iter.Seq2[pipegen.Item[string], error] {
-	run, err := remote.Options("Checked", checkedStages, opts)
+	run, err := remote.Options("Checked", checkedStageSettings, opts)
 	if err != nil {
 		return func(yield func(pipegen.Item[string], error) bool) {
 			yield(pipegen.Item[string]{}, err)
@@ -1020,7 +1048,7 @@ type checkedWorkers struct {
 // batches, finishes or gives back those it holds, runs the done hooks and
 // returns nil.
 func ServeChecked(ctx context.Context, transport pipegen.Transport, opts ...pipegen.Option) error {
-	run, err := remote.Options("Checked", checkedStages, opts)
+	run, err := remote.Options("Checked", checkedStageSettings, opts)
 	if err != nil {
 		return err
 	}
@@ -1096,9 +1124,21 @@ func Printed[In pipegen.Input[string]](ctx context.Context, in In, opts ...pipeg
 	return r.Wait()
 }
 
-// printedStages are the stages of Printed with the settings of their
+// PrintedStages are the stages of Printed, to name them in options that the
+// compiler checks: Printed(ctx, …, PrintedStages.Check.Workers(4)).
+var PrintedStages = struct {
+	// Check is the stage Check (//pipegen:map at main.go:97).
+	Check pipegen.Stage
+	// Print is the stage Print (//pipegen:each at main.go:109).
+	Print pipegen.Stage
+}{
+	Check: pipegen.StageNamed("Check"),
+	Print: pipegen.StageNamed("Print"),
+}
+
+// printedStageSettings are the stages of Printed with the settings of their
 // directives.
-var printedStages = []pipegenimpl.StageConfig{
+var printedStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Check", Workers: 1, MaxSize: pipegen.DefaultMaxSize, Timeout: time.Second},
 	{Name: "Print", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
@@ -1114,7 +1154,7 @@ type printedRun struct {
 // startPrinted starts one run of Printed: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startPrinted[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*printedRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Printed", printedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Printed", printedStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -1367,7 +1407,7 @@ var printedDriver = &remote.Driver[string, struct{}]{
 // ServePrinted; this process feeds them the input and waits for the end of
 // the run.
 func drivePrinted[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) error {
-	run, err := remote.Options("Printed", printedStages, opts)
+	run, err := remote.Options("Printed", printedStageSettings, opts)
 	if err != nil {
 		return err
 	}
@@ -1394,7 +1434,7 @@ type printedWorkers struct {
 // batches, finishes or gives back those it holds, runs the done hooks and
 // returns nil.
 func ServePrinted(ctx context.Context, transport pipegen.Transport, opts ...pipegen.Option) error {
-	run, err := remote.Options("Printed", printedStages, opts)
+	run, err := remote.Options("Printed", printedStageSettings, opts)
 	if err != nil {
 		return err
 	}

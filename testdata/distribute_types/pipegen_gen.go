@@ -112,8 +112,18 @@ func TypesWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 	}
 }
 
-// typesStages are the stages of Types with the settings of their directives.
-var typesStages = []pipegenimpl.StageConfig{
+// TypesStages are the stages of Types, to name them in options that the
+// compiler checks: Types(ctx, …, TypesStages.Make.Workers(4)).
+var TypesStages = struct {
+	// Make is the stage Make (//pipegen:map at main.go:85).
+	Make pipegen.Stage
+}{
+	Make: pipegen.StageNamed("Make"),
+}
+
+// typesStageSettings are the stages of Types with the settings of their
+// directives.
+var typesStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Make", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -128,7 +138,7 @@ type typesRun struct {
 // startTypes starts one run of Types: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startTypes[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*typesRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Types", typesStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Types", typesStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -308,7 +318,7 @@ var typesDriver = &remote.Driver[int, Everything]{
 // ServeTypes; this process feeds them the input and yields what they
 // produce.
 func driveTypes[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) iter.Seq2[pipegen.Item[Everything], error] {
-	run, err := remote.Options("Types", typesStages, opts)
+	run, err := remote.Options("Types", typesStageSettings, opts)
 	if err != nil {
 		return func(yield func(pipegen.Item[Everything], error) bool) {
 			yield(pipegen.Item[Everything]{}, err)
@@ -335,7 +345,7 @@ type typesWorkers struct{}
 // batches, finishes or gives back those it holds, runs the done hooks and
 // returns nil.
 func ServeTypes(ctx context.Context, transport pipegen.Transport, opts ...pipegen.Option) error {
-	run, err := remote.Options("Types", typesStages, opts)
+	run, err := remote.Options("Types", typesStageSettings, opts)
 	if err != nil {
 		return err
 	}

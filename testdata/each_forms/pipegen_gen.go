@@ -27,9 +27,18 @@ func SumAll[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.O
 	return r.Wait()
 }
 
-// sumAllStages are the stages of SumAll with the settings of their
+// SumAllStages are the stages of SumAll, to name them in options that the
+// compiler checks: SumAll(ctx, …, SumAllStages.Add.Workers(4)).
+var SumAllStages = struct {
+	// Add is the stage Add (//pipegen:each at main.go:15).
+	Add pipegen.Stage
+}{
+	Add: pipegen.StageNamed("Add"),
+}
+
+// sumAllStageSettings are the stages of SumAll with the settings of their
 // directives.
-var sumAllStages = []pipegenimpl.StageConfig{
+var sumAllStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Add", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -43,7 +52,7 @@ type sumAllRun struct {
 // startSumAll starts one run of SumAll: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startSumAll[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*sumAllRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "SumAll", sumAllStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "SumAll", sumAllStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -194,9 +203,22 @@ func SumChecked[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipeg
 	return r.Wait()
 }
 
-// sumCheckedStages are the stages of SumChecked with the settings of their
-// directives.
-var sumCheckedStages = []pipegenimpl.StageConfig{
+// SumCheckedStages are the stages of SumChecked, to name them in options
+// that the compiler checks: SumChecked(ctx, …,
+// SumCheckedStages.Inc.Workers(4)).
+var SumCheckedStages = struct {
+	// Inc is the stage Inc (//pipegen:map at main.go:36).
+	Inc pipegen.Stage
+	// AddChecked is the stage AddChecked (//pipegen:each at main.go:18).
+	AddChecked pipegen.Stage
+}{
+	Inc:        pipegen.StageNamed("Inc"),
+	AddChecked: pipegen.StageNamed("AddChecked"),
+}
+
+// sumCheckedStageSettings are the stages of SumChecked with the settings of
+// their directives.
+var sumCheckedStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "AddChecked", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 }
@@ -212,7 +234,7 @@ type sumCheckedRun struct {
 // startSumChecked starts one run of SumChecked: a goroutine per input that
 // feeds it to the stages, and the workers of every stage.
 func startSumChecked[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*sumCheckedRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "SumChecked", sumCheckedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "SumChecked", sumCheckedStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -418,9 +440,18 @@ func sumCtx[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.O
 	return r.Wait()
 }
 
-// sumCtxStages are the stages of sumCtx with the settings of their
+// sumCtxStages are the stages of sumCtx, to name them in options that the
+// compiler checks: sumCtx(ctx, …, sumCtxStages.AddCtx.Workers(4)).
+var sumCtxStages = struct {
+	// AddCtx is the stage AddCtx (//pipegen:each at main.go:27).
+	AddCtx pipegen.Stage
+}{
+	AddCtx: pipegen.StageNamed("AddCtx"),
+}
+
+// sumCtxStageSettings are the stages of sumCtx with the settings of their
 // directives.
-var sumCtxStages = []pipegenimpl.StageConfig{
+var sumCtxStageSettings = []pipegenimpl.StageConfig{
 	{Name: "AddCtx", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -434,7 +465,7 @@ type sumCtxRun struct {
 // startSumCtx starts one run of sumCtx: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startSumCtx[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*sumCtxRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "sumCtx", sumCtxStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "sumCtx", sumCtxStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -585,9 +616,24 @@ func SumCtxErr[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipege
 	return r.Wait()
 }
 
-// sumCtxErrStages are the stages of SumCtxErr with the settings of their
-// directives.
-var sumCtxErrStages = []pipegenimpl.StageConfig{
+// SumCtxErrStages are the stages of SumCtxErr, to name them in options that
+// the compiler checks: SumCtxErr(ctx, …, SumCtxErrStages.Inc.Workers(4)).
+var SumCtxErrStages = struct {
+	// Inc is the stage Inc (//pipegen:map at main.go:36).
+	Inc pipegen.Stage
+	// Inc2 is the stage Inc#2 (//pipegen:map at main.go:36).
+	Inc2 pipegen.Stage
+	// AddCtxErr is the stage AddCtxErr (//pipegen:each at main.go:30).
+	AddCtxErr pipegen.Stage
+}{
+	Inc:       pipegen.StageNamed("Inc"),
+	Inc2:      pipegen.StageNamed("Inc#2"),
+	AddCtxErr: pipegen.StageNamed("AddCtxErr"),
+}
+
+// sumCtxErrStageSettings are the stages of SumCtxErr with the settings of
+// their directives.
+var sumCtxErrStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Inc#2", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Inc"},
 	{Name: "AddCtxErr", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
@@ -604,7 +650,7 @@ type sumCtxErrRun struct {
 // startSumCtxErr starts one run of SumCtxErr: a goroutine per input that
 // feeds it to the stages, and the workers of every stage.
 func startSumCtxErr[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*sumCtxErrRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "SumCtxErr", sumCtxErrStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "SumCtxErr", sumCtxErrStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -16,3 +16,8 @@ type Q struct{}
 
 // WWithIndex is taken too.
 func WWithIndex() {}
+
+//pipegen:pipeline S = A
+
+// SStages is taken too: it is what pipeline S names its stages with.
+var SStages int

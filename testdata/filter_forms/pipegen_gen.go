@@ -98,9 +98,28 @@ func FilteredWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 	}
 }
 
-// filteredStages are the stages of Filtered with the settings of their
-// directives.
-var filteredStages = []pipegenimpl.StageConfig{
+// FilteredStages are the stages of Filtered, to name them in options that
+// the compiler checks: Filtered(ctx, …,
+// FilteredStages.NotZero.Workers(4)).
+var FilteredStages = struct {
+	// NotZero is the stage NotZero (//pipegen:filter at main.go:22).
+	NotZero pipegen.Stage
+	// Odd is the stage Odd (//pipegen:filter at main.go:11).
+	Odd pipegen.Stage
+	// Small is the stage Small (//pipegen:filter at main.go:14).
+	Small pipegen.Stage
+	// Live is the stage Live (//pipegen:filter at main.go:25).
+	Live pipegen.Stage
+}{
+	NotZero: pipegen.StageNamed("NotZero"),
+	Odd:     pipegen.StageNamed("Odd"),
+	Small:   pipegen.StageNamed("Small"),
+	Live:    pipegen.StageNamed("Live"),
+}
+
+// filteredStageSettings are the stages of Filtered with the settings of
+// their directives.
+var filteredStageSettings = []pipegenimpl.StageConfig{
 	{Name: "NotZero", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Odd", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "NotZero"},
 	{Name: "Small", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
@@ -120,7 +139,7 @@ type filteredRun struct {
 // startFiltered starts one run of Filtered: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startFiltered[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*filteredRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Filtered", filteredStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Filtered", filteredStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -487,8 +506,18 @@ func noneWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 	}
 }
 
-// noneStages are the stages of none with the settings of their directives.
-var noneStages = []pipegenimpl.StageConfig{
+// noneStages are the stages of none, to name them in options that the
+// compiler checks: none(ctx, …, noneStages.Odd.Workers(4)).
+var noneStages = struct {
+	// Odd is the stage Odd (//pipegen:filter at main.go:11).
+	Odd pipegen.Stage
+}{
+	Odd: pipegen.StageNamed("Odd"),
+}
+
+// noneStageSettings are the stages of none with the settings of their
+// directives.
+var noneStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Odd", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -503,7 +532,7 @@ type noneRun struct {
 // startNone starts one run of none: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startNone[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*noneRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "none", noneStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "none", noneStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -98,9 +98,21 @@ func TriangleWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 	}
 }
 
-// triangleStages are the stages of Triangle with the settings of their
-// directives.
-var triangleStages = []pipegenimpl.StageConfig{
+// TriangleStages are the stages of Triangle, to name them in options that
+// the compiler checks: Triangle(ctx, …, TriangleStages.Range.Workers(4)).
+var TriangleStages = struct {
+	// Range is the stage Range (//pipegen:flatmap at main.go:12).
+	Range pipegen.Stage
+	// Repeat is the stage Repeat (//pipegen:flatmap at main.go:23).
+	Repeat pipegen.Stage
+}{
+	Range:  pipegen.StageNamed("Range"),
+	Repeat: pipegen.StageNamed("Repeat"),
+}
+
+// triangleStageSettings are the stages of Triangle with the settings of
+// their directives.
+var triangleStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Range", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Repeat", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 }
@@ -117,7 +129,7 @@ type triangleRun struct {
 // startTriangle starts one run of Triangle: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startTriangle[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*triangleRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Triangle", triangleStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Triangle", triangleStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

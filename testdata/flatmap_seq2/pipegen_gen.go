@@ -98,9 +98,21 @@ func TokensWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts 
 	}
 }
 
-// tokensStages are the stages of Tokens with the settings of their
+// TokensStages are the stages of Tokens, to name them in options that the
+// compiler checks: Tokens(ctx, …, TokensStages.Lines.Workers(4)).
+var TokensStages = struct {
+	// Lines is the stage Lines (//pipegen:flatmap at main.go:15).
+	Lines pipegen.Stage
+	// Fields is the stage Fields (//pipegen:flatmap at main.go:31).
+	Fields pipegen.Stage
+}{
+	Lines:  pipegen.StageNamed("Lines"),
+	Fields: pipegen.StageNamed("Fields"),
+}
+
+// tokensStageSettings are the stages of Tokens with the settings of their
 // directives.
-var tokensStages = []pipegenimpl.StageConfig{
+var tokensStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Lines", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Fields", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Lines"},
 }
@@ -116,7 +128,7 @@ type tokensRun struct {
 // startTokens starts one run of Tokens: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startTokens[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*tokensRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Tokens", tokensStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Tokens", tokensStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -98,8 +98,21 @@ func SplitWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts .
 	}
 }
 
-// splitStages are the stages of Split with the settings of their directives.
-var splitStages = []pipegenimpl.StageConfig{
+// SplitStages are the stages of Split, to name them in options that the
+// compiler checks: Split(ctx, …, SplitStages.Words.Workers(4)).
+var SplitStages = struct {
+	// Words is the stage Words (//pipegen:flatmap at main.go:12).
+	Words pipegen.Stage
+	// Letters is the stage Letters (//pipegen:flatmap at main.go:15).
+	Letters pipegen.Stage
+}{
+	Words:   pipegen.StageNamed("Words"),
+	Letters: pipegen.StageNamed("Letters"),
+}
+
+// splitStageSettings are the stages of Split with the settings of their
+// directives.
+var splitStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Words", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Letters", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
@@ -116,7 +129,7 @@ type splitRun struct {
 // startSplit starts one run of Split: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startSplit[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*splitRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Split", splitStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Split", splitStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -418,8 +431,24 @@ func EmptyWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts .
 	}
 }
 
-// emptyStages are the stages of Empty with the settings of their directives.
-var emptyStages = []pipegenimpl.StageConfig{
+// EmptyStages are the stages of Empty, to name them in options that the
+// compiler checks: Empty(ctx, …, EmptyStages.Words.Workers(4)).
+var EmptyStages = struct {
+	// Words is the stage Words (//pipegen:flatmap at main.go:12).
+	Words pipegen.Stage
+	// Letters is the stage Letters (//pipegen:flatmap at main.go:15).
+	Letters pipegen.Stage
+	// Nothing is the stage Nothing (//pipegen:flatmap at main.go:23).
+	Nothing pipegen.Stage
+}{
+	Words:   pipegen.StageNamed("Words"),
+	Letters: pipegen.StageNamed("Letters"),
+	Nothing: pipegen.StageNamed("Nothing"),
+}
+
+// emptyStageSettings are the stages of Empty with the settings of their
+// directives.
+var emptyStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Words", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Letters", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Nothing", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Letters"},
@@ -437,7 +466,7 @@ type emptyRun struct {
 // startEmpty starts one run of Empty: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startEmpty[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*emptyRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Empty", emptyStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Empty", emptyStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

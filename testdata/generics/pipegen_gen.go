@@ -99,9 +99,27 @@ func GenericWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts
 	}
 }
 
-// genericStages are the stages of Generic with the settings of their
+// GenericStages are the stages of Generic, to name them in options that the
+// compiler checks: Generic(ctx, …, GenericStages.MakePair.Workers(4)).
+var GenericStages = struct {
+	// MakePair is the stage MakePair (//pipegen:map at main.go:20).
+	MakePair pipegen.Stage
+	// Nest is the stage Nest (//pipegen:map at main.go:23).
+	Nest pipegen.Stage
+	// Lazy is the stage Lazy (//pipegen:map at main.go:28).
+	Lazy pipegen.Stage
+	// Counter is the stage Counter (//pipegen:map at main.go:39).
+	Counter pipegen.Stage
+}{
+	MakePair: pipegen.StageNamed("MakePair"),
+	Nest:     pipegen.StageNamed("Nest"),
+	Lazy:     pipegen.StageNamed("Lazy"),
+	Counter:  pipegen.StageNamed("Counter"),
+}
+
+// genericStageSettings are the stages of Generic with the settings of their
 // directives.
-var genericStages = []pipegenimpl.StageConfig{
+var genericStageSettings = []pipegenimpl.StageConfig{
 	{Name: "MakePair", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Nest", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "MakePair"},
 	{Name: "Lazy", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "MakePair"},
@@ -119,7 +137,7 @@ type genericRun struct {
 // startGeneric starts one run of Generic: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startGeneric[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*genericRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Generic", genericStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Generic", genericStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

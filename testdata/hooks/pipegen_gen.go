@@ -27,8 +27,18 @@ func Sum[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Opti
 	return r.Wait()
 }
 
-// sumStages are the stages of Sum with the settings of their directives.
-var sumStages = []pipegenimpl.StageConfig{
+// SumStages are the stages of Sum, to name them in options that the compiler
+// checks: Sum(ctx, …, SumStages.Add.Workers(4)).
+var SumStages = struct {
+	// Add is the stage Add (//pipegen:each at main.go:30).
+	Add pipegen.Stage
+}{
+	Add: pipegen.StageNamed("Add"),
+}
+
+// sumStageSettings are the stages of Sum with the settings of their
+// directives.
+var sumStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Add", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -42,7 +52,7 @@ type sumRun struct {
 // startSum starts one run of Sum: a goroutine per input that feeds it to the
 // stages, and the workers of every stage.
 func startSum[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*sumRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Sum", sumStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Sum", sumStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -275,9 +285,18 @@ func PrefixedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 	}
 }
 
-// prefixedStages are the stages of Prefixed with the settings of their
-// directives.
-var prefixedStages = []pipegenimpl.StageConfig{
+// PrefixedStages are the stages of Prefixed, to name them in options that
+// the compiler checks: Prefixed(ctx, …, PrefixedStages.Prefix.Workers(4)).
+var PrefixedStages = struct {
+	// Prefix is the stage Prefix (//pipegen:map at main.go:51).
+	Prefix pipegen.Stage
+}{
+	Prefix: pipegen.StageNamed("Prefix"),
+}
+
+// prefixedStageSettings are the stages of Prefixed with the settings of
+// their directives.
+var prefixedStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Prefix", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -292,7 +311,7 @@ type prefixedRun struct {
 // startPrefixed starts one run of Prefixed: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startPrefixed[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*prefixedRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Prefixed", prefixedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Prefixed", prefixedStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -98,8 +98,24 @@ func BothWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 	}
 }
 
-// bothStages are the stages of Both with the settings of their directives.
-var bothStages = []pipegenimpl.StageConfig{
+// BothStages are the stages of Both, to name them in options that the
+// compiler checks: Both(ctx, …, BothStages.Inc.Workers(4)).
+var BothStages = struct {
+	// Inc is the stage Inc (//pipegen:map at main.go:11).
+	Inc pipegen.Stage
+	// Double is the stage Double (//pipegen:map at main.go:14).
+	Double pipegen.Stage
+	// Inc2 is the stage Inc#2 (//pipegen:map at main.go:11).
+	Inc2 pipegen.Stage
+}{
+	Inc:    pipegen.StageNamed("Inc"),
+	Double: pipegen.StageNamed("Double"),
+	Inc2:   pipegen.StageNamed("Inc#2"),
+}
+
+// bothStageSettings are the stages of Both with the settings of their
+// directives.
+var bothStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Inc"},
 	{Name: "Inc#2", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Inc"},
@@ -116,7 +132,7 @@ type bothRun struct {
 // startBoth starts one run of Both: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startBoth[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*bothRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Both", bothStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Both", bothStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -358,8 +374,18 @@ func StepWithIndex[In pipegen.Input[int]](ctx context.Context, x In, opts ...pip
 	}
 }
 
-// stepStages are the stages of Step with the settings of their directives.
-var stepStages = []pipegenimpl.StageConfig{
+// StepStages are the stages of Step, to name them in options that the
+// compiler checks: Step(ctx, …, StepStages.Inc.Workers(4)).
+var StepStages = struct {
+	// Inc is the stage Inc (//pipegen:map at main.go:11).
+	Inc pipegen.Stage
+}{
+	Inc: pipegen.StageNamed("Inc"),
+}
+
+// stepStageSettings are the stages of Step with the settings of their
+// directives.
+var stepStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -374,7 +400,7 @@ type stepRun struct {
 // startStep starts one run of Step: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startStep[In pipegen.Input[int]](ctx context.Context, x In, opts []pipegen.Option) (*stepRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Step", stepStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Step", stepStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -97,9 +97,18 @@ func indexedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 	}
 }
 
-// indexedStages are the stages of indexed with the settings of their
+// indexedStages are the stages of indexed, to name them in options that the
+// compiler checks: indexed(ctx, …, indexedStages.Inc.Workers(4)).
+var indexedStages = struct {
+	// Inc is the stage Inc (//pipegen:map at main.go:14).
+	Inc pipegen.Stage
+}{
+	Inc: pipegen.StageNamed("Inc"),
+}
+
+// indexedStageSettings are the stages of indexed with the settings of their
 // directives.
-var indexedStages = []pipegenimpl.StageConfig{
+var indexedStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -114,7 +123,7 @@ type indexedRun struct {
 // startIndexed starts one run of indexed: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startIndexed[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*indexedRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "indexed", indexedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "indexed", indexedStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -348,9 +357,18 @@ func testedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 	}
 }
 
-// testedStages are the stages of tested with the settings of their
+// testedStages are the stages of tested, to name them in options that the
+// compiler checks: tested(ctx, …, testedStages.Double.Workers(4)).
+var testedStages = struct {
+	// Double is the stage Double (//pipegen:map at main.go:17).
+	Double pipegen.Stage
+}{
+	Double: pipegen.StageNamed("Double"),
+}
+
+// testedStageSettings are the stages of tested with the settings of their
 // directives.
-var testedStages = []pipegenimpl.StageConfig{
+var testedStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -365,7 +383,7 @@ type testedRun struct {
 // startTested starts one run of tested: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startTested[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*testedRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "tested", testedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "tested", testedStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -600,9 +618,18 @@ func elsewhereWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts 
 	}
 }
 
-// elsewhereStages are the stages of elsewhere with the settings of their
-// directives.
-var elsewhereStages = []pipegenimpl.StageConfig{
+// elsewhereStages are the stages of elsewhere, to name them in options that
+// the compiler checks: elsewhere(ctx, …, elsewhereStages.Inc.Workers(4)).
+var elsewhereStages = struct {
+	// Inc is the stage Inc (//pipegen:map at main.go:14).
+	Inc pipegen.Stage
+}{
+	Inc: pipegen.StageNamed("Inc"),
+}
+
+// elsewhereStageSettings are the stages of elsewhere with the settings of
+// their directives.
+var elsewhereStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -617,7 +644,7 @@ type elsewhereRun struct {
 // startElsewhere starts one run of elsewhere: a goroutine per input that
 // feeds it to the stages, and the workers of every stage.
 func startElsewhere[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*elsewhereRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "elsewhere", elsewhereStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "elsewhere", elsewhereStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -851,8 +878,18 @@ func TwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 	}
 }
 
-// twiceStages are the stages of Twice with the settings of their directives.
-var twiceStages = []pipegenimpl.StageConfig{
+// TwiceStages are the stages of Twice, to name them in options that the
+// compiler checks: Twice(ctx, …, TwiceStages.Double.Workers(4)).
+var TwiceStages = struct {
+	// Double is the stage Double (//pipegen:map at main.go:17).
+	Double pipegen.Stage
+}{
+	Double: pipegen.StageNamed("Double"),
+}
+
+// twiceStageSettings are the stages of Twice with the settings of their
+// directives.
+var twiceStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -867,7 +904,7 @@ type twiceRun struct {
 // startTwice starts one run of Twice: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*twiceRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Twice", twiceStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Twice", twiceStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -1102,8 +1139,18 @@ func aloneWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 	}
 }
 
-// aloneStages are the stages of alone with the settings of their directives.
-var aloneStages = []pipegenimpl.StageConfig{
+// aloneStages are the stages of alone, to name them in options that the
+// compiler checks: alone(ctx, …, aloneStages.Inc.Workers(4)).
+var aloneStages = struct {
+	// Inc is the stage Inc (//pipegen:map at main.go:14).
+	Inc pipegen.Stage
+}{
+	Inc: pipegen.StageNamed("Inc"),
+}
+
+// aloneStageSettings are the stages of alone with the settings of their
+// directives.
+var aloneStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -1118,7 +1165,7 @@ type aloneRun struct {
 // startAlone starts one run of alone: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startAlone[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*aloneRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "alone", aloneStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "alone", aloneStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -1356,8 +1403,33 @@ func ChainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 	}
 }
 
-// chainStages are the stages of Chain with the settings of their directives.
-var chainStages = []pipegenimpl.StageConfig{
+// ChainStages are the stages of Chain, to name them in options that the
+// compiler checks: Chain(ctx, …, ChainStages.Double.Workers(4)).
+var ChainStages = struct {
+	// Double is the stage Double (//pipegen:map at main.go:17).
+	Double pipegen.Stage
+	// Inc is the stage Inc (//pipegen:map at main.go:14).
+	Inc pipegen.Stage
+	// Inc2 is the stage Inc#2 (//pipegen:map at main.go:14).
+	Inc2 pipegen.Stage
+	// Double2 is the stage Double#2 (//pipegen:map at main.go:17).
+	Double2 pipegen.Stage
+	// Inc3 is the stage Inc#3 (//pipegen:map at main.go:14).
+	Inc3 pipegen.Stage
+	// Double3 is the stage Double#3 (//pipegen:map at main.go:17).
+	Double3 pipegen.Stage
+}{
+	Double:  pipegen.StageNamed("Double"),
+	Inc:     pipegen.StageNamed("Inc"),
+	Inc2:    pipegen.StageNamed("Inc#2"),
+	Double2: pipegen.StageNamed("Double#2"),
+	Inc3:    pipegen.StageNamed("Inc#3"),
+	Double3: pipegen.StageNamed("Double#3"),
+}
+
+// chainStageSettings are the stages of Chain with the settings of their
+// directives.
+var chainStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Double"},
 	{Name: "Inc#2", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Double"},
@@ -1379,7 +1451,7 @@ type chainRun struct {
 // startChain starts one run of Chain: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*chainRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Chain", chainStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Chain", chainStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

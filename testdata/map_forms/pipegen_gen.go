@@ -97,8 +97,18 @@ func PlainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 	}
 }
 
-// plainStages are the stages of Plain with the settings of their directives.
-var plainStages = []pipegenimpl.StageConfig{
+// PlainStages are the stages of Plain, to name them in options that the
+// compiler checks: Plain(ctx, …, PlainStages.Double.Workers(4)).
+var PlainStages = struct {
+	// Double is the stage Double (//pipegen:map at main.go:11).
+	Double pipegen.Stage
+}{
+	Double: pipegen.StageNamed("Double"),
+}
+
+// plainStageSettings are the stages of Plain with the settings of their
+// directives.
+var plainStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -113,7 +123,7 @@ type plainRun struct {
 // startPlain starts one run of Plain: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startPlain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*plainRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Plain", plainStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Plain", plainStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -349,9 +359,21 @@ func WithErrWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts
 	}
 }
 
-// withErrStages are the stages of WithErr with the settings of their
+// WithErrStages are the stages of WithErr, to name them in options that the
+// compiler checks: WithErr(ctx, …, WithErrStages.Parse.Workers(4)).
+var WithErrStages = struct {
+	// Parse is the stage Parse (//pipegen:map at main.go:14).
+	Parse pipegen.Stage
+	// Double is the stage Double (//pipegen:map at main.go:11).
+	Double pipegen.Stage
+}{
+	Parse:  pipegen.StageNamed("Parse"),
+	Double: pipegen.StageNamed("Double"),
+}
+
+// withErrStageSettings are the stages of WithErr with the settings of their
 // directives.
-var withErrStages = []pipegenimpl.StageConfig{
+var withErrStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Parse", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
@@ -368,7 +390,7 @@ type withErrRun struct {
 // startWithErr starts one run of WithErr: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startWithErr[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*withErrRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "WithErr", withErrStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "WithErr", withErrStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -661,9 +683,21 @@ func WithCtxWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 	}
 }
 
-// withCtxStages are the stages of WithCtx with the settings of their
+// WithCtxStages are the stages of WithCtx, to name them in options that the
+// compiler checks: WithCtx(ctx, …, WithCtxStages.Double.Workers(4)).
+var WithCtxStages = struct {
+	// Double is the stage Double (//pipegen:map at main.go:11).
+	Double pipegen.Stage
+	// Format is the stage Format (//pipegen:map at main.go:17).
+	Format pipegen.Stage
+}{
+	Double: pipegen.StageNamed("Double"),
+	Format: pipegen.StageNamed("Format"),
+}
+
+// withCtxStageSettings are the stages of WithCtx with the settings of their
 // directives.
-var withCtxStages = []pipegenimpl.StageConfig{
+var withCtxStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Format", Workers: 3, MaxSize: 1},
 }
@@ -680,7 +714,7 @@ type withCtxRun struct {
 // startWithCtx starts one run of WithCtx: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startWithCtx[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*withCtxRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "WithCtx", withCtxStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "WithCtx", withCtxStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -970,9 +1004,21 @@ func WithBothWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts .
 	}
 }
 
-// withBothStages are the stages of WithBoth with the settings of their
-// directives.
-var withBothStages = []pipegenimpl.StageConfig{
+// WithBothStages are the stages of WithBoth, to name them in options that
+// the compiler checks: WithBoth(ctx, …, WithBothStages.Check.Workers(4)).
+var WithBothStages = struct {
+	// Check is the stage Check (//pipegen:map at main.go:20).
+	Check pipegen.Stage
+	// Double is the stage Double (//pipegen:map at main.go:11).
+	Double pipegen.Stage
+}{
+	Check:  pipegen.StageNamed("Check"),
+	Double: pipegen.StageNamed("Double"),
+}
+
+// withBothStageSettings are the stages of WithBoth with the settings of
+// their directives.
+var withBothStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Check", Workers: 1, MaxSize: 0},
 	{Name: "Double", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Check"},
 }
@@ -988,7 +1034,7 @@ type withBothRun struct {
 // startWithBoth starts one run of WithBoth: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startWithBoth[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*withBothRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "WithBoth", withBothStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "WithBoth", withBothStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

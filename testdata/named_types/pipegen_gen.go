@@ -98,8 +98,30 @@ func KindsWithIndex[In pipegen.Input[float64]](ctx context.Context, in In, opts 
 	}
 }
 
-// kindsStages are the stages of Kinds with the settings of their directives.
-var kindsStages = []pipegenimpl.StageConfig{
+// KindsStages are the stages of Kinds, to name them in options that the
+// compiler checks: Kinds(ctx, …, KindsStages.ToCelsius.Workers(4)).
+var KindsStages = struct {
+	// ToCelsius is the stage ToCelsius (//pipegen:map at main.go:23).
+	ToCelsius pipegen.Stage
+	// Warm is the stage Warm (//pipegen:map at main.go:26).
+	Warm pipegen.Stage
+	// Items is the stage Items (//pipegen:map at main.go:29).
+	Items pipegen.Stage
+	// Count is the stage Count (//pipegen:map at main.go:32).
+	Count pipegen.Stage
+	// AsTally is the stage AsTally (//pipegen:map at main.go:41).
+	AsTally pipegen.Stage
+}{
+	ToCelsius: pipegen.StageNamed("ToCelsius"),
+	Warm:      pipegen.StageNamed("Warm"),
+	Items:     pipegen.StageNamed("Items"),
+	Count:     pipegen.StageNamed("Count"),
+	AsTally:   pipegen.StageNamed("AsTally"),
+}
+
+// kindsStageSettings are the stages of Kinds with the settings of their
+// directives.
+var kindsStageSettings = []pipegenimpl.StageConfig{
 	{Name: "ToCelsius", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Warm", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "ToCelsius"},
 	{Name: "Items", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
@@ -120,7 +142,7 @@ type kindsRun struct {
 // startKinds starts one run of Kinds: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startKinds[In pipegen.Input[float64]](ctx context.Context, in In, opts []pipegen.Option) (*kindsRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Kinds", kindsStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Kinds", kindsStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

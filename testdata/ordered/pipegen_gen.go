@@ -99,9 +99,18 @@ func InOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 	}
 }
 
-// inOrderStages are the stages of InOrder with the settings of their
+// InOrderStages are the stages of InOrder, to name them in options that the
+// compiler checks: InOrder(ctx, …, InOrderStages.Slow.Workers(4)).
+var InOrderStages = struct {
+	// Slow is the stage Slow (//pipegen:map at main.go:14).
+	Slow pipegen.Stage
+}{
+	Slow: pipegen.StageNamed("Slow"),
+}
+
+// inOrderStageSettings are the stages of InOrder with the settings of their
 // directives.
-var inOrderStages = []pipegenimpl.StageConfig{
+var inOrderStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Slow", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -118,7 +127,7 @@ type inOrderRun struct {
 // startInOrder starts one run of InOrder: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*inOrderRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "InOrder", inOrderStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "InOrder", inOrderStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -454,9 +463,24 @@ func DigitsWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 	}
 }
 
-// digitsStages are the stages of Digits with the settings of their
+// DigitsStages are the stages of Digits, to name them in options that the
+// compiler checks: Digits(ctx, …, DigitsStages.Slow.Workers(4)).
+var DigitsStages = struct {
+	// Slow is the stage Slow (//pipegen:map at main.go:14).
+	Slow pipegen.Stage
+	// Spell is the stage Spell (//pipegen:flatmap at main.go:20).
+	Spell pipegen.Stage
+	// NotZero is the stage NotZero (//pipegen:filter at main.go:23).
+	NotZero pipegen.Stage
+}{
+	Slow:    pipegen.StageNamed("Slow"),
+	Spell:   pipegen.StageNamed("Spell"),
+	NotZero: pipegen.StageNamed("NotZero"),
+}
+
+// digitsStageSettings are the stages of Digits with the settings of their
 // directives.
-var digitsStages = []pipegenimpl.StageConfig{
+var digitsStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Slow", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Spell", Workers: 4, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "NotZero", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
@@ -479,7 +503,7 @@ type digitsRun struct {
 // startDigits starts one run of Digits: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startDigits[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*digitsRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Digits", digitsStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Digits", digitsStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -1078,9 +1102,24 @@ func MergedWithIndex[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context
 	}
 }
 
-// mergedStages are the stages of Merged with the settings of their
+// MergedStages are the stages of Merged, to name them in options that the
+// compiler checks: Merged(ctx, …, MergedStages.Slow.Workers(4)).
+var MergedStages = struct {
+	// Slow is the stage Slow (//pipegen:map at main.go:14).
+	Slow pipegen.Stage
+	// Slow2 is the stage Slow#2 (//pipegen:map at main.go:14).
+	Slow2 pipegen.Stage
+	// Label is the stage Label (//pipegen:map at main.go:26).
+	Label pipegen.Stage
+}{
+	Slow:  pipegen.StageNamed("Slow"),
+	Slow2: pipegen.StageNamed("Slow#2"),
+	Label: pipegen.StageNamed("Label"),
+}
+
+// mergedStageSettings are the stages of Merged with the settings of their
 // directives.
-var mergedStages = []pipegenimpl.StageConfig{
+var mergedStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Slow", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Slow#2", Workers: 8, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Label", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
@@ -1101,7 +1140,7 @@ type mergedRun struct {
 // startMerged starts one run of Merged: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startMerged[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.Context, a InA, b InB, opts []pipegen.Option) (*mergedRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Merged", mergedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Merged", mergedStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

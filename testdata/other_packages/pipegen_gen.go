@@ -98,8 +98,30 @@ func LinksWithIndex[In pipegen.Input[string]](ctx context.Context, in In, opts .
 	}
 }
 
-// linksStages are the stages of Links with the settings of their directives.
-var linksStages = []pipegenimpl.StageConfig{
+// LinksStages are the stages of Links, to name them in options that the
+// compiler checks: Links(ctx, …, LinksStages.Parse.Workers(4)).
+var LinksStages = struct {
+	// Parse is the stage Parse (//pipegen:map at main.go:15).
+	Parse pipegen.Stage
+	// Host is the stage Host (//pipegen:map at main.go:18).
+	Host pipegen.Stage
+	// Wait is the stage Wait (//pipegen:map at main.go:21).
+	Wait pipegen.Stage
+	// Seeded is the stage Seeded (//pipegen:map at main.go:24).
+	Seeded pipegen.Stage
+	// Draw is the stage Draw (//pipegen:map at main.go:27).
+	Draw pipegen.Stage
+}{
+	Parse:  pipegen.StageNamed("Parse"),
+	Host:   pipegen.StageNamed("Host"),
+	Wait:   pipegen.StageNamed("Wait"),
+	Seeded: pipegen.StageNamed("Seeded"),
+	Draw:   pipegen.StageNamed("Draw"),
+}
+
+// linksStageSettings are the stages of Links with the settings of their
+// directives.
+var linksStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Parse", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Host", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Parse"},
 	{Name: "Wait", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Parse"},
@@ -118,7 +140,7 @@ type linksRun struct {
 // startLinks starts one run of Links: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startLinks[In pipegen.Input[string]](ctx context.Context, in In, opts []pipegen.Option) (*linksRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Links", linksStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Links", linksStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -98,8 +98,24 @@ func TwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 	}
 }
 
-// twiceStages are the stages of Twice with the settings of their directives.
-var twiceStages = []pipegenimpl.StageConfig{
+// TwiceStages are the stages of Twice, to name them in options that the
+// compiler checks: Twice(ctx, …, TwiceStages.Inc.Workers(4)).
+var TwiceStages = struct {
+	// Inc is the stage Inc (//pipegen:map at main.go:13).
+	Inc pipegen.Stage
+	// Inc2 is the stage Inc#2 (//pipegen:map at main.go:13).
+	Inc2 pipegen.Stage
+	// Positive is the stage Positive (//pipegen:filter at main.go:16).
+	Positive pipegen.Stage
+}{
+	Inc:      pipegen.StageNamed("Inc"),
+	Inc2:     pipegen.StageNamed("Inc#2"),
+	Positive: pipegen.StageNamed("Positive"),
+}
+
+// twiceStageSettings are the stages of Twice with the settings of their
+// directives.
+var twiceStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Inc", Workers: 4, MaxSize: 8},
 	{Name: "Inc#2", Workers: 1, MaxSize: 1},
 	{Name: "Positive", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Inc#2"},
@@ -117,7 +133,7 @@ type twiceRun struct {
 // startTwice starts one run of Twice: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startTwice[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*twiceRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Twice", twiceStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Twice", twiceStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -413,8 +429,21 @@ func onceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 	}
 }
 
-// onceStages are the stages of once with the settings of their directives.
-var onceStages = []pipegenimpl.StageConfig{
+// onceStages are the stages of once, to name them in options that the
+// compiler checks: once(ctx, …, onceStages.Inc.Workers(4)).
+var onceStages = struct {
+	// Inc is the stage Inc (//pipegen:map at main.go:13).
+	Inc pipegen.Stage
+	// Positive is the stage Positive (//pipegen:filter at main.go:16).
+	Positive pipegen.Stage
+}{
+	Inc:      pipegen.StageNamed("Inc"),
+	Positive: pipegen.StageNamed("Positive"),
+}
+
+// onceStageSettings are the stages of once with the settings of their
+// directives.
+var onceStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Inc", Workers: 2, MaxSize: 8},
 	{Name: "Positive", Workers: 3, MaxSize: pipegen.DefaultMaxSize},
 }
@@ -431,7 +460,7 @@ type onceRun struct {
 // startOnce starts one run of once: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startOnce[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*onceRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "once", onceStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "once", onceStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

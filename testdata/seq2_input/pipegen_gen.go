@@ -97,8 +97,18 @@ func ShoutWithIndex[In pipegen.Input[string]](ctx context.Context, lines In, opt
 	}
 }
 
-// shoutStages are the stages of Shout with the settings of their directives.
-var shoutStages = []pipegenimpl.StageConfig{
+// ShoutStages are the stages of Shout, to name them in options that the
+// compiler checks: Shout(ctx, …, ShoutStages.Upper.Workers(4)).
+var ShoutStages = struct {
+	// Upper is the stage Upper (//pipegen:map at main.go:14).
+	Upper pipegen.Stage
+}{
+	Upper: pipegen.StageNamed("Upper"),
+}
+
+// shoutStageSettings are the stages of Shout with the settings of their
+// directives.
+var shoutStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Upper", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -113,7 +123,7 @@ type shoutRun struct {
 // startShout starts one run of Shout: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startShout[In pipegen.Input[string]](ctx context.Context, lines In, opts []pipegen.Option) (*shoutRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Shout", shoutStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Shout", shoutStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -347,9 +357,18 @@ func ExplicitWithIndex[In pipegen.Input[string]](ctx context.Context, src In, op
 	}
 }
 
-// explicitStages are the stages of Explicit with the settings of their
-// directives.
-var explicitStages = []pipegenimpl.StageConfig{
+// ExplicitStages are the stages of Explicit, to name them in options that
+// the compiler checks: Explicit(ctx, …, ExplicitStages.Upper.Workers(4)).
+var ExplicitStages = struct {
+	// Upper is the stage Upper (//pipegen:map at main.go:14).
+	Upper pipegen.Stage
+}{
+	Upper: pipegen.StageNamed("Upper"),
+}
+
+// explicitStageSettings are the stages of Explicit with the settings of
+// their directives.
+var explicitStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Upper", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -364,7 +383,7 @@ type explicitRun struct {
 // startExplicit starts one run of Explicit: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startExplicit[In pipegen.Input[string]](ctx context.Context, src In, opts []pipegen.Option) (*explicitRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Explicit", explicitStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Explicit", explicitStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -101,9 +101,24 @@ func FetchedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 	}
 }
 
-// fetchedStages are the stages of Fetched with the settings of their
+// FetchedStages are the stages of Fetched, to name them in options that the
+// compiler checks: Fetched(ctx, …, FetchedStages.Fetch.Workers(4)).
+var FetchedStages = struct {
+	// Fetch is the stage Fetch (//pipegen:map at main.go:27).
+	Fetch pipegen.Stage
+	// Quick is the stage Quick (//pipegen:filter at main.go:32).
+	Quick pipegen.Stage
+	// Steps is the stage Steps (//pipegen:flatmap at main.go:37).
+	Steps pipegen.Stage
+}{
+	Fetch: pipegen.StageNamed("Fetch"),
+	Quick: pipegen.StageNamed("Quick"),
+	Steps: pipegen.StageNamed("Steps"),
+}
+
+// fetchedStageSettings are the stages of Fetched with the settings of their
 // directives.
-var fetchedStages = []pipegenimpl.StageConfig{
+var fetchedStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Fetch", Workers: 3, MaxSize: pipegen.DefaultMaxSize, Timeout: 200 * time.Millisecond},
 	{Name: "Quick", Workers: 1, MaxSize: pipegen.DefaultMaxSize, Timeout: 2 * time.Millisecond},
 	{Name: "Steps", Workers: 1, MaxSize: pipegen.DefaultMaxSize, Timeout: time.Second},
@@ -124,7 +139,7 @@ type fetchedRun struct {
 // startFetched starts one run of Fetched: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startFetched[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*fetchedRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Fetched", fetchedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Fetched", fetchedStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -704,9 +719,18 @@ func StrictWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 	}
 }
 
-// strictStages are the stages of Strict with the settings of their
+// StrictStages are the stages of Strict, to name them in options that the
+// compiler checks: Strict(ctx, …, StrictStages.Fetch.Workers(4)).
+var StrictStages = struct {
+	// Fetch is the stage Fetch (//pipegen:map at main.go:27).
+	Fetch pipegen.Stage
+}{
+	Fetch: pipegen.StageNamed("Fetch"),
+}
+
+// strictStageSettings are the stages of Strict with the settings of their
 // directives.
-var strictStages = []pipegenimpl.StageConfig{
+var strictStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Fetch", Workers: 3, MaxSize: pipegen.DefaultMaxSize, Timeout: 200 * time.Millisecond},
 }
 
@@ -721,7 +745,7 @@ type strictRun struct {
 // startStrict starts one run of Strict: a goroutine per input that feeds it
 // to the stages, and the workers of every stage.
 func startStrict[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*strictRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Strict", strictStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Strict", strictStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -900,8 +924,21 @@ func Saved[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Op
 	return r.Wait()
 }
 
-// savedStages are the stages of Saved with the settings of their directives.
-var savedStages = []pipegenimpl.StageConfig{
+// SavedStages are the stages of Saved, to name them in options that the
+// compiler checks: Saved(ctx, …, SavedStages.Steps.Workers(4)).
+var SavedStages = struct {
+	// Steps is the stage Steps (//pipegen:flatmap at main.go:37).
+	Steps pipegen.Stage
+	// Save is the stage Save (//pipegen:each at main.go:54).
+	Save pipegen.Stage
+}{
+	Steps: pipegen.StageNamed("Steps"),
+	Save:  pipegen.StageNamed("Save"),
+}
+
+// savedStageSettings are the stages of Saved with the settings of their
+// directives.
+var savedStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Steps", Workers: 1, MaxSize: pipegen.DefaultMaxSize, Timeout: time.Second},
 	{Name: "Save", Workers: 1, MaxSize: pipegen.DefaultMaxSize, Timeout: 2 * time.Minute},
 }
@@ -917,7 +954,7 @@ type savedRun struct {
 // startSaved starts one run of Saved: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startSaved[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*savedRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Saved", savedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Saved", savedStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -1233,8 +1270,18 @@ func SlowWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 	}
 }
 
-// slowStages are the stages of Slow with the settings of their directives.
-var slowStages = []pipegenimpl.StageConfig{
+// SlowStages are the stages of Slow, to name them in options that the
+// compiler checks: Slow(ctx, …, SlowStages.Slowly.Workers(4)).
+var SlowStages = struct {
+	// Slowly is the stage Slowly (//pipegen:flatmap at main.go:88).
+	Slowly pipegen.Stage
+}{
+	Slowly: pipegen.StageNamed("Slowly"),
+}
+
+// slowStageSettings are the stages of Slow with the settings of their
+// directives.
+var slowStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Slowly", Workers: 1, MaxSize: pipegen.DefaultMaxSize, Timeout: 5 * time.Millisecond},
 }
 
@@ -1249,7 +1296,7 @@ type slowRun struct {
 // startSlow starts one run of Slow: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startSlow[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*slowRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Slow", slowStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Slow", slowStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}

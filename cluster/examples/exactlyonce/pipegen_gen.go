@@ -111,9 +111,18 @@ func DigestsWithIndex[In pipegen.Input[Job]](ctx context.Context, in In, opts ..
 	}
 }
 
-// digestsStages are the stages of Digests with the settings of their
+// DigestsStages are the stages of Digests, to name them in options that the
+// compiler checks: Digests(ctx, …, DigestsStages.Hash.Workers(4)).
+var DigestsStages = struct {
+	// Hash is the stage Hash (//pipegen:map at main.go:55).
+	Hash pipegen.Stage
+}{
+	Hash: pipegen.StageNamed("Hash"),
+}
+
+// digestsStageSettings are the stages of Digests with the settings of their
 // directives.
-var digestsStages = []pipegenimpl.StageConfig{
+var digestsStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Hash", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -128,7 +137,7 @@ type digestsRun struct {
 // startDigests starts one run of Digests: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startDigests[In pipegen.Input[Job]](ctx context.Context, in In, opts []pipegen.Option) (*digestsRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Digests", digestsStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Digests", digestsStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -308,7 +317,7 @@ var digestsDriver = &remote.Driver[Job, Digest]{
 // ServeDigests; this process feeds them the input and yields what they
 // produce.
 func driveDigests[In pipegen.Input[Job]](ctx context.Context, in In, opts []pipegen.Option) iter.Seq2[pipegen.Item[Digest], error] {
-	run, err := remote.Options("Digests", digestsStages, opts)
+	run, err := remote.Options("Digests", digestsStageSettings, opts)
 	if err != nil {
 		return func(yield func(pipegen.Item[Digest], error) bool) {
 			yield(pipegen.Item[Digest]{}, err)
@@ -335,7 +344,7 @@ type digestsWorkers struct{}
 // batches, finishes or gives back those it holds, runs the done hooks and
 // returns nil.
 func ServeDigests(ctx context.Context, transport pipegen.Transport, opts ...pipegen.Option) error {
-	run, err := remote.Options("Digests", digestsStages, opts)
+	run, err := remote.Options("Digests", digestsStageSettings, opts)
 	if err != nil {
 		return err
 	}

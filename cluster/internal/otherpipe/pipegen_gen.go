@@ -111,9 +111,18 @@ func SquaresWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 	}
 }
 
-// squaresStages are the stages of Squares with the settings of their
+// SquaresStages are the stages of Squares, to name them in options that the
+// compiler checks: Squares(ctx, …, SquaresStages.Square.Workers(4)).
+var SquaresStages = struct {
+	// Square is the stage Square (//pipegen:map at otherpipe.go:9).
+	Square pipegen.Stage
+}{
+	Square: pipegen.StageNamed("Square"),
+}
+
+// squaresStageSettings are the stages of Squares with the settings of their
 // directives.
-var squaresStages = []pipegenimpl.StageConfig{
+var squaresStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -128,7 +137,7 @@ type squaresRun struct {
 // startSquares starts one run of Squares: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*squaresRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Squares", squaresStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Squares", squaresStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -309,7 +318,7 @@ var squaresDriver = &remote.Driver[int, int]{
 // ServeSquares; this process feeds them the input and yields what they
 // produce.
 func driveSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
-	run, err := remote.Options("Squares", squaresStages, opts)
+	run, err := remote.Options("Squares", squaresStageSettings, opts)
 	if err != nil {
 		return func(yield func(pipegen.Item[int], error) bool) {
 			yield(pipegen.Item[int]{}, err)
@@ -336,7 +345,7 @@ type squaresWorkers struct{}
 // batches, finishes or gives back those it holds, runs the done hooks and
 // returns nil.
 func ServeSquares(ctx context.Context, transport pipegen.Transport, opts ...pipegen.Option) error {
-	run, err := remote.Options("Squares", squaresStages, opts)
+	run, err := remote.Options("Squares", squaresStageSettings, opts)
 	if err != nil {
 		return err
 	}

@@ -113,9 +113,24 @@ func SquaresWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 	}
 }
 
-// squaresStages are the stages of Squares with the settings of their
+// SquaresStages are the stages of Squares, to name them in options that the
+// compiler checks: Squares(ctx, …, SquaresStages.Square.Workers(4)).
+var SquaresStages = struct {
+	// Square is the stage Square (//pipegen:map at testpipe.go:35).
+	Square pipegen.Stage
+	// Odd is the stage Odd (//pipegen:filter at testpipe.go:55).
+	Odd pipegen.Stage
+	// Twice is the stage Twice (//pipegen:flatmap at testpipe.go:60).
+	Twice pipegen.Stage
+}{
+	Square: pipegen.StageNamed("Square"),
+	Odd:    pipegen.StageNamed("Odd"),
+	Twice:  pipegen.StageNamed("Twice"),
+}
+
+// squaresStageSettings are the stages of Squares with the settings of their
 // directives.
-var squaresStages = []pipegenimpl.StageConfig{
+var squaresStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Odd", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Square"},
 	{Name: "Twice", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Square"},
@@ -132,7 +147,7 @@ type squaresRun struct {
 // startSquares starts one run of Squares: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*squaresRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Squares", squaresStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Squares", squaresStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -331,7 +346,7 @@ var squaresDriver = &remote.Driver[int, int]{
 // ServeSquares; this process feeds them the input and yields what they
 // produce.
 func driveSquares[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
-	run, err := remote.Options("Squares", squaresStages, opts)
+	run, err := remote.Options("Squares", squaresStageSettings, opts)
 	if err != nil {
 		return func(yield func(pipegen.Item[int], error) bool) {
 			yield(pipegen.Item[int]{}, err)
@@ -358,7 +373,7 @@ type squaresWorkers struct{}
 // batches, finishes or gives back those it holds, runs the done hooks and
 // returns nil.
 func ServeSquares(ctx context.Context, transport pipegen.Transport, opts ...pipegen.Option) error {
-	run, err := remote.Options("Squares", squaresStages, opts)
+	run, err := remote.Options("Squares", squaresStageSettings, opts)
 	if err != nil {
 		return err
 	}
@@ -526,9 +541,24 @@ func InOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 	}
 }
 
-// inOrderStages are the stages of InOrder with the settings of their
+// InOrderStages are the stages of InOrder, to name them in options that the
+// compiler checks: InOrder(ctx, …, InOrderStages.Square.Workers(4)).
+var InOrderStages = struct {
+	// Square is the stage Square (//pipegen:map at testpipe.go:35).
+	Square pipegen.Stage
+	// Twice is the stage Twice (//pipegen:flatmap at testpipe.go:60).
+	Twice pipegen.Stage
+	// Label is the stage Label (//pipegen:map at testpipe.go:65).
+	Label pipegen.Stage
+}{
+	Square: pipegen.StageNamed("Square"),
+	Twice:  pipegen.StageNamed("Twice"),
+	Label:  pipegen.StageNamed("Label"),
+}
+
+// inOrderStageSettings are the stages of InOrder with the settings of their
 // directives.
-var inOrderStages = []pipegenimpl.StageConfig{
+var inOrderStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Square", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 	{Name: "Twice", Workers: 2, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Square"},
 	{Name: "Label", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
@@ -548,7 +578,7 @@ type inOrderRun struct {
 // startInOrder starts one run of InOrder: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*inOrderRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "InOrder", inOrderStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "InOrder", inOrderStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -934,7 +964,7 @@ var inOrderDriver = &remote.Driver[int, Result]{
 // ServeInOrder; this process feeds them the input and yields what they
 // produce.
 func driveInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) iter.Seq2[pipegen.Item[Result], error] {
-	run, err := remote.Options("InOrder", inOrderStages, opts)
+	run, err := remote.Options("InOrder", inOrderStageSettings, opts)
 	if err != nil {
 		return func(yield func(pipegen.Item[Result], error) bool) {
 			yield(pipegen.Item[Result]{}, err)
@@ -961,7 +991,7 @@ type inOrderWorkers struct{}
 // batches, finishes or gives back those it holds, runs the done hooks and
 // returns nil.
 func ServeInOrder(ctx context.Context, transport pipegen.Transport, opts ...pipegen.Option) error {
-	run, err := remote.Options("InOrder", inOrderStages, opts)
+	run, err := remote.Options("InOrder", inOrderStageSettings, opts)
 	if err != nil {
 		return err
 	}
@@ -1104,9 +1134,18 @@ func TrackedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 	}
 }
 
-// trackedStages are the stages of Tracked with the settings of their
+// TrackedStages are the stages of Tracked, to name them in options that the
+// compiler checks: Tracked(ctx, …, TrackedStages.Track.Workers(4)).
+var TrackedStages = struct {
+	// Track is the stage Track (//pipegen:map at testpipe.go:107).
+	Track pipegen.Stage
+}{
+	Track: pipegen.StageNamed("Track"),
+}
+
+// trackedStageSettings are the stages of Tracked with the settings of their
 // directives.
-var trackedStages = []pipegenimpl.StageConfig{
+var trackedStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Track", Workers: 2, MaxSize: pipegen.DefaultMaxSize, Timeout: 2 * time.Second},
 }
 
@@ -1121,7 +1160,7 @@ type trackedRun struct {
 // startTracked starts one run of Tracked: a goroutine per input that feeds
 // it to the stages, and the workers of every stage.
 func startTracked[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*trackedRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Tracked", trackedStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Tracked", trackedStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -1325,7 +1364,7 @@ var trackedDriver = &remote.Driver[int, int]{
 // ServeTracked; this process feeds them the input and yields what they
 // produce.
 func driveTracked[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
-	run, err := remote.Options("Tracked", trackedStages, opts)
+	run, err := remote.Options("Tracked", trackedStageSettings, opts)
 	if err != nil {
 		return func(yield func(pipegen.Item[int], error) bool) {
 			yield(pipegen.Item[int]{}, err)
@@ -1354,7 +1393,7 @@ type trackedWorkers struct {
 // batches, finishes or gives back those it holds, runs the done hooks and
 // returns nil.
 func ServeTracked(ctx context.Context, transport pipegen.Transport, opts ...pipegen.Option) error {
-	run, err := remote.Options("Tracked", trackedStages, opts)
+	run, err := remote.Options("Tracked", trackedStageSettings, opts)
 	if err != nil {
 		return err
 	}
@@ -1502,8 +1541,18 @@ func TinyWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 	}
 }
 
-// tinyStages are the stages of Tiny with the settings of their directives.
-var tinyStages = []pipegenimpl.StageConfig{
+// TinyStages are the stages of Tiny, to name them in options that the
+// compiler checks: Tiny(ctx, …, TinyStages.Inc.Workers(4)).
+var TinyStages = struct {
+	// Inc is the stage Inc (//pipegen:map at testpipe.go:125).
+	Inc pipegen.Stage
+}{
+	Inc: pipegen.StageNamed("Inc"),
+}
+
+// tinyStageSettings are the stages of Tiny with the settings of their
+// directives.
+var tinyStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Inc", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -1518,7 +1567,7 @@ type tinyRun struct {
 // startTiny starts one run of Tiny: a goroutine per input that feeds it to
 // the stages, and the workers of every stage.
 func startTiny[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*tinyRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "Tiny", tinyStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "Tiny", tinyStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -1697,7 +1746,7 @@ var tinyDriver = &remote.Driver[int, int]{
 // of the pipegen.Remote option in opts, which serve it with ServeTiny; this
 // process feeds them the input and yields what they produce.
 func driveTiny[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
-	run, err := remote.Options("Tiny", tinyStages, opts)
+	run, err := remote.Options("Tiny", tinyStageSettings, opts)
 	if err != nil {
 		return func(yield func(pipegen.Item[int], error) bool) {
 			yield(pipegen.Item[int]{}, err)
@@ -1724,7 +1773,7 @@ type tinyWorkers struct{}
 // batches, finishes or gives back those it holds, runs the done hooks and
 // returns nil.
 func ServeTiny(ctx context.Context, transport pipegen.Transport, opts ...pipegen.Option) error {
-	run, err := remote.Options("Tiny", tinyStages, opts)
+	run, err := remote.Options("Tiny", tinyStageSettings, opts)
 	if err != nil {
 		return err
 	}
@@ -1847,8 +1896,18 @@ func CPUWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pip
 	}
 }
 
-// cpuStages are the stages of CPU with the settings of their directives.
-var cpuStages = []pipegenimpl.StageConfig{
+// CPUStages are the stages of CPU, to name them in options that the compiler
+// checks: CPU(ctx, …, CPUStages.Burn.Workers(4)).
+var CPUStages = struct {
+	// Burn is the stage Burn (//pipegen:map at testpipe.go:133).
+	Burn pipegen.Stage
+}{
+	Burn: pipegen.StageNamed("Burn"),
+}
+
+// cpuStageSettings are the stages of CPU with the settings of their
+// directives.
+var cpuStageSettings = []pipegenimpl.StageConfig{
 	{Name: "Burn", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
 }
 
@@ -1863,7 +1922,7 @@ type cpuRun struct {
 // startCPU starts one run of CPU: a goroutine per input that feeds it to the
 // stages, and the workers of every stage.
 func startCPU[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*cpuRun, error) {
-	run, err := pipegenimpl.NewRun(ctx, "CPU", cpuStages, opts)
+	run, err := pipegenimpl.NewRun(ctx, "CPU", cpuStageSettings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -2043,7 +2102,7 @@ var cpuDriver = &remote.Driver[int, int]{
 // the pipegen.Remote option in opts, which serve it with ServeCPU; this
 // process feeds them the input and yields what they produce.
 func driveCPU[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
-	run, err := remote.Options("CPU", cpuStages, opts)
+	run, err := remote.Options("CPU", cpuStageSettings, opts)
 	if err != nil {
 		return func(yield func(pipegen.Item[int], error) bool) {
 			yield(pipegen.Item[int]{}, err)
@@ -2070,7 +2129,7 @@ type cpuWorkers struct{}
 // batches, finishes or gives back those it holds, runs the done hooks and
 // returns nil.
 func ServeCPU(ctx context.Context, transport pipegen.Transport, opts ...pipegen.Option) error {
-	run, err := remote.Options("CPU", cpuStages, opts)
+	run, err := remote.Options("CPU", cpuStageSettings, opts)
 	if err != nil {
 		return err
 	}
