@@ -89,14 +89,15 @@ type StageStats struct {
 	Full, Saturated float64
 }
 
-// Bottleneck is a one-line verdict on what holds the pipeline back, from
-// the queues that stayed full: the most downstream stage whose input queue
-// was full in at least half of the snapshots is the one that keeps up
-// least well (the stages upstream of it are waiting for room). If the
-// output queue is that one, the caller's loop is the bottleneck; if no
-// queue stayed full, the pipeline was waiting for its inputs.
+// Bottleneck is a one-line verdict on what holds the pipeline back. The
+// most downstream stage whose input queue was full in at least half of the
+// snapshots keeps up least well (the stages upstream of it wait for
+// room); if that is the output queue, the caller's loop is the bottleneck.
+// When no queue stayed full (an input that fits in the queues, say), the
+// stage whose workers were busiest is, if they worked at least 70% of the
+// time; else the pipeline was waiting for its inputs.
 func (s Snapshot) Bottleneck() string {
-	if s.Samples == 0 {
+	if s.Samples == 0 && !s.Final {
 		return "bottleneck: unknown (the call ended before the first interval)"
 	}
 	for i := len(s.Stages) - 1; i >= 0; i-- {
@@ -110,7 +111,20 @@ func (s Snapshot) Bottleneck() string {
 		return fmt.Sprintf("bottleneck: stage %s (its input queue was full %.0f%% of the time, all %d workers busy %.0f%%): give it more workers with pipegen.Workers(%q, n) if it can use them",
 			st.Name, 100*st.Full, st.Workers, 100*st.Saturated, st.Name)
 	}
-	return "bottleneck: the input (no queue was full half of the time: the stages waited for elements)"
+	busiest, most := "", 0.0
+	for _, st := range s.Stages {
+		if st.FusedInto != "" || st.Name == "output" || st.Workers == 0 || s.Elapsed <= 0 {
+			continue
+		}
+		if u := float64(st.WorkTime) / float64(st.Workers) / float64(s.Elapsed); u > most {
+			busiest, most = st.Name, u
+		}
+	}
+	if most >= 0.7 {
+		return fmt.Sprintf("bottleneck: stage %s (its workers worked %.0f%% of the time): give it more workers with pipegen.Workers(%q, n) if it can use them",
+			busiest, 100*min(most, 1), busiest)
+	}
+	return "bottleneck: the input (no queue was full half of the time, no stage's workers were busy most of it: the stages waited for elements)"
 }
 
 // String formats the snapshot as a table, one line per stage, followed by
