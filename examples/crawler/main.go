@@ -224,6 +224,8 @@ type Options struct {
 	// Strict makes the first bad page, or page past its timeout, fail the
 	// crawl.
 	Strict bool
+	// Timeout is how long a request may take; 0 keeps the directive's.
+	Timeout time.Duration
 }
 
 // Report is the result of a crawl.
@@ -289,8 +291,12 @@ func Crawl(ctx context.Context, start string, o Options) (*Report, error) {
 			defer mu.Unlock()
 			dropped = append(dropped, int(i.Source()))
 		})}
+		// The stage is named as a string: both pipelines have it.
 		if o.Workers > 0 {
 			opts = append(opts, pipegen.Workers("Fetch", o.Workers))
+		}
+		if o.Timeout > 0 {
+			opts = append(opts, pipegen.Timeout("Fetch", o.Timeout))
 		}
 		var next []string
 		for p, err := range visit(ctx, slices.Values(level), opts...) {
@@ -359,8 +365,9 @@ func main() {
 	flag.IntVar(&o.MaxDepth, "depth", 3, "how many links away from the home page to go")
 	flag.IntVar(&o.Workers, "workers", 0, "concurrent requests (0: Fetch's workers=4)")
 	flag.BoolVar(&o.Strict, "strict", false, "stop at the first bad page or timeout")
+	flag.DurationVar(&o.Timeout, "timeout", 0, "how long a request may take (0: Fetch's timeout=1s)")
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: crawler [-depth N] [-workers N] [-strict]\n\nCrawls a built-in site, served on a local port, and reports its pages.")
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: crawler [-depth N] [-workers N] [-timeout D] [-strict]\n\nCrawls a built-in site, served on a local port, and reports its pages.")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
