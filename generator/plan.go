@@ -317,6 +317,11 @@ func planPipeline(fset *token.FileSet, n *names, def *pipelineDef, itemFor func(
 		p.Out = edgeFor(def.out)
 		last := def.out.producers
 		p.Ordered = len(last) == 1 && last[0].kind == orderedNode
+		if t := terms[last[0]]; p.Ordered && len(t.Orders) == 0 && len(t.Targets) == 1 && len(t.Targets[0].Branches) == 0 {
+			// The term sends only to the caller: let the caller order.
+			p.CallerTerm = t
+			p.Out.ProducerSingles = 0
+		}
 	}
 	return p
 }

@@ -20,9 +20,9 @@ func TestBottleneck(t *testing.T) {
 		{"the output queue", Snapshot{Samples: 10, Elapsed: time.Second, Stages: []StageStats{
 			stage("A", 1, 0.9, time.Second), stage("output", 1, 0.8, 0)}}, "the caller's loop"},
 		{"no full queue, busy workers", Snapshot{Samples: 10, Elapsed: time.Second, Stages: []StageStats{
-			stage("A", 4, 0, time.Second), stage("B", 2, 0, 1900 * time.Millisecond)}}, "stage B (its workers worked 95%"},
+			stage("A", 4, 0, time.Second), stage("B", 2, 0, 1900*time.Millisecond)}}, "stage B (its workers worked 95%"},
 		{"waiting for the input", Snapshot{Samples: 10, Elapsed: time.Second, Stages: []StageStats{
-			stage("A", 4, 0, time.Second), stage("B", 2, 0, 100 * time.Millisecond)}}, "the input"},
+			stage("A", 4, 0, time.Second), stage("B", 2, 0, 100*time.Millisecond)}}, "the input"},
 		{"too early", Snapshot{}, "unknown"},
 	} {
 		if got := c.snap.Bottleneck(); !strings.Contains(got, c.want) {

@@ -71,6 +71,11 @@ type Pipeline struct {
 	// Ordered is set when the output is in order: the pipeline ends in an
 	// ordered term.
 	Ordered bool
+	// CallerTerm is that ordered term when it sends only to the output:
+	// the caller's goroutine then restores the order itself, as it reads
+	// the term's input queue, with no goroutine and no queue of its own
+	// for the term; Out is then not a queue of the run.
+	CallerTerm *Stage
 	// Distribute is what a distribute directive adds, or nil (distribute.go).
 	Distribute *Distribution
 }

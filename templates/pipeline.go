@@ -20,7 +20,9 @@ func (e *emitter) pipeline(p *Pipeline) {
 		e.feeders(p, in)
 	}
 	for _, s := range p.Stages {
-		e.stage(p, s)
+		if s != p.CallerTerm {
+			e.stage(p, s)
+		}
 	}
 }
 
@@ -138,6 +140,9 @@ level. On failure the last pair carries a zero Item and the error.`, withIndex, 
 // makes: it starts a run and reads its output queue, yielding what value
 // makes of each item.
 func (e *emitter) caller(p *Pipeline, start jen.Code, yielded *jen.Statement, value func(*elem) jen.Code) jen.Code {
+	if p.CallerTerm != nil {
+		return e.orderingCaller(p, start, yielded, value)
+	}
 	el := itemElem(p.Out.Item, "it", nil)
 	return jen.Return(jen.Func().Params(jen.Id("yield").Func().Params(yielded.Clone(), jen.Error()).Bool()).Block(
 		start,
@@ -165,6 +170,58 @@ func (e *emitter) caller(p *Pipeline, start jen.Code, yielded *jen.Statement, va
 			jen.Id("yield").Call(jen.Id("zero"), jen.Err()),
 		),
 	))
+}
+
+// orderingCaller is caller for a pipeline whose ordered term the caller's
+// goroutine runs: it reads the term's input queue, holds each element
+// until its source position is complete, and yields the positions in
+// order, as the term's goroutine would send them on.
+func (e *emitter) orderingCaller(p *Pipeline, start jen.Code, yielded *jen.Statement, value func(*elem) jen.Code) jen.Code {
+	s := p.CallerTerm
+	item := s.In.Item
+	el := itemElem(item, "it", nil)
+	return jen.Return(jen.Func().Params(jen.Id("yield").Func().Params(yielded.Clone(), jen.Error()).Bool()).BlockFunc(func(g *jen.Group) {
+		g.Add(start)
+		g.If(jen.Err().Op("!=").Nil()).Block(
+			jen.Var().Id("zero").Add(yielded.Clone()),
+			jen.Id("yield").Call(jen.Id("zero"), jen.Err()),
+			jen.Return(),
+		)
+		g.Comment("Stop on every way out: the end, a break, a panic in the loop body.")
+		g.Defer().Id("r").Dot("Stop").Call()
+		g.List(jen.Id("done"), jen.Id("queue")).Op(":=").List(jen.Id("r").Dot("Done").Call(), jen.Id("r").Dot(s.In.Field).Dot("Reader").Call())
+		g.Defer().Id("queue").Dot("Close").Call()
+		g.Comment("The elements reach " + s.Name + " in any order: hold each until its source")
+		g.Comment("position is complete, and yield the positions in order.")
+		g.Id("held").Op(":=").Qual(ImplPath, "NewReorder").Types(jen.Id(item.Name)).Call(jen.Id("r").Dot(s.OrderField), jen.Lit(s.Sources), e.compareFunc(item))
+		g.Id("queue").Dot("OnIdle").Call(jen.Id("held").Dot("Publish"))
+		g.For().BlockFunc(func(g *jen.Group) {
+			g.Id("it").Op(":=").Id("queue").Dot("Take").Call()
+			g.If(jen.Id("it").Op("==").Nil()).Block(
+				jen.Var().Id("ok").Bool(),
+				jen.If(jen.List(jen.Id("it"), jen.Id("ok")).Op("=").Id("queue").Dot("Next").Call(jen.Id("done")), jen.Op("!").Id("ok")).Block(jen.Break()),
+			)
+			g.If(jen.Id("r").Dot("Stopped").Call()).Block(jen.Break())
+			g.If(jen.Op("!").Id("held").Dot("Put").Call(jen.Id("it").Dot("mark"), el.pos.Clone(), jen.Id("it").Dot("share").Index(jen.Lit(0)), jen.Id("it"))).Block(
+				jen.Continue(),
+			)
+			g.For().BlockFunc(func(g *jen.Group) {
+				g.List(jen.Id("items"), jen.Id("ok")).Op(":=").Id("held").Dot("Ready").Call()
+				g.If(jen.Op("!").Id("ok")).Block(jen.Break())
+				g.For(jen.Id("k").Op(":=").Range().Id("items")).Block(
+					jen.Id("it").Op(":=").Op("&").Id("items").Index(jen.Id("k")),
+					jen.Comment("The loop body may have cancelled ctx: yield nothing more then."),
+					jen.If(jen.Id("r").Dot("Stopped").Call().Op("||").Id("ctx").Dot("Err").Call().Op("!=").Nil()).Block(jen.Return()),
+					jen.If(jen.Op("!").Id("yield").Call(value(el), jen.Nil())).Block(jen.Return()),
+				)
+				g.Id("held").Dot("Advance").Call()
+			})
+		})
+		g.If(jen.Err().Op(":=").Id("r").Dot("Wait").Call(), jen.Err().Op("!=").Nil()).Block(
+			jen.Var().Id("zero").Add(yielded.Clone()),
+			jen.Id("yield").Call(jen.Id("zero"), jen.Err()),
+		)
+	}))
 }
 
 // stageNames emits the variable that names the pipeline's stages for the
@@ -245,7 +302,7 @@ func edges(p *Pipeline) []*Edge {
 	for _, s := range p.Stages {
 		list = append(list, s.In)
 	}
-	if p.Out != nil {
+	if p.Out != nil && p.CallerTerm == nil {
 		list = append(list, p.Out)
 	}
 	return list
@@ -350,6 +407,9 @@ stages, and the workers of every stage.`, p.StartFunc, p.Name))
 			)
 		}
 		for _, s := range p.Stages {
+			if s == p.CallerTerm {
+				continue // the caller's goroutine runs it
+			}
 			if s.Kind == Ordered {
 				g.Id("r").Dot("Go").Call(jen.Id("r").Dot(s.Worker))
 				continue

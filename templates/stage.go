@@ -552,24 +552,7 @@ window of pipegenimpl.Term keeps the sources from running too far ahead.`, s.Wor
 		w.open(g, nil)
 		g.Id("queue").Op(":=").Id("r").Dot(s.In.Field).Dot("Reader").Call()
 		g.Defer().Id("queue").Dot("Close").Call()
-		compare := jen.Nil()
-		switch {
-		case item.Indexed:
-			compare = jen.Func().Params(jen.List(jen.Id("left"), jen.Id("right")).Op("*").Id(item.Name)).Int().Block(
-				jen.Return(jen.Qual(RuntimePath, "Compare").Call(jen.Id("left").Dot("at"), jen.Id("right").Dot("at"))))
-		case item.Depth > 0:
-			// Elements of one position differ in their levels only.
-			compare = jen.Func().Params(jen.List(jen.Id("left"), jen.Id("right")).Op("*").Id(item.Name)).Int().Block(
-				jen.For(jen.Id("k").Op(":=").Range().Id("left").Dot("path")).Block(
-					jen.If(jen.Id("left").Dot("path").Index(jen.Id("k")).Op("!=").Id("right").Dot("path").Index(jen.Id("k"))).Block(
-						jen.If(jen.Id("left").Dot("path").Index(jen.Id("k")).Op("<").Id("right").Dot("path").Index(jen.Id("k"))).Block(jen.Return(jen.Lit(-1))),
-						jen.Return(jen.Lit(1)),
-					),
-				),
-				jen.Return(jen.Lit(0)),
-			)
-		}
-		g.Id("held").Op(":=").Qual(ImplPath, "NewReorder").Types(jen.Id(item.Name)).Call(jen.Id("r").Dot(s.OrderField), jen.Lit(s.Sources), compare)
+		g.Id("held").Op(":=").Qual(ImplPath, "NewReorder").Types(jen.Id(item.Name)).Call(jen.Id("r").Dot(s.OrderField), jen.Lit(s.Sources), e.compareFunc(item))
 		g.Comment("Tell the sources how far the term is before waiting for more.")
 		g.Id("queue").Dot("OnIdle").Call(jen.Id("held").Dot("Publish"))
 		if len(s.Orders) > 0 {
@@ -622,6 +605,28 @@ window of pipegenimpl.Term keeps the sources from running too far ahead.`, s.Wor
 			e.sourceEnd(g, w, o.Term, o.Source, jen.Id("n"))
 		}
 	})
+}
+
+// compareFunc is the function that orders two items of one source
+// position by index, or nil when a position never has two.
+func (e *emitter) compareFunc(item *Item) jen.Code {
+	switch {
+	case item.Indexed:
+		return jen.Func().Params(jen.List(jen.Id("left"), jen.Id("right")).Op("*").Id(item.Name)).Int().Block(
+			jen.Return(jen.Qual(RuntimePath, "Compare").Call(jen.Id("left").Dot("at"), jen.Id("right").Dot("at"))))
+	case item.Depth > 0:
+		// Elements of one position differ in their levels only.
+		return jen.Func().Params(jen.List(jen.Id("left"), jen.Id("right")).Op("*").Id(item.Name)).Int().Block(
+			jen.For(jen.Id("k").Op(":=").Range().Id("left").Dot("path")).Block(
+				jen.If(jen.Id("left").Dot("path").Index(jen.Id("k")).Op("!=").Id("right").Dot("path").Index(jen.Id("k"))).Block(
+					jen.If(jen.Id("left").Dot("path").Index(jen.Id("k")).Op("<").Id("right").Dot("path").Index(jen.Id("k"))).Block(jen.Return(jen.Lit(-1))),
+					jen.Return(jen.Lit(1)),
+				),
+			),
+			jen.Return(jen.Lit(0)),
+		)
+	}
+	return jen.Nil()
 }
 
 // steps returns the chain of a worker: its stage, then the stages fused

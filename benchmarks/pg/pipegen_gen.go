@@ -1200,22 +1200,52 @@ func W4[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Optio
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 1, func(left, right *intDepth1TermItem) int {
+			for k := range left.path {
+				if left.path[k] != right.path[k] {
+					if left.path[k] < right.path[k] {
+						return -1
+					}
+					return 1
+				}
+			}
+			return 0
+		})
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(it.v, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(it.v, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -1239,22 +1269,52 @@ func W4WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipe
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 1, func(left, right *intDepth1TermItem) int {
+			for k := range left.path {
+				if left.path[k] != right.path[k] {
+					if left.path[k] < right.path[k] {
+						return -1
+					}
+					return 1
+				}
+			}
+			return 0
+		})
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -1293,7 +1353,6 @@ type w4Run struct {
 	*pipegenimpl.Run
 	mulIn     *pipegenimpl.Queue[intOrderedItem]    // input of Mul
 	orderedIn *pipegenimpl.Queue[intDepth1TermItem] // input of ordered#1
-	out       *pipegenimpl.Queue[intDepth1Item]     // output, read by the caller
 	order     *pipegenimpl.Term                     // bookkeeping of ordered#1
 }
 
@@ -1308,12 +1367,10 @@ func startW4[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 		Run:       run,
 		mulIn:     pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Mul"), run.MaxBatch(), 1, run.Workers("Mul")),
 		orderedIn: pipegenimpl.NewQueue[intDepth1TermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Mul")+1, 1),
-		out:       pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Mul", r.mulIn)
-	pipegenimpl.Watch(run, "", r.out)
 	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
 	if seq != nil {
 		r.Go(func() {
@@ -1329,7 +1386,6 @@ func startW4[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.O
 			r.mulWorker(w)
 		})
 	}
-	r.Go(r.orderedWorker)
 	return r, nil
 }
 
@@ -1541,65 +1597,6 @@ work:
 		}
 	}
 	g.Returned = true
-}
-
-// orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at stages.go:95): it holds each element until the shares of its
-// source position have all arrived, then sends the position's elements on
-// sorted by index. The window of pipegenimpl.Term keeps the sources from
-// running too far ahead.
-func (r *w4Run) orderedWorker() {
-	done := r.Done()
-	out := r.out.Writer(nil)
-	defer out.Close(done)
-	queue := r.orderedIn.Reader()
-	defer queue.Close()
-	held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 1, func(left, right *intDepth1TermItem) int {
-		for k := range left.path {
-			if left.path[k] != right.path[k] {
-				if left.path[k] < right.path[k] {
-					return -1
-				}
-				return 1
-			}
-		}
-		return 0
-	})
-	// Tell the sources how far the term is before waiting for more.
-	queue.OnIdle(held.Publish)
-	var n uint64 // positions emitted, for the ordered terms downstream
-work:
-	for {
-		it, ok := queue.Next(done)
-		if !ok || r.Stopped() {
-			break work
-		}
-		if !held.Put(it.mark, it.pos, it.share[0], it) {
-			continue
-		}
-		// Send on every position now complete.
-		for {
-			items, ok := held.Ready()
-			if !ok {
-				break
-			}
-			for k := range items {
-				it := &items[k]
-				o := out.Slot()
-				if o == nil {
-					if o = out.Next(done); o == nil {
-						break work
-					}
-				}
-				*o = intDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: it.v}
-			}
-			held.Advance()
-			n++
-		}
-		if out.Publish() {
-			out.Wake()
-		}
-	}
 }
 
 // W5 runs the pipeline concat(BranchA, BranchB) (//pipegen:pipeline at

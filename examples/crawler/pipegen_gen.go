@@ -37,22 +37,42 @@ func Visit[In pipegen.Input[string]](ctx context.Context, urls In, opts ...pipeg
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[pageTermItem](r.order, 1, nil)
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(it.v, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(it.v, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -76,22 +96,42 @@ func VisitWithIndex[In pipegen.Input[string]](ctx context.Context, urls In, opts
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[pageTermItem](r.order, 1, nil)
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(pipegen.Item[Page]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(pipegen.Item[Page]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -127,7 +167,6 @@ type visitRun struct {
 	fetchIn   *pipegenimpl.Queue[stringOrderedItem] // input of Fetch
 	parseIn   *pipegenimpl.Queue[pageOrderedItem]   // input of Parse
 	orderedIn *pipegenimpl.Queue[pageTermItem]      // input of ordered#1
-	out       *pipegenimpl.Queue[pageItem]          // output, read by the caller
 	order     *pipegenimpl.Term                     // bookkeeping of ordered#1
 }
 
@@ -143,13 +182,11 @@ func startVisit[In pipegen.Input[string]](ctx context.Context, urls In, opts []p
 		fetchIn:   pipegenimpl.NewQueue[stringOrderedItem](run.MaxSize("Fetch"), run.MaxBatch(), 1, run.Workers("Fetch")),
 		parseIn:   pipegenimpl.NewQueue[pageOrderedItem](run.MaxSize("Parse"), run.MaxBatch(), run.Workers("Fetch"), run.Workers("Parse")),
 		orderedIn: pipegenimpl.NewQueue[pageTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Fetch")+run.Workers("Parse")+1, 1),
-		out:       pipegenimpl.NewQueue[pageItem](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Fetch", r.fetchIn)
 	pipegenimpl.Watch(run, "Parse", r.parseIn)
-	pipegenimpl.Watch(run, "", r.out)
 	seq, seq2 := pipegenimpl.Source[string](urls, run.Done())
 	if seq != nil {
 		r.Go(func() {
@@ -170,7 +207,6 @@ func startVisit[In pipegen.Input[string]](ctx context.Context, urls In, opts []p
 			r.parseWorker(w)
 		})
 	}
-	r.Go(r.orderedWorker)
 	return r, nil
 }
 
@@ -433,55 +469,6 @@ work:
 		}
 	}
 	g.Returned = true
-}
-
-// orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at main.go:210): it holds each element until the shares of its
-// source position have all arrived, then sends the position's elements on
-// sorted by index. The window of pipegenimpl.Term keeps the sources from
-// running too far ahead.
-func (r *visitRun) orderedWorker() {
-	done := r.Done()
-	out := r.out.Writer(nil)
-	defer out.Close(done)
-	queue := r.orderedIn.Reader()
-	defer queue.Close()
-	held := pipegenimpl.NewReorder[pageTermItem](r.order, 1, nil)
-	// Tell the sources how far the term is before waiting for more.
-	queue.OnIdle(held.Publish)
-	var n uint64 // positions emitted, for the ordered terms downstream
-work:
-	for {
-		it, ok := queue.Next(done)
-		if !ok || r.Stopped() {
-			break work
-		}
-		if !held.Put(it.mark, it.pos, it.share[0], it) {
-			continue
-		}
-		// Send on every position now complete.
-		for {
-			items, ok := held.Ready()
-			if !ok {
-				break
-			}
-			for k := range items {
-				it := &items[k]
-				o := out.Slot()
-				if o == nil {
-					if o = out.Next(done); o == nil {
-						break work
-					}
-				}
-				*o = pageItem{pos: it.pos, v: it.v}
-			}
-			held.Advance()
-			n++
-		}
-		if out.Publish() {
-			out.Wake()
-		}
-	}
 }
 
 // VisitStrict runs the pipeline Fetch(ontimeout=fail) | Parse | ordered |

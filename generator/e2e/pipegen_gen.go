@@ -297,22 +297,42 @@ func exitingInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(it.v, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(it.v, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -337,22 +357,42 @@ func exitingInOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, 
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -384,7 +424,6 @@ type exitingInOrderRun struct {
 	*pipegenimpl.Run
 	exiterIn  *pipegenimpl.Queue[intOrderedItem] // input of Exiter
 	orderedIn *pipegenimpl.Queue[intTermItem]    // input of ordered#1
-	out       *pipegenimpl.Queue[intItem]        // output, read by the caller
 	order     *pipegenimpl.Term                  // bookkeeping of ordered#1
 }
 
@@ -399,12 +438,10 @@ func startExitingInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts
 		Run:       run,
 		exiterIn:  pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Exiter"), run.MaxBatch(), 1, run.Workers("Exiter")),
 		orderedIn: pipegenimpl.NewQueue[intTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Exiter")+1, 1),
-		out:       pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Exiter", r.exiterIn)
-	pipegenimpl.Watch(run, "", r.out)
 	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
 	if seq != nil {
 		r.Go(func() {
@@ -420,7 +457,6 @@ func startExitingInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts
 			r.exiterWorker(w)
 		})
 	}
-	r.Go(r.orderedWorker)
 	return r, nil
 }
 
@@ -587,55 +623,6 @@ work:
 		}
 	}
 	g.Returned = true
-}
-
-// orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at field.go:52): it holds each element until the shares of its
-// source position have all arrived, then sends the position's elements on
-// sorted by index. The window of pipegenimpl.Term keeps the sources from
-// running too far ahead.
-func (r *exitingInOrderRun) orderedWorker() {
-	done := r.Done()
-	out := r.out.Writer(nil)
-	defer out.Close(done)
-	queue := r.orderedIn.Reader()
-	defer queue.Close()
-	held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
-	// Tell the sources how far the term is before waiting for more.
-	queue.OnIdle(held.Publish)
-	var n uint64 // positions emitted, for the ordered terms downstream
-work:
-	for {
-		it, ok := queue.Next(done)
-		if !ok || r.Stopped() {
-			break work
-		}
-		if !held.Put(it.mark, it.pos, it.share[0], it) {
-			continue
-		}
-		// Send on every position now complete.
-		for {
-			items, ok := held.Ready()
-			if !ok {
-				break
-			}
-			for k := range items {
-				it := &items[k]
-				o := out.Slot()
-				if o == nil {
-					if o = out.Next(done); o == nil {
-						break work
-					}
-				}
-				*o = intItem{pos: it.pos, v: it.v}
-			}
-			held.Advance()
-			n++
-		}
-		if out.Publish() {
-			out.Wake()
-		}
-	}
 }
 
 // exitingAlone runs the pipeline Exiter(workers=1) (//pipegen:pipeline at
@@ -2459,22 +2446,42 @@ func liveOrdered[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipe
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(it.v, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(it.v, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -2498,22 +2505,42 @@ func liveOrderedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opt
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -2545,7 +2572,6 @@ type liveOrderedRun struct {
 	*pipegenimpl.Run
 	incIn     *pipegenimpl.Queue[intOrderedItem] // input of Inc
 	orderedIn *pipegenimpl.Queue[intTermItem]    // input of ordered#1
-	out       *pipegenimpl.Queue[intItem]        // output, read by the caller
 	order     *pipegenimpl.Term                  // bookkeeping of ordered#1
 }
 
@@ -2560,12 +2586,10 @@ func startLiveOrdered[In pipegen.Input[int]](ctx context.Context, in In, opts []
 		Run:       run,
 		incIn:     pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Inc"), run.MaxBatch(), 1, run.Workers("Inc")),
 		orderedIn: pipegenimpl.NewQueue[intTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Inc")+1, 1),
-		out:       pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Inc", r.incIn)
-	pipegenimpl.Watch(run, "", r.out)
 	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
 	if seq != nil {
 		r.Go(func() {
@@ -2581,7 +2605,6 @@ func startLiveOrdered[In pipegen.Input[int]](ctx context.Context, in In, opts []
 			r.incWorker(w)
 		})
 	}
-	r.Go(r.orderedWorker)
 	return r, nil
 }
 
@@ -2747,55 +2770,6 @@ work:
 		}
 	}
 	g.Returned = true
-}
-
-// orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at live.go:49): it holds each element until the shares of its
-// source position have all arrived, then sends the position's elements on
-// sorted by index. The window of pipegenimpl.Term keeps the sources from
-// running too far ahead.
-func (r *liveOrderedRun) orderedWorker() {
-	done := r.Done()
-	out := r.out.Writer(nil)
-	defer out.Close(done)
-	queue := r.orderedIn.Reader()
-	defer queue.Close()
-	held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
-	// Tell the sources how far the term is before waiting for more.
-	queue.OnIdle(held.Publish)
-	var n uint64 // positions emitted, for the ordered terms downstream
-work:
-	for {
-		it, ok := queue.Next(done)
-		if !ok || r.Stopped() {
-			break work
-		}
-		if !held.Put(it.mark, it.pos, it.share[0], it) {
-			continue
-		}
-		// Send on every position now complete.
-		for {
-			items, ok := held.Ready()
-			if !ok {
-				break
-			}
-			for k := range items {
-				it := &items[k]
-				o := out.Slot()
-				if o == nil {
-					if o = out.Next(done); o == nil {
-						break work
-					}
-				}
-				*o = intItem{pos: it.pos, v: it.v}
-			}
-			held.Advance()
-			n++
-		}
-		if out.Publish() {
-			out.Wake()
-		}
-	}
 }
 
 // liveConcat runs the pipeline concat(live, quiet) | Inc (//pipegen:pipeline
@@ -8002,22 +7976,42 @@ func inOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(it.v, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(it.v, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -8041,22 +8035,42 @@ func inOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -8087,7 +8101,6 @@ type inOrderRun struct {
 	*pipegenimpl.Run
 	jitterIn  *pipegenimpl.Queue[intOrderedItem] // input of Jitter
 	orderedIn *pipegenimpl.Queue[intTermItem]    // input of ordered#1
-	out       *pipegenimpl.Queue[intItem]        // output, read by the caller
 	order     *pipegenimpl.Term                  // bookkeeping of ordered#1
 }
 
@@ -8102,12 +8115,10 @@ func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 		Run:       run,
 		jitterIn:  pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Jitter"), run.MaxBatch(), 1, run.Workers("Jitter")),
 		orderedIn: pipegenimpl.NewQueue[intTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter")+1, 1),
-		out:       pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Jitter", r.jitterIn)
-	pipegenimpl.Watch(run, "", r.out)
 	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
 	if seq != nil {
 		r.Go(func() {
@@ -8123,7 +8134,6 @@ func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 			r.jitterWorker(w)
 		})
 	}
-	r.Go(r.orderedWorker)
 	return r, nil
 }
 
@@ -8292,55 +8302,6 @@ work:
 	g.Returned = true
 }
 
-// orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at stages.go:219): it holds each element until the shares of its
-// source position have all arrived, then sends the position's elements on
-// sorted by index. The window of pipegenimpl.Term keeps the sources from
-// running too far ahead.
-func (r *inOrderRun) orderedWorker() {
-	done := r.Done()
-	out := r.out.Writer(nil)
-	defer out.Close(done)
-	queue := r.orderedIn.Reader()
-	defer queue.Close()
-	held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
-	// Tell the sources how far the term is before waiting for more.
-	queue.OnIdle(held.Publish)
-	var n uint64 // positions emitted, for the ordered terms downstream
-work:
-	for {
-		it, ok := queue.Next(done)
-		if !ok || r.Stopped() {
-			break work
-		}
-		if !held.Put(it.mark, it.pos, it.share[0], it) {
-			continue
-		}
-		// Send on every position now complete.
-		for {
-			items, ok := held.Ready()
-			if !ok {
-				break
-			}
-			for k := range items {
-				it := &items[k]
-				o := out.Slot()
-				if o == nil {
-					if o = out.Next(done); o == nil {
-						break work
-					}
-				}
-				*o = intItem{pos: it.pos, v: it.v}
-			}
-			held.Advance()
-			n++
-		}
-		if out.Publish() {
-			out.Wake()
-		}
-	}
-}
-
 // orderedTwice runs the pipeline Jitter | Dup | ordered | Even | Jitter |
 // ordered (//pipegen:pipeline at stages.go:220) over the elements of in, an
 // iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a channel.
@@ -8367,22 +8328,52 @@ func orderedTwice[In pipegen.Input[int]](ctx context.Context, in In, opts ...pip
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn2.Reader()
+		defer queue.Close()
+		// The elements reach ordered#2 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intDepth1TermItem](r.order2, 1, func(left, right *intDepth1TermItem) int {
+			for k := range left.path {
+				if left.path[k] != right.path[k] {
+					if left.path[k] < right.path[k] {
+						return -1
+					}
+					return 1
+				}
+			}
+			return 0
+		})
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(it.v, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(it.v, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -8406,22 +8397,52 @@ func orderedTwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, op
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn2.Reader()
+		defer queue.Close()
+		// The elements reach ordered#2 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intDepth1TermItem](r.order2, 1, func(left, right *intDepth1TermItem) int {
+			for k := range left.path {
+				if left.path[k] != right.path[k] {
+					if left.path[k] < right.path[k] {
+						return -1
+					}
+					return 1
+				}
+			}
+			return 0
+		})
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -8469,7 +8490,6 @@ type orderedTwiceRun struct {
 	evenIn     *pipegenimpl.Queue[intDepth1OrderedItem] // input of Even
 	jitterIn2  *pipegenimpl.Queue[intDepth1OrderedItem] // input of Jitter#2
 	orderedIn2 *pipegenimpl.Queue[intDepth1TermItem]    // input of ordered#2
-	out        *pipegenimpl.Queue[intDepth1Item]        // output, read by the caller
 	order      *pipegenimpl.Term                        // bookkeeping of ordered#1
 	order2     *pipegenimpl.Term                        // bookkeeping of ordered#2
 }
@@ -8489,7 +8509,6 @@ func startOrderedTwice[In pipegen.Input[int]](ctx context.Context, in In, opts [
 		evenIn:     pipegenimpl.NewQueue[intDepth1OrderedItem](run.MaxSize("Even"), run.MaxBatch(), 1, run.Workers("Even")),
 		jitterIn2:  pipegenimpl.NewQueue[intDepth1OrderedItem](run.MaxSize("Jitter#2"), run.MaxBatch(), run.Workers("Even"), run.Workers("Jitter#2")),
 		orderedIn2: pipegenimpl.NewQueue[intDepth1TermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Even")+run.Workers("Jitter#2")+1, 1),
-		out:        pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:      pipegenimpl.NewTerm(),
 		order2:     pipegenimpl.NewTerm(),
 	}
@@ -8498,7 +8517,6 @@ func startOrderedTwice[In pipegen.Input[int]](ctx context.Context, in In, opts [
 	pipegenimpl.Watch(run, "Dup", r.dupIn)
 	pipegenimpl.Watch(run, "Even", r.evenIn)
 	pipegenimpl.Watch(run, "Jitter#2", r.jitterIn2)
-	pipegenimpl.Watch(run, "", r.out)
 	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
 	if seq != nil {
 		r.Go(func() {
@@ -8530,7 +8548,6 @@ func startOrderedTwice[In pipegen.Input[int]](ctx context.Context, in In, opts [
 			r.jitterWorker2(w)
 		})
 	}
-	r.Go(r.orderedWorker2)
 	return r, nil
 }
 
@@ -8992,65 +9009,6 @@ work:
 	g.Returned = true
 }
 
-// orderedWorker2 restores the order of the elements reaching ordered#2
-// (ordered at stages.go:220): it holds each element until the shares of its
-// source position have all arrived, then sends the position's elements on
-// sorted by index. The window of pipegenimpl.Term keeps the sources from
-// running too far ahead.
-func (r *orderedTwiceRun) orderedWorker2() {
-	done := r.Done()
-	out := r.out.Writer(nil)
-	defer out.Close(done)
-	queue := r.orderedIn2.Reader()
-	defer queue.Close()
-	held := pipegenimpl.NewReorder[intDepth1TermItem](r.order2, 1, func(left, right *intDepth1TermItem) int {
-		for k := range left.path {
-			if left.path[k] != right.path[k] {
-				if left.path[k] < right.path[k] {
-					return -1
-				}
-				return 1
-			}
-		}
-		return 0
-	})
-	// Tell the sources how far the term is before waiting for more.
-	queue.OnIdle(held.Publish)
-	var n uint64 // positions emitted, for the ordered terms downstream
-work:
-	for {
-		it, ok := queue.Next(done)
-		if !ok || r.Stopped() {
-			break work
-		}
-		if !held.Put(it.mark, it.pos, it.share[0], it) {
-			continue
-		}
-		// Send on every position now complete.
-		for {
-			items, ok := held.Ready()
-			if !ok {
-				break
-			}
-			for k := range items {
-				it := &items[k]
-				o := out.Slot()
-				if o == nil {
-					if o = out.Next(done); o == nil {
-						break work
-					}
-				}
-				*o = intDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: it.v}
-			}
-			held.Advance()
-			n++
-		}
-		if out.Publish() {
-			out.Wake()
-		}
-	}
-}
-
 // orderedConcat runs the pipeline concat(a | Jitter, b) | ordered
 // (//pipegen:pipeline at stages.go:221) over the elements of a and b, each
 // an iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a
@@ -9077,22 +9035,52 @@ func orderedConcat[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.C
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 2, func(left, right *intDepth1TermItem) int {
+			for k := range left.path {
+				if left.path[k] != right.path[k] {
+					if left.path[k] < right.path[k] {
+						return -1
+					}
+					return 1
+				}
+			}
+			return 0
+		})
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(it.v, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(it.v, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -9117,22 +9105,52 @@ func orderedConcatWithIndex[InA pipegen.Input[int], InB pipegen.Input[int]](ctx 
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 2, func(left, right *intDepth1TermItem) int {
+			for k := range left.path {
+				if left.path[k] != right.path[k] {
+					if left.path[k] < right.path[k] {
+						return -1
+					}
+					return 1
+				}
+			}
+			return 0
+		})
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -9164,7 +9182,6 @@ type orderedConcatRun struct {
 	*pipegenimpl.Run
 	jitterIn  *pipegenimpl.Queue[intOrderedItem]    // input of Jitter
 	orderedIn *pipegenimpl.Queue[intDepth1TermItem] // input of ordered#1
-	out       *pipegenimpl.Queue[intDepth1Item]     // output, read by the caller
 	order     *pipegenimpl.Term                     // bookkeeping of ordered#1
 }
 
@@ -9179,12 +9196,10 @@ func startOrderedConcat[InA pipegen.Input[int], InB pipegen.Input[int]](ctx cont
 		Run:       run,
 		jitterIn:  pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Jitter"), run.MaxBatch(), 1, run.Workers("Jitter")),
 		orderedIn: pipegenimpl.NewQueue[intDepth1TermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Jitter")+2, 1),
-		out:       pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Jitter", r.jitterIn)
-	pipegenimpl.Watch(run, "", r.out)
 	aSeq, aSeq2 := pipegenimpl.Source[int](a, run.Done())
 	if aSeq != nil {
 		r.Go(func() {
@@ -9210,7 +9225,6 @@ func startOrderedConcat[InA pipegen.Input[int], InB pipegen.Input[int]](ctx cont
 			r.jitterWorker(w)
 		})
 	}
-	r.Go(r.orderedWorker)
 	return r, nil
 }
 
@@ -9480,65 +9494,6 @@ work:
 	g.Returned = true
 }
 
-// orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at stages.go:221): it holds each element until the shares of its
-// source position have all arrived, then sends the position's elements on
-// sorted by index. The window of pipegenimpl.Term keeps the sources from
-// running too far ahead.
-func (r *orderedConcatRun) orderedWorker() {
-	done := r.Done()
-	out := r.out.Writer(nil)
-	defer out.Close(done)
-	queue := r.orderedIn.Reader()
-	defer queue.Close()
-	held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 2, func(left, right *intDepth1TermItem) int {
-		for k := range left.path {
-			if left.path[k] != right.path[k] {
-				if left.path[k] < right.path[k] {
-					return -1
-				}
-				return 1
-			}
-		}
-		return 0
-	})
-	// Tell the sources how far the term is before waiting for more.
-	queue.OnIdle(held.Publish)
-	var n uint64 // positions emitted, for the ordered terms downstream
-work:
-	for {
-		it, ok := queue.Next(done)
-		if !ok || r.Stopped() {
-			break work
-		}
-		if !held.Put(it.mark, it.pos, it.share[0], it) {
-			continue
-		}
-		// Send on every position now complete.
-		for {
-			items, ok := held.Ready()
-			if !ok {
-				break
-			}
-			for k := range items {
-				it := &items[k]
-				o := out.Slot()
-				if o == nil {
-					if o = out.Next(done); o == nil {
-						break work
-					}
-				}
-				*o = intDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: it.v}
-			}
-			held.Advance()
-			n++
-		}
-		if out.Publish() {
-			out.Wake()
-		}
-	}
-}
-
 // orderedShared runs the pipeline concat(shared, shared | Jitter) | ordered
 // (//pipegen:pipeline at stages.go:222) over the elements of in, an
 // iter.Seq, an iter.Seq2 whose first error fails the pipeline, or a channel.
@@ -9565,22 +9520,52 @@ func orderedShared[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 1, func(left, right *intDepth1TermItem) int {
+			for k := range left.path {
+				if left.path[k] != right.path[k] {
+					if left.path[k] < right.path[k] {
+						return -1
+					}
+					return 1
+				}
+			}
+			return 0
+		})
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(it.v, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(it.v, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -9605,22 +9590,52 @@ func orderedSharedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, o
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 1, func(left, right *intDepth1TermItem) int {
+			for k := range left.path {
+				if left.path[k] != right.path[k] {
+					if left.path[k] < right.path[k] {
+						return -1
+					}
+					return 1
+				}
+			}
+			return 0
+		})
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -9657,7 +9672,6 @@ type orderedSharedRun struct {
 	sharedIn  *pipegenimpl.Queue[intOrderedItem]    // input of Shared
 	jitterIn  *pipegenimpl.Queue[intOrderedItem]    // input of Jitter
 	orderedIn *pipegenimpl.Queue[intDepth1TermItem] // input of ordered#1
-	out       *pipegenimpl.Queue[intDepth1Item]     // output, read by the caller
 	order     *pipegenimpl.Term                     // bookkeeping of ordered#1
 }
 
@@ -9673,13 +9687,11 @@ func startOrderedShared[In pipegen.Input[int]](ctx context.Context, in In, opts 
 		sharedIn:  pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Shared"), run.MaxBatch(), 1, run.Workers("Shared")),
 		jitterIn:  pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Jitter"), run.MaxBatch(), run.Workers("Shared"), run.Workers("Jitter")),
 		orderedIn: pipegenimpl.NewQueue[intDepth1TermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Shared")+run.Workers("Jitter")+1, 1),
-		out:       pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Shared", r.sharedIn)
 	pipegenimpl.Watch(run, "Jitter", r.jitterIn)
-	pipegenimpl.Watch(run, "", r.out)
 	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
 	if seq != nil {
 		r.Go(func() {
@@ -9700,7 +9712,6 @@ func startOrderedShared[In pipegen.Input[int]](ctx context.Context, in In, opts 
 			r.jitterWorker(w)
 		})
 	}
-	r.Go(r.orderedWorker)
 	return r, nil
 }
 
@@ -9930,65 +9941,6 @@ work:
 	g.Returned = true
 }
 
-// orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at stages.go:222): it holds each element until the shares of its
-// source position have all arrived, then sends the position's elements on
-// sorted by index. The window of pipegenimpl.Term keeps the sources from
-// running too far ahead.
-func (r *orderedSharedRun) orderedWorker() {
-	done := r.Done()
-	out := r.out.Writer(nil)
-	defer out.Close(done)
-	queue := r.orderedIn.Reader()
-	defer queue.Close()
-	held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 1, func(left, right *intDepth1TermItem) int {
-		for k := range left.path {
-			if left.path[k] != right.path[k] {
-				if left.path[k] < right.path[k] {
-					return -1
-				}
-				return 1
-			}
-		}
-		return 0
-	})
-	// Tell the sources how far the term is before waiting for more.
-	queue.OnIdle(held.Publish)
-	var n uint64 // positions emitted, for the ordered terms downstream
-work:
-	for {
-		it, ok := queue.Next(done)
-		if !ok || r.Stopped() {
-			break work
-		}
-		if !held.Put(it.mark, it.pos, it.share[0], it) {
-			continue
-		}
-		// Send on every position now complete.
-		for {
-			items, ok := held.Ready()
-			if !ok {
-				break
-			}
-			for k := range items {
-				it := &items[k]
-				o := out.Slot()
-				if o == nil {
-					if o = out.Next(done); o == nil {
-						break work
-					}
-				}
-				*o = intDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: it.v}
-			}
-			held.Advance()
-			n++
-		}
-		if out.Publish() {
-			out.Wake()
-		}
-	}
-}
-
 // checkedInOrder runs the pipeline Check | ordered (//pipegen:pipeline at
 // stages.go:223) over the elements of in, an iter.Seq, an iter.Seq2 whose
 // first error fails the pipeline, or a channel. The stage Check runs with
@@ -10014,22 +9966,42 @@ func checkedInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(it.v, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(it.v, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -10054,22 +10026,42 @@ func checkedInOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, 
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -10101,7 +10093,6 @@ type checkedInOrderRun struct {
 	*pipegenimpl.Run
 	checkIn   *pipegenimpl.Queue[intOrderedItem] // input of Check
 	orderedIn *pipegenimpl.Queue[intTermItem]    // input of ordered#1
-	out       *pipegenimpl.Queue[intItem]        // output, read by the caller
 	order     *pipegenimpl.Term                  // bookkeeping of ordered#1
 }
 
@@ -10116,12 +10107,10 @@ func startCheckedInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts
 		Run:       run,
 		checkIn:   pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Check"), run.MaxBatch(), 1, run.Workers("Check")),
 		orderedIn: pipegenimpl.NewQueue[intTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Check")+1, 1),
-		out:       pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Check", r.checkIn)
-	pipegenimpl.Watch(run, "", r.out)
 	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
 	if seq != nil {
 		r.Go(func() {
@@ -10137,7 +10126,6 @@ func startCheckedInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts
 			r.checkWorker(w)
 		})
 	}
-	r.Go(r.orderedWorker)
 	return r, nil
 }
 
@@ -10308,55 +10296,6 @@ work:
 		}
 	}
 	g.Returned = true
-}
-
-// orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at stages.go:223): it holds each element until the shares of its
-// source position have all arrived, then sends the position's elements on
-// sorted by index. The window of pipegenimpl.Term keeps the sources from
-// running too far ahead.
-func (r *checkedInOrderRun) orderedWorker() {
-	done := r.Done()
-	out := r.out.Writer(nil)
-	defer out.Close(done)
-	queue := r.orderedIn.Reader()
-	defer queue.Close()
-	held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
-	// Tell the sources how far the term is before waiting for more.
-	queue.OnIdle(held.Publish)
-	var n uint64 // positions emitted, for the ordered terms downstream
-work:
-	for {
-		it, ok := queue.Next(done)
-		if !ok || r.Stopped() {
-			break work
-		}
-		if !held.Put(it.mark, it.pos, it.share[0], it) {
-			continue
-		}
-		// Send on every position now complete.
-		for {
-			items, ok := held.Ready()
-			if !ok {
-				break
-			}
-			for k := range items {
-				it := &items[k]
-				o := out.Slot()
-				if o == nil {
-					if o = out.Next(done); o == nil {
-						break work
-					}
-				}
-				*o = intItem{pos: it.pos, v: it.v}
-			}
-			held.Advance()
-			n++
-		}
-		if out.Publish() {
-			out.Wake()
-		}
-	}
 }
 
 // jittered runs the pipeline Jitter (//pipegen:pipeline at stages.go:224)
@@ -10645,22 +10584,42 @@ func squaresInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(it.v, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(it.v, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -10685,22 +10644,42 @@ func squaresInOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, 
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -10732,7 +10711,6 @@ type squaresInOrderRun struct {
 	*pipegenimpl.Run
 	squareIn  *pipegenimpl.Queue[intOrderedItem] // input of Square
 	orderedIn *pipegenimpl.Queue[intTermItem]    // input of ordered#1
-	out       *pipegenimpl.Queue[intItem]        // output, read by the caller
 	order     *pipegenimpl.Term                  // bookkeeping of ordered#1
 }
 
@@ -10747,12 +10725,10 @@ func startSquaresInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts
 		Run:       run,
 		squareIn:  pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
 		orderedIn: pipegenimpl.NewQueue[intTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square")+1, 1),
-		out:       pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Square", r.squareIn)
-	pipegenimpl.Watch(run, "", r.out)
 	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
 	if seq != nil {
 		r.Go(func() {
@@ -10768,7 +10744,6 @@ func startSquaresInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts
 			r.squareWorker(w)
 		})
 	}
-	r.Go(r.orderedWorker)
 	return r, nil
 }
 
@@ -10935,55 +10910,6 @@ work:
 		}
 	}
 	g.Returned = true
-}
-
-// orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at stages.go:249): it holds each element until the shares of its
-// source position have all arrived, then sends the position's elements on
-// sorted by index. The window of pipegenimpl.Term keeps the sources from
-// running too far ahead.
-func (r *squaresInOrderRun) orderedWorker() {
-	done := r.Done()
-	out := r.out.Writer(nil)
-	defer out.Close(done)
-	queue := r.orderedIn.Reader()
-	defer queue.Close()
-	held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
-	// Tell the sources how far the term is before waiting for more.
-	queue.OnIdle(held.Publish)
-	var n uint64 // positions emitted, for the ordered terms downstream
-work:
-	for {
-		it, ok := queue.Next(done)
-		if !ok || r.Stopped() {
-			break work
-		}
-		if !held.Put(it.mark, it.pos, it.share[0], it) {
-			continue
-		}
-		// Send on every position now complete.
-		for {
-			items, ok := held.Ready()
-			if !ok {
-				break
-			}
-			for k := range items {
-				it := &items[k]
-				o := out.Slot()
-				if o == nil {
-					if o = out.Next(done); o == nil {
-						break work
-					}
-				}
-				*o = intItem{pos: it.pos, v: it.v}
-			}
-			held.Advance()
-			n++
-		}
-		if out.Publish() {
-			out.Wake()
-		}
-	}
 }
 
 // none runs the pipeline Square | Nothing (//pipegen:pipeline at
@@ -11336,22 +11262,52 @@ func many[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Opt
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 1, func(left, right *intDepth1TermItem) int {
+			for k := range left.path {
+				if left.path[k] != right.path[k] {
+					if left.path[k] < right.path[k] {
+						return -1
+					}
+					return 1
+				}
+			}
+			return 0
+		})
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(it.v, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(it.v, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -11375,22 +11331,52 @@ func manyWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 1, func(left, right *intDepth1TermItem) int {
+			for k := range left.path {
+				if left.path[k] != right.path[k] {
+					if left.path[k] < right.path[k] {
+						return -1
+					}
+					return 1
+				}
+			}
+			return 0
+		})
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -11421,7 +11407,6 @@ type manyRun struct {
 	*pipegenimpl.Run
 	manyIn    *pipegenimpl.Queue[intOrderedItem]    // input of Many
 	orderedIn *pipegenimpl.Queue[intDepth1TermItem] // input of ordered#1
-	out       *pipegenimpl.Queue[intDepth1Item]     // output, read by the caller
 	order     *pipegenimpl.Term                     // bookkeeping of ordered#1
 }
 
@@ -11436,12 +11421,10 @@ func startMany[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 		Run:       run,
 		manyIn:    pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Many"), run.MaxBatch(), 1, run.Workers("Many")),
 		orderedIn: pipegenimpl.NewQueue[intDepth1TermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Many")+1, 1),
-		out:       pipegenimpl.NewQueue[intDepth1Item](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Many", r.manyIn)
-	pipegenimpl.Watch(run, "", r.out)
 	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
 	if seq != nil {
 		r.Go(func() {
@@ -11457,7 +11440,6 @@ func startMany[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen
 			r.manyWorker(w)
 		})
 	}
-	r.Go(r.orderedWorker)
 	return r, nil
 }
 
@@ -11641,65 +11623,6 @@ work:
 		}
 	}
 	g.Returned = true
-}
-
-// orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at stages.go:251): it holds each element until the shares of its
-// source position have all arrived, then sends the position's elements on
-// sorted by index. The window of pipegenimpl.Term keeps the sources from
-// running too far ahead.
-func (r *manyRun) orderedWorker() {
-	done := r.Done()
-	out := r.out.Writer(nil)
-	defer out.Close(done)
-	queue := r.orderedIn.Reader()
-	defer queue.Close()
-	held := pipegenimpl.NewReorder[intDepth1TermItem](r.order, 1, func(left, right *intDepth1TermItem) int {
-		for k := range left.path {
-			if left.path[k] != right.path[k] {
-				if left.path[k] < right.path[k] {
-					return -1
-				}
-				return 1
-			}
-		}
-		return 0
-	})
-	// Tell the sources how far the term is before waiting for more.
-	queue.OnIdle(held.Publish)
-	var n uint64 // positions emitted, for the ordered terms downstream
-work:
-	for {
-		it, ok := queue.Next(done)
-		if !ok || r.Stopped() {
-			break work
-		}
-		if !held.Put(it.mark, it.pos, it.share[0], it) {
-			continue
-		}
-		// Send on every position now complete.
-		for {
-			items, ok := held.Ready()
-			if !ok {
-				break
-			}
-			for k := range items {
-				it := &items[k]
-				o := out.Slot()
-				if o == nil {
-					if o = out.Next(done); o == nil {
-						break work
-					}
-				}
-				*o = intDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: it.v}
-			}
-			held.Advance()
-			n++
-		}
-		if out.Publish() {
-			out.Wake()
-		}
-	}
 }
 
 // rejected runs the pipeline Square | Reject (//pipegen:pipeline at

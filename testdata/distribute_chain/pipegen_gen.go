@@ -48,22 +48,52 @@ func Chain[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Op
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[stringDepth1TermItem](r.order, 1, func(left, right *stringDepth1TermItem) int {
+			for k := range left.path {
+				if left.path[k] != right.path[k] {
+					if left.path[k] < right.path[k] {
+						return -1
+					}
+					return 1
+				}
+			}
+			return 0
+		})
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(it.v, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(it.v, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -90,22 +120,52 @@ func ChainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[stringDepth1TermItem](r.order, 1, func(left, right *stringDepth1TermItem) int {
+			for k := range left.path {
+				if left.path[k] != right.path[k] {
+					if left.path[k] < right.path[k] {
+						return -1
+					}
+					return 1
+				}
+			}
+			return 0
+		})
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(pipegen.Item[string]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(pipegen.Item[string]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -149,7 +209,6 @@ type chainRun struct {
 	makePointIn *pipegenimpl.Queue[intOrderedItem]        // input of MakePoint
 	sumIn       *pipegenimpl.Queue[treeDepth1OrderedItem] // input of Sum
 	orderedIn   *pipegenimpl.Queue[stringDepth1TermItem]  // input of ordered#1
-	out         *pipegenimpl.Queue[stringDepth1Item]      // output, read by the caller
 	order       *pipegenimpl.Term                         // bookkeeping of ordered#1
 }
 
@@ -165,13 +224,11 @@ func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 		makePointIn: pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("MakePoint"), run.MaxBatch(), 1, run.Workers("MakePoint")),
 		sumIn:       pipegenimpl.NewQueue[treeDepth1OrderedItem](run.MaxSize("Sum"), run.MaxBatch(), run.Workers("MakePoint"), run.Workers("Sum")),
 		orderedIn:   pipegenimpl.NewQueue[stringDepth1TermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("MakePoint")+run.Workers("Sum")+1, 1),
-		out:         pipegenimpl.NewQueue[stringDepth1Item](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:       pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "MakePoint", r.makePointIn)
 	pipegenimpl.Watch(run, "Sum", r.sumIn)
-	pipegenimpl.Watch(run, "", r.out)
 	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
 	if seq != nil {
 		r.Go(func() {
@@ -192,7 +249,6 @@ func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 			r.sumWorker(w)
 		})
 	}
-	r.Go(r.orderedWorker)
 	return r, nil
 }
 
@@ -463,65 +519,6 @@ work:
 		}
 	}
 	g.Returned = true
-}
-
-// orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at main.go:81): it holds each element until the shares of its
-// source position have all arrived, then sends the position's elements on
-// sorted by index. The window of pipegenimpl.Term keeps the sources from
-// running too far ahead.
-func (r *chainRun) orderedWorker() {
-	done := r.Done()
-	out := r.out.Writer(nil)
-	defer out.Close(done)
-	queue := r.orderedIn.Reader()
-	defer queue.Close()
-	held := pipegenimpl.NewReorder[stringDepth1TermItem](r.order, 1, func(left, right *stringDepth1TermItem) int {
-		for k := range left.path {
-			if left.path[k] != right.path[k] {
-				if left.path[k] < right.path[k] {
-					return -1
-				}
-				return 1
-			}
-		}
-		return 0
-	})
-	// Tell the sources how far the term is before waiting for more.
-	queue.OnIdle(held.Publish)
-	var n uint64 // positions emitted, for the ordered terms downstream
-work:
-	for {
-		it, ok := queue.Next(done)
-		if !ok || r.Stopped() {
-			break work
-		}
-		if !held.Put(it.mark, it.pos, it.share[0], it) {
-			continue
-		}
-		// Send on every position now complete.
-		for {
-			items, ok := held.Ready()
-			if !ok {
-				break
-			}
-			for k := range items {
-				it := &items[k]
-				o := out.Slot()
-				if o == nil {
-					if o = out.Next(done); o == nil {
-						break work
-					}
-				}
-				*o = stringDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: it.v}
-			}
-			held.Advance()
-			n++
-		}
-		if out.Publish() {
-			out.Wake()
-		}
-	}
 }
 
 // chainSpec names the stages of Chain for its distributed runs

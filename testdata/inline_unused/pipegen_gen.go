@@ -1339,22 +1339,42 @@ func Chain[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Op
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(it.v, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(it.v, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -1378,22 +1398,42 @@ func ChainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -1444,7 +1484,6 @@ type chainRun struct {
 	*pipegenimpl.Run
 	doubleIn  *pipegenimpl.Queue[intOrderedItem] // input of Double
 	orderedIn *pipegenimpl.Queue[intTermItem]    // input of ordered#1
-	out       *pipegenimpl.Queue[intItem]        // output, read by the caller
 	order     *pipegenimpl.Term                  // bookkeeping of ordered#1
 }
 
@@ -1459,12 +1498,10 @@ func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 		Run:       run,
 		doubleIn:  pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Double"), run.MaxBatch(), 1, run.Workers("Double")),
 		orderedIn: pipegenimpl.NewQueue[intTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Double")+1, 1),
-		out:       pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Double", r.doubleIn)
-	pipegenimpl.Watch(run, "", r.out)
 	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
 	if seq != nil {
 		r.Go(func() {
@@ -1480,7 +1517,6 @@ func startChain[In pipegen.Input[int]](ctx context.Context, in In, opts []pipege
 			r.doubleWorker(w)
 		})
 	}
-	r.Go(r.orderedWorker)
 	return r, nil
 }
 
@@ -1662,55 +1698,6 @@ work:
 		}
 	}
 	g.Returned = true
-}
-
-// orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at main.go:41): it holds each element until the shares of its
-// source position have all arrived, then sends the position's elements on
-// sorted by index. The window of pipegenimpl.Term keeps the sources from
-// running too far ahead.
-func (r *chainRun) orderedWorker() {
-	done := r.Done()
-	out := r.out.Writer(nil)
-	defer out.Close(done)
-	queue := r.orderedIn.Reader()
-	defer queue.Close()
-	held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
-	// Tell the sources how far the term is before waiting for more.
-	queue.OnIdle(held.Publish)
-	var n uint64 // positions emitted, for the ordered terms downstream
-work:
-	for {
-		it, ok := queue.Next(done)
-		if !ok || r.Stopped() {
-			break work
-		}
-		if !held.Put(it.mark, it.pos, it.share[0], it) {
-			continue
-		}
-		// Send on every position now complete.
-		for {
-			items, ok := held.Ready()
-			if !ok {
-				break
-			}
-			for k := range items {
-				it := &items[k]
-				o := out.Slot()
-				if o == nil {
-					if o = out.Next(done); o == nil {
-						break work
-					}
-				}
-				*o = intItem{pos: it.pos, v: it.v}
-			}
-			held.Advance()
-			n++
-		}
-		if out.Publish() {
-			out.Wake()
-		}
-	}
 }
 
 // intItem is an int element in a queue between stages, with its position in

@@ -35,22 +35,42 @@ func InOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(it.v, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(it.v, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -74,22 +94,42 @@ func InOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -120,7 +160,6 @@ type inOrderRun struct {
 	*pipegenimpl.Run
 	slowIn    *pipegenimpl.Queue[intOrderedItem] // input of Slow
 	orderedIn *pipegenimpl.Queue[intTermItem]    // input of ordered#1
-	out       *pipegenimpl.Queue[intItem]        // output, read by the caller
 	order     *pipegenimpl.Term                  // bookkeeping of ordered#1
 }
 
@@ -135,12 +174,10 @@ func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 		Run:       run,
 		slowIn:    pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Slow"), run.MaxBatch(), 1, run.Workers("Slow")),
 		orderedIn: pipegenimpl.NewQueue[intTermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Slow")+1, 1),
-		out:       pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Slow", r.slowIn)
-	pipegenimpl.Watch(run, "", r.out)
 	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
 	if seq != nil {
 		r.Go(func() {
@@ -156,7 +193,6 @@ func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 			r.slowWorker(w)
 		})
 	}
-	r.Go(r.orderedWorker)
 	return r, nil
 }
 
@@ -324,55 +360,6 @@ work:
 	g.Returned = true
 }
 
-// orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at main.go:29): it holds each element until the shares of its
-// source position have all arrived, then sends the position's elements on
-// sorted by index. The window of pipegenimpl.Term keeps the sources from
-// running too far ahead.
-func (r *inOrderRun) orderedWorker() {
-	done := r.Done()
-	out := r.out.Writer(nil)
-	defer out.Close(done)
-	queue := r.orderedIn.Reader()
-	defer queue.Close()
-	held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
-	// Tell the sources how far the term is before waiting for more.
-	queue.OnIdle(held.Publish)
-	var n uint64 // positions emitted, for the ordered terms downstream
-work:
-	for {
-		it, ok := queue.Next(done)
-		if !ok || r.Stopped() {
-			break work
-		}
-		if !held.Put(it.mark, it.pos, it.share[0], it) {
-			continue
-		}
-		// Send on every position now complete.
-		for {
-			items, ok := held.Ready()
-			if !ok {
-				break
-			}
-			for k := range items {
-				it := &items[k]
-				o := out.Slot()
-				if o == nil {
-					if o = out.Next(done); o == nil {
-						break work
-					}
-				}
-				*o = intItem{pos: it.pos, v: it.v}
-			}
-			held.Advance()
-			n++
-		}
-		if out.Publish() {
-			out.Wake()
-		}
-	}
-}
-
 // Digits runs the pipeline Slow | Spell | ordered | NotZero | ordered
 // (//pipegen:pipeline at main.go:30) over the elements of in, an iter.Seq,
 // an iter.Seq2 whose first error fails the pipeline, or a channel. The
@@ -399,22 +386,52 @@ func Digits[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.O
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn2.Reader()
+		defer queue.Close()
+		// The elements reach ordered#2 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[stringDepth1TermItem](r.order2, 1, func(left, right *stringDepth1TermItem) int {
+			for k := range left.path {
+				if left.path[k] != right.path[k] {
+					if left.path[k] < right.path[k] {
+						return -1
+					}
+					return 1
+				}
+			}
+			return 0
+		})
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(it.v, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(it.v, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -438,22 +455,52 @@ func DigitsWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn2.Reader()
+		defer queue.Close()
+		// The elements reach ordered#2 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[stringDepth1TermItem](r.order2, 1, func(left, right *stringDepth1TermItem) int {
+			for k := range left.path {
+				if left.path[k] != right.path[k] {
+					if left.path[k] < right.path[k] {
+						return -1
+					}
+					return 1
+				}
+			}
+			return 0
+		})
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(pipegen.Item[string]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(pipegen.Item[string]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -495,7 +542,6 @@ type digitsRun struct {
 	orderedIn  *pipegenimpl.Queue[stringDepth1TermItem]    // input of ordered#1
 	notZeroIn  *pipegenimpl.Queue[stringDepth1OrderedItem] // input of NotZero
 	orderedIn2 *pipegenimpl.Queue[stringDepth1TermItem]    // input of ordered#2
-	out        *pipegenimpl.Queue[stringDepth1Item]        // output, read by the caller
 	order      *pipegenimpl.Term                           // bookkeeping of ordered#1
 	order2     *pipegenimpl.Term                           // bookkeeping of ordered#2
 }
@@ -514,7 +560,6 @@ func startDigits[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 		orderedIn:  pipegenimpl.NewQueue[stringDepth1TermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Slow")+run.Workers("Spell")+1, 1),
 		notZeroIn:  pipegenimpl.NewQueue[stringDepth1OrderedItem](run.MaxSize("NotZero"), run.MaxBatch(), 1, run.Workers("NotZero")),
 		orderedIn2: pipegenimpl.NewQueue[stringDepth1TermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("NotZero")+1, 1),
-		out:        pipegenimpl.NewQueue[stringDepth1Item](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:      pipegenimpl.NewTerm(),
 		order2:     pipegenimpl.NewTerm(),
 	}
@@ -522,7 +567,6 @@ func startDigits[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 	pipegenimpl.Watch(run, "Slow", r.slowIn)
 	pipegenimpl.Watch(run, "Spell", r.spellIn)
 	pipegenimpl.Watch(run, "NotZero", r.notZeroIn)
-	pipegenimpl.Watch(run, "", r.out)
 	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
 	if seq != nil {
 		r.Go(func() {
@@ -549,7 +593,6 @@ func startDigits[In pipegen.Input[int]](ctx context.Context, in In, opts []pipeg
 			r.notZeroWorker(w)
 		})
 	}
-	r.Go(r.orderedWorker2)
 	return r, nil
 }
 
@@ -952,65 +995,6 @@ work:
 		}
 	}
 	g.Returned = true
-}
-
-// orderedWorker2 restores the order of the elements reaching ordered#2
-// (ordered at main.go:30): it holds each element until the shares of its
-// source position have all arrived, then sends the position's elements on
-// sorted by index. The window of pipegenimpl.Term keeps the sources from
-// running too far ahead.
-func (r *digitsRun) orderedWorker2() {
-	done := r.Done()
-	out := r.out.Writer(nil)
-	defer out.Close(done)
-	queue := r.orderedIn2.Reader()
-	defer queue.Close()
-	held := pipegenimpl.NewReorder[stringDepth1TermItem](r.order2, 1, func(left, right *stringDepth1TermItem) int {
-		for k := range left.path {
-			if left.path[k] != right.path[k] {
-				if left.path[k] < right.path[k] {
-					return -1
-				}
-				return 1
-			}
-		}
-		return 0
-	})
-	// Tell the sources how far the term is before waiting for more.
-	queue.OnIdle(held.Publish)
-	var n uint64 // positions emitted, for the ordered terms downstream
-work:
-	for {
-		it, ok := queue.Next(done)
-		if !ok || r.Stopped() {
-			break work
-		}
-		if !held.Put(it.mark, it.pos, it.share[0], it) {
-			continue
-		}
-		// Send on every position now complete.
-		for {
-			items, ok := held.Ready()
-			if !ok {
-				break
-			}
-			for k := range items {
-				it := &items[k]
-				o := out.Slot()
-				if o == nil {
-					if o = out.Next(done); o == nil {
-						break work
-					}
-				}
-				*o = stringDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: it.v}
-			}
-			held.Advance()
-			n++
-		}
-		if out.Publish() {
-			out.Wake()
-		}
-	}
 }
 
 // Merged runs the pipeline concat(a | Slow, b | Slow) | ordered | Label

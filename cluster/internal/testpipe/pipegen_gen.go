@@ -474,22 +474,52 @@ func InOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[resultDepth1TermItem](r.order, 1, func(left, right *resultDepth1TermItem) int {
+			for k := range left.path {
+				if left.path[k] != right.path[k] {
+					if left.path[k] < right.path[k] {
+						return -1
+					}
+					return 1
+				}
+			}
+			return 0
+		})
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(it.v, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(it.v, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -516,22 +546,52 @@ func InOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		}
 		// Stop on every way out: the end, a break, a panic in the loop body.
 		defer r.Stop()
-		done, out := r.Done(), r.out.Reader()
-		defer out.Close()
+		done, queue := r.Done(), r.orderedIn.Reader()
+		defer queue.Close()
+		// The elements reach ordered#1 in any order: hold each until its source
+		// position is complete, and yield the positions in order.
+		held := pipegenimpl.NewReorder[resultDepth1TermItem](r.order, 1, func(left, right *resultDepth1TermItem) int {
+			for k := range left.path {
+				if left.path[k] != right.path[k] {
+					if left.path[k] < right.path[k] {
+						return -1
+					}
+					return 1
+				}
+			}
+			return 0
+		})
+		queue.OnIdle(held.Publish)
 		for {
-			it := out.Take()
+			it := queue.Take()
 			if it == nil {
 				var ok bool
-				if it, ok = out.Next(done); !ok {
+				if it, ok = queue.Next(done); !ok {
 					break
 				}
 			}
-			// The loop body may have cancelled ctx: yield nothing more then.
-			if r.Stopped() || ctx.Err() != nil {
+			if r.Stopped() {
 				break
 			}
-			if !yield(pipegen.Item[Result]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
-				return
+			if !held.Put(it.mark, it.pos, it.share[0], it) {
+				continue
+			}
+			for {
+				items, ok := held.Ready()
+				if !ok {
+					break
+				}
+				for k := range items {
+					it := &items[k]
+					// The loop body may have cancelled ctx: yield nothing more then.
+					if r.Stopped() || ctx.Err() != nil {
+						return
+					}
+					if !yield(pipegen.Item[Result]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
+						return
+					}
+				}
+				held.Advance()
 			}
 		}
 		if err := r.Wait(); err != nil {
@@ -571,7 +631,6 @@ type inOrderRun struct {
 	squareIn  *pipegenimpl.Queue[intOrderedItem]       // input of Square
 	labelIn   *pipegenimpl.Queue[intDepth1OrderedItem] // input of Label
 	orderedIn *pipegenimpl.Queue[resultDepth1TermItem] // input of ordered#1
-	out       *pipegenimpl.Queue[resultDepth1Item]     // output, read by the caller
 	order     *pipegenimpl.Term                        // bookkeeping of ordered#1
 }
 
@@ -587,13 +646,11 @@ func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 		squareIn:  pipegenimpl.NewQueue[intOrderedItem](run.MaxSize("Square"), run.MaxBatch(), 1, run.Workers("Square")),
 		labelIn:   pipegenimpl.NewQueue[intDepth1OrderedItem](run.MaxSize("Label"), run.MaxBatch(), run.Workers("Square"), run.Workers("Label")),
 		orderedIn: pipegenimpl.NewQueue[resultDepth1TermItem](pipegen.DefaultMaxSize, run.MaxBatch(), run.Workers("Square")+run.Workers("Label")+1, 1),
-		out:       pipegenimpl.NewQueue[resultDepth1Item](run.OutputSize(), run.MaxBatch(), 1, 1),
 		order:     pipegenimpl.NewTerm(),
 	}
 	// Show the queues to the statistics, if the call keeps them.
 	pipegenimpl.Watch(run, "Square", r.squareIn)
 	pipegenimpl.Watch(run, "Label", r.labelIn)
-	pipegenimpl.Watch(run, "", r.out)
 	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
 	if seq != nil {
 		r.Go(func() {
@@ -614,7 +671,6 @@ func startInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts []pipe
 			r.labelWorker(w)
 		})
 	}
-	r.Go(r.orderedWorker)
 	return r, nil
 }
 
@@ -869,65 +925,6 @@ work:
 		}
 	}
 	g.Returned = true
-}
-
-// orderedWorker restores the order of the elements reaching ordered#1
-// (ordered at testpipe.go:77): it holds each element until the shares of its
-// source position have all arrived, then sends the position's elements on
-// sorted by index. The window of pipegenimpl.Term keeps the sources from
-// running too far ahead.
-func (r *inOrderRun) orderedWorker() {
-	done := r.Done()
-	out := r.out.Writer(nil)
-	defer out.Close(done)
-	queue := r.orderedIn.Reader()
-	defer queue.Close()
-	held := pipegenimpl.NewReorder[resultDepth1TermItem](r.order, 1, func(left, right *resultDepth1TermItem) int {
-		for k := range left.path {
-			if left.path[k] != right.path[k] {
-				if left.path[k] < right.path[k] {
-					return -1
-				}
-				return 1
-			}
-		}
-		return 0
-	})
-	// Tell the sources how far the term is before waiting for more.
-	queue.OnIdle(held.Publish)
-	var n uint64 // positions emitted, for the ordered terms downstream
-work:
-	for {
-		it, ok := queue.Next(done)
-		if !ok || r.Stopped() {
-			break work
-		}
-		if !held.Put(it.mark, it.pos, it.share[0], it) {
-			continue
-		}
-		// Send on every position now complete.
-		for {
-			items, ok := held.Ready()
-			if !ok {
-				break
-			}
-			for k := range items {
-				it := &items[k]
-				o := out.Slot()
-				if o == nil {
-					if o = out.Next(done); o == nil {
-						break work
-					}
-				}
-				*o = resultDepth1Item{pos: it.pos, path: [1]uint32{it.path[0]}, v: it.v}
-			}
-			held.Advance()
-			n++
-		}
-		if out.Publish() {
-			out.Wake()
-		}
-	}
 }
 
 // inOrderSpec names the stages of InOrder for its distributed runs
