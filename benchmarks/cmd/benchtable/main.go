@@ -1,8 +1,9 @@
 // Command benchtable runs the benchmark suite's cells at full size in one
 // process and prints the results as Markdown: time per source element
 // (median of -runs runs), allocations per source element, peak heap, and
-// ratios to the fused loop and to hand-written unbuffered channels, with
-// the machine they were measured on. Every run's checksum is checked
+// ratios to the fused loop, to hand-written unbuffered channels and to
+// hand-written fused and batched loops, with the machine they were
+// measured on. Every run's checksum is checked
 // against the fused loop's; a mismatch or a failing cell makes it exit 1
 // (after printing what it measured). Last, unless -heapcheck=false, it runs
 // pipegen's W1w4 and W4 at N and 10N measuring the live heap, to show that
@@ -239,10 +240,13 @@ func printTables(w io.Writer, results map[string]outcome, scale float64) {
 			}
 			ns, _ := nsOf(wl, impl)
 			b, ok := nsOf(wl, base)
-			if !ok {
-				return "?"
+			switch {
+			case ok:
+				return ratioStr(ns / b)
+			case results[wl.Name+"/"+base].cell.NA != "":
+				return "n/a" // no base to compare with
 			}
-			return ratioStr(ns / b)
+			return "?"
 		}
 	}
 	matrix("Time per source element", "Median ns per source element over the runs (lower is better).",
@@ -257,6 +261,8 @@ func printTables(w io.Writer, results map[string]outcome, scale float64) {
 		ratio(bench.Fused))
 	matrix("Ratio to chan-unbuffered", "Time relative to hand-written goroutines and unbuffered channels (below 1 = faster).",
 		ratio(bench.ChanUnbuffered))
+	matrix("Ratio to fused-batched", "Time relative to hand-written fused and batched loops: the stages of one worker count in one loop per batch, batches of 256 at the two hops left (source → workers → consumer). The limit of any pipelined design; n/a where it has no such column (W3, see the table at the end).",
+		ratio(bench.FusedBatched))
 	matrix("Allocations per source element", "Median heap allocations per source element (runtime.MemStats.Mallocs delta / N).",
 		func(wl *bench.Workload, impl string) string {
 			if s := status(wl, impl); s != "" {
@@ -272,7 +278,7 @@ func printTables(w io.Writer, results map[string]outcome, scale float64) {
 			return bytesStr(results[wl.Name+"/"+impl].res.PeakHeap)
 		})
 
-	fmt.Fprintf(w, "\n## Every cell\n\n| cell | ns/item (median) | min–max | ×fused | ×chan-unbuffered | allocs/item | peak heap | runs |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(w, "\n## Every cell\n\n| cell | ns/item (median) | min–max | ×fused | ×chan-unbuffered | ×fused-batched | allocs/item | peak heap | runs |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, wl := range workloads {
 		for _, impl := range impls {
 			o, ok := results[wl.Name+"/"+impl]
@@ -281,10 +287,10 @@ func printTables(w io.Writer, results map[string]outcome, scale float64) {
 			}
 			switch {
 			case o.cell.NA != "":
-				fmt.Fprintf(w, "| %s | n/a: %s | | | | | | |\n", o.cell.Name(), o.cell.NA)
+				fmt.Fprintf(w, "| %s | n/a: %s | | | | | | | |\n", o.cell.Name(), o.cell.NA)
 				continue
 			case o.err != nil:
-				fmt.Fprintf(w, "| %s | FAILED: %v | | | | | | |\n", o.cell.Name(), o.err)
+				fmt.Fprintf(w, "| %s | FAILED: %v | | | | | | | |\n", o.cell.Name(), o.err)
 				continue
 			}
 			r := o.res
@@ -293,9 +299,9 @@ func printTables(w io.Writer, results map[string]outcome, scale float64) {
 				lo, hi = min(lo, s.Elapsed), max(hi, s.Elapsed)
 			}
 			perItem := func(d time.Duration) string { return nsStr(float64(d.Nanoseconds()) / float64(r.N)) }
-			fmt.Fprintf(w, "| %s | %s | %s–%s | %s | %s | %.2f | %s | %d |\n", o.cell.Name(), nsStr(r.NsPerItem),
+			fmt.Fprintf(w, "| %s | %s | %s–%s | %s | %s | %s | %.2f | %s | %d |\n", o.cell.Name(), nsStr(r.NsPerItem),
 				perItem(lo), perItem(hi), ratio(bench.Fused)(wl, impl), ratio(bench.ChanUnbuffered)(wl, impl),
-				r.AllocsItem, bytesStr(r.PeakHeap), len(r.Runs))
+				ratio(bench.FusedBatched)(wl, impl), r.AllocsItem, bytesStr(r.PeakHeap), len(r.Runs))
 		}
 	}
 }
