@@ -84,6 +84,43 @@ func TestCellsAreComplete(t *testing.T) {
 	}
 }
 
+// TestLatency runs the latency row over a short live input: every element
+// must arrive once, in order, through the three stages (MeasureLatency
+// checks that). The latencies themselves depend on the machine's load and
+// are not checked, beyond being measured for each element.
+func TestLatency(t *testing.T) {
+	const n = 50
+	for _, impl := range LatencyImpls {
+		t.Run(impl, func(t *testing.T) {
+			r, err := MeasureLatency(impl, n, LivePeriod)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Latencies) != n || r.Max <= 0 || r.P50 > r.P99 || r.P99 > r.Max {
+				t.Fatalf("%d latencies, p50 %v, p99 %v, max %v", len(r.Latencies), r.P50, r.P99, r.Max)
+			}
+			if r.Interval < LivePeriod {
+				t.Fatalf("the input yielded every %v, faster than every %v", r.Interval, LivePeriod)
+			}
+		})
+	}
+}
+
+// TestPercentiles checks the nearest-rank percentiles on 1..100 and on one
+// value.
+func TestPercentiles(t *testing.T) {
+	var ds []time.Duration
+	for i := 100; i >= 1; i-- {
+		ds = append(ds, time.Duration(i))
+	}
+	if p50, p99, m := Percentiles(ds); p50 != 50 || p99 != 99 || m != 100 {
+		t.Errorf("1..100: p50 %d, p99 %d, max %d; want 50, 99, 100", p50, p99, m)
+	}
+	if p50, p99, m := Percentiles([]time.Duration{7}); p50 != 7 || p99 != 7 || m != 7 {
+		t.Errorf("one value 7: p50 %d, p99 %d, max %d", p50, p99, m)
+	}
+}
+
 // benchScale sizes the benchmarks: go test -bench . -scale 0.1.
 var benchScale = flag.Float64("scale", 1, "multiply the workloads' sizes by `factor` in benchmarks")
 
@@ -93,6 +130,31 @@ func BenchmarkW2(b *testing.B)   { benchWorkload(b, W2) }
 func BenchmarkW3(b *testing.B)   { benchWorkload(b, W3) }
 func BenchmarkW4(b *testing.B)   { benchWorkload(b, W4) }
 func BenchmarkW5(b *testing.B)   { benchWorkload(b, W5) }
+
+// BenchmarkLatency runs the latency row (Live.N elements, one per
+// LivePeriod, times -scale) for each of its implementations, and reports
+// the percentiles of the latencies of all its runs as p50-ns, p99-ns and
+// max-ns. One run takes N milliseconds or a little more, so at full size
+// the default -benchtime makes one run.
+func BenchmarkLatency(b *testing.B) {
+	n := Live.Size(*benchScale)
+	for _, impl := range LatencyImpls {
+		b.Run(impl, func(b *testing.B) {
+			var all []time.Duration
+			for b.Loop() {
+				r, err := MeasureLatency(impl, n, LivePeriod)
+				if err != nil {
+					b.Fatal(err)
+				}
+				all = append(all, r.Latencies...)
+			}
+			p50, p99, maxd := Percentiles(all)
+			b.ReportMetric(float64(p50.Nanoseconds()), "p50-ns")
+			b.ReportMetric(float64(p99.Nanoseconds()), "p99-ns")
+			b.ReportMetric(float64(maxd.Nanoseconds()), "max-ns")
+		})
+	}
+}
 
 // benchWorkload benchmarks every implementation of w, one full pipeline
 // run per b.N, reporting time and allocations per source element.

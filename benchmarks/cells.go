@@ -15,6 +15,7 @@ const (
 	ChanUnbuffered = "chan-unbuffered"
 	ChanBuffered   = "chan-buffered"
 	ChanBatched    = "chan-batched"
+	FusedBatched   = "fused-batched"
 	Rill           = "rill"
 	Conc           = "conc"
 	Pipegen        = "pipegen"
@@ -22,7 +23,7 @@ const (
 )
 
 // Impls lists the implementations in table order.
-var Impls = []string{Fused, ChanUnbuffered, ChanBuffered, ChanBatched, Rill, Conc, Pipegen, PipegenStats}
+var Impls = []string{Fused, ChanUnbuffered, ChanBuffered, ChanBatched, FusedBatched, Rill, Conc, Pipegen, PipegenStats}
 
 // runs holds every implementation of every workload, by workload then
 // implementation. A missing entry is a cell the implementation cannot
@@ -33,6 +34,7 @@ var runs = map[*Workload]map[string]RunFunc{
 		ChanUnbuffered: chanW1(1, 0),
 		ChanBuffered:   chanW1(1, chanBuffer),
 		ChanBatched:    batchedW1(1),
+		FusedBatched:   fusedBatchedW1(1),
 		Rill:           rillW1(1),
 		Conc:           concW1(1),
 		Pipegen:        withOptions(pipegenW1w1, nil),
@@ -43,6 +45,7 @@ var runs = map[*Workload]map[string]RunFunc{
 		ChanUnbuffered: chanW1(w1Workers, 0),
 		ChanBuffered:   chanW1(w1Workers, chanBuffer),
 		ChanBatched:    batchedW1(w1Workers),
+		FusedBatched:   fusedBatchedW1(w1Workers),
 		Rill:           rillW1(w1Workers),
 		Conc:           concW1(w1Workers),
 		Pipegen:        withOptions(pipegenW1w4, nil),
@@ -53,6 +56,7 @@ var runs = map[*Workload]map[string]RunFunc{
 		ChanUnbuffered: chanW2(0),
 		ChanBuffered:   chanW2(chanBuffer),
 		ChanBatched:    batchedW2,
+		FusedBatched:   fusedBatchedW2,
 		Rill:           rillW2,
 		Conc:           concW2,
 		Pipegen:        withOptions(pipegenW2, nil),
@@ -73,6 +77,7 @@ var runs = map[*Workload]map[string]RunFunc{
 		ChanUnbuffered: chanW4(0),
 		ChanBuffered:   chanW4(chanBuffer),
 		ChanBatched:    batchedW4,
+		FusedBatched:   fusedBatchedW4,
 		Rill:           rillW4,
 		Conc:           concW4,
 		Pipegen:        withOptions(pipegenW4, nil),
@@ -83,6 +88,7 @@ var runs = map[*Workload]map[string]RunFunc{
 		ChanUnbuffered: chanW5(0),
 		ChanBuffered:   chanW5(chanBuffer),
 		ChanBatched:    batchedW5,
+		FusedBatched:   fusedBatchedW5,
 		Rill:           rillW5,
 		Conc:           concW5,
 		Pipegen:        withOptions(pipegenW5, nil),
@@ -91,7 +97,13 @@ var runs = map[*Workload]map[string]RunFunc{
 }
 
 // notApplicable gives, for cells without a RunFunc, the reason.
-var notApplicable = map[*Workload]map[string]string{}
+var notApplicable = map[*Workload]map[string]string{
+	W3: {
+		FusedBatched: "nothing to fuse: Sleep (64 workers) and NotDiv3 (1) have different worker counts, " +
+			"and W3's cost is 64 sleeps at once, not the hops: batches of 256 would run the sleeps " +
+			"of a batch one after another (chan-batched shows it)",
+	},
+}
 
 // Cell is one implementation of one workload.
 type Cell struct {

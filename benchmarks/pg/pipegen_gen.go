@@ -1945,6 +1945,404 @@ work:
 	g.Returned = true
 }
 
+// Live runs the pipeline Hop1 | Hop2 | Hop3 (//pipegen:pipeline at
+// stages.go:139) over the elements of in, an iter.Seq, an iter.Seq2 whose
+// first error fails the pipeline, or a channel. The stages Hop1, Hop2, Hop3
+// run concurrently, each with its own workers and bounded input queue; opts
+// may change their settings.
+//
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. LiveWithIndex also yields
+// each element's index.
+func Live[In pipegen.Input[Tick]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[Tick, error] {
+	return func(yield func(Tick, error) bool) {
+		r, err := startLive(ctx, in, opts)
+		if err != nil {
+			var zero Tick
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero Tick
+			yield(zero, err)
+		}
+	}
+}
+
+// LiveWithIndex is Live yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages or passed through concats, their position there, level by level. On
+// failure the last pair carries a zero Item and the error.
+func LiveWithIndex[In pipegen.Input[Tick]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[Tick], error] {
+	return func(yield func(pipegen.Item[Tick], error) bool) {
+		r, err := startLive(ctx, in, opts)
+		if err != nil {
+			var zero pipegen.Item[Tick]
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(pipegen.Item[Tick]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero pipegen.Item[Tick]
+			yield(zero, err)
+		}
+	}
+}
+
+// LiveStages are the stages of Live, to name them in options that the
+// compiler checks: Live(ctx, …, LiveStages.Hop1.Workers(4)).
+var LiveStages = struct {
+	// Hop1 is the stage Hop1 (//pipegen:map at stages.go:120).
+	Hop1 pipegen.Stage
+	// Hop2 is the stage Hop2 (//pipegen:map at stages.go:125).
+	Hop2 pipegen.Stage
+	// Hop3 is the stage Hop3 (//pipegen:map at stages.go:130).
+	Hop3 pipegen.Stage
+}{
+	Hop1: pipegen.StageNamed("Hop1"),
+	Hop2: pipegen.StageNamed("Hop2"),
+	Hop3: pipegen.StageNamed("Hop3"),
+}
+
+// liveStageSettings are the stages of Live with the settings of their
+// directives.
+var liveStageSettings = []pipegenimpl.StageConfig{
+	{Name: "Hop1", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Hop2", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Hop3", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// liveRun is one run of Live: the queues between its stages, and the
+// pipegenimpl.Run that tracks its goroutines.
+type liveRun struct {
+	*pipegenimpl.Run
+	hop1In *pipegenimpl.Queue[tickItem] // input of Hop1
+	hop2In *pipegenimpl.Queue[tickItem] // input of Hop2
+	hop3In *pipegenimpl.Queue[tickItem] // input of Hop3
+	out    *pipegenimpl.Queue[tickItem] // output, read by the caller
+}
+
+// startLive starts one run of Live: a goroutine per input that feeds it to
+// the stages, and the workers of every stage.
+func startLive[In pipegen.Input[Tick]](ctx context.Context, in In, opts []pipegen.Option) (*liveRun, error) {
+	run, err := pipegenimpl.NewRun(ctx, "Live", liveStageSettings, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &liveRun{
+		Run:    run,
+		hop1In: pipegenimpl.NewQueue[tickItem](run.MaxSize("Hop1"), run.MaxBatch(), 1, run.Workers("Hop1")),
+		hop2In: pipegenimpl.NewQueue[tickItem](run.MaxSize("Hop2"), run.MaxBatch(), run.Workers("Hop1"), run.Workers("Hop2")),
+		hop3In: pipegenimpl.NewQueue[tickItem](run.MaxSize("Hop3"), run.MaxBatch(), run.Workers("Hop2"), run.Workers("Hop3")),
+		out:    pipegenimpl.NewQueue[tickItem](run.OutputSize(), run.MaxBatch(), run.Workers("Hop3"), 1),
+	}
+	// Show the queues to the statistics, if the call keeps them.
+	pipegenimpl.Watch(run, "Hop1", r.hop1In)
+	pipegenimpl.Watch(run, "Hop2", r.hop2In)
+	pipegenimpl.Watch(run, "Hop3", r.hop3In)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[Tick](in, run.Done())
+	if seq != nil {
+		r.Go(func() {
+			r.feed(seq)
+		})
+	} else {
+		r.Go(func() {
+			r.feedSeq2(seq2)
+		})
+	}
+	for w := range run.Workers("Hop1") {
+		r.Go(func() {
+			r.hop1Worker(w)
+		})
+	}
+	for w := range run.Workers("Hop2") {
+		r.Go(func() {
+			r.hop2Worker(w)
+		})
+	}
+	for w := range run.Workers("Hop3") {
+		r.Go(func() {
+			r.hop3Worker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Hop1, numbering them.
+func (r *liveRun) feed(in iter.Seq[Tick]) {
+	done := r.Done()
+	out := r.hop1In.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v := range in {
+		if r.Stopped() {
+			break
+		}
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break
+			}
+		}
+		*o = tickItem{pos: i, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+		i++
+	}
+	g.Returned = true
+}
+
+// feedSeq2 sends the elements of in to stage Hop1, numbering them; the first
+// error of in fails the run.
+func (r *liveRun) feedSeq2(in iter.Seq2[Tick, error]) {
+	done := r.Done()
+	out := r.hop1In.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v, err := range in {
+		if r.Stopped() {
+			break
+		}
+		if err != nil {
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
+		}
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break
+			}
+		}
+		*o = tickItem{pos: i, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+		i++
+	}
+	g.Returned = true
+}
+
+// hop1Worker runs one worker of stage Hop1 (//pipegen:map at stages.go:120):
+// it calls Hop1 on each element of its input and sends the result on.
+func (r *liveRun) hop1Worker(worker int) {
+	done := r.Done()
+	out := r.hop2In.Writer(r.Counter("Hop1"))
+	defer out.Close(done)
+	queue := r.hop1In.Reader()
+	defer queue.Close()
+	var it *tickItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Hop1"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+	g.Hook = "NewRelay"
+	state := NewRelay()
+	g.Hook = ""
+	r.WorkerStarted("Hop1")
+	defer r.WorkerDone("Hop1")
+	// Recover the stage's panics before the done hook runs.
+	defer r.Recover(&g)
+work:
+	for {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
+			break work
+		}
+		v := state.Hop1(it.v)
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break work
+			}
+		}
+		*o = tickItem{pos: it.pos, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+	}
+	g.Returned = true
+}
+
+// hop2Worker runs one worker of stage Hop2 (//pipegen:map at stages.go:125):
+// it calls Hop2 on each element of its input and sends the result on.
+func (r *liveRun) hop2Worker(worker int) {
+	done := r.Done()
+	out := r.hop3In.Writer(r.Counter("Hop2"))
+	defer out.Close(done)
+	queue := r.hop2In.Reader()
+	defer queue.Close()
+	var it *tickItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Hop2"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+	g.Hook = "NewRelay"
+	state := NewRelay()
+	g.Hook = ""
+	r.WorkerStarted("Hop2")
+	defer r.WorkerDone("Hop2")
+	// Recover the stage's panics before the done hook runs.
+	defer r.Recover(&g)
+work:
+	for {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
+			break work
+		}
+		v := state.Hop2(it.v)
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break work
+			}
+		}
+		*o = tickItem{pos: it.pos, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+	}
+	g.Returned = true
+}
+
+// hop3Worker runs one worker of stage Hop3 (//pipegen:map at stages.go:130):
+// it calls Hop3 on each element of its input and sends the result on.
+func (r *liveRun) hop3Worker(worker int) {
+	done := r.Done()
+	out := r.out.Writer(r.Counter("Hop3"))
+	defer out.Close(done)
+	queue := r.hop3In.Reader()
+	defer queue.Close()
+	var it *tickItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Hop3"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+	g.Hook = "NewRelay"
+	state := NewRelay()
+	g.Hook = ""
+	r.WorkerStarted("Hop3")
+	defer r.WorkerDone("Hop3")
+	// Recover the stage's panics before the done hook runs.
+	defer r.Recover(&g)
+work:
+	for {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
+			break work
+		}
+		v := state.Hop3(it.v)
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break work
+			}
+		}
+		*o = tickItem{pos: it.pos, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+	}
+	g.Returned = true
+}
+
 // intItem is an int element in a queue between stages, with its position in
 // the pipeline's input (the elements of such a queue come straight from an
 // input, or through maps and filters).
@@ -1996,4 +2394,12 @@ type intDepth1TermItem struct {
 	share [1]uint64
 	mark  uint8
 	v     int
+}
+
+// tickItem is a Tick element in a queue between stages, with its position in
+// the pipeline's input (the elements of such a queue come straight from an
+// input, or through maps and filters).
+type tickItem struct {
+	pos uint64
+	v   Tick
 }

@@ -94,3 +94,46 @@ func BranchB(x int) int { return x + 7 }
 //pipegen:pipeline W3 = Sleep | NotDiv3
 //pipegen:pipeline W4 = Mul(workers=4) | Even(workers=4) | Pair(workers=4) | ordered
 //pipegen:pipeline W5 = concat(BranchA, BranchB)
+
+// Tick is an element of the latency pipeline Live: its position in the
+// input, when the input yielded it, and how many of Live's stages it went
+// through.
+type Tick struct {
+	Seq  int
+	At   time.Duration // since the start of the run, on the monotonic clock
+	Hops int
+}
+
+// Relay is the receiver of Live's stages, and holds nothing. The stages
+// are methods with a start hook only because pipegen leaves stages with
+// hooks unfused: Live then has one worker per stage and a queue between
+// each two, like the hand-written chain of goroutines it is compared with.
+// (Three plain one-worker stages would fuse into one loop, and the
+// measurement would cross no queue between stages.)
+type Relay struct{}
+
+// NewRelay is the start hook of Live's stages.
+func NewRelay() *Relay { return &Relay{} }
+
+// Hop1 is Live's first stage.
+//
+//pipegen:map start=NewRelay
+func (*Relay) Hop1(t Tick) Tick { return hop(t) }
+
+// Hop2 is Live's second stage.
+//
+//pipegen:map start=NewRelay
+func (*Relay) Hop2(t Tick) Tick { return hop(t) }
+
+// Hop3 is Live's third stage.
+//
+//pipegen:map start=NewRelay
+func (*Relay) Hop3(t Tick) Tick { return hop(t) }
+
+// hop counts a stage on t.
+func hop(t Tick) Tick {
+	t.Hops++
+	return t
+}
+
+//pipegen:pipeline Live = Hop1 | Hop2 | Hop3

@@ -1,10 +1,14 @@
 // Command benchtable runs the benchmark suite's cells at full size in one
 // process and prints the results as Markdown: time per source element
 // (median of -runs runs), allocations per source element, peak heap, and
-// ratios to the fused loop and to hand-written unbuffered channels, with
-// the machine they were measured on. Every run's checksum is checked
+// ratios to the fused loop, to hand-written unbuffered channels and to
+// hand-written fused and batched loops, with the machine they were
+// measured on. Every run's checksum is checked
 // against the fused loop's; a mismatch or a failing cell makes it exit 1
-// (after printing what it measured). Last, unless -heapcheck=false, it runs
+// (after printing what it measured). Then it measures the latency of a live
+// input through pipegen and hand-written unbuffered channels (the cells
+// Live/pipegen and Live/chan-unbuffered, which -only selects like the
+// others). Last, unless -heapcheck=false, it runs
 // pipegen's W1w4 and W4 at N and 10N measuring the live heap, to show that
 // their memory does not grow with the input.
 //
@@ -46,13 +50,20 @@ func main() {
 		fmt.Fprintln(os.Stderr, "benchtable: -only:", err)
 		os.Exit(2)
 	}
+	latencyImpls, _ := bench.MatchLatency(*only) // the same regexp compiled
 	start, startLoad := time.Now(), loadAverage()
 	out := bufio.NewWriter(os.Stdout)
 	defer out.Flush()
 
 	printMachine(out, *runs, *scale, *only)
 	results, failures := measureAll(cells, *runs, *scale)
+	if len(cells) == 0 && len(latencyImpls) == 0 {
+		fmt.Fprintf(out, "\nNo cell matched.\n")
+	}
 	printTables(out, results, *scale)
+	if len(latencyImpls) > 0 {
+		failures = append(failures, printLatency(out, latencyImpls, *scale)...)
+	}
 	if *heapCheck {
 		if err := printHeapCheck(out, *scale); err != nil {
 			failures = append(failures, err.Error())
@@ -198,7 +209,6 @@ func printTables(w io.Writer, results map[string]outcome, scale float64) {
 		return slices.Index(bench.Impls, a) - slices.Index(bench.Impls, b)
 	})
 	if len(workloads) == 0 {
-		fmt.Fprintf(w, "\nNo cell matched.\n")
 		return
 	}
 
@@ -239,10 +249,13 @@ func printTables(w io.Writer, results map[string]outcome, scale float64) {
 			}
 			ns, _ := nsOf(wl, impl)
 			b, ok := nsOf(wl, base)
-			if !ok {
-				return "?"
+			switch {
+			case ok:
+				return ratioStr(ns / b)
+			case results[wl.Name+"/"+base].cell.NA != "":
+				return "n/a" // no base to compare with
 			}
-			return ratioStr(ns / b)
+			return "?"
 		}
 	}
 	matrix("Time per source element", "Median ns per source element over the runs (lower is better).",
@@ -257,6 +270,8 @@ func printTables(w io.Writer, results map[string]outcome, scale float64) {
 		ratio(bench.Fused))
 	matrix("Ratio to chan-unbuffered", "Time relative to hand-written goroutines and unbuffered channels (below 1 = faster).",
 		ratio(bench.ChanUnbuffered))
+	matrix("Ratio to fused-batched", "Time relative to hand-written fused and batched loops: the stages of one worker count in one loop per batch, batches of 256 at the two hops left (source → workers → consumer). The limit of any pipelined design; n/a where it has no such column (W3, see the table at the end).",
+		ratio(bench.FusedBatched))
 	matrix("Allocations per source element", "Median heap allocations per source element (runtime.MemStats.Mallocs delta / N).",
 		func(wl *bench.Workload, impl string) string {
 			if s := status(wl, impl); s != "" {
@@ -272,7 +287,7 @@ func printTables(w io.Writer, results map[string]outcome, scale float64) {
 			return bytesStr(results[wl.Name+"/"+impl].res.PeakHeap)
 		})
 
-	fmt.Fprintf(w, "\n## Every cell\n\n| cell | ns/item (median) | min–max | ×fused | ×chan-unbuffered | allocs/item | peak heap | runs |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(w, "\n## Every cell\n\n| cell | ns/item (median) | min–max | ×fused | ×chan-unbuffered | ×fused-batched | allocs/item | peak heap | runs |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, wl := range workloads {
 		for _, impl := range impls {
 			o, ok := results[wl.Name+"/"+impl]
@@ -281,10 +296,10 @@ func printTables(w io.Writer, results map[string]outcome, scale float64) {
 			}
 			switch {
 			case o.cell.NA != "":
-				fmt.Fprintf(w, "| %s | n/a: %s | | | | | | |\n", o.cell.Name(), o.cell.NA)
+				fmt.Fprintf(w, "| %s | n/a: %s | | | | | | | |\n", o.cell.Name(), o.cell.NA)
 				continue
 			case o.err != nil:
-				fmt.Fprintf(w, "| %s | FAILED: %v | | | | | | |\n", o.cell.Name(), o.err)
+				fmt.Fprintf(w, "| %s | FAILED: %v | | | | | | | |\n", o.cell.Name(), o.err)
 				continue
 			}
 			r := o.res
@@ -293,10 +308,53 @@ func printTables(w io.Writer, results map[string]outcome, scale float64) {
 				lo, hi = min(lo, s.Elapsed), max(hi, s.Elapsed)
 			}
 			perItem := func(d time.Duration) string { return nsStr(float64(d.Nanoseconds()) / float64(r.N)) }
-			fmt.Fprintf(w, "| %s | %s | %s–%s | %s | %s | %.2f | %s | %d |\n", o.cell.Name(), nsStr(r.NsPerItem),
+			fmt.Fprintf(w, "| %s | %s | %s–%s | %s | %s | %s | %.2f | %s | %d |\n", o.cell.Name(), nsStr(r.NsPerItem),
 				perItem(lo), perItem(hi), ratio(bench.Fused)(wl, impl), ratio(bench.ChanUnbuffered)(wl, impl),
-				r.AllocsItem, bytesStr(r.PeakHeap), len(r.Runs))
+				ratio(bench.FusedBatched)(wl, impl), r.AllocsItem, bytesStr(r.PeakHeap), len(r.Runs))
 		}
+	}
+}
+
+// printLatency measures the latency row once for each of impls and prints
+// its table; it returns the failures.
+func printLatency(w io.Writer, impls []string, scale float64) []string {
+	n := bench.Live.Size(scale)
+	fmt.Fprintf(w, "\n## Latency of a live input\n\n")
+	fmt.Fprintf(w, "An input that yields an element, waits %v, yields the next, … (N elements) through `Live = Hop1 | Hop2 | Hop3`, three map stages with one worker each ([pg/stages.go](pg/stages.go); pipegen with default settings, no options, its stages not fused). Latency: from the moment the input yields an element to the moment the caller's loop receives it; nearest-rank percentiles over the N elements of one run. \"Input interval\" is the mean time between two elements as the input ran (the timer may sleep longer than asked). Every element must arrive, in input order.\n\n", bench.LivePeriod)
+	fmt.Fprintf(w, "| implementation | N | input interval | p50 | p99 | max |\n|---|---:|---:|---:|---:|---:|\n")
+	var failures []string
+	p99 := map[string]time.Duration{}
+	for _, impl := range impls {
+		fmt.Fprintf(os.Stderr, "latency: %s/%s at N=%d\n", bench.Live.Name, impl, n)
+		r, err := bench.MeasureLatency(impl, n, bench.LivePeriod)
+		if err != nil {
+			fmt.Fprintf(w, "| %s | %s | FAILED: %v | | | |\n", impl, count(n), err)
+			failures = append(failures, err.Error())
+			continue
+		}
+		p99[impl] = r.P99
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", impl, count(n),
+			durStr(r.Interval), durStr(r.P50), durStr(r.P99), durStr(r.Max))
+	}
+	pg, okPg := p99[bench.Pipegen]
+	ch, okCh := p99[bench.ChanUnbuffered]
+	if okPg && okCh {
+		fmt.Fprintf(w, "\npipegen's p99 minus chan-unbuffered's: %s.\n", durStr(pg-ch))
+	}
+	return failures
+}
+
+// durStr formats a duration in µs or ms with three significant digits or
+// so.
+func durStr(d time.Duration) string {
+	us := float64(d.Nanoseconds()) / 1e3
+	switch {
+	case us <= -1000 || us >= 1000:
+		return fmt.Sprintf("%.3g ms", us/1e3)
+	case us <= -100 || us >= 100:
+		return fmt.Sprintf("%.0f µs", us)
+	default:
+		return fmt.Sprintf("%.3g µs", us)
 	}
 }
 
