@@ -159,7 +159,7 @@ func (s *Shares) Rest() uint64 { return s.left }
 // in a ring of window slots whose slices are reused.
 type Reorder[I any] struct {
 	t       *Term
-	compare func(a, b I) int // nil when a position never has two elements
+	compare func(a, b *I) int // nil when a position never has two elements
 	slots   []reorderSlot[I]
 	base    uint64 // the earliest position not emitted yet
 	// counts are the sources' numbers of positions, once they ended; -1
@@ -184,11 +184,7 @@ func NewReorder[I any](t *Term, sources int, compare func(a, b *I) int) *Reorder
 	for i := range counts {
 		counts[i] = -1
 	}
-	r := &Reorder[I]{t: t, slots: make([]reorderSlot[I], pipegen.DefaultWindow), counts: counts}
-	if compare != nil {
-		r.compare = func(a, b I) int { return compare(&a, &b) }
-	}
-	return r
+	return &Reorder[I]{t: t, compare: compare, slots: make([]reorderSlot[I], pipegen.DefaultWindow), counts: counts}
 }
 
 // Put records an item: an element of position pos carrying share s to be
@@ -206,7 +202,7 @@ func (r *Reorder[I]) Put(mark uint8, pos, s uint64, it *I) bool {
 		// Keep the elements of a position sorted as they come: they
 		// mostly come in order, so this costs one comparison.
 		if r.compare != nil {
-			for k := len(sl.items) - 1; k > 0 && r.compare(sl.items[k-1], sl.items[k]) > 0; k-- {
+			for k := len(sl.items) - 1; k > 0 && r.compare(&sl.items[k-1], &sl.items[k]) > 0; k-- {
 				sl.items[k-1], sl.items[k] = sl.items[k], sl.items[k-1]
 			}
 		}
