@@ -335,13 +335,37 @@ func (e *env) messages(pipeline string) uint64 {
 	return info.State.Msgs
 }
 
+// describe lists the messages of a pipeline's stream: subject and
+// headers, for a failure's message.
+func (e *env) describe(pipeline string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := e.js.Stream(ctx, "PIPEGEN_"+pipeline)
+	if err != nil {
+		return err.Error()
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		return err.Error()
+	}
+	var b strings.Builder
+	for seq := info.State.FirstSeq; seq <= info.State.LastSeq && seq-info.State.FirstSeq < 20; seq++ {
+		m, err := s.GetMsg(ctx, seq)
+		if err != nil {
+			continue // deleted
+		}
+		fmt.Fprintf(&b, "seq %d at %s: %s %v (%d bytes)\n", seq, m.Time.Format("15:04:05.000000"), m.Subject, m.Header, len(m.Data))
+	}
+	return b.String()
+}
+
 // waitEmpty waits until the stream of pipeline holds no message.
 func (e *env) waitEmpty(pipeline string) {
 	e.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for e.messages(pipeline) != 0 {
 		if time.Now().After(deadline) {
-			e.t.Fatalf("stream of %s still holds %d messages after 30s", pipeline, e.messages(pipeline))
+			e.t.Fatalf("stream of %s still holds %d messages after 30s:\n%s", pipeline, e.messages(pipeline), e.describe(pipeline))
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
