@@ -25,11 +25,11 @@ func (t *Transport) Serve(ctx context.Context, p *pipegen.RemotePipeline, h pipe
 	n := names{tok: token(p.Name)}
 	s, err := t.stream(ctx, n)
 	if err != nil {
-		return err
+		return stopped(ctx, err)
 	}
 	kv, err := t.poisonBucket(ctx)
 	if err != nil {
-		return err
+		return stopped(ctx, err)
 	}
 	w := &worker{t: t, p: p, n: n, s: s, kv: kv, h: h, runs: map[string]*runState{}}
 	sub, err := t.nc.Subscribe(n.stops(), func(m *nats.Msg) {
@@ -54,7 +54,7 @@ func (t *Transport) Serve(ctx context.Context, p *pipegen.RemotePipeline, h pipe
 			jetstream.ErrConsumerNotFound)
 		if err != nil {
 			_ = sub.Unsubscribe()
-			return fmt.Errorf("cluster: pipeline %s: consumer %s: %w", p.Name, cfg.Durable, err)
+			return stopped(ctx, fmt.Errorf("cluster: pipeline %s: consumer %s: %w", p.Name, cfg.Durable, err))
 		}
 		consumers = append(consumers, c)
 	}
@@ -83,6 +83,9 @@ func (t *Transport) Serve(ctx context.Context, p *pipegen.RemotePipeline, h pipe
 			})
 		}
 	}
+	if t.serving != nil {
+		t.serving(p.Name)
+	}
 	wg.Wait()
 	w.acks.Wait()
 	_ = sub.Unsubscribe()
@@ -97,6 +100,15 @@ func (t *Transport) Serve(ctx context.Context, p *pipegen.RemotePipeline, h pipe
 	default:
 	}
 	return nil
+}
+
+// stopped is what Serve returns when it fails with err while it starts:
+// nil if ctx ended meanwhile (Serve was stopped), else err.
+func stopped(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
 }
 
 // worker is one process's service of one pipeline.
