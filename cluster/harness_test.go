@@ -76,6 +76,16 @@ func workerMain(kind string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
+	if f := os.Getenv("PIPEGEN_CPUPROFILE"); f != "" {
+		// A CPU profile of the worker process, for benchmarks.
+		out, err := os.Create(fmt.Sprintf("%s.%d", f, os.Getpid()))
+		if err == nil && pprof.StartCPUProfile(out) == nil {
+			defer func() {
+				pprof.StopCPUProfile()
+				out.Close()
+			}()
+		}
+	}
 	t, err := cluster.Connect(os.Getenv("PIPEGEN_URL"), connectTimeout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
