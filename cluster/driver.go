@@ -71,8 +71,15 @@ type driverRun struct {
 	// reorder buffer grow).
 	credits chan struct{}
 	sent    uint64
-	pending []jetstream.PubAckFuture
 	total   int64 // batches sent, once CloseSend; -1 before
+
+	// pubMu guards pending, the publishes not yet confirmed, and closed,
+	// set by Close: no input is published once Close has begun, and
+	// Close waits for those published before it removes the run's
+	// messages, so that none is stored after that.
+	pubMu   sync.Mutex
+	pending []jetstream.PubAckFuture
+	closed  bool
 
 	// Output bookkeeping: batches below next were delivered; seen are
 	// those above it received already; held are those above it waiting
@@ -105,7 +112,12 @@ func (r *driverRun) Send(ctx context.Context, batch []byte) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	if err := r.checkPublished(ctx, false); err != nil {
+	r.pubMu.Lock()
+	defer r.pubMu.Unlock()
+	if r.closed {
+		return fmt.Errorf("cluster: pipeline %s: the run is stopped", r.p.Name)
+	}
+	if err := r.confirmed(nil); err != nil {
 		return err
 	}
 	b := r.sent
@@ -128,29 +140,38 @@ func (r *driverRun) message(subject string, batch uint64, data []byte) *nats.Msg
 	return msg
 }
 
-// checkPublished forgets the acknowledged publishes, failing on a refused
-// one; with wait, it waits for all of them.
-func (r *driverRun) checkPublished(ctx context.Context, wait bool) error {
+// confirmed forgets the publishes that are confirmed, failing on a
+// refused one (r.pubMu held). With a nil ctx it takes those at the head of
+// pending that are confirmed already; with a ctx it waits for all of them,
+// until ctx ends. (A future tells its outcome once: it is forgotten when
+// told.)
+func (r *driverRun) confirmed(ctx context.Context) error {
+	var done <-chan struct{}
+	if ctx != nil {
+		done = ctx.Done()
+	}
 	for len(r.pending) > 0 {
 		f := r.pending[0]
-		if wait {
+		var err error
+		if ctx == nil {
 			select {
 			case <-f.Ok():
-			case err := <-f.Err():
-				return fmt.Errorf("cluster: pipeline %s: publish: %w", r.p.Name, err)
-			case <-ctx.Done():
-				return ctx.Err()
+			case err = <-f.Err():
+			default:
+				return nil
 			}
 		} else {
 			select {
 			case <-f.Ok():
-			case err := <-f.Err():
-				return fmt.Errorf("cluster: pipeline %s: publish: %w", r.p.Name, err)
-			default:
-				return nil
+			case err = <-f.Err():
+			case <-done:
+				return ctx.Err()
 			}
 		}
 		r.pending = r.pending[1:]
+		if err != nil {
+			return fmt.Errorf("cluster: pipeline %s: publish: %w", r.p.Name, err)
+		}
 	}
 	return nil
 }
@@ -158,7 +179,10 @@ func (r *driverRun) checkPublished(ctx context.Context, wait bool) error {
 // CloseSend waits until every input batch is stored, and records how many
 // there are.
 func (r *driverRun) CloseSend(ctx context.Context) error {
-	if err := r.checkPublished(ctx, true); err != nil {
+	r.pubMu.Lock()
+	err := r.confirmed(ctx)
+	r.pubMu.Unlock()
+	if err != nil {
 		return err
 	}
 	r.t.mu.Lock()
@@ -240,12 +264,22 @@ func (r *driverRun) deliver() {
 
 // Close stops the run everywhere: it tells the workers, removes the run's
 // messages from the stream and its consumer, with a context of its own
-// (the caller's may be cancelled).
+// (the caller's may be cancelled). Messages that a worker stores after
+// this purge (it published before it heard of the stop) are that
+// worker's to remove (see worker.stopRun).
 func (r *driverRun) Close() error {
 	var err error
 	r.closeOnce.Do(func() {
 		ctx, cancel := cleanupContext()
 		defer cancel()
+		// No input batch is published from now on; those published are
+		// stored before the purge, so that it removes them.
+		r.pubMu.Lock()
+		r.closed = true
+		for r.confirmed(ctx) != nil && ctx.Err() == nil {
+			// a refused publish: wait for the others
+		}
+		r.pubMu.Unlock()
 		// Workers stop the run's batches and drop its later messages.
 		_ = r.t.nc.Publish(r.n.stop(r.run), nil)
 		_ = r.t.nc.FlushWithContext(ctx)

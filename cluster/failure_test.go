@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,6 +25,7 @@ import (
 // duplicates none in the output: its batches go to the others after the
 // ack deadline, and the driver drops the outputs of batches run twice.
 func TestSIGKILLMidRun(t *testing.T) {
+	parallel(t)
 	e := newEnv(t, 3, "PIPEGEN_DELAY=2ms")
 	in := ints(1200)
 	want, wantIdx, _ := collect(t, context.Background(), in)
@@ -62,6 +65,7 @@ func TestSIGKILLMidRun(t *testing.T) {
 // index, instead of killing workers forever. A supervisor restarts dead
 // workers, as a deployment would.
 func TestPoisonElement(t *testing.T) {
+	parallel(t)
 	e := newEnv(t, 2, "PIPEGEN_POISONLIMIT=2")
 	var restarts atomic.Int64
 	stop := make(chan struct{})
@@ -115,6 +119,7 @@ func TestPoisonElement(t *testing.T) {
 // SIGTERM finishes (or gives back) the batches it holds, runs its done
 // hooks and exits; the run still delivers every element.
 func TestSIGTERMFinishesBatchesAndRunsDoneHooks(t *testing.T) {
+	parallel(t)
 	log := filepath.Join(t.TempDir(), "done.log")
 	e := newEnv(t, 2, "PIPEGEN_DELAY=5ms", "PIPEGEN_DONELOG="+log)
 	in := ints(600)
@@ -152,26 +157,23 @@ func TestSIGTERMFinishesBatchesAndRunsDoneHooks(t *testing.T) {
 }
 
 // TestMemoryIsFlat: neither the driver's heap nor a worker's grows with
-// the input: the window bounds what is in flight. The server runs in a
-// process of its own, so that this process's heap is the driver's alone;
-// each size gets fresh worker processes, which report their peak.
+// the input: the window bounds what is in flight. The driver and the
+// worker run in processes of their own, fresh for each size, which report
+// their peaks.
 func TestMemoryIsFlat(t *testing.T) {
+	parallel(t)
 	run := func(n int) (driver, worker uint64) {
-		e := newEnvServerProcess(t, 1, "PIPEGEN_HEAPSAMPLE=1")
-		stop := sampleHeap()
-		seq := func(yield func(int) bool) {
-			for i := range n {
-				if !yield(i) {
-					return
-				}
-			}
+		e := newEnv(t, 1, "PIPEGEN_HEAPSAMPLE=1")
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "PIPEGEN_WORKER=driver", "PIPEGEN_URL="+e.url, "PIPEGEN_N="+strconv.Itoa(n))
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("driver process: %v\n%s", err, errOutput(err))
 		}
-		for _, err := range testpipe.Squares(context.Background(), seq, pipegen.Remote(e.tr), pipegen.MaxBatch(256)) {
-			if err != nil {
-				t.Fatal(err)
-			}
+		var results int
+		if _, err := fmt.Sscanf(string(out), "%d results, peak live heap %d", &results, &driver); err != nil || results != n {
+			t.Fatalf("driver process: %q (%v), want %d results", out, err, n)
 		}
-		driver = stop()
 		e.close()
 		line := e.workers[0].stderr.String()
 		if _, err := fmt.Sscanf(line[strings.Index(line, "peak live heap"):], "peak live heap %d", &worker); err != nil {
@@ -188,4 +190,13 @@ func TestMemoryIsFlat(t *testing.T) {
 	if w10 > w1+w1/2+2<<20 {
 		t.Errorf("worker heap grows with the input: %d KiB for 20k elements, %d KiB for 200k", w1>>10, w10>>10)
 	}
+}
+
+// errOutput is the standard error of a process that failed, if kept.
+func errOutput(err error) string {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return string(ee.Stderr)
+	}
+	return ""
 }

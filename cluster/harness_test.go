@@ -3,12 +3,14 @@ package cluster_test
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"os/signal"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,29 +31,41 @@ import (
 
 // The tests run worker processes: the test binary itself, re-executed
 // with PIPEGEN_WORKER set, which makes TestMain serve instead of test.
+//
+// Each test has its own server and worker processes, and they spend most
+// of their time waiting (for ack deadlines, timeouts, processes), so they
+// run in parallel (see parallel), more of them at once than there are
+// cores unless -test.parallel says otherwise.
 
 func TestMain(m *testing.M) {
 	if kind := os.Getenv("PIPEGEN_WORKER"); kind != "" {
 		os.Exit(workerMain(kind))
 	}
+	flag.Parse()
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		_ = flag.Set("test.parallel", strconv.Itoa(max(runtime.GOMAXPROCS(0), defaultParallel)))
+	}
 	os.Exit(m.Run())
 }
 
+// defaultParallel is how many tests run at once by default.
+const defaultParallel = 6
+
+// parallel makes t run in parallel with the other tests, and labels the
+// goroutines that it starts with its name, so that checkNoDriverGoroutine
+// sees its own only.
+func parallel(t *testing.T) {
+	t.Parallel()
+	pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("test", t.Name())))
+}
+
 // workerMain serves the test pipelines until SIGTERM (or, for kind
-// "server", runs an embedded server and prints its URL).
+// "driver", drives one run: see driverMain).
 func workerMain(kind string) int {
-	if kind == "server" {
-		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
-		defer stop()
-		srv, err := cluster.Embedded(ctx, os.Getenv("PIPEGEN_DIR"))
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 2
-		}
-		fmt.Println(srv.URL())
-		<-ctx.Done()
-		srv.Close()
-		return 0
+	if kind == "driver" {
+		return driverMain()
 	}
 	if d, err := time.ParseDuration(os.Getenv("PIPEGEN_DELAY")); err == nil {
 		testpipe.Delay = d
@@ -62,7 +76,17 @@ func workerMain(kind string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
-	t, err := cluster.Connect(os.Getenv("PIPEGEN_URL"))
+	if f := os.Getenv("PIPEGEN_CPUPROFILE"); f != "" {
+		// A CPU profile of the worker process, for benchmarks.
+		out, err := os.Create(fmt.Sprintf("%s.%d", f, os.Getpid()))
+		if err == nil && pprof.StartCPUProfile(out) == nil {
+			defer func() {
+				pprof.StopCPUProfile()
+				out.Close()
+			}()
+		}
+	}
+	t, err := cluster.Connect(os.Getenv("PIPEGEN_URL"), connectTimeout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
@@ -91,13 +115,27 @@ func workerMain(kind string) int {
 		stopSampling := sampleHeap()
 		defer func() { fmt.Fprintf(os.Stderr, "peak live heap %d\n", stopSampling()) }()
 	}
+	// Ready once every pipeline is served (or a Serve ended early).
+	serving := make(chan string, len(serves))
+	t.WhenServing(func(p string) { serving <- p })
 	var wg sync.WaitGroup
 	errs := make([]error, len(serves))
+	ended := make(chan struct{})
 	for i, serve := range serves {
 		wg.Go(func() { errs[i] = serve(ctx) })
 	}
+	go func() {
+		wg.Wait()
+		close(ended)
+	}()
+	for range serves {
+		select {
+		case <-serving:
+		case <-ended:
+		}
+	}
 	fmt.Println("ready")
-	wg.Wait()
+	<-ended
 	for _, err := range errs {
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "serve:", err)
@@ -106,6 +144,42 @@ func workerMain(kind string) int {
 	}
 	fmt.Println("stopped")
 	fmt.Fprintf(os.Stderr, "ran %d elements\n", testpipe.Ran.Load())
+	return 0
+}
+
+// driverMain runs Squares over PIPEGEN_N elements through the workers at
+// PIPEGEN_URL, in batches of 256, and prints how many results it got and
+// the peak of its live heap: a driver in a process of its own, whose
+// memory no other test touches.
+func driverMain() int {
+	n, err := strconv.Atoi(os.Getenv("PIPEGEN_N"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "PIPEGEN_N:", err)
+		return 2
+	}
+	t, err := cluster.Connect(os.Getenv("PIPEGEN_URL"), connectTimeout)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	defer t.Close()
+	seq := func(yield func(int) bool) {
+		for i := range n {
+			if !yield(i) {
+				return
+			}
+		}
+	}
+	stop := sampleHeap()
+	results := 0
+	for _, err := range testpipe.Squares(context.Background(), seq, pipegen.Remote(t), pipegen.MaxBatch(256)) {
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		results++
+	}
+	fmt.Printf("%d results, peak live heap %d\n", results, stop())
 	return 0
 }
 
@@ -145,14 +219,12 @@ func sampleHeap() (stop func() uint64) {
 
 // env is an embedded server, a driver's transport, and worker processes.
 type env struct {
-	t     testing.TB
-	srv   *cluster.Server
-	url   string
-	tr    *cluster.Transport
-	js    jetstream.JetStream
-	extra []string
-	// serverCmd is the server's process, when it has one.
-	serverCmd *exec.Cmd
+	t         testing.TB
+	srv       *cluster.Server
+	url       string
+	tr        *cluster.Transport
+	js        jetstream.JetStream
+	extra     []string
 	closeOnce sync.Once
 	mu        sync.Mutex
 	workers   []*proc
@@ -165,6 +237,10 @@ type proc struct {
 	err    error
 	stderr strings.Builder
 }
+
+// connectTimeout bounds a connection's handshake: the default, 2s, is
+// short for a machine loaded with parallel tests under the race detector.
+var connectTimeout = nats.Timeout(30 * time.Second)
 
 // ackWait is the ack deadline of the tests' consumers: short, so that a
 // killed worker's batches come back soon.
@@ -183,43 +259,16 @@ func newEnv(t testing.TB, n int, extra ...string) *env {
 	return startEnv(t, &env{t: t, srv: srv, url: srv.URL(), extra: extra}, n)
 }
 
-// newEnvServerProcess is newEnv with the server in a process of its own,
-// so that this process's memory is the driver's alone.
-func newEnvServerProcess(t testing.TB, n int, extra ...string) *env {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "PIPEGEN_WORKER=server", "PIPEGEN_DIR="+t.TempDir())
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(out)
-	if !sc.Scan() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		t.Fatal("server process printed no URL")
-	}
-	e := &env{t: t, url: sc.Text(), extra: extra, serverCmd: cmd}
-	go func() {
-		for sc.Scan() {
-		}
-	}()
-	return startEnv(t, e, n)
-}
-
 func startEnv(t testing.TB, e *env, n int) *env {
 	t.Helper()
 	var err error
 	t.Cleanup(e.close)
-	e.tr, err = cluster.Connect(e.url)
+	e.tr, err = cluster.Connect(e.url, connectTimeout)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.tr.SetAckWait(ackWait)
-	nc, err := nats.Connect(e.url)
+	nc, err := nats.Connect(e.url, connectTimeout)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,8 +353,10 @@ func (e *env) stop() {
 		select {
 		case <-p.done:
 		case <-time.After(30 * time.Second):
-			_ = p.cmd.Process.Kill()
+			// A worker must stop on SIGTERM: show where it hangs.
+			_ = p.cmd.Process.Signal(syscall.SIGQUIT)
 			<-p.done
+			e.t.Errorf("worker process %d did not stop within 30s of SIGTERM:\n%s", p.cmd.Process.Pid, p.stderr.String())
 		}
 	}
 	if e.tr != nil {
@@ -313,10 +364,6 @@ func (e *env) stop() {
 	}
 	if e.srv != nil {
 		e.srv.Close()
-	}
-	if e.serverCmd != nil {
-		_ = e.serverCmd.Process.Signal(syscall.SIGTERM)
-		_ = e.serverCmd.Wait()
 	}
 }
 
@@ -335,36 +382,65 @@ func (e *env) messages(pipeline string) uint64 {
 	return info.State.Msgs
 }
 
+// describe lists the messages of a pipeline's stream: subject and
+// headers, for a failure's message.
+func (e *env) describe(pipeline string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := e.js.Stream(ctx, "PIPEGEN_"+pipeline)
+	if err != nil {
+		return err.Error()
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		return err.Error()
+	}
+	var b strings.Builder
+	for seq := info.State.FirstSeq; seq <= info.State.LastSeq && seq-info.State.FirstSeq < 20; seq++ {
+		m, err := s.GetMsg(ctx, seq)
+		if err != nil {
+			continue // deleted
+		}
+		fmt.Fprintf(&b, "seq %d at %s: %s %v (%d bytes)\n", seq, m.Time.Format("15:04:05.000000"), m.Subject, m.Header, len(m.Data))
+	}
+	return b.String()
+}
+
 // waitEmpty waits until the stream of pipeline holds no message.
 func (e *env) waitEmpty(pipeline string) {
 	e.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for e.messages(pipeline) != 0 {
 		if time.Now().After(deadline) {
-			e.t.Fatalf("stream of %s still holds %d messages after 30s", pipeline, e.messages(pipeline))
+			e.t.Fatalf("stream of %s still holds %d messages after 30s:\n%s", pipeline, e.messages(pipeline), e.describe(pipeline))
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 }
 
-// driverGoroutines lists the goroutines of drivers still running.
-func driverGoroutines() []string {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
+// driverGoroutines lists the stacks of the drivers' goroutines still
+// running that test t started (see parallel).
+func driverGoroutines(t *testing.T) []string {
+	var buf strings.Builder
+	if err := pprof.Lookup("goroutine").WriteTo(&buf, 1); err != nil {
+		t.Fatal(err)
+	}
+	label := fmt.Sprintf("# labels: {%q:%q}", "test", t.Name())
 	var left []string
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "cluster.(*driverRun)") || strings.Contains(g, "runtime/remote.(*Driver") {
+	for _, g := range strings.Split(buf.String(), "\n\n") {
+		if strings.Contains(g, label) && (strings.Contains(g, "cluster.(*driverRun)") || strings.Contains(g, "runtime/remote.(*Driver")) {
 			left = append(left, g)
 		}
 	}
 	return left
 }
 
-// checkNoDriverGoroutine fails the test if a driver goroutine is left.
+// checkNoDriverGoroutine fails the test if a goroutine of a driver that it
+// ran is left.
 func checkNoDriverGoroutine(t *testing.T) {
 	t.Helper()
-	if left := driverGoroutines(); len(left) > 0 {
-		t.Fatalf("%d driver goroutines left:\n%s", len(left), strings.Join(left, "\n\n"))
+	if left := driverGoroutines(t); len(left) > 0 {
+		t.Fatalf("driver goroutines left:\n%s", strings.Join(left, "\n\n"))
 	}
 }
 

@@ -34,6 +34,7 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // indices as a local run; ordered gives exactly the local order; a run
 // leaves nothing in the stream and no driver goroutine.
 func TestDistributedMatchesLocal(t *testing.T) {
+	parallel(t)
 	e := newEnv(t, 2)
 	ctx := context.Background()
 	in := ints(3000)
@@ -76,6 +77,7 @@ func TestDistributedMatchesLocal(t *testing.T) {
 // TestRemoteStageErrorAndPanic: a stage's error or panic in a worker fails
 // the driver's call with a *pipegen.StageError naming stage and element.
 func TestRemoteStageErrorAndPanic(t *testing.T) {
+	parallel(t)
 	e := newEnv(t, 1)
 	ctx := context.Background()
 	for _, c := range []struct {
@@ -104,6 +106,7 @@ func TestRemoteStageErrorAndPanic(t *testing.T) {
 // goroutine and no message of the run in the stream, and the next run on
 // the same workers runs as usual.
 func TestCancelAndBreak(t *testing.T) {
+	parallel(t)
 	e := newEnv(t, 2, "PIPEGEN_DELAY=1ms")
 	in := ints(2000)
 
@@ -153,6 +156,7 @@ func TestCancelAndBreak(t *testing.T) {
 // TestTwoDrivers: two drivers run the same pipeline at once on the same
 // workers, each gets exactly its own results.
 func TestTwoDrivers(t *testing.T) {
+	parallel(t)
 	e := newEnv(t, 2)
 	inputs := [][]int{ints(1500), make([]int, 1500)}
 	for i := range inputs[1] {
@@ -181,6 +185,7 @@ func TestTwoDrivers(t *testing.T) {
 // TestFingerprintMismatch: a worker built from another shape of the
 // pipeline refuses the run with a clear error.
 func TestFingerprintMismatch(t *testing.T) {
+	parallel(t)
 	e := newEnv(t, 0)
 	e.startWorker("PIPEGEN_WORKER=other")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -194,6 +199,7 @@ func TestFingerprintMismatch(t *testing.T) {
 // TestTimeoutsHooksAndStats: a remote timeout drops the element and the
 // driver's OnTimeout hears of it; Stats reports on the driver.
 func TestTimeoutsHooksAndStats(t *testing.T) {
+	parallel(t)
 	e := newEnv(t, 1)
 	var mu sync.Mutex
 	var dropped []string

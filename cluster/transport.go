@@ -35,6 +35,7 @@ type Transport struct {
 	window      int
 	poisonLimit int
 	maxAge      time.Duration
+	serving     func(pipeline string)
 
 	// duplicates counts the output batches that drivers dropped because
 	// they had them already.
@@ -90,6 +91,12 @@ func (t *Transport) SetWindow(n int) { t.window = max(n, 1) }
 // after its first delivery, before the run fails with an error naming the
 // element that was running (default DefaultPoisonLimit).
 func (t *Transport) SetPoisonLimit(n int) { t.poisonLimit = max(n, 1) }
+
+// WhenServing sets f, which each Serve call of this transport calls with
+// its pipeline's name once it has found or made its consumers and its
+// workers take batches: a worker process is ready when every pipeline it
+// serves was named. Set it before Serve.
+func (t *Transport) WhenServing(f func(pipeline string)) { t.serving = f }
 
 // Duplicates returns the number of output batches that the drivers of
 // this transport received twice (their input batch ran again after a

@@ -25,11 +25,11 @@ func (t *Transport) Serve(ctx context.Context, p *pipegen.RemotePipeline, h pipe
 	n := names{tok: token(p.Name)}
 	s, err := t.stream(ctx, n)
 	if err != nil {
-		return err
+		return stopped(ctx, err)
 	}
 	kv, err := t.poisonBucket(ctx)
 	if err != nil {
-		return err
+		return stopped(ctx, err)
 	}
 	w := &worker{t: t, p: p, n: n, s: s, kv: kv, h: h, runs: map[string]*runState{}}
 	sub, err := t.nc.Subscribe(n.stops(), func(m *nats.Msg) {
@@ -38,7 +38,6 @@ func (t *Transport) Serve(ctx context.Context, p *pipegen.RemotePipeline, h pipe
 	if err != nil {
 		return fmt.Errorf("cluster: pipeline %s: %w", p.Name, err)
 	}
-	defer sub.Unsubscribe()
 	var consumers []jetstream.Consumer
 	for k := range p.Groups {
 		cfg := jetstream.ConsumerConfig{
@@ -54,7 +53,8 @@ func (t *Transport) Serve(ctx context.Context, p *pipegen.RemotePipeline, h pipe
 			func() (jetstream.Consumer, error) { return s.CreateConsumer(ctx, cfg) },
 			jetstream.ErrConsumerNotFound)
 		if err != nil {
-			return fmt.Errorf("cluster: pipeline %s: consumer %s: %w", p.Name, cfg.Durable, err)
+			_ = sub.Unsubscribe()
+			return stopped(ctx, fmt.Errorf("cluster: pipeline %s: consumer %s: %w", p.Name, cfg.Durable, err))
 		}
 		consumers = append(consumers, c)
 	}
@@ -83,8 +83,16 @@ func (t *Transport) Serve(ctx context.Context, p *pipegen.RemotePipeline, h pipe
 			})
 		}
 	}
+	if t.serving != nil {
+		t.serving(p.Name)
+	}
 	wg.Wait()
 	w.acks.Wait()
+	_ = sub.Unsubscribe()
+	w.mu.Lock()
+	w.closing = true // no purge starts now
+	w.mu.Unlock()
+	w.purges.Wait()
 	w.stopAll()
 	select {
 	case err := <-failed:
@@ -92,6 +100,15 @@ func (t *Transport) Serve(ctx context.Context, p *pipegen.RemotePipeline, h pipe
 	default:
 	}
 	return nil
+}
+
+// stopped is what Serve returns when it fails with err while it starts:
+// nil if ctx ended meanwhile (Serve was stopped), else err.
+func stopped(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
 }
 
 // worker is one process's service of one pipeline.
@@ -106,6 +123,10 @@ type worker struct {
 	// acks are the goroutines that acknowledge batches once their output
 	// is stored.
 	acks sync.WaitGroup
+	// purges are the goroutines that remove what this process published
+	// of a stopped run; none starts once closing is set (w.mu).
+	purges  sync.WaitGroup
+	closing bool
 
 	// suspect is held while a redelivered batch runs: one at a time per
 	// process, so that a death is the batch's.
@@ -122,6 +143,13 @@ type runState struct {
 	stopped bool
 	checked bool // its driver's consumer was seen: the run is alive
 	when    time.Time
+
+	// What this process published of the run (w.mu): whether it
+	// published anything, how many publishes are not yet confirmed, and
+	// whether the run's messages must be removed once they are.
+	published bool
+	inflight  int
+	purgeDue  bool
 }
 
 // run returns the state of a run, making it on first sight.
@@ -149,12 +177,69 @@ func (w *worker) forgetOld() {
 }
 
 // stopRun records that the driver stopped run id, and stops its batches.
+//
+// The driver removes the run's messages from the stream once it has told
+// the workers, but a worker may hear of the stop only after a message it
+// published is stored, and so after that removal. So a process that
+// published anything of the run removes the run's messages itself, once
+// its publishes of the run are confirmed (stored or refused); from the
+// stop on it publishes nothing of the run. So no message of a stopped run
+// is left behind, whenever the stop reaches each worker.
 func (w *worker) stopRun(id string) {
 	rs := w.run(id)
 	w.mu.Lock()
+	first := !rs.stopped
 	rs.stopped, rs.when = true, time.Now()
+	purge := false
+	if first && rs.published {
+		if rs.inflight > 0 {
+			rs.purgeDue = true // when the last one is confirmed
+		} else {
+			purge = true
+		}
+	}
+	if purge && !w.closing {
+		w.purges.Go(func() { w.purgeRun(id) })
+	}
 	w.mu.Unlock()
 	rs.cancel()
+}
+
+// beginPublish is called before publishing a message of run rs: it
+// reports false when the run is stopped, and the message must not be
+// published; otherwise endPublish must follow once the publish is
+// confirmed or has failed.
+func (w *worker) beginPublish(rs *runState) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if rs.stopped {
+		return false
+	}
+	rs.published = true
+	rs.inflight++
+	return true
+}
+
+// endPublish records that a publish of run id ended, and removes the
+// run's messages if it was stopped meanwhile and this was the last one.
+func (w *worker) endPublish(id string, rs *runState) {
+	w.mu.Lock()
+	rs.inflight--
+	purge := rs.purgeDue && rs.inflight == 0
+	if purge {
+		rs.purgeDue = false
+	}
+	w.mu.Unlock()
+	if purge {
+		w.purgeRun(id)
+	}
+}
+
+// purgeRun removes the messages of run id from the stream.
+func (w *worker) purgeRun(id string) {
+	ctx, cancel := cleanupContext()
+	defer cancel()
+	_ = w.s.Purge(ctx, jetstream.WithPurgeSubject(w.n.runFilter(id)))
 }
 
 func (w *worker) stopAll() {
@@ -252,13 +337,13 @@ func (w *worker) handle(msg jetstream.Msg, k, worker int) {
 		_ = msg.Ack() // a stopped run's leftovers
 		return
 	}
+	rs := w.run(id)
 	if fp := hdr.Get(hdrFP); fp != w.p.Fingerprint {
-		w.fail(ctx, msg, id, fmt.Sprintf("refused.%d.%s", k, batch), fmt.Errorf(
+		w.fail(ctx, msg, id, rs, fmt.Sprintf("refused.%d.%s", k, batch), fmt.Errorf(
 			"cluster: pipeline %s: a worker process was built from another version of the pipeline (fingerprint %s, the driver's %s) and refuses the run: rebuild driver and workers from the same code",
 			w.p.Name, w.p.Fingerprint, fp))
 		return
 	}
-	rs := w.run(id)
 	// Progress: a long batch is not a dead worker.
 	done := make(chan struct{})
 	var ticks sync.WaitGroup
@@ -289,7 +374,7 @@ func (w *worker) handle(msg jetstream.Msg, k, worker int) {
 		defer w.suspect.Unlock()
 		note, stop := w.suspectNote(ctx, meta.Sequence.Stream, k)
 		if stop != nil {
-			w.fail(ctx, msg, id, fmt.Sprintf("poison.%d.%s", k, batch), stop)
+			w.fail(ctx, msg, id, rs, fmt.Sprintf("poison.%d.%s", k, batch), stop)
 			_ = w.kv.Purge(ctx, note.key)
 			return
 		}
@@ -309,7 +394,7 @@ func (w *worker) handle(msg jetstream.Msg, k, worker int) {
 		return
 	}
 	if err != nil {
-		w.fail(ctx, msg, id, fmt.Sprintf("err.%d.%s", k, batch), err)
+		w.fail(ctx, msg, id, rs, fmt.Sprintf("err.%d.%s", k, batch), err)
 		return
 	}
 	subject := w.n.out(id)
@@ -335,12 +420,18 @@ func (w *worker) handle(msg jetstream.Msg, k, worker int) {
 	// makes a duplicate, which the stream's deduplication or the driver
 	// drops. The worker goes on with its next batch meanwhile: the wait
 	// for the store's answer is a round trip in which it would idle.
+	if !w.beginPublish(rs) {
+		_ = msg.Ack() // the run was stopped
+		return
+	}
 	f, err := w.t.js.PublishMsgAsync(next, jetstream.WithMsgID(msgID))
 	if err != nil {
+		w.endPublish(id, rs)
 		_ = msg.Nak()
 		return
 	}
 	w.acks.Go(func() {
+		defer w.endPublish(id, rs)
 		timeout := time.NewTimer(time.Minute)
 		defer timeout.Stop()
 		select {
@@ -356,7 +447,12 @@ func (w *worker) handle(msg jetstream.Msg, k, worker int) {
 
 // fail sends err to the run's driver, through the run's output, and
 // acknowledges the batch.
-func (w *worker) fail(ctx context.Context, msg jetstream.Msg, run, id string, err error) {
+func (w *worker) fail(ctx context.Context, msg jetstream.Msg, run string, rs *runState, id string, err error) {
+	if !w.beginPublish(rs) {
+		_ = msg.Ack() // the run was stopped
+		return
+	}
+	defer w.endPublish(run, rs)
 	m := nats.NewMsg(w.n.out(run))
 	m.Header.Set(hdrRun, run)
 	m.Header.Set(hdrKind, "error")

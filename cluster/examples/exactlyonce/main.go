@@ -177,7 +177,8 @@ func serve(url string, out io.Writer) error {
 	}
 	defer t.Close()
 	t.SetAckWait(2 * time.Second)
-	fmt.Fprintln(out, "ready")
+	// Ready once it takes batches.
+	t.WhenServing(func(string) { fmt.Fprintln(out, "ready") })
 	err = ServeDigests(ctx, t)
 	fmt.Fprintf(os.Stderr, "worker process %d hashed %d jobs\n", os.Getpid(), hashed.Load())
 	return err
