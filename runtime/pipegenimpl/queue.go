@@ -185,9 +185,6 @@ func (q *Queue[I]) Watch() *QueueStats {
 	return q.Stats
 }
 
-// BatchSize is the largest batch the queue moves.
-func (q *Queue[I]) BatchSize() int { return q.batch }
-
 // wanted reports whether a producer that has just made items available
 // must wake a consumer: one waits, and none is awake looking. Waking only
 // when no consumer looks keeps a producer faster than its consumers from

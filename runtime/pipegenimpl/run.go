@@ -86,9 +86,6 @@ func NewRun(ctx context.Context, pipeline string, stages []StageConfig, opts []p
 	return r, nil
 }
 
-// Pipeline is the pipeline's name.
-func (r *Run) Pipeline() string { return r.pipeline }
-
 // MaxBatch is the largest batch the run's queues move at once.
 func (r *Run) MaxBatch() int {
 	if r.opts.MaxBatch == 0 {
@@ -104,10 +101,6 @@ func (r *Run) OutputSize() int {
 	}
 	return r.opts.OutputSize
 }
-
-// Remote returns the transport of a distributed run (the Remote option),
-// or nil.
-func (r *Run) Remote() any { return r.opts.Remote }
 
 // Context returns the run's context, passed to stage functions. It is
 // cancelled when the run stops, for whatever reason.
