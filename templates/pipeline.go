@@ -195,7 +195,7 @@ func (e *emitter) orderingCaller(p *Pipeline, start jen.Code, yielded *jen.State
 		g.Comment("position is complete, and yield the positions in order.")
 		g.Id("held").Op(":=").Qual(ImplPath, "NewReorder").Types(jen.Id(item.Name)).Call(jen.Id("r").Dot(s.OrderField), jen.Lit(s.Sources), e.compareFunc(item))
 		g.Id("queue").Dot("OnIdle").Call(jen.Id("held").Dot("Publish"))
-		g.For().BlockFunc(func(g *jen.Group) {
+		g.Id("reading").Op(":").For().BlockFunc(func(g *jen.Group) {
 			g.Id("it").Op(":=").Id("queue").Dot("Take").Call()
 			g.If(jen.Id("it").Op("==").Nil()).Block(
 				jen.Var().Id("ok").Bool(),
@@ -210,8 +210,9 @@ func (e *emitter) orderingCaller(p *Pipeline, start jen.Code, yielded *jen.State
 				g.If(jen.Op("!").Id("ok")).Block(jen.Break())
 				g.For(jen.Id("k").Op(":=").Range().Id("items")).Block(
 					jen.Id("it").Op(":=").Op("&").Id("items").Index(jen.Id("k")),
-					jen.Comment("The loop body may have cancelled ctx: yield nothing more then."),
-					jen.If(jen.Id("r").Dot("Stopped").Call().Op("||").Id("ctx").Dot("Err").Call().Op("!=").Nil()).Block(jen.Return()),
+					jen.Comment("The loop body or a stage may have cancelled ctx, or the run"),
+					jen.Comment("failed: yield nothing more then, and end with the run's error."),
+					jen.If(jen.Id("r").Dot("Stopped").Call().Op("||").Id("ctx").Dot("Err").Call().Op("!=").Nil()).Block(jen.Break().Id("reading")),
 					jen.If(jen.Op("!").Id("yield").Call(value(el), jen.Nil())).Block(jen.Return()),
 				)
 				g.Id("held").Dot("Advance").Call()

@@ -1216,6 +1216,7 @@ func W4[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Optio
 			return 0
 		})
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -1237,9 +1238,10 @@ func W4[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Optio
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(it.v, nil) {
 						return
@@ -1285,6 +1287,7 @@ func W4WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipe
 			return 0
 		})
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -1306,9 +1309,10 @@ func W4WithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipe
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 						return

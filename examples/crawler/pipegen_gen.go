@@ -43,6 +43,7 @@ func Visit[In pipegen.Input[string]](ctx context.Context, urls In, opts ...pipeg
 		// position is complete, and yield the positions in order.
 		held := pipegenimpl.NewReorder[pageTermItem](r.order, 1, nil)
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -64,9 +65,10 @@ func Visit[In pipegen.Input[string]](ctx context.Context, urls In, opts ...pipeg
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(it.v, nil) {
 						return
@@ -102,6 +104,7 @@ func VisitWithIndex[In pipegen.Input[string]](ctx context.Context, urls In, opts
 		// position is complete, and yield the positions in order.
 		held := pipegenimpl.NewReorder[pageTermItem](r.order, 1, nil)
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -123,9 +126,10 @@ func VisitWithIndex[In pipegen.Input[string]](ctx context.Context, urls In, opts
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(pipegen.Item[Page]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 						return

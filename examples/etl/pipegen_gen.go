@@ -330,6 +330,7 @@ func ETL[In pipegen.Input[Row]](ctx context.Context, rows In, opts ...pipegen.Op
 		// position is complete, and yield the positions in order.
 		held := pipegenimpl.NewReorder[recordTermItem](r.order, 1, nil)
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -351,9 +352,10 @@ func ETL[In pipegen.Input[Row]](ctx context.Context, rows In, opts ...pipegen.Op
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(it.v, nil) {
 						return
@@ -389,6 +391,7 @@ func ETLWithIndex[In pipegen.Input[Row]](ctx context.Context, rows In, opts ...p
 		// position is complete, and yield the positions in order.
 		held := pipegenimpl.NewReorder[recordTermItem](r.order, 1, nil)
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -410,9 +413,10 @@ func ETLWithIndex[In pipegen.Input[Row]](ctx context.Context, rows In, opts ...p
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(pipegen.Item[Record]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 						return

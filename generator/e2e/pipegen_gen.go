@@ -303,6 +303,7 @@ func exitingInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 		// position is complete, and yield the positions in order.
 		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -324,9 +325,10 @@ func exitingInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(it.v, nil) {
 						return
@@ -363,6 +365,7 @@ func exitingInOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, 
 		// position is complete, and yield the positions in order.
 		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -384,9 +387,10 @@ func exitingInOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, 
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 						return
@@ -2452,6 +2456,7 @@ func liveOrdered[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipe
 		// position is complete, and yield the positions in order.
 		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -2473,9 +2478,10 @@ func liveOrdered[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipe
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(it.v, nil) {
 						return
@@ -2511,6 +2517,7 @@ func liveOrderedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opt
 		// position is complete, and yield the positions in order.
 		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -2532,9 +2539,10 @@ func liveOrderedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opt
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 						return
@@ -7982,6 +7990,7 @@ func inOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.
 		// position is complete, and yield the positions in order.
 		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -8003,9 +8012,10 @@ func inOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(it.v, nil) {
 						return
@@ -8041,6 +8051,7 @@ func inOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		// position is complete, and yield the positions in order.
 		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -8062,9 +8073,10 @@ func inOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 						return
@@ -8344,6 +8356,7 @@ func orderedTwice[In pipegen.Input[int]](ctx context.Context, in In, opts ...pip
 			return 0
 		})
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -8365,9 +8378,10 @@ func orderedTwice[In pipegen.Input[int]](ctx context.Context, in In, opts ...pip
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(it.v, nil) {
 						return
@@ -8413,6 +8427,7 @@ func orderedTwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, op
 			return 0
 		})
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -8434,9 +8449,10 @@ func orderedTwiceWithIndex[In pipegen.Input[int]](ctx context.Context, in In, op
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 						return
@@ -9051,6 +9067,7 @@ func orderedConcat[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.C
 			return 0
 		})
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -9072,9 +9089,10 @@ func orderedConcat[InA pipegen.Input[int], InB pipegen.Input[int]](ctx context.C
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(it.v, nil) {
 						return
@@ -9121,6 +9139,7 @@ func orderedConcatWithIndex[InA pipegen.Input[int], InB pipegen.Input[int]](ctx 
 			return 0
 		})
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -9142,9 +9161,10 @@ func orderedConcatWithIndex[InA pipegen.Input[int], InB pipegen.Input[int]](ctx 
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 						return
@@ -9536,6 +9556,7 @@ func orderedShared[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 			return 0
 		})
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -9557,9 +9578,10 @@ func orderedShared[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(it.v, nil) {
 						return
@@ -9606,6 +9628,7 @@ func orderedSharedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, o
 			return 0
 		})
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -9627,9 +9650,10 @@ func orderedSharedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, o
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 						return
@@ -9972,6 +9996,7 @@ func checkedInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 		// position is complete, and yield the positions in order.
 		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -9993,9 +10018,10 @@ func checkedInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(it.v, nil) {
 						return
@@ -10032,6 +10058,7 @@ func checkedInOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, 
 		// position is complete, and yield the positions in order.
 		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -10053,9 +10080,10 @@ func checkedInOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, 
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 						return
@@ -10590,6 +10618,7 @@ func squaresInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 		// position is complete, and yield the positions in order.
 		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -10611,9 +10640,10 @@ func squaresInOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(it.v, nil) {
 						return
@@ -10650,6 +10680,7 @@ func squaresInOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, 
 		// position is complete, and yield the positions in order.
 		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -10671,9 +10702,10 @@ func squaresInOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, 
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 						return
@@ -11278,6 +11310,7 @@ func many[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Opt
 			return 0
 		})
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -11299,9 +11332,10 @@ func many[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Opt
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(it.v, nil) {
 						return
@@ -11347,6 +11381,7 @@ func manyWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 			return 0
 		})
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -11368,9 +11403,10 @@ func manyWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 						return

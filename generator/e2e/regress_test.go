@@ -91,3 +91,40 @@ func TestOrderedTermBroadcasts(t *testing.T) {
 	}
 	noLeaks(t)
 }
+
+// TestOrderedCallerEndsWithTheCancel: the loop body cancels ctx on the
+// first of three children of one position, which the ordered term (run in
+// the caller's goroutine) releases together. Nothing more is yielded, and
+// the last pair carries context.Canceled; the term once returned without
+// an error, as if the run had completed (found by difftest, seed 1001, with
+// a stage cancelling ctx).
+func TestOrderedCallerEndsWithTheCancel(t *testing.T) {
+	for _, withIndex := range []bool{false, true} {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		seq := many(ctx, slices.Values([]int{3, 3}))
+		if withIndex {
+			seq = func(yield func(int, error) bool) {
+				for it, err := range manyWithIndex(ctx, slices.Values([]int{3, 3})) {
+					if !yield(it.Value, err) {
+						return
+					}
+				}
+			}
+		}
+		var got []int
+		var last error
+		for v, err := range seq {
+			if err != nil {
+				last = err
+				continue
+			}
+			got = append(got, v)
+			cancel()
+		}
+		if len(got) != 1 || last != context.Canceled {
+			t.Errorf("withIndex=%v: got %v then %v, want one element then context.Canceled", withIndex, got, last)
+		}
+		noLeaks(t)
+	}
+}

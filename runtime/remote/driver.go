@@ -106,6 +106,11 @@ func (d *Driver[In, Out]) run(ctx context.Context, s *Settings, in any, yield fu
 			return err
 		}
 		for _, it := range items {
+			// The loop body may have cancelled ctx: yield nothing more
+			// then, as a local run does.
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
 			if !yield(it, nil) {
 				return nil
 			}

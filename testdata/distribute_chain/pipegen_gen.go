@@ -64,6 +64,7 @@ func Chain[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Op
 			return 0
 		})
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -85,9 +86,10 @@ func Chain[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Op
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(it.v, nil) {
 						return
@@ -136,6 +138,7 @@ func ChainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 			return 0
 		})
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -157,9 +160,10 @@ func ChainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(pipegen.Item[string]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 						return

@@ -1345,6 +1345,7 @@ func Chain[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Op
 		// position is complete, and yield the positions in order.
 		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -1366,9 +1367,10 @@ func Chain[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Op
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(it.v, nil) {
 						return
@@ -1404,6 +1406,7 @@ func ChainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 		// position is complete, and yield the positions in order.
 		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -1425,9 +1428,10 @@ func ChainWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...p
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 						return

@@ -41,6 +41,7 @@ func InOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.
 		// position is complete, and yield the positions in order.
 		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -62,9 +63,10 @@ func InOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(it.v, nil) {
 						return
@@ -100,6 +102,7 @@ func InOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 		// position is complete, and yield the positions in order.
 		held := pipegenimpl.NewReorder[intTermItem](r.order, 1, nil)
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -121,9 +124,10 @@ func InOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
 						return
@@ -402,6 +406,7 @@ func Digits[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.O
 			return 0
 		})
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -423,9 +428,10 @@ func Digits[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.O
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(it.v, nil) {
 						return
@@ -471,6 +477,7 @@ func DigitsWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 			return 0
 		})
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -492,9 +499,10 @@ func DigitsWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(pipegen.Item[string]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 						return

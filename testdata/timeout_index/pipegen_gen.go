@@ -53,6 +53,7 @@ func Fetched[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.
 			return 0
 		})
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -74,9 +75,10 @@ func Fetched[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(it.v, nil) {
 						return
@@ -122,6 +124,7 @@ func FetchedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 			return 0
 		})
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -143,9 +146,10 @@ func FetchedWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(pipegen.Item[string]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 						return

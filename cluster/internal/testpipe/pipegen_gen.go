@@ -490,6 +490,7 @@ func InOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.
 			return 0
 		})
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -511,9 +512,10 @@ func InOrder[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(it.v, nil) {
 						return
@@ -562,6 +564,7 @@ func InOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 			return 0
 		})
 		queue.OnIdle(held.Publish)
+	reading:
 		for {
 			it := queue.Take()
 			if it == nil {
@@ -583,9 +586,10 @@ func InOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 				}
 				for k := range items {
 					it := &items[k]
-					// The loop body may have cancelled ctx: yield nothing more then.
+					// The loop body or a stage may have cancelled ctx, or the run
+					// failed: yield nothing more then, and end with the run's error.
 					if r.Stopped() || ctx.Err() != nil {
-						return
+						break reading
 					}
 					if !yield(pipegen.Item[Result]{Index: pipegen.SourceIndex(it.pos).Child(int(it.path[0])), Value: it.v}, nil) {
 						return
