@@ -97,13 +97,16 @@ func TestOrderedTermBroadcasts(t *testing.T) {
 // the caller's goroutine) releases together. Nothing more is yielded, and
 // the last pair carries context.Canceled; the term once returned without
 // an error, as if the run had completed (found by difftest, seed 1001, with
-// a stage cancelling ctx).
+// a stage cancelling ctx). The same holds without ordered (Expanded).
 func TestOrderedCallerEndsWithTheCancel(t *testing.T) {
-	for _, withIndex := range []bool{false, true} {
+	for _, mode := range []string{"ordered", "ordered with index", "unordered"} {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		seq := many(ctx, slices.Values([]int{3, 3}))
-		if withIndex {
+		switch mode {
+		case "unordered":
+			seq = Expanded(ctx, slices.Values([]int{1, 2}))
+		case "ordered with index":
 			seq = func(yield func(int, error) bool) {
 				for it, err := range manyWithIndex(ctx, slices.Values([]int{3, 3})) {
 					if !yield(it.Value, err) {
@@ -123,7 +126,7 @@ func TestOrderedCallerEndsWithTheCancel(t *testing.T) {
 			cancel()
 		}
 		if len(got) != 1 || last != context.Canceled {
-			t.Errorf("withIndex=%v: got %v then %v, want one element then context.Canceled", withIndex, got, last)
+			t.Errorf("%s: got %v then %v, want one element then context.Canceled", mode, got, last)
 		}
 		noLeaks(t)
 	}
