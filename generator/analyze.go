@@ -13,6 +13,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/pipegen/pipegen/generator/directive"
+	"github.com/pipegen/pipegen/generator/suggest"
 	"github.com/pipegen/pipegen/templates"
 )
 
@@ -607,12 +608,12 @@ func (a *analyzer) suggest(name string, inputs ...string) string {
 		bestDist = 1
 	}
 	for _, n := range names {
-		if d := editDistance(lower, strings.ToLower(n)); d < bestDist {
+		if d := suggest.Distance(lower, strings.ToLower(n)); d < bestDist {
 			best, bestDist = n, d
 		}
 	}
 	for _, kw := range keywords {
-		d := editDistance(lower, kw)
+		d := suggest.Distance(lower, kw)
 		if len(lower) >= 3 && strings.HasPrefix(kw, lower) {
 			d = min(d, 1) // a prefix: "order", "ord"
 		}
@@ -630,28 +631,6 @@ func (a *analyzer) suggest(name string, inputs ...string) string {
 		names = append(names[:8], "…")
 	}
 	return "; the stages, pipelines and inputs are " + strings.Join(names, ", ")
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // objectKind names what kind of declaration obj is, for messages.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/pipegen/pipegen/generator/directive"
+	"github.com/pipegen/pipegen/generator/suggest"
 	"github.com/pipegen/pipegen/templates"
 )
 
@@ -63,7 +64,7 @@ func (a *analyzer) distributions(files []*directive.File, res *analysis) {
 func (a *analyzer) suggestPipeline(name string) string {
 	best, bestDist := "", min(3, max(2, len(name)/3+1))
 	for n := range a.pipelines {
-		if d := editDistance(strings.ToLower(name), strings.ToLower(n)); d < bestDist || d == bestDist && n < best {
+		if d := suggest.Distance(strings.ToLower(name), strings.ToLower(n)); d < bestDist || d == bestDist && n < best {
 			best, bestDist = n, d
 		}
 	}

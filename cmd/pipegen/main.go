@@ -60,6 +60,7 @@ import (
 
 	"github.com/pipegen/pipegen/generator"
 	"github.com/pipegen/pipegen/generator/diff"
+	"github.com/pipegen/pipegen/generator/suggest"
 	"github.com/spf13/pflag"
 )
 
@@ -311,7 +312,7 @@ func modulePath(dir string) string {
 func suggestCommand(word string) string {
 	best, bestDist := "", 3
 	for _, c := range commands {
-		if d := editDistance(strings.ToLower(word), c); d < bestDist {
+		if d := suggest.Distance(strings.ToLower(word), c); d < bestDist {
 			best, bestDist = c, d
 		}
 	}
@@ -319,28 +320,6 @@ func suggestCommand(word string) string {
 		return fmt.Sprintf(" (did you mean %s?)", best)
 	}
 	return "; the commands are " + strings.Join(commands, ", ") + ` (packages are go patterns such as "." or "./...")`
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // version is the module version pipegen was built from, as the go command
