@@ -181,6 +181,22 @@ func TestDriverEndsEveryGoroutine(t *testing.T) {
 			break
 		}
 	}
+	// The loop body cancels on the first element of a batch of three:
+	// nothing more is yielded, and the last pair carries the cancel.
+	bctx, bcancel := context.WithCancel(context.Background())
+	defer bcancel()
+	seen, last := 0, error(nil)
+	for _, err := range d.Run(bctx, settings(), in(9)) {
+		if err != nil {
+			last = err
+			continue
+		}
+		seen++
+		bcancel()
+	}
+	if seen != 1 || last != context.Canceled {
+		t.Errorf("the body cancelled: %d elements, then %v; want 1, then context.Canceled", seen, last)
+	}
 	err := d.Wait(context.Background(), settings(), func(yield func(int, error) bool) {
 		yield(1, nil)
 		yield(-1, nil)
@@ -219,13 +235,16 @@ func goroutines() map[string]string {
 	return all
 }
 
-// finishing reports whether the goroutine whose stack is g is a loopback
-// run that has done its work and is only returning: Close waits for the
-// run to close its done channel, which it does as its last statement, so
-// the goroutine may still be counted, runnable in its own function with
-// nothing above it, when the call that closed it returns.
+// finishing reports whether the goroutine whose stack is g has done its
+// work and is only returning. Every goroutine this package starts (a
+// loopback run, the driver's feeder and statistics reporter) closes a
+// channel as its last statement, which the call that started it waits
+// for; so when the call returns, such a goroutine may still be counted,
+// runnable in its own function literal with no frame above it, past that
+// close.
 func finishing(g string) bool {
 	lines := strings.Split(g, "\n")
-	return len(lines) > 1 && (strings.Contains(lines[0], "[runnable") || strings.Contains(lines[0], "[running")) &&
-		strings.HasPrefix(lines[1], "github.com/pipegen/pipegen/runtime/remote.(*Loopback).Drive.func1(")
+	return len(lines) > 3 && (strings.Contains(lines[0], "[runnable") || strings.Contains(lines[0], "[running")) &&
+		strings.HasPrefix(lines[1], "github.com/pipegen/pipegen/runtime/remote.") && strings.Contains(lines[1], ".func") &&
+		strings.HasPrefix(lines[3], "created by ")
 }
