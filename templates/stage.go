@@ -314,10 +314,12 @@ func (b *body) stepWith(g *jen.Group, st *stepState, el *elem) {
 		if s.Err {
 			g.List(jen.Id(v), jen.Err()).Op(":=").Add(call)
 			afterCall(g)
+			b.ended(g, s, st)
 			checkErr(g)
 		} else {
 			g.Id(v).Op(":=").Add(call)
 			afterCall(g)
+			b.ended(g, s, st)
 		}
 		b.next(g, st, el.with(jen.Id(v)))
 
@@ -325,10 +327,12 @@ func (b *body) stepWith(g *jen.Group, st *stepState, el *elem) {
 		if s.Err {
 			g.List(jen.Id(keep), jen.Err()).Op(":=").Add(call)
 			afterCall(g)
+			b.ended(g, s, st)
 			checkErr(g)
 		} else {
 			g.Id(keep).Op(":=").Add(call)
 			afterCall(g)
+			b.ended(g, s, st)
 		}
 		g.If(jen.Op("!").Id(keep)).BlockFunc(func(g *jen.Group) { b.drop(g, st, el) })
 		b.next(g, st, el)
@@ -349,6 +353,23 @@ func (b *body) stepWith(g *jen.Group, st *stepState, el *elem) {
 	case FlatMap:
 		b.flatMap(g, st, el, call)
 	}
+}
+
+// ended stops the worker after a call of s that took the run's context
+// if that context ended meanwhile (the caller's cancel or deadline, a
+// failure elsewhere): the function may have cut its work short, so what it
+// returned goes no further. Stopped sees the caller's cancel only a moment
+// later, and the next stage would otherwise be called on it.
+func (b *body) ended(g *jen.Group, s *Stage, st *stepState) {
+	if !s.Ctx {
+		return
+	}
+	made := "returned"
+	if s.Kind == FlatMap && s.Flat != FlatSlice {
+		made = "yields"
+	}
+	g.Comment("What " + s.Func + " " + made + " once the run has ended goes no further.")
+	g.If(jen.Id("r").Dot("Ended").Call()).Block(exit(st.cancel))
 }
 
 // call is the call of step s's function on el.
@@ -474,11 +495,13 @@ func (b *body) flatMap(g *jen.Group, st *stepState, el *elem, call *jen.Statemen
 			g.List(jen.Id(vs), jen.Err()).Op(":=").Add(call)
 			expired(g)
 			st.cancel = false
+			b.ended(g, s, st)
 			checkErr(g)
 		} else {
 			g.Id(vs).Op(":=").Add(call)
 			expired(g)
 			st.cancel = false
+			b.ended(g, s, st)
 		}
 		inner.cancel = false
 		if len(terms) > 0 {
@@ -519,6 +542,8 @@ func (b *body) flatMap(g *jen.Group, st *stepState, el *elem, call *jen.Statemen
 			if st.cancel {
 				// A child yielded after the deadline is not delivered.
 				g.If(jen.Id("ctx").Dot("Err").Call().Op("!=").Nil()).Block(jen.Break())
+			} else {
+				b.ended(g, s, st)
 			}
 			if s.Flat == FlatSeq2 {
 				g.If(jen.Err().Op("!=").Nil()).Block(
@@ -532,6 +557,9 @@ func (b *body) flatMap(g *jen.Group, st *stepState, el *elem, call *jen.Statemen
 		})
 		afterLoop(g)
 		expired(g)
+		if st.cancel {
+			b.ended(g, s, &stepState{})
+		}
 	}
 }
 

@@ -407,6 +407,10 @@ work:
 			}
 			continue
 		}
+		// What Fetch returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
 		if err != nil {
 			r.Fail("Fetch", worker, pipegen.SourceIndex(it.pos), err)
 			break work
@@ -823,6 +827,10 @@ work:
 		cancel()
 		if expired {
 			r.Fail("Fetch", worker, pipegen.SourceIndex(it.pos), &pipegen.TimeoutError{Timeout: timeout})
+			break work
+		}
+		// What Fetch returned once the run has ended goes no further.
+		if r.Ended() {
 			break work
 		}
 		if err != nil {

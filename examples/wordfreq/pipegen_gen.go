@@ -278,6 +278,10 @@ work:
 		c1 = -1
 		for v, err := range ReadLines(ctx, it.v) {
 			c1++
+			// What ReadLines yields once the run has ended goes no further.
+			if r.Ended() {
+				break work
+			}
 			if err != nil {
 				r.Fail("ReadLines", worker, pipegen.SourceIndex(it.pos), err)
 				break work

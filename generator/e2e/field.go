@@ -4,6 +4,7 @@ import (
 	"context"
 	"iter"
 	"runtime"
+	"sync/atomic"
 	"time"
 )
 
@@ -48,8 +49,42 @@ func Late(ctx context.Context, x int) iter.Seq[int] {
 	}
 }
 
+// CutOn is the element on which Cutter cancels the caller's context
+// (cutCancel, set by the test) and returns what a function cut short
+// might: a value that is not its result, -CutOn.
+const CutOn = 7
+
+// cutCancel is the caller's cancel, for Cutter.
+var cutCancel atomic.Pointer[context.CancelFunc]
+
+// Cutter passes x on, except on CutOn (see there).
+//
+//pipegen:map
+func Cutter(ctx context.Context, x int) int {
+	if x == CutOn {
+		(*cutCancel.Load())()
+		return -x
+	}
+	return x
+}
+
+// cutSeen counts the calls of Witness on -CutOn.
+var cutSeen atomic.Int64
+
+// Witness passes x on, counting the calls on Cutter's cut-short value.
+//
+//pipegen:map
+func Witness(x int) int {
+	if x == -CutOn {
+		cutSeen.Add(1)
+	}
+	return x
+}
+
 //pipegen:pipeline exiting = Exiter
 //pipegen:pipeline exitingInOrder = Exiter | ordered
 //pipegen:pipeline exitingAlone = Exiter(workers=1)
 //pipegen:pipeline lasting = Lasting
 //pipegen:pipeline late = Late
+//pipegen:pipeline cut = Cutter | Witness
+//pipegen:pipeline cutApart = Cutter | Witness(workers=2)

@@ -277,3 +277,26 @@ func TestTypedStageOptions(t *testing.T) {
 	}
 	noLeaks(t)
 }
+
+// TestNothingCutShortGoesOn: a stage that takes ctx sees the caller cancel
+// during its call and returns what a function cut short might; that value
+// reaches neither the next stage (fused with it, or its own workers) nor
+// the caller, and the call ends with context.Canceled (found by the
+// difftest soak, seed 9017: a hanging element's value, returned after the
+// caller's cancel, was passed to the next stage).
+func TestNothingCutShortGoesOn(t *testing.T) {
+	for name, p := range map[string]func(context.Context, iter.Seq[int], ...pipegen.Option) iter.Seq2[int, error]{
+		"fused": cut[iter.Seq[int]], "apart": cutApart[iter.Seq[int]],
+	} {
+		cutSeen.Store(0)
+		ctx, cancel := context.WithCancel(context.Background())
+		cutCancel.Store(&cancel)
+		got, err := collect(t, p(ctx, slices.Values(ints(100))))
+		cancel()
+		if err != context.Canceled || slices.Contains(got, -CutOn) || cutSeen.Load() != 0 {
+			t.Errorf("%s: err %v, yielded the cut-short value: %v, Witness called on it %d times; want context.Canceled, no, 0",
+				name, err, slices.Contains(got, -CutOn), cutSeen.Load())
+		}
+		noLeaks(t)
+	}
+}

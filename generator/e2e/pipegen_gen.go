@@ -11,7 +11,7 @@ import (
 	"github.com/pipegen/pipegen/runtime/pipegenimpl"
 )
 
-// exiting runs the pipeline Exiter (//pipegen:pipeline at field.go:51) over
+// exiting runs the pipeline Exiter (//pipegen:pipeline at field.go:84) over
 // the elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
 // pipeline, or a channel. The stage Exiter runs with its own workers and
 // bounded input queue; opts may change its settings.
@@ -101,7 +101,7 @@ func exitingWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 // exitingStages are the stages of exiting, to name them in options that the
 // compiler checks: exiting(ctx, …, exitingStages.Exiter.Workers(4)).
 var exitingStages = struct {
-	// Exiter is the stage Exiter (//pipegen:map at field.go:18).
+	// Exiter is the stage Exiter (//pipegen:map at field.go:19).
 	Exiter pipegen.Stage
 }{
 	Exiter: pipegen.StageNamed("Exiter"),
@@ -226,7 +226,7 @@ func (r *exitingRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // exiterWorker runs one worker of stage Exiter (//pipegen:map at
-// field.go:18): it calls Exiter on each element of its input and sends the
+// field.go:19): it calls Exiter on each element of its input and sends the
 // result on.
 func (r *exitingRun) exiterWorker(worker int) {
 	done := r.Done()
@@ -273,7 +273,7 @@ work:
 }
 
 // exitingInOrder runs the pipeline Exiter | ordered (//pipegen:pipeline at
-// field.go:52) over the elements of in, an iter.Seq, an iter.Seq2 whose
+// field.go:85) over the elements of in, an iter.Seq, an iter.Seq2 whose
 // first error fails the pipeline, or a channel. The stage Exiter runs with
 // its own workers and bounded input queue; opts may change its settings.
 //
@@ -410,7 +410,7 @@ func exitingInOrderWithIndex[In pipegen.Input[int]](ctx context.Context, in In, 
 // options that the compiler checks: exitingInOrder(ctx, …,
 // exitingInOrderStages.Exiter.Workers(4)).
 var exitingInOrderStages = struct {
-	// Exiter is the stage Exiter (//pipegen:map at field.go:18).
+	// Exiter is the stage Exiter (//pipegen:map at field.go:19).
 	Exiter pipegen.Stage
 }{
 	Exiter: pipegen.StageNamed("Exiter"),
@@ -582,7 +582,7 @@ func (r *exitingInOrderRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // exiterWorker runs one worker of stage Exiter (//pipegen:map at
-// field.go:18): it calls Exiter on each element of its input and sends the
+// field.go:19): it calls Exiter on each element of its input and sends the
 // result on. What it drops, it reports to the ordered terms downstream as
 // tombstones.
 func (r *exitingInOrderRun) exiterWorker(worker int) {
@@ -630,7 +630,7 @@ work:
 }
 
 // exitingAlone runs the pipeline Exiter(workers=1) (//pipegen:pipeline at
-// field.go:53) over the elements of in, an iter.Seq, an iter.Seq2 whose
+// field.go:86) over the elements of in, an iter.Seq, an iter.Seq2 whose
 // first error fails the pipeline, or a channel. The stage Exiter runs with
 // its own workers and bounded input queue; opts may change its settings.
 //
@@ -720,7 +720,7 @@ func exitingAloneWithIndex[In pipegen.Input[int]](ctx context.Context, in In, op
 // that the compiler checks: exitingAlone(ctx, …,
 // exitingAloneStages.Exiter.Workers(4)).
 var exitingAloneStages = struct {
-	// Exiter is the stage Exiter (//pipegen:map at field.go:18).
+	// Exiter is the stage Exiter (//pipegen:map at field.go:19).
 	Exiter pipegen.Stage
 }{
 	Exiter: pipegen.StageNamed("Exiter"),
@@ -845,7 +845,7 @@ func (r *exitingAloneRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // exiterWorker runs one worker of stage Exiter (//pipegen:map at
-// field.go:18): it calls Exiter on each element of its input and sends the
+// field.go:19): it calls Exiter on each element of its input and sends the
 // result on.
 func (r *exitingAloneRun) exiterWorker(worker int) {
 	done := r.Done()
@@ -891,7 +891,7 @@ work:
 	g.Returned = true
 }
 
-// lasting runs the pipeline Lasting (//pipegen:pipeline at field.go:54) over
+// lasting runs the pipeline Lasting (//pipegen:pipeline at field.go:87) over
 // the elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
 // pipeline, or a channel. The stage Lasting runs with its own workers and
 // bounded input queue; opts may change its settings.
@@ -981,7 +981,7 @@ func lastingWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ..
 // lastingStages are the stages of lasting, to name them in options that the
 // compiler checks: lasting(ctx, …, lastingStages.Lasting.Workers(4)).
 var lastingStages = struct {
-	// Lasting is the stage Lasting (//pipegen:map at field.go:28).
+	// Lasting is the stage Lasting (//pipegen:map at field.go:29).
 	Lasting pipegen.Stage
 }{
 	Lasting: pipegen.StageNamed("Lasting"),
@@ -1106,7 +1106,7 @@ func (r *lastingRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // lastingWorker runs one worker of stage Lasting (//pipegen:map at
-// field.go:28): it calls Lasting on each element of its input and sends the
+// field.go:29): it calls Lasting on each element of its input and sends the
 // result on, giving each element 1s (or what pipegen.Timeout sets) before
 // dropping the element (and telling the pipegen.OnTimeout callback).
 func (r *lastingRun) lastingWorker(worker int) {
@@ -1149,6 +1149,10 @@ work:
 			}
 			continue
 		}
+		// What Lasting returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
 		if err != nil {
 			r.Fail("Lasting", worker, pipegen.SourceIndex(it.pos), err)
 			break work
@@ -1167,7 +1171,7 @@ work:
 	g.Returned = true
 }
 
-// late runs the pipeline Late (//pipegen:pipeline at field.go:55) over the
+// late runs the pipeline Late (//pipegen:pipeline at field.go:88) over the
 // elements of in, an iter.Seq, an iter.Seq2 whose first error fails the
 // pipeline, or a channel. The stage Late runs with its own workers and
 // bounded input queue; opts may change its settings.
@@ -1257,7 +1261,7 @@ func lateWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pi
 // lateStages are the stages of late, to name them in options that the
 // compiler checks: late(ctx, …, lateStages.Late.Workers(4)).
 var lateStages = struct {
-	// Late is the stage Late (//pipegen:flatmap at field.go:40).
+	// Late is the stage Late (//pipegen:flatmap at field.go:41).
 	Late pipegen.Stage
 }{
 	Late: pipegen.StageNamed("Late"),
@@ -1382,7 +1386,7 @@ func (r *lateRun) feedSeq2(in iter.Seq2[int, error]) {
 }
 
 // lateWorker runs one worker of stage Late (//pipegen:flatmap at
-// field.go:40): it calls Late on each element of its input and sends on
+// field.go:41): it calls Late on each element of its input and sends on
 // every element of the result, giving each element 30ms (or what
 // pipegen.Timeout sets) before dropping the element (and telling the
 // pipegen.OnTimeout callback).
@@ -1444,6 +1448,610 @@ work:
 			if r.WantsDropped() {
 				r.Dropped("Late", pipegen.SourceIndex(it.pos), it.v)
 			}
+		}
+		// What Late yields once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
+	}
+	g.Returned = true
+}
+
+// cut runs the pipeline Cutter | Witness (//pipegen:pipeline at field.go:89)
+// over the elements of in, an iter.Seq, an iter.Seq2 whose first error fails
+// the pipeline, or a channel. The stages Cutter, Witness run concurrently,
+// each with its own workers and bounded input queue; opts may change their
+// settings.
+//
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. cutWithIndex also yields
+// each element's index.
+func cut[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		r, err := startCut(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
+		}
+	}
+}
+
+// cutWithIndex is cut yielding each element with its index (pypeln's
+// return_index): its position in the input, and for elements made by flatmap
+// stages or passed through concats, their position there, level by level. On
+// failure the last pair carries a zero Item and the error.
+func cutWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startCut(ctx, in, opts)
+		if err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+		}
+	}
+}
+
+// cutStages are the stages of cut, to name them in options that the compiler
+// checks: cut(ctx, …, cutStages.Cutter.Workers(4)).
+var cutStages = struct {
+	// Cutter is the stage Cutter (//pipegen:map at field.go:62).
+	Cutter pipegen.Stage
+	// Witness is the stage Witness (//pipegen:map at field.go:76).
+	Witness pipegen.Stage
+}{
+	Cutter:  pipegen.StageNamed("Cutter"),
+	Witness: pipegen.StageNamed("Witness"),
+}
+
+// cutStageSettings are the stages of cut with the settings of their
+// directives.
+var cutStageSettings = []pipegenimpl.StageConfig{
+	{Name: "Cutter", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Witness", Workers: 1, MaxSize: pipegen.DefaultMaxSize, FusedInto: "Cutter"},
+}
+
+// cutRun is one run of cut: the queues between its stages, and the
+// pipegenimpl.Run that tracks its goroutines.
+type cutRun struct {
+	*pipegenimpl.Run
+	cutterIn *pipegenimpl.Queue[intItem] // input of Cutter
+	out      *pipegenimpl.Queue[intItem] // output, read by the caller
+}
+
+// startCut starts one run of cut: a goroutine per input that feeds it to the
+// stages, and the workers of every stage.
+func startCut[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*cutRun, error) {
+	run, err := pipegenimpl.NewRun(ctx, "cut", cutStageSettings, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &cutRun{
+		Run:      run,
+		cutterIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Cutter"), run.MaxBatch(), 1, run.Workers("Cutter")),
+		out:      pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Cutter"), 1),
+	}
+	// Show the queues to the statistics, if the call keeps them.
+	pipegenimpl.Watch(run, "Cutter", r.cutterIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
+		r.Go(func() {
+			r.feed(seq)
+		})
+	} else {
+		r.Go(func() {
+			r.feedSeq2(seq2)
+		})
+	}
+	for w := range run.Workers("Cutter") {
+		r.Go(func() {
+			r.cutterWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Cutter, numbering them.
+func (r *cutRun) feed(in iter.Seq[int]) {
+	done := r.Done()
+	out := r.cutterIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v := range in {
+		if r.Stopped() {
+			break
+		}
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break
+			}
+		}
+		*o = intItem{pos: i, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+		i++
+	}
+	g.Returned = true
+}
+
+// feedSeq2 sends the elements of in to stage Cutter, numbering them; the
+// first error of in fails the run.
+func (r *cutRun) feedSeq2(in iter.Seq2[int, error]) {
+	done := r.Done()
+	out := r.cutterIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v, err := range in {
+		if r.Stopped() {
+			break
+		}
+		if err != nil {
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
+		}
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break
+			}
+		}
+		*o = intItem{pos: i, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+		i++
+	}
+	g.Returned = true
+}
+
+// cutterWorker runs one worker of stage Cutter (//pipegen:map at
+// field.go:62) and of the stages fused into it, Witness (//pipegen:map at
+// field.go:76): each element of its input goes through Cutter and then
+// through each of them in turn, in this goroutine, with no queue between
+// them.
+func (r *cutRun) cutterWorker(worker int) {
+	ctx, done := r.Context(), r.Done()
+	out := r.out.Writer(r.Counter("Cutter"))
+	defer out.Close(done)
+	queue := r.cutterIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Cutter", "Witness"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
+			break work
+		}
+		g.Step = 0
+		v := Cutter(ctx, it.v)
+		// What Cutter returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
+		g.Step = 1
+		v2 := Witness(v)
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break work
+			}
+		}
+		*o = intItem{pos: it.pos, v: v2}
+		if out.Publish() {
+			out.Wake()
+		}
+	}
+	g.Returned = true
+}
+
+// cutApart runs the pipeline Cutter | Witness(workers=2) (//pipegen:pipeline
+// at field.go:90) over the elements of in, an iter.Seq, an iter.Seq2 whose
+// first error fails the pipeline, or a channel. The stages Cutter, Witness
+// run concurrently, each with its own workers and bounded input queue; opts
+// may change their settings.
+//
+// Ranging over the result yields the output elements, each with a nil error,
+// as they come, in no particular order. If a stage or the input fails or
+// panics, the pipeline stops and the last pair carries the error, a
+// *pipegen.StageError; if ctx is cancelled, ctx.Err(). Breaking out of the
+// loop, or cancelling ctx in it, stops the pipeline: no element is yielded
+// after that, and the loop ends only after every goroutine of the pipeline
+// has finished. Each range runs the pipeline anew. cutApartWithIndex also
+// yields each element's index.
+func cutApart[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		r, err := startCutApart(ctx, in, opts)
+		if err != nil {
+			var zero int
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(it.v, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero int
+			yield(zero, err)
+		}
+	}
+}
+
+// cutApartWithIndex is cutApart yielding each element with its index
+// (pypeln's return_index): its position in the input, and for elements made
+// by flatmap stages or passed through concats, their position there, level
+// by level. On failure the last pair carries a zero Item and the error.
+func cutApartWithIndex[In pipegen.Input[int]](ctx context.Context, in In, opts ...pipegen.Option) iter.Seq2[pipegen.Item[int], error] {
+	return func(yield func(pipegen.Item[int], error) bool) {
+		r, err := startCutApart(ctx, in, opts)
+		if err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+			return
+		}
+		// Stop on every way out: the end, a break, a panic in the loop body.
+		defer r.Stop()
+		done, out := r.Done(), r.out.Reader()
+		defer out.Close()
+		for {
+			it := out.Take()
+			if it == nil {
+				var ok bool
+				if it, ok = out.Next(done); !ok {
+					break
+				}
+			}
+			// The loop body may have cancelled ctx: yield nothing more then.
+			if r.Stopped() || ctx.Err() != nil {
+				break
+			}
+			if !yield(pipegen.Item[int]{Index: pipegen.SourceIndex(it.pos), Value: it.v}, nil) {
+				return
+			}
+		}
+		if err := r.Wait(); err != nil {
+			var zero pipegen.Item[int]
+			yield(zero, err)
+		}
+	}
+}
+
+// cutApartStages are the stages of cutApart, to name them in options that
+// the compiler checks: cutApart(ctx, …, cutApartStages.Cutter.Workers(4)).
+var cutApartStages = struct {
+	// Cutter is the stage Cutter (//pipegen:map at field.go:62).
+	Cutter pipegen.Stage
+	// Witness is the stage Witness (//pipegen:map at field.go:76).
+	Witness pipegen.Stage
+}{
+	Cutter:  pipegen.StageNamed("Cutter"),
+	Witness: pipegen.StageNamed("Witness"),
+}
+
+// cutApartStageSettings are the stages of cutApart with the settings of
+// their directives.
+var cutApartStageSettings = []pipegenimpl.StageConfig{
+	{Name: "Cutter", Workers: 1, MaxSize: pipegen.DefaultMaxSize},
+	{Name: "Witness", Workers: 2, MaxSize: pipegen.DefaultMaxSize},
+}
+
+// cutApartRun is one run of cutApart: the queues between its stages, and the
+// pipegenimpl.Run that tracks its goroutines.
+type cutApartRun struct {
+	*pipegenimpl.Run
+	cutterIn  *pipegenimpl.Queue[intItem] // input of Cutter
+	witnessIn *pipegenimpl.Queue[intItem] // input of Witness
+	out       *pipegenimpl.Queue[intItem] // output, read by the caller
+}
+
+// startCutApart starts one run of cutApart: a goroutine per input that feeds
+// it to the stages, and the workers of every stage.
+func startCutApart[In pipegen.Input[int]](ctx context.Context, in In, opts []pipegen.Option) (*cutApartRun, error) {
+	run, err := pipegenimpl.NewRun(ctx, "cutApart", cutApartStageSettings, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &cutApartRun{
+		Run:       run,
+		cutterIn:  pipegenimpl.NewQueue[intItem](run.MaxSize("Cutter"), run.MaxBatch(), 1, run.Workers("Cutter")),
+		witnessIn: pipegenimpl.NewQueue[intItem](run.MaxSize("Witness"), run.MaxBatch(), run.Workers("Cutter"), run.Workers("Witness")),
+		out:       pipegenimpl.NewQueue[intItem](run.OutputSize(), run.MaxBatch(), run.Workers("Witness"), 1),
+	}
+	// Show the queues to the statistics, if the call keeps them.
+	pipegenimpl.Watch(run, "Cutter", r.cutterIn)
+	pipegenimpl.Watch(run, "Witness", r.witnessIn)
+	pipegenimpl.Watch(run, "", r.out)
+	seq, seq2 := pipegenimpl.Source[int](in, run.Done())
+	if seq != nil {
+		r.Go(func() {
+			r.feed(seq)
+		})
+	} else {
+		r.Go(func() {
+			r.feedSeq2(seq2)
+		})
+	}
+	for w := range run.Workers("Cutter") {
+		r.Go(func() {
+			r.cutterWorker(w)
+		})
+	}
+	for w := range run.Workers("Witness") {
+		r.Go(func() {
+			r.witnessWorker(w)
+		})
+	}
+	return r, nil
+}
+
+// feed sends the elements of in to stage Cutter, numbering them.
+func (r *cutApartRun) feed(in iter.Seq[int]) {
+	done := r.Done()
+	out := r.cutterIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v := range in {
+		if r.Stopped() {
+			break
+		}
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break
+			}
+		}
+		*o = intItem{pos: i, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+		i++
+	}
+	g.Returned = true
+}
+
+// feedSeq2 sends the elements of in to stage Cutter, numbering them; the
+// first error of in fails the run.
+func (r *cutApartRun) feedSeq2(in iter.Seq2[int, error]) {
+	done := r.Done()
+	out := r.cutterIn.Writer(r.Counter("in"))
+	defer out.Close(done)
+	var i uint64 // the position of the element the input is making
+	g := pipegenimpl.Guard{
+		Stages: []string{"in"},
+		Worker: -1,
+		At: func(int) pipegen.Index {
+			return pipegen.SourceIndex(i)
+		},
+	}
+	defer r.Recover(&g)
+	for v, err := range in {
+		if r.Stopped() {
+			break
+		}
+		if err != nil {
+			r.Fail("in", -1, pipegen.SourceIndex(i), err)
+			break
+		}
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break
+			}
+		}
+		*o = intItem{pos: i, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+		i++
+	}
+	g.Returned = true
+}
+
+// cutterWorker runs one worker of stage Cutter (//pipegen:map at
+// field.go:62): it calls Cutter on each element of its input and sends the
+// result on.
+func (r *cutApartRun) cutterWorker(worker int) {
+	ctx, done := r.Context(), r.Done()
+	out := r.witnessIn.Writer(r.Counter("Cutter"))
+	defer out.Close(done)
+	queue := r.cutterIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Cutter"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
+			break work
+		}
+		v := Cutter(ctx, it.v)
+		// What Cutter returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break work
+			}
+		}
+		*o = intItem{pos: it.pos, v: v}
+		if out.Publish() {
+			out.Wake()
+		}
+	}
+	g.Returned = true
+}
+
+// witnessWorker runs one worker of stage Witness (//pipegen:map at
+// field.go:76): it calls Witness on each element of its input and sends the
+// result on.
+func (r *cutApartRun) witnessWorker(worker int) {
+	done := r.Done()
+	out := r.out.Writer(r.Counter("Witness"))
+	defer out.Close(done)
+	queue := r.witnessIn.Reader()
+	defer queue.Close()
+	var it *intItem // the element being worked on
+	g := pipegenimpl.Guard{
+		Stages: []string{"Witness"},
+		Worker: worker,
+		At: func(step int) pipegen.Index {
+			if it == nil {
+				return pipegen.Index{}
+			}
+			return pipegen.SourceIndex(it.pos)
+		},
+	}
+	defer r.Recover(&g)
+work:
+	for {
+		if it = queue.Take(); it == nil {
+			var ok bool
+			if it, ok = queue.Next(done); !ok {
+				break work
+			}
+		}
+		if r.Stopped() {
+			break work
+		}
+		v := Witness(it.v)
+		o := out.Slot()
+		if o == nil {
+			if o = out.Next(done); o == nil {
+				break work
+			}
+		}
+		*o = intItem{pos: it.pos, v: v}
+		if out.Publish() {
+			out.Wake()
 		}
 	}
 	g.Returned = true
@@ -4414,6 +5022,10 @@ work:
 			break work
 		}
 		v, err := Check(ctx, it.v)
+		// What Check returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
 		if err != nil {
 			r.Fail("Check", worker, pipegen.SourceIndex(it.pos), err)
 			break work
@@ -5961,6 +6573,10 @@ work:
 			break work
 		}
 		v, err := Check(ctx, it.v)
+		// What Check returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
 		if err != nil {
 			r.Fail("Check", worker, pipegen.SourceIndex(it.pos).Child(int(it.path[0])), err)
 			break work
@@ -6783,6 +7399,10 @@ work:
 			break work
 		}
 		v, err := Check(ctx, it.v)
+		// What Check returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
 		if err != nil {
 			r.Fail("Check", worker, pipegen.SourceIndex(it.pos).Child(int(it.path[0])), err)
 			break work
@@ -7383,6 +8003,10 @@ work:
 			}
 			continue
 		}
+		// What Patient returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
 		if err != nil {
 			r.Fail("Patient", worker, pipegen.SourceIndex(it.pos), err)
 			break work
@@ -7655,6 +8279,10 @@ work:
 		cancel()
 		if expired {
 			r.Fail("Patient", worker, pipegen.SourceIndex(it.pos), &pipegen.TimeoutError{Timeout: timeout})
+			break work
+		}
+		// What Patient returned once the run has ended goes no further.
+		if r.Ended() {
 			break work
 		}
 		if err != nil {
@@ -7941,6 +8569,10 @@ work:
 			break work
 		}
 		v, err := state.Scale(ctx, it.v)
+		// What Scale returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
 		if err != nil {
 			r.Fail("Scale", worker, pipegen.SourceIndex(it.pos), err)
 			break work
@@ -10308,6 +10940,10 @@ work:
 			break work
 		}
 		v, err := Check(ctx, it.v)
+		// What Check returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
 		if err != nil {
 			r.Fail("Check", worker, pipegen.SourceIndex(it.pos), err)
 			break work
@@ -12256,6 +12892,10 @@ work:
 			v2 := vs2[c2]
 			g.Step = 2
 			v3, err := Check(ctx, v2)
+			// What Check returned once the run has ended goes no further.
+			if r.Ended() {
+				break work
+			}
 			if err != nil {
 				r.Fail("Check", worker, pipegen.SourceIndex(it.pos).Child(c2), err)
 				break work

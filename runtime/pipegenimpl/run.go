@@ -390,3 +390,12 @@ func (r *Run) Wait() error {
 func (r *Run) String() string {
 	return fmt.Sprintf("pipegenimpl.Run(%s)", r.pipeline)
 }
+
+// Ended reports whether the run's context has ended: the caller cancelled
+// it or its deadline passed, or the run stopped. [Run.Stopped] sees the
+// caller's end only a moment later; generated code asks Ended after a
+// stage call that took the context, and passes nothing on that such a call
+// returned once it ended (the function may have cut its work short).
+func (r *Run) Ended() bool {
+	return r.ctx.Err() != nil
+}

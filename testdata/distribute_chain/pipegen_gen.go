@@ -969,6 +969,10 @@ work:
 			}
 			continue
 		}
+		// What Check returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
 		if err != nil {
 			r.Fail("Check", worker, pipegen.SourceIndex(it.pos), err)
 			break work
@@ -1321,6 +1325,10 @@ work:
 				r.Dropped("Check", pipegen.SourceIndex(it.pos), it.v)
 			}
 			continue
+		}
+		// What Check returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
 		}
 		if err != nil {
 			r.Fail("Check", worker, pipegen.SourceIndex(it.pos), err)

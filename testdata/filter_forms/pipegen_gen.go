@@ -290,6 +290,10 @@ work:
 		}
 		g.Step = 0
 		keep := NotZero(ctx, it.v)
+		// What NotZero returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
 		if !keep {
 			continue
 		}
@@ -398,6 +402,10 @@ work:
 			break work
 		}
 		keep, err := Live(ctx, it.v)
+		// What Live returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
 		if err != nil {
 			r.Fail("Live", worker, pipegen.SourceIndex(it.pos), err)
 			break work

@@ -329,6 +329,10 @@ work:
 		c1 = -1
 		for v := range vs {
 			c1++
+			// What Repeat yields once the run has ended goes no further.
+			if r.Ended() {
+				break work
+			}
 			o := out.Slot()
 			if o == nil {
 				if o = out.Next(done); o == nil {

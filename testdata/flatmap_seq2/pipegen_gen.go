@@ -284,6 +284,10 @@ work:
 			c2 = -1
 			for v2, err := range vs2 {
 				c2++
+				// What Fields yields once the run has ended goes no further.
+				if r.Ended() {
+					break work
+				}
 				if err != nil {
 					r.Fail("Fields", worker, pipegen.SourceIndex(it.pos).Child(c1), err)
 					break work

@@ -322,6 +322,10 @@ work:
 			break work
 		}
 		vs, err := Letters(ctx, it.v)
+		// What Letters returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
 		if err != nil {
 			r.Fail("Letters", worker, pipegen.SourceIndex(it.pos).Child(int(it.path[0])), err)
 			break work
@@ -666,6 +670,10 @@ work:
 		}
 		g.Step = 0
 		vs, err := Letters(ctx, it.v)
+		// What Letters returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
 		if err != nil {
 			r.Fail("Letters", worker, pipegen.SourceIndex(it.pos).Child(int(it.path[0])), err)
 			break work

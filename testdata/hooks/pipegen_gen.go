@@ -464,6 +464,10 @@ work:
 			break work
 		}
 		v, err := state.Prefix(ctx, pipegen.SourceIndex(it.pos), it.v)
+		// What Prefix returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
 		if err != nil {
 			r.Fail("Prefix", worker, pipegen.SourceIndex(it.pos), err)
 			break work

@@ -902,6 +902,10 @@ work:
 			break work
 		}
 		v := Format(ctx, it.v)
+		// What Format returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
 		o := out.Slot()
 		if o == nil {
 			if o = out.Next(done); o == nil {
@@ -1170,6 +1174,10 @@ work:
 		}
 		g.Step = 0
 		v, err := Check(ctx, it.v)
+		// What Check returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
 		if err != nil {
 			r.Fail("Check", worker, pipegen.SourceIndex(it.pos), err)
 			break work

@@ -425,6 +425,10 @@ work:
 			}
 			continue
 		}
+		// What Fetch returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
 		if err != nil {
 			r.Fail("Fetch", worker, pipegen.SourceIndex(it.pos), err)
 			break work
@@ -507,6 +511,10 @@ work:
 				out2.Wake()
 			}
 			continue
+		}
+		// What Quick returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
 		}
 		if !keep {
 			{
@@ -627,6 +635,10 @@ work:
 		cancel()
 		if expired {
 			r.Fail("Steps", worker, pipegen.SourceIndex(it.pos), &pipegen.TimeoutError{Timeout: timeout})
+			break work
+		}
+		// What Steps yields once the run has ended goes no further.
+		if r.Ended() {
 			break work
 		}
 	}
@@ -889,6 +901,10 @@ work:
 			r.Fail("Fetch", worker, pipegen.SourceIndex(it.pos), &pipegen.TimeoutError{Timeout: timeout})
 			break work
 		}
+		// What Fetch returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
 		if err != nil {
 			r.Fail("Fetch", worker, pipegen.SourceIndex(it.pos), err)
 			break work
@@ -1128,6 +1144,10 @@ work:
 		cancel()
 		if expired {
 			r.Fail("Steps", worker, pipegen.SourceIndex(it.pos), &pipegen.TimeoutError{Timeout: timeout})
+			break work
+		}
+		// What Steps yields once the run has ended goes no further.
+		if r.Ended() {
 			break work
 		}
 	}
@@ -1468,6 +1488,10 @@ work:
 			if r.WantsDropped() {
 				r.Dropped("Slowly", pipegen.SourceIndex(it.pos), it.v)
 			}
+		}
+		// What Slowly yields once the run has ended goes no further.
+		if r.Ended() {
+			break work
 		}
 	}
 	g.Returned = true

@@ -1318,6 +1318,10 @@ work:
 			}
 			continue
 		}
+		// What Track returned once the run has ended goes no further.
+		if r.Ended() {
+			break work
+		}
 		o := out.Slot()
 		if o == nil {
 			if o = out.Next(done); o == nil {
