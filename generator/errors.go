@@ -77,13 +77,6 @@ func (r *reporter) errorf(pos token.Pos, format string, args ...any) {
 	r.errs = append(r.errs, &Error{Pos: r.fset.Position(pos), Msg: fmt.Sprintf(format, args...)})
 }
 
-// lineCol formats pos as line:col, for messages that point elsewhere in the
-// same file ("first at 12:3").
-func (r *reporter) lineCol(pos token.Pos) string {
-	p := r.fset.Position(pos)
-	return fmt.Sprintf("%d:%d", p.Line, p.Column)
-}
-
 // where formats pos as file:line:col with the base name of the file, for
 // messages that point elsewhere in the package.
 func (r *reporter) where(pos token.Pos) string {

@@ -160,15 +160,6 @@ func (e *emitter) distribute(p *Pipeline, written map[*Codec]bool) {
 	}
 }
 
-// stepsOf lists the stages of a distributed pipeline in order.
-func stepsOf(d *Distribution) []*Stage {
-	var list []*Stage
-	for _, g := range d.Groups {
-		list = append(list, steps(g.Head)...)
-	}
-	return list
-}
-
 // outType is the element type the driver reads: the output's, or
 // struct{} for a pipeline ending in each.
 func (e *emitter) outType(t types.Type) *jen.Statement {

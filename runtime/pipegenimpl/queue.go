@@ -362,13 +362,6 @@ func (q *Queue[I]) pop(old []I, counted bool) ([]I, bool) {
 	return b, true
 }
 
-// recycle puts a batch the caller is done with on the free list.
-func (q *Queue[I]) recycle(b []I) {
-	q.mu.Lock()
-	q.keep(b)
-	q.mu.Unlock()
-}
-
 // close marks the end of the queue: no producer will send anything more.
 func (q *Queue[I]) close() {
 	close(q.ends)
